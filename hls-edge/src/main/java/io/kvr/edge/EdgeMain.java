@@ -1,0 +1,28 @@
+package io.kvr.edge;
+
+import io.kvr.runtime.config.AppArgs;
+import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.Router;
+import io.kvr.runtime.index.HttpSegmentIndex;
+import io.kvr.runtime.lifecycle.Lifecycle;
+import io.kvr.runtime.metrics.Metrics;
+import io.kvr.runtime.metrics.OpsRoutes;
+import java.util.Map;
+
+/** Runs the edge alone: {@code EdgeMain [--config FILE] [key=value ...]}, asking the indexer over HTTP. */
+public final class EdgeMain {
+    private EdgeMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        EdgeConfig config = EdgeConfig.from(AppArgs.load(args, Map.of()));
+        var metrics = Metrics.prometheus("hls-edge");
+        try (Lifecycle life = new Lifecycle("hls-edge").closeOnShutdown()) {
+            Router router = new Router()
+                    .include(new OpsRoutes(metrics, Map.of()))
+                    .include(new Edge(config, new HttpSegmentIndex(config.indexUrl())));
+            life.own("http", HttpService.start(config.httpHost(), config.httpPort(), router));
+            life.awaitShutdown();
+        }
+    }
+}

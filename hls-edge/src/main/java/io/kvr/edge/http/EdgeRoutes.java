@@ -1,0 +1,104 @@
+package io.kvr.edge.http;
+
+import io.kvr.edge.hls.PlaylistBuilder;
+import io.kvr.runtime.http.HttpError;
+import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.Request;
+import io.kvr.runtime.http.Response;
+import io.kvr.runtime.http.Router;
+import io.kvr.runtime.http.Routes;
+import io.kvr.runtime.index.IndexUnavailableException;
+import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.runtime.index.SegmentIndex;
+import io.kvr.runtime.index.StreamSummary;
+import io.kvr.runtime.storage.ObjectKeys;
+import io.kvr.runtime.stream.StreamName;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /v1/streams}, {@code GET /{app}/{stream}/index.m3u8} (live) and the stream's init and media
+ * segments below {@code /{app}/{stream}/}.
+ */
+public final class EdgeRoutes implements Routes {
+    private static final String M3U8 = "application/vnd.apple.mpegurl";
+
+    private final SegmentIndex index;
+    private final ObjectProxy objects;
+    private final ObjectKeys keys;
+    private final PlaylistBuilder playlists;
+    private final int liveWindow;
+
+    public EdgeRoutes(SegmentIndex index, ObjectProxy objects, ObjectKeys keys, int liveWindow) {
+        this.index = index;
+        this.objects = objects;
+        this.keys = keys;
+        this.playlists = new PlaylistBuilder(keys.prefix());
+        this.liveWindow = liveWindow;
+    }
+
+    @Override
+    public void register(Router router) {
+        router.get("/v1/streams", req -> HttpService.json(200, streams()));
+        router.get("/{app}/{stream}/index.m3u8", this::live);
+        router.get("/{app}/{stream}/{rest*}", this::object);
+    }
+
+    private List<Map<String, Object>> streams() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (StreamSummary s : ask(index::streams)) {
+            StreamName name = StreamName.parse(s.streamId());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("app", name.app());
+            m.put("stream", name.stream());
+            m.put("live_url", "/" + name.id() + "/index.m3u8");
+            m.put("first_start_ms", s.firstStartMs());
+            m.put("last_end_ms", s.lastEndMs());
+            m.put("segments", s.segments());
+            m.put("codecs", s.codecs());
+            m.put("width", s.width());
+            m.put("height", s.height());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private Response live(Request req) {
+        StreamName name = streamName(req);
+        List<IndexedSegment> segments = ask(() -> index.latest(name.id(), liveWindow));
+        if (segments.isEmpty()) {
+            throw HttpError.notFound("stream " + name.id() + " has no recording");
+        }
+        return Response.text(200, M3U8, playlists.live(name.id(), segments))
+                // about half a segment: players poll every target duration, caches must not serve it longer
+                .header("Cache-Control", "public, max-age=1");
+    }
+
+    private Response object(Request req) {
+        StreamName name = streamName(req);
+        String rest = req.param("rest");
+        if (!ObjectKeys.isStreamRelative(rest)) {
+            throw HttpError.notFound("no such resource below /" + name.id() + "/");
+        }
+        return objects.serve(keys.streamDir(name) + rest, req.header("Range").orElse(null));
+    }
+
+    private static StreamName streamName(Request req) {
+        try {
+            return new StreamName(req.param("app"), req.param("stream"));
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
+    }
+
+    private static <T> T ask(Supplier<T> query) {
+        try {
+            return query.get();
+        } catch (IndexUnavailableException e) {
+            throw new HttpError(503, "index unavailable: " + e.getMessage());
+        }
+    }
+}

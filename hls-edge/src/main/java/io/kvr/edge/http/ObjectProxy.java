@@ -1,0 +1,92 @@
+package io.kvr.edge.http;
+
+import io.kvr.runtime.http.HttpError;
+import io.kvr.runtime.http.Response;
+import io.kvr.runtime.storage.ObjectInfo;
+import io.kvr.runtime.storage.ObjectStore;
+import io.kvr.runtime.storage.StorageException;
+import io.kvr.runtime.storage.StoredObject;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Streams objects from storage to clients, never buffering a whole object: single byte ranges ({@code 206}),
+ * {@code Accept-Ranges}, {@code ETag}, and immutable caching (segment keys are never reused for other bytes).
+ */
+public final class ObjectProxy {
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+
+    private final ObjectStore store;
+
+    public ObjectProxy(ObjectStore store) {
+        this.store = store;
+    }
+
+    public Response serve(String key, String rangeHeader) {
+        try {
+            if (rangeHeader == null) {
+                StoredObject o = store.open(key, 0, -1).orElseThrow(() -> HttpError.notFound("no such object"));
+                return body(200, key, o);
+            }
+            ObjectInfo info = store.stat(key).orElseThrow(() -> HttpError.notFound("no such object"));
+            long[] range = parseRange(rangeHeader, info.size());
+            if (range == null) {
+                return Response.empty(416).header("Content-Range", "bytes */" + info.size());
+            }
+            long length = range[1] - range[0] + 1;
+            Optional<StoredObject> part = store.open(key, range[0], length);
+            StoredObject o = part.orElseThrow(() -> HttpError.notFound("no such object"));
+            return body(206, key, o).header("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + info.size());
+        } catch (StorageException e) {
+            throw new HttpError(503, "object storage unavailable");
+        }
+    }
+
+    private static Response body(int status, String key, StoredObject o) {
+        Response r = Response.stream(status, key.endsWith(".m4s") ? "video/iso.segment" : "video/mp4", o.length(), out -> {
+            try (o) {
+                o.stream().transferTo(out);
+            }
+        });
+        r.header("Accept-Ranges", "bytes").header("Cache-Control", "public, max-age=31536000, immutable");
+        if (o.etag() != null) {
+            r.header("ETag", o.etag().startsWith("\"") ? o.etag() : "\"" + o.etag() + "\"");
+        }
+        return r;
+    }
+
+    /** Inclusive {start, end} of a single range, or null when it cannot be satisfied. Multi-ranges: 400. */
+    static long[] parseRange(String header, long size) {
+        Matcher m = RANGE.matcher(header.trim());
+        if (!m.matches()) {
+            throw HttpError.badRequest("unsupported Range header; use a single bytes=start-end range");
+        }
+        String a = m.group(1);
+        String b = m.group(2);
+        if (a.isEmpty() && b.isEmpty()) {
+            throw HttpError.badRequest("empty Range");
+        }
+        try {
+            long start;
+            long end;
+            if (a.isEmpty()) {
+                long suffix = Long.parseLong(b);
+                if (suffix == 0) {
+                    return null;
+                }
+                start = Math.max(0, size - suffix);
+                end = size - 1;
+            } else {
+                start = Long.parseLong(a);
+                end = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
+            }
+            if (start >= size || end < start) {
+                return null;
+            }
+            return new long[] {start, end};
+        } catch (NumberFormatException e) {
+            throw HttpError.badRequest("Range numbers too large");
+        }
+    }
+}

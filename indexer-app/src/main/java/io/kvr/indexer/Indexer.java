@@ -1,0 +1,71 @@
+package io.kvr.indexer;
+
+import io.kvr.indexer.query.LocalSegmentIndex;
+import io.kvr.indexer.store.IndexTopology;
+import io.kvr.runtime.index.SegmentIndex;
+import io.kvr.runtime.kafka.KvrTopics;
+import io.kvr.runtime.kafka.TopicProvisioner;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Runs the index topology and serves queries once it is RUNNING. */
+public final class Indexer implements AutoCloseable {
+    private final KafkaStreams streams;
+    private final LocalSegmentIndex index;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    private Indexer(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+        this.streams = streams;
+        this.index = new LocalSegmentIndex(streams);
+        this.streamsMetrics = streamsMetrics;
+    }
+
+    public static Indexer start(IndexerConfig config, MeterRegistry metrics) {
+        new TopicProvisioner(config.kafka().clientConfig(Map.of())).ensure(KvrTopics.all(config.kafka().topics()));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // segments become queryable as they arrive: no record cache in front of the stores
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 100);
+        props.putAll(config.kafka().clientProperties());
+        KafkaStreams streams = new KafkaStreams(IndexTopology.build(config.kafka().topics().segments()), props);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics);
+        streams.start();
+        return new Indexer(streams, streamsMetrics);
+    }
+
+    public SegmentIndex index() {
+        return index;
+    }
+
+    public boolean running() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Waits until the stores are restored and queryable. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (running()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return running();
+    }
+
+    @Override
+    public void close() {
+        streamsMetrics.close();
+        streams.close(Duration.ofSeconds(20));
+    }
+}

@@ -1,0 +1,28 @@
+package io.kvr.indexer;
+
+import io.kvr.runtime.config.AppArgs;
+import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.Router;
+import io.kvr.runtime.index.IndexRoutes;
+import io.kvr.runtime.lifecycle.Lifecycle;
+import io.kvr.runtime.metrics.Metrics;
+import io.kvr.runtime.metrics.OpsRoutes;
+import java.util.Map;
+
+/** Runs the indexer alone: {@code IndexerMain [--config FILE] [key=value ...]}; serves the index over HTTP. */
+public final class IndexerMain {
+    private IndexerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        IndexerConfig config = IndexerConfig.from(AppArgs.load(args, Map.of()));
+        var metrics = Metrics.prometheus("indexer");
+        try (Lifecycle life = new Lifecycle("indexer").closeOnShutdown()) {
+            Indexer indexer = life.own("indexer", Indexer.start(config, metrics));
+            Router router = new Router().include(new IndexRoutes(indexer.index()))
+                    .include(new OpsRoutes(metrics, Map.of("index", indexer::running)));
+            life.own("http", HttpService.start(config.httpHost(), config.httpPort(), router));
+            life.awaitShutdown();
+        }
+    }
+}

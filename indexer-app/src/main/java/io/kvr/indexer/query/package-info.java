@@ -1,0 +1,2 @@
+/** Interactive queries over the local stores. */
+package io.kvr.indexer.query;

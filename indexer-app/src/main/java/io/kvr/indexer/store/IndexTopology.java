@@ -1,0 +1,26 @@
+package io.kvr.indexer.store;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/** The indexer's topology, a pure function of the segments topic name (runs in TopologyTestDriver too). */
+public final class IndexTopology {
+    public static final String SEGMENTS_STORE = "segments-by-time";
+    public static final String STREAMS_STORE = "streams";
+
+    private IndexTopology() {
+    }
+
+    public static Topology build(String segmentsTopic) {
+        Topology topology = new Topology();
+        topology.addSource("segments", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), segmentsTopic);
+        topology.addProcessor("index", SegmentIndexer::new, "segments");
+        // persistent RocksDB stores with compacted changelogs: restored after a restart or on another instance
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SEGMENTS_STORE), Serdes.Bytes(), Serdes.ByteArray()), "index");
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STREAMS_STORE), Serdes.String(), Serdes.ByteArray()), "index");
+        return topology;
+    }
+}

@@ -1,0 +1,2 @@
+/** The topology and the layout of its persistent stores. */
+package io.kvr.indexer.store;

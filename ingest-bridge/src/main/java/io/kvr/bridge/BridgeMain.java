@@ -1,0 +1,29 @@
+package io.kvr.bridge;
+
+import io.kvr.runtime.config.Settings;
+import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.Router;
+import io.kvr.runtime.lifecycle.Lifecycle;
+import io.kvr.runtime.metrics.Metrics;
+import io.kvr.runtime.metrics.OpsRoutes;
+import io.kvr.runtime.config.AppArgs;
+import java.util.Map;
+
+/** Runs the ingest bridge alone: {@code BridgeMain [--config FILE] [key=value ...]}. */
+public final class BridgeMain {
+    private BridgeMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = AppArgs.load(args, Map.of());
+        BridgeConfig config = BridgeConfig.from(settings);
+        var metrics = Metrics.prometheus("ingest-bridge");
+        try (Lifecycle life = new Lifecycle("ingest-bridge").closeOnShutdown()) {
+            IngestBridge bridge = life.own("bridge", IngestBridge.start(config, metrics));
+            Router router = new Router().include(bridge.routes())
+                    .include(new OpsRoutes(metrics, Map.of("cameras", bridge::healthy)));
+            life.own("http", HttpService.start(config.httpHost(), config.httpPort(), router));
+            life.awaitShutdown();
+        }
+    }
+}

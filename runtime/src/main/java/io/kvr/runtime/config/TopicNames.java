@@ -1,0 +1,16 @@
+package io.kvr.runtime.config;
+
+/**
+ * Names of kvr's topics. A prefix lets several installations share one cluster.
+ * Partition counts apply only when kvr creates a missing topic.
+ */
+public record TopicNames(String media, String segments, int partitions, short replicationFactor) {
+    public static TopicNames from(Settings s) {
+        String prefix = s.string("topics.prefix", "kvr.");
+        return new TopicNames(
+                s.string("topics.media", prefix + "media.v1"),
+                s.string("topics.segments", prefix + "segments.v1"),
+                s.integer("topics.partitions", 6, 1, 10_000),
+                (short) s.integer("topics.replication.factor", -1, -1, 32));
+    }
+}

@@ -1,0 +1,68 @@
+package io.kvr.runtime.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A response: status, headers and a body written to the client (bytes, or streamed with a known length). */
+public final class Response {
+    private final int status;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final long length;
+    private final BodyWriter body;
+
+    private Response(int status, String contentType, long length, BodyWriter body) {
+        this.status = status;
+        this.length = length;
+        this.body = body;
+        if (contentType != null) {
+            headers.put("Content-Type", contentType);
+        }
+    }
+
+    public static Response bytes(int status, String contentType, byte[] bytes) {
+        return new Response(status, contentType, bytes.length, out -> out.write(bytes));
+    }
+
+    public static Response text(int status, String contentType, String text) {
+        return bytes(status, contentType, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A body of known length written by {@code writer}, never buffered whole. */
+    public static Response stream(int status, String contentType, long length, BodyWriter writer) {
+        return new Response(status, contentType, length, writer);
+    }
+
+    public static Response empty(int status) {
+        return new Response(status, null, -1, out -> { });
+    }
+
+    public Response header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** Body length in bytes; -1 for no body. */
+    public long length() {
+        return length;
+    }
+
+    public BodyWriter body() {
+        return body;
+    }
+
+    @FunctionalInterface
+    public interface BodyWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+}

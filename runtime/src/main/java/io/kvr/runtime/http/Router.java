@@ -1,0 +1,115 @@
+package io.kvr.runtime.http;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Matches a method and path against patterns like {@code /v1/streams}, {@code /{app}/{stream}/index.m3u8} or
+ * {@code /{app}/{stream}/{rest*}} (the last segment may capture the remaining path). Literal routes win over
+ * parameter routes; earlier registrations win among equals.
+ */
+public final class Router {
+    private final List<Route> routes = new ArrayList<>();
+
+    public Router get(String pattern, Handler handler) {
+        return add("GET", pattern, handler);
+    }
+
+    public Router post(String pattern, Handler handler) {
+        return add("POST", pattern, handler);
+    }
+
+    public Router put(String pattern, Handler handler) {
+        return add("PUT", pattern, handler);
+    }
+
+    public Router delete(String pattern, Handler handler) {
+        return add("DELETE", pattern, handler);
+    }
+
+    public Router add(String method, String pattern, Handler handler) {
+        routes.add(new Route(method, split(pattern), handler));
+        return this;
+    }
+
+    public Router include(Routes group) {
+        group.register(this);
+        return this;
+    }
+
+    /** The best route for this path; {@code methodAllowed} false when only other methods match. */
+    Optional<Match> match(String method, String path) {
+        String[] parts = split(path);
+        Match best = null;
+        boolean pathMatched = false;
+        for (Route r : routes) {
+            Map<String, String> params = r.match(parts);
+            if (params == null) {
+                continue;
+            }
+            pathMatched = true;
+            if (!r.method.equals(method) && !("HEAD".equals(method) && "GET".equals(r.method))) {
+                continue;
+            }
+            if (best == null || r.literalCount() > best.route.literalCount()) {
+                best = new Match(r, params, true);
+            }
+        }
+        if (best == null && pathMatched) {
+            return Optional.of(new Match(null, Map.of(), false));
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static String[] split(String path) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        if (p.isEmpty()) {
+            return new String[0];
+        }
+        return p.split("/", -1);
+    }
+
+    record Match(Route route, Map<String, String> params, boolean methodAllowed) {
+    }
+
+    record Route(String method, String[] pattern, Handler handler) {
+        int literalCount() {
+            int n = 0;
+            for (String p : pattern) {
+                if (!p.startsWith("{")) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        Map<String, String> match(String[] parts) {
+            Map<String, String> params = new HashMap<>();
+            for (int i = 0; i < pattern.length; i++) {
+                String p = pattern[i];
+                if (p.startsWith("{") && p.endsWith("*}")) {
+                    if (i >= parts.length) {
+                        return null;
+                    }
+                    params.put(p.substring(1, p.length() - 2), String.join("/", java.util.Arrays.copyOfRange(parts, i, parts.length)));
+                    return params;
+                }
+                if (i >= parts.length) {
+                    return null;
+                }
+                if (p.startsWith("{") && p.endsWith("}")) {
+                    if (parts[i].isEmpty()) {
+                        return null;
+                    }
+                    params.put(p.substring(1, p.length() - 1), parts[i]);
+                } else if (!p.equals(parts[i])) {
+                    return null;
+                }
+            }
+            return parts.length == pattern.length ? params : null;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.kvr.runtime.index;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/** A {@link SegmentIndex} in another process, reached through its {@link IndexRoutes}. */
+public final class HttpSegmentIndex implements SegmentIndex {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final SegmentListCodec codec = new SegmentListCodec();
+
+    public HttpSegmentIndex(URI base) {
+        this.base = base;
+    }
+
+    @Override
+    public List<StreamSummary> streams() {
+        try (InputStream in = get("/v1/index/streams")) {
+            return JSON.readValue(in, new TypeReference<List<StreamSummary>>() { });
+        } catch (IOException e) {
+            throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<IndexedSegment> latest(String streamId, int limit) {
+        return segments(streamId, "last=" + limit);
+    }
+
+    @Override
+    public List<IndexedSegment> range(String streamId, long startMs, long endMs) {
+        return segments(streamId, "start=" + startMs + "&end=" + endMs);
+    }
+
+    private List<IndexedSegment> segments(String streamId, String query) {
+        int slash = streamId.indexOf('/');
+        String path = "/v1/index/segments/" + enc(streamId.substring(0, slash)) + "/" + enc(streamId.substring(slash + 1));
+        try (InputStream in = get(path + "?" + query)) {
+            return codec.decode(in);
+        } catch (IOException e) {
+            throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private InputStream get(String pathAndQuery) {
+        try {
+            HttpResponse<InputStream> r = client.send(
+                    HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() != 200) {
+                r.body().close();
+                throw new IndexUnavailableException("index at " + base + " answered " + r.statusCode(), null);
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new IndexUnavailableException("index at " + base + " unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IndexUnavailableException("interrupted", e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,51 @@
+package io.kvr.runtime.index;
+
+import io.kvr.runtime.kafka.AvroCodec;
+import io.kvr.schemas.SegmentRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Wire form of indexed segments between indexer and edge: count, then per segment ordinal, discontinuities, length-prefixed Avro value. */
+final class SegmentListCodec {
+    static final String CONTENT_TYPE = "application/vnd.kvr.segment-records";
+
+    private final AvroCodec<SegmentRecord> codec = new AvroCodec<>(SegmentRecord.class);
+
+    byte[] encode(List<IndexedSegment> records) {
+        try {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream(256 * records.size() + 4);
+            DataOutputStream out = new DataOutputStream(buf);
+            out.writeInt(records.size());
+            for (IndexedSegment r : records) {
+                byte[] b = codec.encode(r.segment());
+                out.writeLong(r.ordinal());
+                out.writeLong(r.discontinuities());
+                out.writeInt(b.length);
+                out.write(b);
+            }
+            return buf.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    List<IndexedSegment> decode(InputStream stream) throws IOException {
+        DataInputStream in = new DataInputStream(stream);
+        int n = in.readInt();
+        List<IndexedSegment> out = new ArrayList<>(Math.min(n, 100_000));
+        for (int i = 0; i < n; i++) {
+            long ordinal = in.readLong();
+            long discontinuities = in.readLong();
+            byte[] b = new byte[in.readInt()];
+            in.readFully(b);
+            out.add(new IndexedSegment(ordinal, discontinuities, codec.decode(b)));
+        }
+        return out;
+    }
+}

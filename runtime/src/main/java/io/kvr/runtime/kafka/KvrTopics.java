@@ -1,0 +1,35 @@
+package io.kvr.runtime.kafka;
+
+import io.kvr.runtime.config.TopicNames;
+import java.util.List;
+import java.util.Map;
+
+/** The topics of kvr and the settings it creates them with (documented in schemas/README.md). */
+public final class KvrTopics {
+    /** 16 MiB: 4K keyframes can pass 1 MiB. */
+    public static final int MEDIA_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    private KvrTopics() {
+    }
+
+    /** Access units and StreamInfo, keyed by stream id. Kafka is the replay window, object storage the archive. */
+    public static Topic media(TopicNames names) {
+        return new Topic(names.media(), names.partitions(), names.replicationFactor(), Map.of(
+                "cleanup.policy", "delete",
+                "retention.ms", String.valueOf(24L * 3600 * 1000),
+                "max.message.bytes", String.valueOf(MEDIA_MAX_MESSAGE_BYTES),
+                "message.timestamp.type", "CreateTime"));
+    }
+
+    /** Segment announcements, keyed by stream id; kept forever here (the index is rebuilt from it). */
+    public static Topic segments(TopicNames names) {
+        return new Topic(names.segments(), names.partitions(), names.replicationFactor(), Map.of(
+                "cleanup.policy", "delete",
+                "retention.ms", "-1",
+                "max.message.bytes", String.valueOf(4 * 1024 * 1024)));
+    }
+
+    public static List<Topic> all(TopicNames names) {
+        return List.of(media(names), segments(names));
+    }
+}

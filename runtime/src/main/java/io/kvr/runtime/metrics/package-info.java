@@ -1,0 +1,2 @@
+/** Prometheus metrics through Micrometer, and the routes that serve them with health. */
+package io.kvr.runtime.metrics;

@@ -1,0 +1,139 @@
+package io.kvr.runtime.storage;
+
+import io.kvr.runtime.config.S3Settings;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.Optional;
+
+/** One bucket of an S3-compatible store. Keys are built by callers; this class never logs credentials. */
+public final class ObjectStore {
+    private final MinioClient client;
+    private final String bucket;
+    private final String endpoint;
+
+    public ObjectStore(S3Settings settings) {
+        this.client = MinioClient.builder()
+                .endpoint(settings.endpoint())
+                .region(settings.region())
+                .credentials(settings.accessKey(), settings.secretKey())
+                .build();
+        this.bucket = settings.bucket();
+        this.endpoint = settings.endpoint();
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    /** Creates the bucket when missing. */
+    public void ensureBucket() {
+        call("check bucket " + bucket, () -> {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                try {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                } catch (ErrorResponseException e) {
+                    String code = e.errorResponse().code();
+                    if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                        throw e;
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    public void put(String key, byte[] bytes, int offset, int length, String contentType) {
+        call("put " + key, () -> client.putObject(PutObjectArgs.builder()
+                .bucket(bucket).object(key)
+                .stream(new ByteArrayInputStream(bytes, offset, length), length, -1)
+                .contentType(contentType)
+                .build()));
+    }
+
+    public void put(String key, byte[] bytes, String contentType) {
+        put(key, bytes, 0, bytes.length, contentType);
+    }
+
+    /** Object size and ETag, or empty when it does not exist. */
+    public Optional<ObjectInfo> stat(String key) {
+        return call("stat " + key, () -> {
+            try {
+                StatObjectResponse r = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+                return Optional.of(new ObjectInfo(key, r.size(), r.etag()));
+            } catch (ErrorResponseException e) {
+                if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The whole object as a stream; the caller closes it. */
+    public InputStream get(String key) {
+        return call("get " + key, () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+    }
+
+    /**
+     * Opens the object, or the {@code length} bytes from {@code offset} when {@code length >= 0}, in one request;
+     * empty when it does not exist. The caller closes the stream.
+     */
+    public Optional<StoredObject> open(String key, long offset, long length) {
+        return call("get " + key, () -> {
+            GetObjectArgs.Builder args = GetObjectArgs.builder().bucket(bucket).object(key);
+            if (length >= 0) {
+                args.offset(offset).length(length);
+            }
+            try {
+                io.minio.GetObjectResponse r = client.getObject(args.build());
+                String len = r.headers().get("Content-Length");
+                String etag = r.headers().get("ETag");
+                return Optional.of(new StoredObject(r, len == null ? -1 : Long.parseLong(len), etag));
+            } catch (ErrorResponseException e) {
+                String code = e.errorResponse().code();
+                if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code)) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** {@code length} bytes from {@code offset}; the caller closes it. */
+    public InputStream get(String key, long offset, long length) {
+        return call("get " + key, () -> client.getObject(GetObjectArgs.builder()
+                .bucket(bucket).object(key).offset(offset).length(length).build()));
+    }
+
+    public void remove(String key) {
+        call("remove " + key, () -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            return null;
+        });
+    }
+
+    private <T> T call(String what, StorageCall<T> call) {
+        try {
+            return call.run();
+        } catch (StorageException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StorageException("object storage " + endpoint + " bucket " + bucket + ": cannot " + what
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface StorageCall<T> {
+        T run() throws Exception;
+    }
+}

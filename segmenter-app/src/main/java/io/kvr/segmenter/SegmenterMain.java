@@ -1,0 +1,26 @@
+package io.kvr.segmenter;
+
+import io.kvr.runtime.config.AppArgs;
+import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.Router;
+import io.kvr.runtime.lifecycle.Lifecycle;
+import io.kvr.runtime.metrics.Metrics;
+import io.kvr.runtime.metrics.OpsRoutes;
+import java.util.Map;
+
+/** Runs the segmenter alone: {@code SegmenterMain [--config FILE] [key=value ...]}. */
+public final class SegmenterMain {
+    private SegmenterMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        SegmenterConfig config = SegmenterConfig.from(AppArgs.load(args, Map.of()));
+        var metrics = Metrics.prometheus("segmenter");
+        try (Lifecycle life = new Lifecycle("segmenter").closeOnShutdown()) {
+            Segmenter segmenter = life.own("segmenter", Segmenter.start(config, metrics));
+            life.own("http", HttpService.start(config.httpHost(), config.httpPort(),
+                    new Router().include(new OpsRoutes(metrics, Map.of("consumer", segmenter::alive)))));
+            life.awaitShutdown();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.kvr.segmenter.kafka;
+
+import io.kvr.runtime.config.KafkaSettings;
+import io.kvr.runtime.kafka.AvroCodec;
+import io.kvr.schemas.SegmentRecord;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Writes SegmentRecords to the segments topic, keyed by stream id, and waits for the broker's ack. */
+final class SegmentAnnouncer implements AutoCloseable {
+    private final KafkaProducer<String, byte[]> producer;
+    private final String topic;
+    private final AvroCodec<SegmentRecord> codec = new AvroCodec<>(SegmentRecord.class);
+
+    SegmentAnnouncer(KafkaSettings kafka) {
+        this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.CLIENT_ID_CONFIG, "kvr-segmenter")), new StringSerializer(), new ByteArraySerializer());
+        this.topic = kafka.topics().segments();
+    }
+
+    void announce(SegmentRecord record) throws InterruptedException {
+        try {
+            producer.send(new ProducerRecord<>(topic, null, record.getStartTimeMs(), record.getStreamId(),
+                    codec.encode(record))).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("cannot announce segment " + record.getObjectKey() + " on " + topic
+                    + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(java.time.Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,403 @@
+package io.kvr.segmenter.segment;
+
+import io.kvr.media.MediaException;
+import io.kvr.media.cmaf.MediaSegment;
+import io.kvr.media.cmaf.Sample;
+import io.kvr.media.cmaf.TrackRun;
+import io.kvr.media.cmaf.TrackSamples;
+import io.kvr.media.codec.AudioFormat;
+import io.kvr.media.codec.VideoCodec;
+import io.kvr.media.codec.VideoFormat;
+import io.kvr.media.codec.aac.AdtsHeader;
+import io.kvr.runtime.storage.ObjectKeys;
+import io.kvr.runtime.stream.StreamName;
+import io.kvr.schemas.AccessUnit;
+import io.kvr.schemas.Codec;
+import io.kvr.schemas.SegmentRecord;
+import io.kvr.schemas.SegmentTrack;
+import io.kvr.schemas.StreamInfo;
+import io.kvr.schemas.TrackInfo;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cuts one stream's access units into segments. A segment starts at a video keyframe and ends before the first
+ * keyframe at or after the target duration, or at the end of its ingest session; it never spans two sessions.
+ * The output depends only on the units, so a replay from a segment's first unit rebuilds it byte for byte.
+ * Not thread-safe: the consumer thread owns it.
+ */
+public final class StreamSegmenter {
+    private static final Logger log = LoggerFactory.getLogger(StreamSegmenter.class);
+    /** Keyframe timestamps jitter; a cut this close before the target still counts as "at" it (10 ms). */
+    private static final long CUT_TOLERANCE_90K = 900;
+    private static final int AAC_FRAME_SAMPLES = 1024;
+
+    private final StreamName name;
+    private final int partition;
+    private final ObjectKeys keys;
+    private final String bucket;
+    private final long targetTicks;
+    private final Function<String, Optional<StreamInfo>> sessionLookup;
+
+    private String session;
+    private StreamInfo info;
+    private SessionTracks tracks;
+    private boolean setupFailed;
+    private final List<Pending> video = new ArrayList<>();
+    private final List<Pending> audio = new ArrayList<>();
+    private long lastVideoDuration = 3600;
+    private long lastSeenOffset = -1;
+    private long lastActivityNanos = System.nanoTime();
+    private long dropped;
+
+    /**
+     * @param sessionLookup finds the StreamInfo of a session whose announcement this segmenter did not see
+     *     (a replay that starts after it)
+     */
+    public StreamSegmenter(StreamName name, int partition, ObjectKeys keys, String bucket, long targetMs,
+                           Function<String, Optional<StreamInfo>> sessionLookup) {
+        this.name = name;
+        this.partition = partition;
+        this.keys = keys;
+        this.bucket = bucket;
+        this.targetTicks = targetMs * 90;
+        this.sessionLookup = sessionLookup;
+    }
+
+    public int partition() {
+        return partition;
+    }
+
+    /** Units dropped: before a session's first keyframe, unsupported tracks, timestamps running backwards. */
+    public long dropped() {
+        return dropped;
+    }
+
+    /** Where a replay must start to rebuild what is not yet stored: the open segment's first unit. */
+    public long resumeOffset() {
+        return video.isEmpty() ? lastSeenOffset + 1 : video.get(0).offset;
+    }
+
+    public boolean hasOpenSegment() {
+        return !video.isEmpty();
+    }
+
+    public long idleNanos(long nowNanos) {
+        return nowNanos - lastActivityNanos;
+    }
+
+    /** A session announcement; closes the open segment when it belongs to an earlier session. */
+    public Optional<ClosedSegment> onStreamInfo(StreamInfo announced, long offset) {
+        lastSeenOffset = Math.max(lastSeenOffset, offset);
+        lastActivityNanos = System.nanoTime();
+        if (announced.getIngestSessionId().equals(session)) {
+            info = announced;
+            return Optional.empty();
+        }
+        Optional<ClosedSegment> closed = closeOpen();
+        startSession(announced.getIngestSessionId(), announced);
+        return closed;
+    }
+
+    public Optional<ClosedSegment> onAccessUnit(AccessUnit unit, long offset) {
+        lastSeenOffset = Math.max(lastSeenOffset, offset);
+        lastActivityNanos = System.nanoTime();
+        Optional<ClosedSegment> closed = Optional.empty();
+        if (!unit.getIngestSessionId().equals(session)) {
+            closed = closeOpen();
+            startSession(unit.getIngestSessionId(), sessionLookup.apply(unit.getIngestSessionId()).orElse(null));
+        }
+        if (tracks == null && !setUp(unit)) {
+            dropped++;
+            return closed;
+        }
+        if (unit.getTrack() == tracks.videoTrack()) {
+            Optional<ClosedSegment> cut = onVideo(unit, offset);
+            return cut.isPresent() ? cut : closed;
+        }
+        if (unit.getTrack() == tracks.audioTrack() && !video.isEmpty()) {
+            long dts = rescale(unit.getDts(), unit, tracks.audio().sampleRate());
+            if (!audio.isEmpty() && dts <= audio.get(audio.size() - 1).dts) {
+                dropped++;
+                return closed;
+            }
+            audio.add(new Pending(unit, offset, dts, dts, audioPayload(unit)));
+            return closed;
+        }
+        dropped++;
+        return closed;
+    }
+
+    /** Closes the open segment of a stream that went quiet (its last unit's duration is estimated). */
+    public Optional<ClosedSegment> flush() {
+        return closeOpen();
+    }
+
+    private Optional<ClosedSegment> onVideo(AccessUnit unit, long offset) {
+        long dts = rescale(unit.getDts(), unit, 90_000);
+        long pts = rescale(unit.getPts(), unit, 90_000);
+        byte[] payload = payload(unit);
+        if (video.isEmpty()) {
+            if (!unit.getKeyframe()) {
+                dropped++;
+                return Optional.empty();
+            }
+            video.add(new Pending(unit, offset, dts, pts, payload));
+            return Optional.empty();
+        }
+        Pending last = video.get(video.size() - 1);
+        if (dts <= last.dts) {
+            dropped++;
+            return Optional.empty();
+        }
+        Optional<ClosedSegment> closed = Optional.empty();
+        if (unit.getKeyframe() && dts - video.get(0).dts >= targetTicks - CUT_TOLERANCE_90K) {
+            closed = Optional.of(close(dts - last.dts));
+        }
+        video.add(new Pending(unit, offset, dts, pts, payload));
+        return closed;
+    }
+
+    private void startSession(String sessionId, StreamInfo announced) {
+        session = sessionId;
+        info = announced;
+        tracks = null;
+        setupFailed = false;
+        video.clear();
+        audio.clear();
+    }
+
+    /** Picks the tracks and codec configuration at the session's first video keyframe. */
+    private boolean setUp(AccessUnit unit) {
+        if (setupFailed || !unit.getKeyframe() || !isVideo(unit.getCodec())) {
+            return false;
+        }
+        if (info != null && firstVideoTrack(info) >= 0 && firstVideoTrack(info) != unit.getTrack()) {
+            return false;
+        }
+        VideoCodec codec = unit.getCodec() == Codec.H265 ? VideoCodec.H265 : VideoCodec.H264;
+        try {
+            VideoFormat format = videoFormat(codec, unit);
+            if (format == null) {
+                return false;
+            }
+            int audioTrack = -1;
+            AudioFormat audioFormat = null;
+            if (info != null) {
+                for (TrackInfo t : info.getTracks()) {
+                    if (t.getCodec() == Codec.AAC) {
+                        audioFormat = audioFormat(t);
+                        if (audioFormat != null) {
+                            audioTrack = t.getTrack();
+                            break;
+                        }
+                    }
+                }
+            }
+            tracks = SessionTracks.of(unit.getTrack(), format, audioTrack, audioFormat);
+            log.info("stream {} session {}: recording {}", name, session, tracks.codecs());
+            return true;
+        } catch (MediaException | IllegalArgumentException e) {
+            setupFailed = true;
+            log.warn("stream {} session {}: cannot record, codec configuration unusable: {}", name, session, e.getMessage());
+            return false;
+        }
+    }
+
+    private VideoFormat videoFormat(VideoCodec codec, AccessUnit unit) {
+        if (info != null) {
+            for (TrackInfo t : info.getTracks()) {
+                if (t.getTrack() == unit.getTrack() && t.getExtradata().remaining() > 0) {
+                    try {
+                        return VideoFormat.fromExtradata(codec, bytes(t.getExtradata()));
+                    } catch (MediaException | IllegalArgumentException e) {
+                        log.debug("stream {}: extradata unusable, trying in-band parameter sets: {}", name, e.getMessage());
+                    }
+                }
+            }
+        }
+        return VideoFormat.fromAccessUnit(codec, payload(unit)).orElse(null);
+    }
+
+    /** AAC configuration from the AudioSpecificConfig, or built from rate and channels (AAC-LC) when absent. */
+    private static AudioFormat audioFormat(TrackInfo t) {
+        try {
+            if (t.getExtradata().remaining() > 0) {
+                return AudioFormat.fromAudioSpecificConfig(bytes(t.getExtradata()));
+            }
+            if (t.getSampleRate() > 0 && t.getChannels() > 0) {
+                return AudioFormat.fromAudioSpecificConfig(lcConfig(t.getSampleRate(), t.getChannels()));
+            }
+        } catch (MediaException | IllegalArgumentException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** ISO/IEC 14496-3 1.6.2.1 AudioSpecificConfig for AAC-LC (object type 2). */
+    static byte[] lcConfig(int sampleRate, int channels) {
+        int[] rates = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350};
+        int index = -1;
+        for (int i = 0; i < rates.length; i++) {
+            if (rates[i] == sampleRate) {
+                index = i;
+            }
+        }
+        if (index < 0 || channels > 7) {
+            throw new IllegalArgumentException("no AAC-LC configuration for " + sampleRate + " Hz, " + channels + " channels");
+        }
+        return new byte[] {(byte) (2 << 3 | index >> 1), (byte) ((index & 1) << 7 | channels << 3)};
+    }
+
+    private static int firstVideoTrack(StreamInfo info) {
+        for (TrackInfo t : info.getTracks()) {
+            if (isVideo(t.getCodec())) {
+                return t.getTrack();
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isVideo(Codec codec) {
+        return codec == Codec.H264 || codec == Codec.H265;
+    }
+
+    private Optional<ClosedSegment> closeOpen() {
+        if (video.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(close(lastVideoDuration));
+    }
+
+    /** Builds the open segment; {@code lastDuration} is the last video frame's duration in 90 kHz ticks. */
+    private ClosedSegment close(long lastDuration) {
+        List<Sample> videoSamples = new ArrayList<>(video.size());
+        for (int i = 0; i < video.size(); i++) {
+            Pending p = video.get(i);
+            long duration = i + 1 < video.size() ? video.get(i + 1).dts - p.dts : lastDuration;
+            videoSamples.add(new Sample(p.dts, (int) duration, (int) (p.pts - p.dts), p.unit.getKeyframe(), p.payload));
+        }
+        List<TrackSamples> fragment = new ArrayList<>(2);
+        fragment.add(new TrackSamples(SessionTracks.VIDEO_TRACK_ID, videoSamples));
+        if (!audio.isEmpty()) {
+            List<Sample> audioSamples = new ArrayList<>(audio.size());
+            for (int i = 0; i < audio.size(); i++) {
+                Pending p = audio.get(i);
+                long duration = i + 1 < audio.size() ? audio.get(i + 1).dts - p.dts : AAC_FRAME_SAMPLES;
+                audioSamples.add(new Sample(p.dts, (int) duration, 0, true, p.payload));
+            }
+            fragment.add(new TrackSamples(SessionTracks.AUDIO_TRACK_ID, audioSamples));
+        }
+        Pending first = video.get(0);
+        long firstSequence = first.unit.getSequence();
+        MediaSegment segment = tracks.writer().mediaSegment(firstSequence & 0xFFFF_FFFFL, fragment);
+        long mediaDuration = video.get(video.size() - 1).dts + lastDuration - first.dts;
+        lastVideoDuration = lastDuration;
+        long startMs = first.unit.getCaptureTimeMs();
+        long durationMs = mediaDuration / 90;
+        String objectKey = keys.segment(name, startMs, session, firstSequence);
+        String initKey = keys.init(name, session, tracks.configHash());
+        long lastOffset = Math.max(video.get(video.size() - 1).offset,
+                audio.isEmpty() ? -1 : audio.get(audio.size() - 1).offset);
+        SegmentRecord record = SegmentRecord.newBuilder()
+                .setStreamId(name.id())
+                .setIngestSessionId(session)
+                .setSequence(firstSequence)
+                .setStartTimeMs(startMs)
+                .setEndTimeMs(startMs + durationMs)
+                .setDurationMs(durationMs)
+                .setMediaStartTime(first.dts)
+                .setMediaDuration(mediaDuration)
+                .setTimescale(tracks.videoTimescale())
+                .setByteSize(segment.bytes().length)
+                .setBucket(bucket)
+                .setObjectKey(objectKey)
+                .setInitKey(initKey)
+                .setCodecs(tracks.codecs())
+                .setWidth(tracks.video().width())
+                .setHeight(tracks.video().height())
+                .setMoofOffset(segment.moofOffset())
+                .setMoofSize(segment.moofSize())
+                .setMdatOffset(segment.mdatOffset())
+                .setMdatSize(segment.mdatSize())
+                .setTracks(segmentTracks(segment))
+                .setSourcePartition(partition)
+                .setFirstOffset(first.offset)
+                .setLastOffset(lastOffset)
+                .setAnnouncedAtMs(0)
+                .build();
+        ClosedSegment closed = new ClosedSegment(initKey, tracks.init(), objectKey, segment.bytes(), record,
+                first.offset, lastOffset);
+        video.clear();
+        audio.clear();
+        return closed;
+    }
+
+    private List<SegmentTrack> segmentTracks(MediaSegment segment) {
+        List<SegmentTrack> out = new ArrayList<>(2);
+        for (TrackRun run : segment.tracks()) {
+            boolean isVideo = run.trackId() == SessionTracks.VIDEO_TRACK_ID;
+            out.add(SegmentTrack.newBuilder()
+                    .setTrackId(run.trackId())
+                    .setCodec(isVideo ? (tracks.video().codec() == VideoCodec.H265 ? Codec.H265 : Codec.H264) : Codec.AAC)
+                    .setTimescale(isVideo ? tracks.videoTimescale() : tracks.audio().sampleRate())
+                    .setBaseDecodeTime(run.baseDecodeTime())
+                    .setDataOffset(run.dataOffset())
+                    .setSampleSizes(ints(run.sampleSizes()))
+                    .setSampleDurations(ints(run.sampleDurations()))
+                    .setCompositionOffsets(ints(run.compositionOffsets()))
+                    .setSyncSamples(ints(run.syncSamples()))
+                    .build());
+        }
+        return out;
+    }
+
+    private static List<Integer> ints(int[] values) {
+        List<Integer> out = new ArrayList<>(values.length);
+        for (int v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** {@code ticks} of the unit's timebase in {@code timescale} units (floor). */
+    static long rescale(long ticks, AccessUnit unit, long timescale) {
+        return Math.floorDiv(Math.multiplyExact(ticks, timescale * unit.getTimebaseNum()), unit.getTimebaseDen());
+    }
+
+    private static byte[] payload(AccessUnit unit) {
+        return bytes(unit.getPayload());
+    }
+
+    /** AAC payload without an ADTS header (some sources send one on every frame). */
+    private static byte[] audioPayload(AccessUnit unit) {
+        byte[] raw = bytes(unit.getPayload());
+        if (AdtsHeader.hasSyncword(raw, 0)) {
+            try {
+                return AdtsHeader.rawFrame(raw, 0);
+            } catch (MediaException | IllegalArgumentException e) {
+                return raw;
+            }
+        }
+        return raw;
+    }
+
+    /** The buffer's bytes, without copying when it wraps a whole array (Avro's usual case). */
+    private static byte[] bytes(ByteBuffer buffer) {
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+            return buffer.array();
+        }
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
+
+    private record Pending(AccessUnit unit, long offset, long dts, long pts, byte[] payload) {
+    }
+}

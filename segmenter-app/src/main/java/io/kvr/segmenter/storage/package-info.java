@@ -1,0 +1,2 @@
+/** Uploading init and media segments with retries. */
+package io.kvr.segmenter.storage;
