@@ -50,7 +50,8 @@ public final class StreamSegmenter {
     private boolean setupFailed;
     private final List<Pending> video = new ArrayList<>();
     private final List<Pending> audio = new ArrayList<>();
-    private long lastVideoDuration = 3600;
+    /** 25 fps, for a segment of a single frame whose duration nothing tells. */
+    private static final long DEFAULT_FRAME_TICKS = 3600;
     private long lastSeenOffset = -1;
     private long lastActivityNanos = System.nanoTime();
     private long dropped;
@@ -267,11 +268,16 @@ public final class StreamSegmenter {
         return codec == Codec.H264 || codec == Codec.H265;
     }
 
+    /**
+     * Closes the open segment when its session ended or went quiet. The last frame lasts as long as the one before
+     * it: derived from the segment alone, so a replay closes it identically.
+     */
     private Optional<ClosedSegment> closeOpen() {
         if (video.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(close(lastVideoDuration));
+        int n = video.size();
+        return Optional.of(close(n > 1 ? video.get(n - 1).dts - video.get(n - 2).dts : DEFAULT_FRAME_TICKS));
     }
 
     /** Builds the open segment; {@code lastDuration} is the last video frame's duration in 90 kHz ticks. */
@@ -297,7 +303,6 @@ public final class StreamSegmenter {
         long firstSequence = first.unit.getSequence();
         MediaSegment segment = tracks.writer().mediaSegment(firstSequence & 0xFFFF_FFFFL, fragment);
         long mediaDuration = video.get(video.size() - 1).dts + lastDuration - first.dts;
-        lastVideoDuration = lastDuration;
         long startMs = first.unit.getCaptureTimeMs();
         long durationMs = mediaDuration / 90;
         String objectKey = keys.segment(name, startMs, session, firstSequence);

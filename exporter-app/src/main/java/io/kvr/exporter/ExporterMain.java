@@ -1,0 +1,26 @@
+package io.kvr.exporter;
+
+import io.kvr.runtime.config.AppArgs;
+import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.Router;
+import io.kvr.runtime.lifecycle.Lifecycle;
+import io.kvr.runtime.metrics.Metrics;
+import io.kvr.runtime.metrics.OpsRoutes;
+import java.util.Map;
+
+/** Runs the exporter alone: {@code ExporterMain [--config FILE] [key=value ...]}. */
+public final class ExporterMain {
+    private ExporterMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ExporterConfig config = ExporterConfig.from(AppArgs.load(args, Map.of()));
+        var metrics = Metrics.prometheus("exporter");
+        try (Lifecycle life = new Lifecycle("exporter").closeOnShutdown()) {
+            life.own("http", HttpService.start(config.httpHost(), config.httpPort(), new Router()
+                    .include(new ExporterRoutes())
+                    .include(new OpsRoutes(metrics, Map.of()))));
+            life.awaitShutdown();
+        }
+    }
+}
