@@ -26,8 +26,9 @@ public final class IngestBridge implements AutoCloseable {
     }
 
     public static IngestBridge start(BridgeConfig config, MeterRegistry metrics) {
-        // FFmpeg's own log lines may quote URLs with credentials: keep it to errors
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        // FFmpeg's own log lines may quote URLs with credentials, and report every undecodable frame met while
+        // probing a stream joined mid-GOP; the supervisors report failures themselves
+        avutil.av_log_set_level(avutil.AV_LOG_FATAL);
         new TopicProvisioner(config.kafka().clientConfig(Map.of())).ensure(KvrTopics.all(config.kafka().topics()));
         IngestBridge bridge = new IngestBridge(new AccessUnitPublisher(config.kafka(), "kvr-ingest-bridge"));
         for (CameraConfig camera : config.cameras()) {

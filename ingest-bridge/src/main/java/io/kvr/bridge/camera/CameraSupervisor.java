@@ -90,9 +90,12 @@ public final class CameraSupervisor implements AutoCloseable {
         while (running) {
             state.set(CameraState.CONNECTING);
             long connectedAt = -1;
+            // FFmpeg buffers the packets it reads while probing the stream, so the first packet handed out is
+            // as old as the opening: it, not the end of opening, anchors the server clock
+            long openingAt = System.currentTimeMillis();
             try (PacketSource source = PacketSource.open(camera, readTimeout)) {
                 connectedAt = System.currentTimeMillis();
-                record(source, connectedAt);
+                record(source, openingAt, connectedAt);
                 if (running) {
                     fail("end of stream");
                 }
@@ -133,7 +136,7 @@ public final class CameraSupervisor implements AutoCloseable {
         }
     }
 
-    private void record(PacketSource source, long connectedAt) throws SourceException, InterruptedException,
+    private void record(PacketSource source, long openingAt, long connectedAt) throws SourceException, InterruptedException,
             AccessUnitPublisher.PublishException {
         List<SourceTrack> tracks = source.tracks();
         String sessionId = IngestSessionId.create(connectedAt);
@@ -143,7 +146,7 @@ public final class CameraSupervisor implements AutoCloseable {
         state.set(CameraState.STREAMING);
         lastError.set("");
         log.info("camera {} streaming, session {}, tracks {}", camera.name(), sessionId, describe(tracks));
-        SessionClock clock = new SessionClock(connectedAt, tracks.size());
+        SessionClock clock = new SessionClock(openingAt, tracks.size());
         long[] sequence = {0};
         String streamId = camera.name().id();
         while (running) {

@@ -1,0 +1,200 @@
+package io.kvr.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kvr.testsupport.FFmpegTools;
+import io.kvr.testsupport.TestCamera;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton end to end: a GStreamer RTSP camera (H.264) recorded by one kvr process through the
+ * embedded Kafka and S3, played back as live HLS, checked with FFmpeg; then kvr restarted on the same data dir.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KvrPipelineIT {
+    private static final String STREAM = "live/cam1";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    static Path data;
+    static TestCamera camera;
+    static KvrServer kvr;
+
+    @BeforeAll
+    static void start() {
+        camera = TestCamera.start();
+        kvr = KvrServer.start(options(), Map.of(STREAM, camera.url(TestCamera.H264)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kvr != null) {
+            kvr.close();
+        }
+        if (camera != null) {
+            camera.close();
+        }
+    }
+
+    static KvrOptions options() {
+        return KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
+                "--kafka-port", "0", "--s3-port", "0"});
+    }
+
+    @Test
+    @Order(1)
+    void livePlaylistHasSegmentsOfTheTargetDurationCloseToTheWallClock() throws Exception {
+        String url = kvr.baseUrl() + "/" + STREAM + "/index.m3u8";
+        await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
+                .until(() -> segments(playlistOrEmpty(url)).size() >= 3);
+        String playlist = get(url).body();
+        assertThat(playlist).startsWith("#EXTM3U").contains("#EXT-X-VERSION:7").contains("#EXT-X-MAP:URI=");
+        List<Segment> segments = segments(playlist);
+        assertThat(segments).allSatisfy(s -> assertThat(s.seconds()).isBetween(1.5, 2.5));
+
+        // when a new segment appears, its start is within 3 s of the wall clock (2 s of media + latency)
+        String before = segments.get(segments.size() - 1).uri();
+        AtomicReference<Segment> newest = new AtomicReference<>();
+        AtomicReference<Instant> seenAt = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            List<Segment> now = segments(playlistOrEmpty(url));
+            Segment last = now.get(now.size() - 1);
+            if (last.uri().equals(before)) {
+                return false;
+            }
+            newest.set(last);
+            seenAt.set(Instant.now());
+            return true;
+        });
+        Duration age = Duration.between(newest.get().programDateTime(), seenAt.get());
+        assertThat(age).isLessThan(Duration.ofSeconds(3)).isGreaterThan(Duration.ofSeconds(-1));
+    }
+
+    @Test
+    @Order(2)
+    void ffmpegDecodesTheLivePlaylistWithoutErrors() {
+        String url = kvr.baseUrl() + "/" + STREAM + "/index.m3u8";
+        var result = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-i", url, "-t", "5", "-f", "null", "-");
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        assertThat(result.stderr()).as("ffmpeg errors").isBlank();
+        var probe = FFmpegTools.probe(url);
+        assertThat(probe.codecNames()).contains("h264");
+        assertThat(probe.firstStream("video").orElseThrow()).containsEntry("width", 640L).containsEntry("height", 360L);
+    }
+
+    @Test
+    @Order(3)
+    void segmentsAreServedWithRangesAndBadNamesAreRefused() throws Exception {
+        String url = kvr.baseUrl() + "/" + STREAM + "/index.m3u8";
+        Segment s = segments(get(url).body()).get(0);
+        String segmentUrl = kvr.baseUrl() + "/" + STREAM + "/" + s.uri();
+        HttpResponse<byte[]> whole = HTTP.send(HttpRequest.newBuilder(URI.create(segmentUrl)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+        HttpResponse<byte[]> part = HTTP.send(HttpRequest.newBuilder(URI.create(segmentUrl)).header("Range", "bytes=4-11").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(new String(part.body())).isEqualTo("stypmsdh");
+
+        assertThat(get(kvr.baseUrl() + "/live/nosuchcam/index.m3u8").statusCode()).isEqualTo(404);
+        assertThat(get(kvr.baseUrl() + "/live/cam1/../../etc/passwd").statusCode()).isBetween(400, 404);
+        assertThat(get(kvr.baseUrl() + "/live/cam1/2026/01/01/00/x.mp4").statusCode()).isEqualTo(404);
+        assertThat(get(kvr.baseUrl() + "/li%00ve/cam1/index.m3u8").statusCode()).isEqualTo(400);
+        assertThat(get(kvr.baseUrl() + "/health").statusCode()).isEqualTo(200);
+        assertThat(get(kvr.baseUrl() + "/metrics").body()).contains("kvr_segmenter_segments_total");
+        assertThat(get(kvr.baseUrl() + "/").body()).contains("/assets/hls.min.js");
+        assertThat(get(kvr.baseUrl() + "/assets/hls.min.js").statusCode()).isEqualTo(200);
+        assertThat(get(kvr.baseUrl() + "/v1/streams").body()).contains("\"app\":\"live\"").contains("\"stream\":\"cam1\"");
+    }
+
+    @Test
+    @Order(4)
+    void aRestartOnTheSameDataDirKeepsTheRecordings() throws Exception {
+        String url = kvr.baseUrl() + "/" + STREAM + "/index.m3u8";
+        List<Segment> before = segments(get(url).body());
+        kvr.close();
+        camera.close();
+        camera = null;
+
+        kvr = KvrServer.start(options(), Map.of());
+        String again = kvr.baseUrl() + "/" + STREAM + "/index.m3u8";
+        await().atMost(Duration.ofSeconds(30)).until(() -> !segments(playlistOrEmpty(again)).isEmpty());
+        assertThat(get(kvr.baseUrl() + "/v1/streams").body()).contains("\"stream\":\"cam1\"");
+        List<String> uris = segments(get(again).body()).stream().map(Segment::uri).toList();
+        assertThat(uris).contains(before.get(before.size() - 1).uri());
+
+        // a segment recorded before the restart still plays (with its init segment)
+        String segment = kvr.baseUrl() + "/" + STREAM + "/" + before.get(before.size() - 1).uri();
+        String init = kvr.baseUrl() + "/" + STREAM + "/" + initUri(get(again).body());
+        Path joined = data.resolve("check.mp4");
+        try (var out = java.nio.file.Files.newOutputStream(joined)) {
+            out.write(HTTP.send(HttpRequest.newBuilder(URI.create(init)).build(), HttpResponse.BodyHandlers.ofByteArray()).body());
+            out.write(HTTP.send(HttpRequest.newBuilder(URI.create(segment)).build(), HttpResponse.BodyHandlers.ofByteArray()).body());
+        }
+        var result = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-i", joined.toString(), "-f", "null", "-");
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        assertThat(result.stderr()).isBlank();
+    }
+
+    private static String initUri(String playlist) {
+        for (String line : playlist.split("\n")) {
+            if (line.startsWith("#EXT-X-MAP:URI=\"")) {
+                return line.substring("#EXT-X-MAP:URI=\"".length(), line.length() - 1);
+            }
+        }
+        throw new AssertionError("no EXT-X-MAP in\n" + playlist);
+    }
+
+    /** The playlist, or "" while the stream has none yet (404) or the index is restoring (503). */
+    static String playlistOrEmpty(String url) throws Exception {
+        HttpResponse<String> r = get(url);
+        return r.statusCode() == 200 ? r.body() : "";
+    }
+
+    static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    record Segment(Instant programDateTime, double seconds, String uri) {
+    }
+
+    static List<Segment> segments(String playlist) {
+        List<Segment> out = new ArrayList<>();
+        Instant pdt = null;
+        double seconds = -1;
+        for (String line : playlist.split("\n")) {
+            if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
+                pdt = Instant.parse(line.substring("#EXT-X-PROGRAM-DATE-TIME:".length()));
+            } else if (line.startsWith("#EXTINF:")) {
+                seconds = Double.parseDouble(line.substring("#EXTINF:".length(), line.indexOf(',')));
+            } else if (!line.isBlank() && !line.startsWith("#")) {
+                if (pdt == null) {
+                    throw new AssertionError("segment without EXT-X-PROGRAM-DATE-TIME: " + line);
+                }
+                out.add(new Segment(pdt, seconds, line));
+                pdt = null;
+            }
+        }
+        return out;
+    }
+}
