@@ -5,8 +5,9 @@ import java.util.regex.Pattern;
 
 /** Keeps credentials out of logs, metrics, API responses and exception messages. */
 public final class Secrets {
-    // scheme://user:pass@host  or  scheme://user@host
-    private static final Pattern URL_USERINFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@");
+    // scheme://user:pass@host  or  scheme://user@host; up to the last @ before the path, as FFmpeg splits
+    // rtsp://user:p@ss@host (a raw @ in the password)
+    private static final Pattern URL_USERINFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/\\s]+@");
 
     private Secrets() {
     }

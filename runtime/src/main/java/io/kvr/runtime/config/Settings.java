@@ -154,15 +154,19 @@ public final class Settings {
             if (s.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
             }
+            char unit = s.charAt(s.length() - 1);
+            if (unit >= '0' && unit <= '9') {
+                return Duration.ofMillis(Long.parseLong(s));
+            }
             long n = Long.parseLong(s.substring(0, s.length() - 1));
-            return switch (s.charAt(s.length() - 1)) {
+            return switch (unit) {
                 case 's' -> Duration.ofSeconds(n);
                 case 'm' -> Duration.ofMinutes(n);
                 case 'h' -> Duration.ofHours(n);
                 case 'd' -> Duration.ofDays(n);
-                default -> Duration.ofMillis(Long.parseLong(s));
+                default -> throw new IllegalArgumentException(v);
             };
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+        } catch (NumberFormatException | StringIndexOutOfBoundsException | ArithmeticException e) {
             throw new IllegalArgumentException(v, e);
         }
     }

@@ -44,7 +44,8 @@ public final class AvroCodec<T extends SpecificRecord> {
     public T decode(byte[] bytes) {
         try {
             return decoder.decode(bytes);
-        } catch (IOException e) {
+        } catch (IOException | org.apache.avro.AvroRuntimeException e) {
+            // bad header, unknown fingerprint, truncated or corrupt body: all bad input
             throw new IllegalArgumentException("not a valid " + getClass().getSimpleName() + " value: " + e.getMessage(), e);
         }
     }

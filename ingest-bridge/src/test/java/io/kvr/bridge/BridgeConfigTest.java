@@ -1,0 +1,91 @@
+package io.kvr.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kvr.bridge.camera.CameraConfig;
+import io.kvr.runtime.config.ConfigException;
+import io.kvr.runtime.config.Settings;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BridgeConfigTest {
+
+    private static Settings settings(String... keyValues) {
+        Map<String, String> map = new HashMap<>();
+        map.put("kafka.bootstrap.servers", "broker:9092");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put(keyValues[i], keyValues[i + 1]);
+        }
+        return Settings.of(map);
+    }
+
+    @Test
+    void camerasComeFromUrlKeysWithOptionalTransport() {
+        BridgeConfig config = BridgeConfig.from(settings(
+                "camera.live/yard.url", "rtsp://10.0.0.6/h264",
+                "camera.live/door.url", "rtsp://user:pass@10.0.0.5/stream1",
+                "camera.live/door.transport", "UDP",
+                "camera.site.a/front.door.url", "rtsps://cam.local/x"));
+
+        assertThat(config.cameras()).extracting(c -> c.name().id(), CameraConfig::url, CameraConfig::transport)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("live/door", "rtsp://user:pass@10.0.0.5/stream1", "udp"),
+                        org.assertj.core.groups.Tuple.tuple("live/yard", "rtsp://10.0.0.6/h264", "tcp"),
+                        org.assertj.core.groups.Tuple.tuple("site.a/front.door", "rtsps://cam.local/x", "tcp"));
+    }
+
+    @Test
+    void defaultsAndOverridesOfTheBridgesOwnKeys() {
+        BridgeConfig defaults = BridgeConfig.from(settings());
+        BridgeConfig set = BridgeConfig.from(settings("http.host", "0.0.0.0", "http.port", "9000",
+                "bridge.read.timeout", "2500ms", "topics.prefix", "site1."));
+
+        assertThat(defaults.cameras()).isEmpty();
+        assertThat(defaults.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(defaults.httpPort()).isEqualTo(8081);
+        assertThat(defaults.readTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.kafka().topics().media()).isEqualTo("kvr.media.v1");
+        assertThat(set.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(set.httpPort()).isEqualTo(9000);
+        assertThat(set.readTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(set.kafka().topics().media()).isEqualTo("site1.media.v1");
+        assertThat(set.kafka().bootstrapServers()).isEqualTo("broker:9092");
+    }
+
+    @Test
+    void everyBadCameraIsReportedByItsKeyWithoutItsCredentials() {
+        Settings s = settings(
+                "camera.live/door.url", "rtsp://admin:hunter2@10.0.0.5/stream1",
+                "camera.nodash.url", "rtsp://admin:hunter2@10.0.0.7/x",
+                "camera.live/../etc.url", "rtsp://10.0.0.8/x",
+                "camera.live/bad name.url", "rtsp://10.0.0.9/x",
+                "camera.live/empty.url", " ",
+                "camera.live/yard.url", "rtsp://admin:hunter2@10.0.0.6/x",
+                "camera.live/yard.transport", "sctp",
+                "http.port", "99999");
+
+        assertThatThrownBy(() -> BridgeConfig.from(s)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.problems()).hasSize(6)
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.nodash.url: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/../etc.url: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/bad name.url: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/empty.url: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/yard.url: ").contains("sctp"))
+                    .anySatisfy(p -> assertThat(p).startsWith("http.port: "));
+            assertThat(e.getMessage()).doesNotContain("hunter2");
+        });
+    }
+
+    @Test
+    void missingBootstrapServersIsReportedWithTheOtherProblems() {
+        Settings s = Settings.of(Map.of("camera.bad.url", "rtsp://x/y"));
+
+        assertThatThrownBy(() -> BridgeConfig.from(s)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.problems()).hasSize(2)
+                        .anySatisfy(p -> assertThat(p).startsWith("kafka.bootstrap.servers"))
+                        .anySatisfy(p -> assertThat(p).startsWith("camera.bad.url")));
+    }
+}

@@ -1,0 +1,69 @@
+package io.kvr.runtime.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kvr.schemas.AccessUnit;
+import io.kvr.schemas.SegmentRecord;
+import io.kvr.schemas.StreamInfo;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class AvroCodecTest {
+    private final AvroCodec<SegmentRecord> segments = new AvroCodec<>(SegmentRecord.class);
+    private final AvroCodec<AccessUnit> units = new AvroCodec<>(AccessUnit.class);
+    private final AvroCodec<StreamInfo> infos = new AvroCodec<>(StreamInfo.class);
+
+    @Test
+    void roundTripsEveryRecordType() {
+        SegmentRecord segment = Fixtures.segment("live/door", 1_700_000_000_000L, 42);
+        AccessUnit unit = Fixtures.accessUnit();
+        StreamInfo info = Fixtures.streamInfo();
+
+        assertThat(segments.decode(segments.encode(segment))).isEqualTo(segment);
+        assertThat(units.decode(units.encode(unit))).isEqualTo(unit);
+        assertThat(infos.decode(infos.encode(info))).isEqualTo(info);
+    }
+
+    @Test
+    void encodingIsSingleObjectWithMarkerAndFingerprint() {
+        byte[] bytes = units.encode(Fixtures.accessUnit());
+
+        assertThat(bytes[0]).isEqualTo((byte) 0xC3);
+        assertThat(bytes[1]).isEqualTo((byte) 0x01);
+        assertThat(bytes).hasSizeGreaterThan(10);
+    }
+
+    @Test
+    void equalValuesEncodeToEqualBytes() {
+        assertThat(segments.encode(Fixtures.segment("a/b", 5, 1))).isEqualTo(segments.encode(Fixtures.segment("a/b", 5, 1)));
+    }
+
+    @Test
+    void matchesOnlyItsOwnTypesHeader() {
+        byte[] unit = units.encode(Fixtures.accessUnit());
+        byte[] info = infos.encode(Fixtures.streamInfo());
+
+        assertThat(units.matches(unit)).isTrue();
+        assertThat(infos.matches(info)).isTrue();
+        assertThat(units.matches(info)).isFalse();
+        assertThat(infos.matches(unit)).isFalse();
+        assertThat(segments.matches(unit)).isFalse();
+        assertThat(units.matches(Arrays.copyOf(unit, 10))).isTrue();
+        assertThat(units.matches(Arrays.copyOf(unit, 9))).isFalse();
+        assertThat(units.matches(new byte[0])).isFalse();
+        assertThat(units.matches(null)).isFalse();
+    }
+
+    @Test
+    void undecodableBytesAreAnIllegalArgument() {
+        byte[] unit = units.encode(Fixtures.accessUnit());
+
+        assertThatThrownBy(() -> units.decode(new byte[] {1, 2, 3})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> units.decode(new byte[0])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> units.decode("not avro at all".getBytes())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> units.decode(Arrays.copyOf(unit, unit.length - 3)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> segments.decode(unit)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
