@@ -70,7 +70,7 @@ def wait_until(predicate, timeout, what):
     raise SystemExit(f"timed out waiting for {what}")
 
 
-def bench_kvr(cam_port, cameras, seconds, workdir):
+def bench_kvr(cam_port, cameras, seconds, warmup, workdir):
     http_port = free_port()
     args = [os.path.join(ROOT, "kvr"), "run", "--data", os.path.join(workdir, "kvr-data"),
             "--http", f"127.0.0.1:{http_port}", "--kafka-port", "0", "--s3-port", "0"]
@@ -82,6 +82,8 @@ def bench_kvr(cam_port, cameras, seconds, workdir):
         base = f"http://127.0.0.1:{http_port}"
         wait_until(lambda: all(http_get(f"{base}/bench/cam{i}/index.m3u8")[0] == 200 for i in range(cameras)),
                    120, "kvr to record every camera")
+        # the JIT compiles for about a minute after start; measure the steady state
+        time.sleep(warmup)
         c0, t0 = cpu_seconds(p.pid), time.time()
         time.sleep(seconds)
         c1, t1 = cpu_seconds(p.pid), time.time()
@@ -101,7 +103,7 @@ def ffmpeg_path():
     return out.stdout.strip()
 
 
-def bench_ffmpeg(cam_port, cameras, seconds, workdir):
+def bench_ffmpeg(cam_port, cameras, seconds, warmup, workdir):
     ffmpeg = ffmpeg_path()
     procs = []
     for i in range(cameras):
@@ -114,6 +116,7 @@ def bench_ffmpeg(cam_port, cameras, seconds, workdir):
     try:
         wait_until(lambda: all(os.path.exists(os.path.join(workdir, f"ffmpeg-cam{i}", "index.m3u8"))
                                for i in range(cameras)), 60, "ffmpeg recorders")
+        time.sleep(min(warmup, 10))
         c0, t0 = sum(cpu_seconds(p.pid) for p in procs), time.time()
         time.sleep(seconds)
         c1, t1 = sum(cpu_seconds(p.pid) for p in procs), time.time()
@@ -162,15 +165,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cameras", type=int, default=4)
     ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--warmup", type=int, default=60, help="seconds of recording before measuring kvr (JIT)")
     a = ap.parse_args()
     workdir = tempfile.mkdtemp(prefix="kvr-bench-")
     cam, port = start_camera()
     try:
         log(f"recording {a.cameras} camera(s) for {a.seconds} s with kvr")
-        k = bench_kvr(port, a.cameras, a.seconds, workdir)
+        k = bench_kvr(port, a.cameras, a.seconds, a.warmup, workdir)
         log(f"kvr: {k}")
         log(f"recording {a.cameras} camera(s) for {a.seconds} s with ffmpeg -c copy -f hls")
-        f = bench_ffmpeg(port, a.cameras, a.seconds, workdir)
+        f = bench_ffmpeg(port, a.cameras, a.seconds, a.warmup, workdir)
         log(f"ffmpeg: {f}")
     finally:
         cam.terminate()
@@ -181,7 +185,7 @@ def main():
     kr, fr = k["rss"] / n, f["rss"] / n
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     table = (
-        f"## Record: {n} camera(s), 640x360 25 fps H.264 ~800 kb/s over RTSP/TCP, {a.seconds} s\n\n"
+        f"## Record: {n} camera(s), 640x360 25 fps H.264 ~800 kb/s over RTSP/TCP, {a.seconds} s measured after {a.warmup} s of warm-up\n\n"
         f"Machine: {machine()}. Run: {when}.\n\n"
         "| recorder | CPU per camera (% of one core) | peak RSS per camera (MiB) |\n|---|---:|---:|\n"
         f"| kvr (one process: bridge, embedded Kafka, segmenter, embedded S3, indexer, edge) | {kc:.1f} | {kr:.0f} |\n"

@@ -30,7 +30,7 @@ public final class AccessUnitPublisher implements AutoCloseable {
         Map<String, Object> config = kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.LINGER_MS_CONFIG, 10,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KvrTopics.MEDIA_MAX_MESSAGE_BYTES + 64 * 1024,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId));
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
