@@ -9,10 +9,7 @@ import io.kvr.runtime.kafka.IngestSessionId;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.StreamInfo;
 import io.kvr.schemas.TrackInfo;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,9 +39,7 @@ public final class CameraSupervisor implements AutoCloseable {
     private final AtomicReference<CameraState> state = new AtomicReference<>(CameraState.CONNECTING);
     private final AtomicReference<String> lastError = new AtomicReference<>("");
     private final AtomicReference<Throwable> publishFailure = new AtomicReference<>();
-    private final Counter units;
-    private final Counter bytes;
-    private final Counter reconnects;
+    private final CameraMetrics metrics;
     private final AtomicLong sessions = new AtomicLong();
     private volatile boolean running = true;
 
@@ -53,12 +48,7 @@ public final class CameraSupervisor implements AutoCloseable {
         this.camera = camera;
         this.publisher = publisher;
         this.readTimeout = readTimeout;
-        Tags tags = Tags.of("stream", camera.name().id());
-        this.units = metrics.counter("kvr_bridge_access_units", tags);
-        this.bytes = metrics.counter("kvr_bridge_bytes", tags);
-        this.reconnects = metrics.counter("kvr_bridge_reconnects", tags);
-        Gauge.builder("kvr_bridge_camera_streaming", state, s -> s.get() == CameraState.STREAMING ? 1 : 0)
-                .tags(tags).register(metrics);
+        this.metrics = new CameraMetrics(metrics, camera.name().id(), state::get);
         this.thread = Thread.ofPlatform().name("camera-" + camera.name().id()).daemon(true).unstarted(this::run);
     }
 
@@ -122,7 +112,7 @@ public final class CameraSupervisor implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             }
-            reconnects.increment();
+            metrics.reconnect();
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
         state.set(CameraState.STOPPED);
@@ -180,13 +170,15 @@ public final class CameraSupervisor implements AutoCloseable {
                         .setSequence(sequence[0]++)
                         .setPayload(ByteBuffer.wrap(payload))
                         .build();
+                long captureMs = unit.getCaptureTimeMs();
                 publisher.publish(unit, (meta, error) -> {
                     if (error != null) {
                         publishFailure.compareAndSet(null, error);
+                    } else {
+                        metrics.acknowledged(captureMs);
                     }
                 });
-                units.increment();
-                bytes.increment(payload.length);
+                metrics.unitRead(payload.length);
             });
             if (!more) {
                 return;
