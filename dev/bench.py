@@ -80,8 +80,11 @@ def bench_kvr(cam_port, cameras, seconds, warmup, workdir):
     p = subprocess.Popen(args, stdout=logf, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{http_port}"
-        wait_until(lambda: all(http_get(f"{base}/bench/cam{i}/index.m3u8")[0] == 200 for i in range(cameras)),
-                   120, "kvr to record every camera")
+        if cameras:
+            wait_until(lambda: all(http_get(f"{base}/bench/cam{i}/index.m3u8")[0] == 200 for i in range(cameras)),
+                       120, "kvr to record every camera")
+        else:
+            wait_until(lambda: http_get(f"{base}/health")[0] == 200, 120, "kvr to start")
         # the JIT compiles for about a minute after start; measure the steady state
         time.sleep(warmup)
         c0, t0 = cpu_seconds(p.pid), time.time()
@@ -173,6 +176,9 @@ def main():
         log(f"recording {a.cameras} camera(s) for {a.seconds} s with kvr")
         k = bench_kvr(port, a.cameras, a.seconds, a.warmup, workdir)
         log(f"kvr: {k}")
+        log(f"kvr with no cameras (its fixed cost) for {a.seconds} s")
+        k0 = bench_kvr(port, 0, a.seconds, a.warmup, workdir)
+        log(f"kvr idle: {k0}")
         log(f"recording {a.cameras} camera(s) for {a.seconds} s with ffmpeg -c copy -f hls")
         f = bench_ffmpeg(port, a.cameras, a.seconds, a.warmup, workdir)
         log(f"ffmpeg: {f}")
@@ -182,6 +188,9 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
     n = a.cameras
     kc, fc = k["cpu"] / n / k["wall"] * 100, f["cpu"] / n / f["wall"] * 100
+    k0c = k0["cpu"] / k0["wall"] * 100
+    kmc = (k["cpu"] / k["wall"] - k0["cpu"] / k0["wall"]) / n * 100
+    kmr = max(0.0, (k["rss"] - k0["rss"]) / n)
     kr, fr = k["rss"] / n, f["rss"] / n
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     table = (
@@ -190,7 +199,10 @@ def main():
         "| recorder | CPU per camera (% of one core) | peak RSS per camera (MiB) |\n|---|---:|---:|\n"
         f"| kvr (one process: bridge, embedded Kafka, segmenter, embedded S3, indexer, edge) | {kc:.1f} | {kr:.0f} |\n"
         f"| ffmpeg `-rtsp_transport tcp -c copy -f hls -hls_segment_type fmp4 -hls_time 2`, one per camera | {fc:.1f} | {fr:.0f} |\n"
-        f"| **ratio kvr / ffmpeg** | **{kc / fc:.2f}x** | **{kr / fr:.1f}x** |\n\n"
+        f"| **ratio kvr / ffmpeg** | **{kc / fc:.2f}x** | **{kr / fr:.1f}x** |\n"
+        f"| kvr with no camera (fixed cost of the process) | {k0c:.1f} (whole process) | {k0['rss']:.0f} (whole process) |\n"
+        f"| kvr, marginal cost of one more camera ((N cameras - none) / N) | {kmc:.1f} | {kmr:.0f} |\n"
+        f"| **ratio, marginal kvr / ffmpeg** | **{kmc / fc:.2f}x** | **{kmr / fr:.1f}x** |\n\n"
         "kvr's figures include the embedded Kafka broker and S3 server and the JVM's fixed cost, shared by the "
         "cameras; with few cameras that fixed cost dominates the per-camera numbers.\n\n")
     write_report("record", table)

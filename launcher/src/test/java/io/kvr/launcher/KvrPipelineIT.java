@@ -128,6 +128,26 @@ class KvrPipelineIT {
 
     @Test
     @Order(4)
+    void theRecordingsApiListsTheRecordedSpan() throws Exception {
+        String base = kvr.baseUrl() + "/v1/streams/live/cam1/recordings";
+        var all = (java.util.Map<?, ?>) io.kvr.testsupport.MiniJson.parse(get(base).body());
+        var spans = (List<?>) all.get("spans");
+        assertThat(spans).hasSize(1);
+        var span = (java.util.Map<?, ?>) spans.get(0);
+        assertThat((Long) span.get("duration")).isGreaterThanOrEqualTo(6000L);
+        long start = (Long) span.get("start");
+        var window = (java.util.Map<?, ?>) io.kvr.testsupport.MiniJson.parse(
+                get(base + "?start_time=" + (start - 10_000) + "&end_time=" + (start + 2000)).body());
+        assertThat((List<?>) window.get("gaps")).first().asString().contains("no recording");
+
+        assertThat(get(base + "?start_time=abc").statusCode()).isEqualTo(400);
+        assertThat(get(base + "?start_time=10&end_time=5").statusCode()).isEqualTo(400);
+        assertThat(get(base + "?start_time=10&end_time=10").statusCode()).isEqualTo(400);
+        assertThat(get(kvr.baseUrl() + "/v1/streams/live/nosuch/recordings").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(5)
     void aRestartOnTheSameDataDirKeepsTheRecordings() throws Exception {
         String url = kvr.baseUrl() + "/" + STREAM + "/index.m3u8";
         List<Segment> before = segments(get(url).body());

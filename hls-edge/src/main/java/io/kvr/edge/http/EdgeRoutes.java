@@ -11,6 +11,7 @@ import io.kvr.runtime.index.IndexUnavailableException;
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.index.SegmentIndex;
 import io.kvr.runtime.index.StreamSummary;
+import io.kvr.runtime.index.Timeline;
 import io.kvr.runtime.storage.ObjectKeys;
 import io.kvr.runtime.stream.StreamName;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ public final class EdgeRoutes implements Routes {
     @Override
     public void register(Router router) {
         router.get("/v1/streams", req -> HttpService.json(200, streams()));
+        router.get("/v1/streams/{app}/{stream}/recordings", this::recordings);
         router.get("/{app}/{stream}/index.m3u8", this::live);
         router.get("/{app}/{stream}/{rest*}", this::object);
     }
@@ -64,6 +66,31 @@ public final class EdgeRoutes implements Routes {
             out.add(m);
         }
         return out;
+    }
+
+    /** Longest range the recordings listing accepts. */
+    private static final long MAX_LISTING_MS = 366L * 24 * 3600 * 1000;
+
+    /**
+     * {@code GET /v1/streams/{app}/{stream}/recordings?start_time=MS&end_time=MS}: recorded spans and the gaps
+     * between them with reasons. Without a range: from the first recording to now.
+     */
+    private Response recordings(Request req) {
+        StreamName name = streamName(req);
+        StreamSummary summary = ask(index::streams).stream().filter(s -> s.streamId().equals(name.id())).findFirst()
+                .orElseThrow(() -> HttpError.notFound("stream " + name.id() + " has no recording"));
+        long now = System.currentTimeMillis();
+        TimeRange range = TimeRange.parse(req, summary.firstStartMs(), Math.max(now, summary.lastEndMs()), MAX_LISTING_MS);
+        Timeline.Result result = Timeline.of(ask(() -> index.range(name.id(), range.start(), range.end())),
+                range.start(), range.end());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("app", name.app());
+        body.put("stream", name.stream());
+        body.put("start_time", range.start());
+        body.put("end_time", range.end());
+        body.put("spans", result.spans());
+        body.put("gaps", result.gaps());
+        return HttpService.json(200, body);
     }
 
     private Response live(Request req) {

@@ -1,0 +1,67 @@
+package io.kvr.edge.http;
+
+import io.kvr.runtime.http.HttpError;
+import io.kvr.runtime.http.Request;
+import java.util.Optional;
+
+/**
+ * A {@code [start, end)} range of wall-clock milliseconds from the query parameters {@code start_time} and
+ * {@code end_time} or {@code duration} (seed 004: unix milliseconds; {@code end_time} wins when both are given).
+ * Every malformed range is a 400 with a reason.
+ */
+public record TimeRange(long start, long end) {
+    public long duration() {
+        return end - start;
+    }
+
+    /**
+     * Parses the range; a missing {@code start_time} or end becomes the given default (null: required).
+     * {@code maxMs} bounds the length.
+     */
+    public static TimeRange parse(Request req, Long defaultStart, Long defaultEnd, long maxMs) {
+        Optional<Long> start = number(req, "start_time");
+        Optional<Long> end = number(req, "end_time");
+        Optional<Long> duration = number(req, "duration");
+        long s = start.or(() -> Optional.ofNullable(defaultStart))
+                .orElseThrow(() -> HttpError.badRequest("start_time is required (unix milliseconds)"));
+        long e;
+        if (end.isPresent()) {
+            e = end.get();
+        } else if (duration.isPresent()) {
+            if (duration.get() <= 0) {
+                throw HttpError.badRequest("duration must be positive");
+            }
+            e = Math.addExact(s, duration.get());
+        } else if (defaultEnd != null) {
+            e = defaultEnd;
+        } else {
+            throw HttpError.badRequest("end_time or duration is required (unix milliseconds)");
+        }
+        if (e < s) {
+            throw HttpError.badRequest("end_time is before start_time");
+        }
+        if (e == s) {
+            throw HttpError.badRequest("the range is empty: end_time equals start_time");
+        }
+        if (e - s > maxMs) {
+            throw HttpError.badRequest("the range is longer than the maximum of " + maxMs + " ms");
+        }
+        return new TimeRange(s, e);
+    }
+
+    private static Optional<Long> number(Request req, String name) {
+        Optional<String> raw = req.queryParam(name);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        String v = raw.get().trim();
+        if (v.isEmpty() || v.length() > 19 || !v.chars().allMatch(Character::isDigit)) {
+            throw HttpError.badRequest(name + " must be a non-negative whole number of milliseconds");
+        }
+        try {
+            return Optional.of(Long.parseLong(v));
+        } catch (NumberFormatException ex) {
+            throw HttpError.badRequest(name + " is too large");
+        }
+    }
+}
