@@ -16,7 +16,8 @@ public final class Edge implements Routes {
 
     public Edge(EdgeConfig config, SegmentIndex index) {
         ObjectStore store = new ObjectStore(config.s3());
-        this.routes = new EdgeRoutes(index, new ObjectProxy(store), new ObjectKeys(config.s3().prefix()), config.liveWindow());
+        this.routes = new EdgeRoutes(index, new ObjectProxy(store), new ObjectKeys(config.s3().prefix()),
+                config.liveWindow(), config.dvrWindowMs(), config.maxRangeMs());
     }
 
     @Override

@@ -147,6 +147,41 @@ class KvrPipelineIT {
     }
 
     @Test
+    @Order(4)
+    void rangeAndTimeShiftPlaylistsPlayInFfmpeg() throws Exception {
+        String live = kvr.baseUrl() + "/" + STREAM + "/index.m3u8";
+        List<Segment> segments = segments(get(live).body());
+        long start = segments.get(0).programDateTime().toEpochMilli() + 1000;
+        long duration = 4000;
+        String range = kvr.baseUrl() + "/" + STREAM + "/playlist.m3u8?start_time=" + start + "&duration=" + duration;
+        String vod = get(range).body();
+        assertThat(vod).contains("#EXT-X-PLAYLIST-TYPE:VOD").endsWith("#EXT-X-ENDLIST\n");
+        List<Segment> inRange = segments(vod);
+        assertThat(Duration.between(Instant.ofEpochMilli(start), inRange.get(0).programDateTime()).abs())
+                .isLessThanOrEqualTo(Duration.ofMillis(2500));
+        double total = inRange.stream().mapToDouble(Segment::seconds).sum();
+        assertThat(total).isBetween(duration / 1000.0 - 2.5, duration / 1000.0 + 2.5);
+
+        var decoded = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-i", range, "-f", "null", "-");
+        assertThat(decoded.exitCode()).as(decoded.describe()).isZero();
+        assertThat(decoded.stderr()).isBlank();
+        double probed = Double.parseDouble(String.valueOf(FFmpegTools.probe(range).format().get("duration")));
+        assertThat(probed).isCloseTo(total, org.assertj.core.data.Offset.offset(0.5));
+
+        // seed 004's form, with the parameters glued on by '&'
+        assertThat(get(kvr.baseUrl() + "/" + STREAM + "/playlist.m3u8&start_time=" + start + "&duration=" + duration).body())
+                .isEqualTo(vod);
+
+        String dvr = live + "?dvr=1";
+        assertThat(get(dvr).body()).contains("#EXT-X-PLAYLIST-TYPE:EVENT");
+        var event = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-live_start_index", "0", "-i", dvr,
+                "-t", "4", "-f", "null", "-");
+        assertThat(event.exitCode()).as(event.describe()).isZero();
+        assertThat(get(kvr.baseUrl() + "/" + STREAM + "/master.m3u8").body())
+                .contains("CODECS=\"avc1.", "RESOLUTION=640x360");
+    }
+
+    @Test
     @Order(5)
     void aRestartOnTheSameDataDirKeepsTheRecordings() throws Exception {
         String url = kvr.baseUrl() + "/" + STREAM + "/index.m3u8";

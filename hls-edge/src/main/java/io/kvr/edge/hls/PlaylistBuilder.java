@@ -1,6 +1,7 @@
 package io.kvr.edge.hls;
 
 import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.runtime.index.Timeline;
 import io.kvr.schemas.SegmentRecord;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -26,6 +27,26 @@ public final class PlaylistBuilder {
 
     /** A live sliding-window playlist of {@code segments} (oldest first, already limited to the window). */
     public String live(String streamId, List<IndexedSegment> segments) {
+        return media(streamId, segments, null, false);
+    }
+
+    /** An {@code EVENT} playlist (time-shift: segments are only ever appended while the recording grows). */
+    public String event(String streamId, List<IndexedSegment> segments) {
+        return media(streamId, segments, "EVENT", false);
+    }
+
+    /** A {@code VOD} playlist of a past range, closed with {@code EXT-X-ENDLIST}. */
+    public String vod(String streamId, List<IndexedSegment> segments) {
+        return media(streamId, segments, "VOD", true);
+    }
+
+    /**
+     * Missing time (the camera was away, or a new session or codec began) is marked with
+     * {@code EXT-X-DISCONTINUITY}: the next segment's {@code EXT-X-PROGRAM-DATE-TIME} tells players the new
+     * wall-clock time, and hls.js, Safari and FFmpeg all play across it, which {@code EXT-X-GAP} is not yet
+     * supported well enough for. A new init segment always gets a new {@code EXT-X-MAP}.
+     */
+    private String media(String streamId, List<IndexedSegment> segments, String type, boolean ended) {
         StringBuilder b = new StringBuilder(256 + segments.size() * 160);
         b.append("#EXTM3U\n#EXT-X-VERSION:7\n");
         b.append("#EXT-X-TARGETDURATION:").append(targetDuration(segments)).append('\n');
@@ -35,22 +56,56 @@ public final class PlaylistBuilder {
         if (discontinuitySequence > 0) {
             b.append("#EXT-X-DISCONTINUITY-SEQUENCE:").append(discontinuitySequence).append('\n');
         }
+        if (type != null) {
+            b.append("#EXT-X-PLAYLIST-TYPE:").append(type).append('\n');
+        }
         b.append("#EXT-X-INDEPENDENT-SEGMENTS\n");
         String streamDir = keyPrefix + streamId + "/";
         String currentInit = null;
+        long previousEnd = Long.MIN_VALUE;
         for (IndexedSegment s : segments) {
             SegmentRecord r = s.segment();
-            if (!r.getInitKey().equals(currentInit)) {
-                if (currentInit != null) {
-                    b.append("#EXT-X-DISCONTINUITY\n");
-                }
+            boolean newInit = !r.getInitKey().equals(currentInit);
+            // holes inside one init only in VOD: live and event playlists number discontinuities as the index
+            // does (init changes), so a window sliding past a hole keeps EXT-X-DISCONTINUITY-SEQUENCE right
+            boolean hole = ended && previousEnd != Long.MIN_VALUE && r.getStartTimeMs() - previousEnd > Timeline.CONTIGUOUS_MS;
+            if (currentInit != null && (newInit || hole)) {
+                b.append("#EXT-X-DISCONTINUITY\n");
+            }
+            if (newInit) {
                 b.append("#EXT-X-MAP:URI=\"").append(relative(streamDir, r.getInitKey())).append("\"\n");
                 currentInit = r.getInitKey();
             }
             b.append("#EXT-X-PROGRAM-DATE-TIME:").append(PDT.format(Instant.ofEpochMilli(r.getStartTimeMs()))).append('\n');
             b.append("#EXTINF:").append(seconds(r.getDurationMs())).append(",\n");
             b.append(relative(streamDir, r.getObjectKey())).append('\n');
+            previousEnd = r.getEndTimeMs();
         }
+        if (ended) {
+            b.append("#EXT-X-ENDLIST\n");
+        }
+        return b.toString();
+    }
+
+    /**
+     * A multivariant playlist with one variant: the stream's live playlist, with {@code CODECS} (RFC 6381, e.g.
+     * {@code avc1.64001f,mp4a.40.2}) and {@code RESOLUTION} from the newest segment; {@code BANDWIDTH} is the
+     * peak segment bit rate of the window.
+     */
+    public String multivariant(List<IndexedSegment> window, String variantUri) {
+        SegmentRecord newest = window.get(window.size() - 1).segment();
+        long peak = 1;
+        for (IndexedSegment s : window) {
+            long ms = Math.max(1, s.segment().getDurationMs());
+            peak = Math.max(peak, s.segment().getByteSize() * 8 * 1000 / ms);
+        }
+        StringBuilder b = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+        b.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(peak);
+        b.append(",CODECS=\"").append(newest.getCodecs()).append('"');
+        if (newest.getWidth() > 0 && newest.getHeight() > 0) {
+            b.append(",RESOLUTION=").append(newest.getWidth()).append('x').append(newest.getHeight());
+        }
+        b.append('\n').append(variantUri).append('\n');
         return b.toString();
     }
 

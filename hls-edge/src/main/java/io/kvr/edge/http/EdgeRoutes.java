@@ -32,13 +32,18 @@ public final class EdgeRoutes implements Routes {
     private final ObjectKeys keys;
     private final PlaylistBuilder playlists;
     private final int liveWindow;
+    private final long dvrWindowMs;
+    private final long maxRangeMs;
 
-    public EdgeRoutes(SegmentIndex index, ObjectProxy objects, ObjectKeys keys, int liveWindow) {
+    public EdgeRoutes(SegmentIndex index, ObjectProxy objects, ObjectKeys keys, int liveWindow, long dvrWindowMs,
+                      long maxRangeMs) {
         this.index = index;
         this.objects = objects;
         this.keys = keys;
         this.playlists = new PlaylistBuilder(keys.prefix());
         this.liveWindow = liveWindow;
+        this.dvrWindowMs = dvrWindowMs;
+        this.maxRangeMs = maxRangeMs;
     }
 
     @Override
@@ -46,6 +51,8 @@ public final class EdgeRoutes implements Routes {
         router.get("/v1/streams", req -> HttpService.json(200, streams()));
         router.get("/v1/streams/{app}/{stream}/recordings", this::recordings);
         router.get("/{app}/{stream}/index.m3u8", this::live);
+        router.get("/{app}/{stream}/playlist.m3u8", this::range);
+        router.get("/{app}/{stream}/master.m3u8", this::multivariant);
         router.get("/{app}/{stream}/{rest*}", this::object);
     }
 
@@ -93,24 +100,102 @@ public final class EdgeRoutes implements Routes {
         return HttpService.json(200, body);
     }
 
+    /** Live ({@code index.m3u8}), or with {@code dvr=1} an EVENT playlist from the start of the current recording. */
     private Response live(Request req) {
+        StreamName name = streamName(req);
+        String dvr = req.queryParam("dvr").orElse("0");
+        if (!dvr.equals("0") && !dvr.equals("1")) {
+            throw HttpError.badRequest("dvr must be 0 or 1");
+        }
+        if (dvr.equals("1")) {
+            return m3u8(playlists.event(name.id(), currentRecording(name)), "public, max-age=1");
+        }
+        List<IndexedSegment> segments = ask(() -> index.latest(name.id(), liveWindow));
+        if (segments.isEmpty()) {
+            throw HttpError.notFound("stream " + name.id() + " has no recording");
+        }
+        // about half a segment: players poll every target duration, caches must not serve it longer
+        return m3u8(playlists.live(name.id(), segments), "public, max-age=1");
+    }
+
+    /**
+     * The segments of the recording going on now, within the DVR window: back from the newest segment until
+     * the camera was away or time was not recorded (a reconnect or codec change does not end a recording).
+     */
+    private List<IndexedSegment> currentRecording(StreamName name) {
+        List<IndexedSegment> newest = ask(() -> index.latest(name.id(), 1));
+        if (newest.isEmpty()) {
+            throw HttpError.notFound("stream " + name.id() + " has no recording");
+        }
+        long end = newest.get(0).segment().getEndTimeMs();
+        List<IndexedSegment> window = ask(() -> index.range(name.id(), end - dvrWindowMs, end + 1));
+        int first = window.size() - 1;
+        while (first > 0) {
+            String reason = Timeline.breakReason(window.get(first - 1).segment(), window.get(first).segment());
+            if (Timeline.CAMERA_OFFLINE.equals(reason) || Timeline.NOT_RECORDED.equals(reason)) {
+                break;
+            }
+            first--;
+        }
+        return window.subList(Math.max(first, 0), window.size());
+    }
+
+    /**
+     * {@code playlist.m3u8?start_time=MS&end_time=MS} (or {@code &duration=MS}; {@code end_time} wins): a VOD
+     * playlist of the segments overlapping the range.
+     */
+    private Response range(Request req) {
+        StreamName name = streamName(req);
+        TimeRange range = TimeRange.parse(req, null, null, maxRangeMs);
+        List<IndexedSegment> segments = ask(() -> index.range(name.id(), range.start(), range.end()));
+        if (segments.isEmpty()) {
+            if (ask(() -> index.latest(name.id(), 1)).isEmpty()) {
+                throw HttpError.notFound("stream " + name.id() + " has no recording");
+            }
+            throw HttpError.notFound("stream " + name.id() + " has no recording between " + range.start()
+                    + " and " + range.end());
+        }
+        // a range that ends in the past never changes; one reaching into the future grows
+        boolean settled = range.end() < System.currentTimeMillis() - 60_000;
+        return m3u8(playlists.vod(name.id(), segments), settled ? "public, max-age=3600" : "public, max-age=1");
+    }
+
+    /** {@code master.m3u8}: one variant (the live playlist) with CODECS and RESOLUTION. */
+    private Response multivariant(Request req) {
         StreamName name = streamName(req);
         List<IndexedSegment> segments = ask(() -> index.latest(name.id(), liveWindow));
         if (segments.isEmpty()) {
             throw HttpError.notFound("stream " + name.id() + " has no recording");
         }
-        return Response.text(200, M3U8, playlists.live(name.id(), segments))
-                // about half a segment: players poll every target duration, caches must not serve it longer
-                .header("Cache-Control", "public, max-age=1");
+        return m3u8(playlists.multivariant(segments, "index.m3u8"), "public, max-age=1");
+    }
+
+    private static Response m3u8(String text, String cacheControl) {
+        return Response.text(200, M3U8, text).header("Cache-Control", cacheControl);
     }
 
     private Response object(Request req) {
         StreamName name = streamName(req);
         String rest = req.param("rest");
+        if (rest.startsWith("playlist.m3u8&")) {
+            // seed 004's form: /{app}/{stream}/playlist.m3u8&start_time=…&end_time=…
+            return range(withQuery(req, rest.substring("playlist.m3u8&".length())));
+        }
         if (!ObjectKeys.isStreamRelative(rest)) {
             throw HttpError.notFound("no such resource below /" + name.id() + "/");
         }
         return objects.serve(keys.streamDir(name) + rest, req.header("Range").orElse(null));
+    }
+
+    private static Request withQuery(Request req, String glued) {
+        Map<String, String> query = new LinkedHashMap<>(req.query());
+        for (String pair : glued.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                query.putIfAbsent(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return new Request(req.method(), req.path(), req.pathParams(), query, req.headers(), req.body());
     }
 
     private static StreamName streamName(Request req) {

@@ -73,7 +73,7 @@ public final class Timeline {
     }
 
     /** Why {@code next} does not continue {@code previous}, or null when it does. */
-    static String breakReason(SegmentRecord previous, SegmentRecord next) {
+    public static String breakReason(SegmentRecord previous, SegmentRecord next) {
         long hole = next.getStartTimeMs() - previous.getEndTimeMs();
         if (!next.getIngestSessionId().equals(previous.getIngestSessionId())) {
             // a reconnect that took longer than a couple of segments is the camera being away
