@@ -3,10 +3,19 @@
 
     /usr/bin/python3 dev/test-camera.py [--port 8554] [--host 127.0.0.1]
 
-Mounts (each only if its encoder is installed; all live, shared between clients):
-  /h264     640x360 25 fps H.264 (x264enc, zerolatency, GOP 25, ~800 kbit/s)
-  /h265     640x360 25 fps H.265 (x265enc, zerolatency, GOP 25, ~800 kbit/s)
-  /h264aac  the /h264 video plus AAC audio (avenc_aac or voaacenc), 48 kHz mono sine
+Mounts (each only if its encoder is installed; all live, shared between clients; a mount's
+encoders only run while a client plays it):
+  /h264      640x360 25 fps H.264 (x264enc, zerolatency, GOP 25, ~800 kbit/s)
+  /h265      640x360 25 fps H.265 (x265enc, zerolatency, GOP 25, ~800 kbit/s)
+  /h264aac   the /h264 video plus AAC audio (avenc_aac or voaacenc), 48 kHz mono sine
+  /h265aac   the /h265 video plus the same AAC audio
+  /h264pcmu  the /h264 video plus G.711 mu-law audio (mulawenc, 8 kHz mono, RTP payload type 0)
+  /h264b     H.264 with B-frames (bframes=2, b-adapt off: I/P/B, decode order != presentation order)
+  /tcponly   the /h264 video, served over RTSP interleaved TCP only (a UDP SETUP gets 461)
+  /h264switch H.264 whose picture size alternates between 640x360 and 320x180 every 4 s: the encoder
+             sends new parameter sets (SPS/PPS) in band with the keyframe after each change
+  /auth      the /h264 video behind RTSP Digest authentication, user "kvr",
+             password "s3cret-pw" (see AUTH_USER/AUTH_PASSWORD); every other mount is open
 
 Video is videotestsrc with the wall clock (clockoverlay) and the running time
 (timeoverlay) burned in when those elements exist.
@@ -30,7 +39,8 @@ try:
 
     gi.require_version("Gst", "1.0")
     gi.require_version("GstRtspServer", "1.0")
-    from gi.repository import GLib, Gst, GstRtspServer
+    gi.require_version("GstRtsp", "1.0")
+    from gi.repository import GLib, Gst, GstRtsp, GstRtspServer
 except (ImportError, ValueError) as e:
     sys.stderr.write(
         "test-camera: GStreamer RTSP server for Python not available (%s).\n"
@@ -43,6 +53,7 @@ except (ImportError, ValueError) as e:
 
 WIDTH, HEIGHT, FPS = 640, 360, 25
 VIDEO_KBPS = 800
+AUTH_USER, AUTH_PASSWORD = "kvr", "s3cret-pw"
 
 
 def log(msg):
@@ -57,10 +68,10 @@ def has(element):
     return Gst.ElementFactory.find(element) is not None
 
 
-def video_source():
+def video_source(width=WIDTH, height=HEIGHT):
     parts = [
         "videotestsrc is-live=true pattern=smpte",
-        "video/x-raw,width=%d,height=%d,framerate=%d/1" % (WIDTH, HEIGHT, FPS),
+        "video/x-raw,width=%d,height=%d,framerate=%d/1" % (width, height, FPS),
     ]
     if has("clockoverlay"):
         parts.append(
@@ -76,17 +87,51 @@ def video_source():
     return " ! ".join(parts)
 
 
-def h264_branch(pay="pay0"):
+ZERO_LATENCY = "tune=zerolatency speed-preset=ultrafast"
+# No tune=zerolatency here: it forces bframes=0. Explicit element properties override the preset, so this gives
+# I P B B P B B ... (reordered: pts != dts).
+B_FRAMES = "speed-preset=ultrafast bframes=2 b-adapt=false rc-lookahead=0"
+
+
+def h264_branch(pay="pay0", source=None, x264=ZERO_LATENCY, profile=""):
     # One slice per frame (threads=1, no sliced threads): with tune=zerolatency x264 otherwise cuts
     # each frame into slices, and rtph264pay config-interval=-1 then inserts SPS/PPS between the
     # slices of an IDR frame, which FFmpeg's RTSP demuxer splits into two broken access units.
     return (
-        "%s ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=%d bitrate=%d "
-        "threads=1 sliced-threads=false "
-        "byte-stream=true ! video/x-h264,stream-format=byte-stream ! h264parse "
+        "%s ! x264enc %s key-int-max=%d bitrate=%d threads=1 sliced-threads=false "
+        "byte-stream=true ! video/x-h264,stream-format=byte-stream%s ! h264parse "
         "! rtph264pay name=%s config-interval=-1 pt=96"
-        % (video_source(), FPS, VIDEO_KBPS, pay)
+        % (source or video_source(), x264, FPS, VIDEO_KBPS, profile, pay)
     )
+
+
+def switch_source():
+    # the capsfilter named "size" is changed every SWITCH_SECONDS (see switch_sizes)
+    return (
+        "videotestsrc is-live=true pattern=ball ! video/x-raw,framerate=%d/1 ! videoscale "
+        "! capsfilter name=size caps=video/x-raw,width=%d,height=%d ! videoconvert ! video/x-raw,format=I420"
+        % (FPS, WIDTH, HEIGHT)
+    )
+
+
+SWITCH_SECONDS = 4
+SWITCH_SIZES = [(WIDTH, HEIGHT), (WIDTH // 2, HEIGHT // 2)]
+
+
+def switch_sizes(factory, media):
+    """Alternates the picture size of a /h264switch media while it plays."""
+    size = media.get_element().get_by_name("size")
+    state = {"i": 0}
+
+    def toggle():
+        if media.get_status() == GstRtspServer.RTSPMediaStatus.UNPREPARED:
+            return GLib.SOURCE_REMOVE
+        state["i"] = (state["i"] + 1) % len(SWITCH_SIZES)
+        w, h = SWITCH_SIZES[state["i"]]
+        size.set_property("caps", Gst.Caps.from_string("video/x-raw,width=%d,height=%d" % (w, h)))
+        return GLib.SOURCE_CONTINUE
+
+    GLib.timeout_add_seconds(SWITCH_SECONDS, toggle)
 
 
 def h265_branch(pay="pay0"):
@@ -115,39 +160,93 @@ def aac_branch(encoder, pay="pay1"):
     )
 
 
+def g711_branch(law, pay="pay1"):
+    """law: "mulaw" (PCMU, static payload type 0) or "alaw" (PCMA, 8)."""
+    payloader, pt = ("rtppcmupay", 0) if law == "mulaw" else ("rtppcmapay", 8)
+    return (
+        "audiotestsrc is-live=true wave=sine freq=440 volume=0.3 samplesperbuffer=160 "
+        "! audio/x-raw,rate=8000,channels=1 ! audioconvert ! audioresample "
+        "! %senc ! %s name=%s pt=%d" % (law, payloader, pay, pt)
+    )
+
+
 def missing(*elements):
     return [e for e in elements if not has(e)]
 
 
 def build_mounts():
-    """Returns [(path, launch, description)] for the encoders installed here."""
+    """Returns [(path, launch, description, options)] for the encoders installed here; options: "tcp-only",
+    "auth"."""
     mounts = []
     common = ["videotestsrc", "videoconvert"]
-    m = missing(*common, "x264enc", "h264parse", "rtph264pay")
-    if m:
-        log("no /h264: missing GStreamer elements %s" % m)
-    else:
-        mounts.append(("/h264", "( %s )" % h264_branch(), "H.264 %dx%d %dfps x264enc" % (WIDTH, HEIGHT, FPS)))
-    m = missing(*common, "x265enc", "h265parse", "rtph265pay")
-    if m:
-        log("no /h265: missing GStreamer elements %s" % m)
-    else:
-        mounts.append(("/h265", "( %s )" % h265_branch(), "H.265 %dx%d %dfps x265enc" % (WIDTH, HEIGHT, FPS)))
-    enc_launch, enc_name = aac_encoder()
-    m = missing(*common, "x264enc", "h264parse", "rtph264pay", "audiotestsrc", "aacparse", "rtpmp4gpay")
-    if enc_launch is None:
-        m.append("avenc_aac|voaacenc")
-    if m:
-        log("no /h264aac: missing GStreamer elements %s" % m)
-    else:
-        mounts.append(
-            (
-                "/h264aac",
-                "( %s %s )" % (h264_branch("pay0"), aac_branch(enc_launch, "pay1")),
-                "H.264 %dx%d %dfps x264enc + AAC 48kHz mono %s" % (WIDTH, HEIGHT, FPS, enc_name),
-            )
-        )
+    h264 = common + ["x264enc", "h264parse", "rtph264pay"]
+    h265 = common + ["x265enc", "h265parse", "rtph265pay"]
+    aac_launch, aac_name = aac_encoder()
+    aac = ["audiotestsrc", "aacparse", "rtpmp4gpay"] + ([] if aac_launch else ["avenc_aac|voaacenc"])
+    size = "%dx%d %dfps" % (WIDTH, HEIGHT, FPS)
+
+    def add(path, needs, launch, desc, *options):
+        m = missing(*[e for e in needs if "|" not in e]) + [e for e in needs if "|" in e]
+        if m:
+            log("no %s: missing GStreamer elements %s" % (path, m))
+        else:
+            mounts.append((path, "( %s )" % launch(), desc, set(options)))
+
+    add("/h264", h264, lambda: h264_branch(), "H.264 %s x264enc" % size)
+    add("/h265", h265, lambda: h265_branch(), "H.265 %s x265enc" % size)
+    add("/h264aac", h264 + aac, lambda: "%s %s" % (h264_branch("pay0"), aac_branch(aac_launch, "pay1")),
+        "H.264 %s x264enc + AAC 48kHz mono %s" % (size, aac_name))
+    add("/h265aac", h265 + aac, lambda: "%s %s" % (h265_branch("pay0"), aac_branch(aac_launch, "pay1")),
+        "H.265 %s x265enc + AAC 48kHz mono %s" % (size, aac_name))
+    add("/h264pcmu", h264 + ["audiotestsrc", "mulawenc", "rtppcmupay"],
+        lambda: "%s %s" % (h264_branch("pay0"), g711_branch("mulaw", "pay1")),
+        "H.264 %s x264enc + G.711 mu-law 8kHz mono" % size)
+    add("/h264b", h264, lambda: h264_branch(x264=B_FRAMES, profile=",profile=main"),
+        "H.264 %s x264enc with B-frames" % size)
+    add("/tcponly", h264, lambda: h264_branch(), "H.264 %s x264enc, RTSP over TCP only" % size, "tcp-only")
+    add("/h264switch", h264 + ["videoscale", "capsfilter"], lambda: h264_branch(source=switch_source()),
+        "H.264 x264enc, %dx%d and %dx%d alternating every %d s" % (SWITCH_SIZES[0] + SWITCH_SIZES[1]
+                                                                   + (SWITCH_SECONDS,)), "switch")
+    add("/auth", h264, lambda: h264_branch(),
+        # the password stays out of the MOUNT line: launchers log this output
+        "H.264 %s x264enc, Digest auth (user %s)" % (size, AUTH_USER), "auth")
     return mounts
+
+
+def authenticate(server, protected):
+    """Server-wide RTSP authentication: Digest for user AUTH_USER on the `protected` paths; everyone else gets
+    the "anonymous" role. Returns the permissions for open mounts and for mounts that need the user."""
+
+    class MountAuth(GstRtspServer.RTSPAuth):
+        # gst-rtsp-server answers 404 (not 401) when the default token's role may not access a factory, so a
+        # client never learns it should send credentials: challenge anonymous requests for protected paths
+        def do_authenticate(self, ctx):
+            if not GstRtspServer.RTSPAuth.do_authenticate(self, ctx):
+                return False
+            path = ctx.uri.abspath if ctx.uri is not None else ""
+            role = ctx.token.get_string("media.factory.role") if ctx.token is not None else None
+            return not (role == "anonymous" and any(path.startswith(p) for p in protected))
+
+    auth = MountAuth()
+    # Digest only: the C API takes a bit set (Digest | Basic), but PyGObject exposes GstRTSPAuthMethod as an
+    # enum and refuses the combination
+    auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+    user = GstRtspServer.RTSPToken()
+    user.set_string("media.factory.role", "user")
+    auth.add_digest(AUTH_USER, AUTH_PASSWORD, user)
+    anonymous = GstRtspServer.RTSPToken()
+    anonymous.set_string("media.factory.role", "anonymous")
+    auth.set_default_token(anonymous)
+    server.set_auth(auth)
+
+    def permissions(*roles):
+        perms = GstRtspServer.RTSPPermissions()
+        for role in roles:
+            perms.add_permission_for_role(role, "media.factory.access", True)
+            perms.add_permission_for_role(role, "media.factory.construct", True)
+        return perms
+
+    return permissions("anonymous", "user"), permissions("user")
 
 
 def main():
@@ -167,11 +266,17 @@ def main():
     server = GstRtspServer.RTSPServer()
     server.set_address(args.host)
     server.set_service(str(args.port))
+    open_perms, user_perms = authenticate(server, [p for p, _, _, o in mounts if "auth" in o])
     table = server.get_mount_points()
-    for path, launch, desc in mounts:
+    for path, launch, desc, options in mounts:
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(launch)
         factory.set_shared(True)
+        if "tcp-only" in options:
+            factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP)
+        if "switch" in options:
+            factory.connect("media-configure", switch_sizes)
+        factory.set_permissions(user_perms if "auth" in options else open_perms)
         table.add_factory(path, factory)
 
     try:
@@ -212,7 +317,7 @@ def main():
                               GLib.IO_IN | GLib.IO_HUP | GLib.IO_ERR, on_stdin)
 
     # marker lines a launcher parses (stderr, written before READY)
-    for path, _, desc in mounts:
+    for path, _, desc, _ in mounts:
         sys.stderr.write("MOUNT %s rtsp://%s:%d%s %s\n" % (path, args.host, port, path, desc))
     sys.stderr.flush()
     sys.stdout.write("READY %d\n" % port)

@@ -1,28 +1,29 @@
 package io.kvr.bridge;
 
-import io.kvr.bridge.camera.CameraConfig;
-import io.kvr.bridge.camera.CameraState;
 import io.kvr.bridge.camera.CameraSupervisor;
 import io.kvr.bridge.kafka.AccessUnitPublisher;
-import io.kvr.runtime.http.HttpService;
-import io.kvr.runtime.http.Router;
+import io.kvr.bridge.sources.CameraSources;
 import io.kvr.runtime.http.Routes;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.ffmpeg.global.avutil;
 
-/** The ingest bridge: one {@link CameraSupervisor} per configured camera, sharing one Kafka producer. */
+/**
+ * The ingest bridge: one {@link CameraSupervisor} per camera this instance pulls, sharing one Kafka producer.
+ * Which cameras exist comes from the sources topic (configuration-file cameras are written there at start, the
+ * REST API adds and removes more); which of them this instance pulls comes from the bridges' consumer group over
+ * that topic (see {@link CameraSources}).
+ */
 public final class IngestBridge implements AutoCloseable {
     private final AccessUnitPublisher publisher;
-    private final List<CameraSupervisor> supervisors = new ArrayList<>();
+    private final CameraSources sources;
 
-    private IngestBridge(AccessUnitPublisher publisher) {
+    private IngestBridge(AccessUnitPublisher publisher, CameraSources sources) {
         this.publisher = publisher;
+        this.sources = sources;
     }
 
     public static IngestBridge start(BridgeConfig config, MeterRegistry metrics) {
@@ -30,43 +31,42 @@ public final class IngestBridge implements AutoCloseable {
         // probing a stream joined mid-GOP; the supervisors report failures themselves
         avutil.av_log_set_level(avutil.AV_LOG_FATAL);
         new TopicProvisioner(config.kafka().clientConfig(Map.of())).ensure(KvrTopics.all(config.kafka().topics()));
-        IngestBridge bridge = new IngestBridge(new AccessUnitPublisher(config.kafka(), "kvr-ingest-bridge"));
-        for (CameraConfig camera : config.cameras()) {
-            bridge.supervisors.add(new CameraSupervisor(camera, bridge.publisher, config.readTimeout(), metrics).start());
+        AccessUnitPublisher publisher = new AccessUnitPublisher(config.kafka(), "kvr-ingest-bridge");
+        try {
+            CameraSources sources = CameraSources.start(config.kafka(), config.instanceId(), config.groupId(),
+                    config.cameras(), metrics,
+                    camera -> new CameraSupervisor(camera, publisher, config.readTimeout(), metrics).start());
+            return new IngestBridge(publisher, sources);
+        } catch (RuntimeException e) {
+            publisher.close();
+            throw e;
         }
-        return bridge;
     }
 
+    /** The supervisors of the cameras this instance pulls now. */
     public List<CameraSupervisor> cameras() {
-        return List.copyOf(supervisors);
+        return sources.supervisors();
     }
 
-    /** {@code GET /v1/cameras}: each camera's stream, redacted URL, state and last error. */
+    /** This instance's name in the camera group and in {@code GET /v1/cameras}. */
+    public String instanceId() {
+        return sources.instanceId();
+    }
+
+    /** {@code GET/POST /v1/cameras}, {@code GET/DELETE /v1/cameras/{app}/{stream}}. */
     public Routes routes() {
-        return (Router router) -> router.get("/v1/cameras", req -> {
-            List<Map<String, Object>> out = new ArrayList<>();
-            for (CameraSupervisor s : supervisors) {
-                Map<String, Object> c = new LinkedHashMap<>();
-                c.put("app", s.camera().name().app());
-                c.put("stream", s.camera().name().stream());
-                c.put("url", s.camera().redactedUrl());
-                c.put("transport", s.camera().transport());
-                c.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));
-                c.put("last_error", s.lastError());
-                c.put("sessions", s.sessions());
-                out.add(c);
-            }
-            return HttpService.json(200, out);
-        });
+        return sources.routes();
     }
 
+    /** Up while this instance follows the cameras and none of its supervisors died. */
     public boolean healthy() {
-        return supervisors.stream().noneMatch(s -> s.state() == CameraState.STOPPED);
+        return sources.healthy();
     }
 
     @Override
     public void close() {
-        supervisors.parallelStream().forEach(CameraSupervisor::close);
+        // hands this instance's cameras over first (leaving the group stops them), then stops the producer
+        sources.close();
         publisher.close();
     }
 }

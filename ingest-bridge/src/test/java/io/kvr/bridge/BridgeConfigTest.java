@@ -2,8 +2,9 @@ package io.kvr.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
-import io.kvr.bridge.camera.CameraConfig;
+import io.kvr.bridge.sources.CameraSpec;
 import io.kvr.runtime.config.ConfigException;
 import io.kvr.runtime.config.Settings;
 import java.time.Duration;
@@ -23,18 +24,32 @@ class BridgeConfigTest {
     }
 
     @Test
-    void camerasComeFromUrlKeysWithOptionalTransport() {
+    void camerasComeFromUrlKeysWithOptionalTransportClockAndEnabled() {
         BridgeConfig config = BridgeConfig.from(settings(
                 "camera.live/yard.url", "rtsp://10.0.0.6/h264",
                 "camera.live/door.url", "rtsp://user:pass@10.0.0.5/stream1",
                 "camera.live/door.transport", "UDP",
+                "camera.live/door.clock", "server",
+                "camera.live/porch.url", "rtsp://10.0.0.8/h264",
+                "camera.live/porch.username", "admin",
+                "camera.live/porch.password", "hunter2",
+                "camera.live/gate.url", "rtsp://10.0.0.7/h264",
+                "camera.live/gate.transport", "auto",
+                "camera.live/gate.enabled", "false",
                 "camera.site.a/front.door.url", "rtsps://cam.local/x"));
 
-        assertThat(config.cameras()).extracting(c -> c.name().id(), CameraConfig::url, CameraConfig::transport)
+        assertThat(config.cameras()).extracting(c -> c.name().id(), CameraSpec::url, CameraSpec::transport,
+                        CameraSpec::clock, CameraSpec::enabled)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("live/door", "rtsp://user:pass@10.0.0.5/stream1", "udp"),
-                        org.assertj.core.groups.Tuple.tuple("live/yard", "rtsp://10.0.0.6/h264", "tcp"),
-                        org.assertj.core.groups.Tuple.tuple("site.a/front.door", "rtsps://cam.local/x", "tcp"));
+                        tuple("live/door", "rtsp://user:pass@10.0.0.5/stream1", "udp", "server", true),
+                        tuple("live/gate", "rtsp://10.0.0.7/h264", "auto", "camera", false),
+                        tuple("live/porch", "rtsp://10.0.0.8/h264", "tcp", "camera", true),
+                        tuple("live/yard", "rtsp://10.0.0.6/h264", "tcp", "camera", true),
+                        tuple("site.a/front.door", "rtsps://cam.local/x", "tcp", "camera", true));
+        assertThat(config.cameras().get(0).toString()).doesNotContain("pass");
+        assertThat(config.cameras().get(2).username()).isEqualTo("admin");
+        assertThat(config.cameras().get(2).password()).isEqualTo("hunter2");
+        assertThat(config.cameras().get(2).toString()).doesNotContain("hunter2");
     }
 
     @Test
@@ -48,10 +63,14 @@ class BridgeConfigTest {
         assertThat(defaults.httpPort()).isEqualTo(8081);
         assertThat(defaults.readTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(defaults.kafka().topics().media()).isEqualTo("kvr.media.v1");
+        assertThat(defaults.kafka().topics().sources()).isEqualTo("kvr.sources.v1");
+        assertThat(defaults.groupId()).isEqualTo("kvr-ingest-bridge");
+        assertThat(defaults.instanceId()).endsWith("-" + ProcessHandle.current().pid());
         assertThat(set.httpHost()).isEqualTo("0.0.0.0");
         assertThat(set.httpPort()).isEqualTo(9000);
         assertThat(set.readTimeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(set.kafka().topics().media()).isEqualTo("site1.media.v1");
+        assertThat(set.kafka().topics().sources()).isEqualTo("site1.sources.v1");
         assertThat(set.kafka().bootstrapServers()).isEqualTo("broker:9092");
     }
 
@@ -65,15 +84,28 @@ class BridgeConfigTest {
                 "camera.live/empty.url", " ",
                 "camera.live/yard.url", "rtsp://admin:hunter2@10.0.0.6/x",
                 "camera.live/yard.transport", "sctp",
+                "camera.live/gate.url", "rtsp://admin:hunter2@10.0.0.9/x",
+                "camera.live/gate.clock", "gps",
+                "camera.live/gate.enabled", "maybe",
+                "camera.live/gate.pasword", "hunter2",
+                "camera.live/redacted.url", "rtsp://***@10.0.0.9/x",
+                "camera.live/rel.url", "10.0.0.9/x",
+                "bridge.instance.id", "has space",
                 "http.port", "99999");
 
         assertThatThrownBy(() -> BridgeConfig.from(s)).isInstanceOfSatisfying(ConfigException.class, e -> {
-            assertThat(e.problems()).hasSize(6)
+            assertThat(e.problems()).hasSize(12)
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/gate.clock: ").contains("gps"))
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/gate.enabled: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/gate.pasword: unknown camera setting"))
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/redacted.url: ").contains("redacted"))
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/rel.url: ").contains("absolute"))
+                    .anySatisfy(p -> assertThat(p).startsWith("bridge.instance.id: "))
                     .anySatisfy(p -> assertThat(p).startsWith("camera.nodash.url: "))
                     .anySatisfy(p -> assertThat(p).startsWith("camera.live/../etc.url: "))
                     .anySatisfy(p -> assertThat(p).startsWith("camera.live/bad name.url: "))
                     .anySatisfy(p -> assertThat(p).startsWith("camera.live/empty.url: "))
-                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/yard.url: ").contains("sctp"))
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/yard.transport: ").contains("sctp"))
                     .anySatisfy(p -> assertThat(p).startsWith("http.port: "));
             assertThat(e.getMessage()).doesNotContain("hunter2");
         });

@@ -72,7 +72,8 @@ public final class Kvr {
             demo = DemoCamera.start(0, DEMO_STREAM);
             cameras.putIfAbsent(DEMO_STREAM, demo.url());
         } else if (cameras.isEmpty()) {
-            log.warn("no --camera given: serving what was recorded before; add cameras with --camera APP/STREAM=URL");
+            log.info("no --camera given: recording the cameras stored before (GET /v1/cameras); add cameras with "
+                    + "--camera APP/STREAM=URL or POST /v1/cameras");
         }
         KvrServer server = KvrServer.start(options, cameras);
         if (demo != null) {
@@ -87,8 +88,9 @@ public final class Kvr {
             b.append("  live HLS: ").append(base).append('/').append(id).append("/index.m3u8\n");
         }
         b.append("  streams:  ").append(base).append("/v1/streams\n");
+        b.append("  cameras:  ").append(base).append("/v1/cameras  (GET, POST, DELETE)\n");
         b.append("  metrics:  ").append(base).append("/metrics\n");
-        b.append("  kafka:    ").append(server.kafkaBootstrap()).append("  (topics kvr.media.v1, kvr.segments.v1)\n");
+        b.append("  kafka:    ").append(server.kafkaBootstrap()).append("  (topics kvr.media.v1, kvr.segments.v1, kvr.sources.v1)\n");
         b.append("  s3:       ").append(server.s3Endpoint()).append("  (bucket kvr)\n");
         b.append("  data:     ").append(options.dataDir().toAbsolutePath()).append('\n');
         if (demo != null) {

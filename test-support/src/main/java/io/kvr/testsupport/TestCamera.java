@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * Mounts (live, shared by all clients): {@value #H264} (H.264 640x360 25 fps, GOP 25),
- * {@value #H265} (H.265, same) and {@value #H264_AAC} (H.264 + AAC 48 kHz mono) when the encoders are
- * installed; see {@link #mounts()}. The camera's output goes to the SLF4J logger
+ * {@value #H265} (H.265, same), {@value #H264_AAC} (H.264 + AAC 48 kHz mono), {@value #H265_AAC},
+ * {@value #H264_PCMU}, {@value #H264_BFRAMES}, {@value #TCP_ONLY}, {@value #H264_SWITCH} and {@value #AUTH} when the
+ * encoders are installed (see {@code dev/test-camera.py} and {@link #mounts()}). The camera's output goes to the SLF4J logger
  * {@code io.kvr.testsupport.TestCamera} (DEBUG) and {@link #recentOutput()}. The process also exits by
  * itself when this JVM dies (its stdin closes).
  */
@@ -45,6 +46,20 @@ public final class TestCamera implements AutoCloseable {
     public static final String H264 = "/h264";
     public static final String H265 = "/h265";
     public static final String H264_AAC = "/h264aac";
+    /** H.265 + AAC 48 kHz mono. */
+    public static final String H265_AAC = "/h265aac";
+    /** H.264 + G.711 µ-law 8 kHz mono (RTP payload type 0). */
+    public static final String H264_PCMU = "/h264pcmu";
+    /** H.264 with B-frames (I P B B ...: decode order differs from presentation order). */
+    public static final String H264_BFRAMES = "/h264b";
+    /** H.264 served over RTSP interleaved TCP only: a UDP SETUP is refused with 461. */
+    public static final String TCP_ONLY = "/tcponly";
+    /** H.264 whose picture size alternates every 4 s (new SPS/PPS in band with the keyframe after a change). */
+    public static final String H264_SWITCH = "/h264switch";
+    /** H.264 behind RTSP Digest authentication as {@value #AUTH_USER} / {@link #AUTH_PASSWORD}. */
+    public static final String AUTH = "/auth";
+    public static final String AUTH_USER = "kvr";
+    public static final String AUTH_PASSWORD = "s3cret-pw";
 
     /** Bound for the camera to start listening. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(20);

@@ -4,12 +4,19 @@ package io.kvr.runtime.config;
  * Names of kvr's topics. A prefix lets several installations share one cluster.
  * Partition counts apply only when kvr creates a missing topic.
  */
-public record TopicNames(String media, String segments, int partitions, short replicationFactor) {
+public record TopicNames(String media, String segments, String sources, int partitions, short replicationFactor) {
+
+    /** Media and segments topics with the default sources topic name. */
+    public TopicNames(String media, String segments, int partitions, short replicationFactor) {
+        this(media, segments, "kvr.sources.v1", partitions, replicationFactor);
+    }
+
     public static TopicNames from(Settings s) {
         String prefix = s.string("topics.prefix", "kvr.");
         return new TopicNames(
                 s.string("topics.media", prefix + "media.v1"),
                 s.string("topics.segments", prefix + "segments.v1"),
+                s.string("topics.sources", prefix + "sources.v1"),
                 s.integer("topics.partitions", 6, 1, 10_000),
                 (short) s.integer("topics.replication.factor", -1, -1, 32));
     }

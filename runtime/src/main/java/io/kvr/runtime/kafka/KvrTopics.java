@@ -29,7 +29,22 @@ public final class KvrTopics {
                 "max.message.bytes", String.valueOf(4 * 1024 * 1024)));
     }
 
+    /**
+     * Cameras the bridges record, keyed by stream id: compacted, so reading it from the beginning gives the
+     * current set. Its partitions are how bridge instances share the cameras (one consumer group member per
+     * partition), so their number bounds how many instances share work. Never add partitions to it: a key
+     * would then live in two partitions.
+     */
+    public static Topic sources(TopicNames names) {
+        return new Topic(names.sources(), names.partitions(), names.replicationFactor(), Map.of(
+                "cleanup.policy", "compact",
+                "min.compaction.lag.ms", "0",
+                // a removed camera's tombstone is kept a day so every bridge sees it
+                "delete.retention.ms", String.valueOf(24L * 3600 * 1000),
+                "max.message.bytes", String.valueOf(1024 * 1024)));
+    }
+
     public static List<Topic> all(TopicNames names) {
-        return List.of(media(names), segments(names));
+        return List.of(media(names), segments(names), sources(names));
     }
 }

@@ -2,7 +2,15 @@ package io.kvr.runtime.kafka;
 
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.StreamInfo;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -10,6 +18,11 @@ import org.apache.kafka.common.header.Headers;
  * Values of the media topic: {@link AccessUnit}s and, before the first unit of each ingest session, one
  * {@link StreamInfo} on the same partition, so a reader always meets a session's configuration first.
  * The {@value #TYPE_HEADER} header names the value type for readers that do not check the Avro fingerprint.
+ *
+ * <p>Decoding also accepts values written by earlier versions of a schema: schemas only grow by fields with
+ * defaults appended at the end (schemas/README.md), so each earlier writer schema is the current one without
+ * some of its trailing defaulted fields, and its fingerprint is known without keeping old schema files. Values
+ * written before {@code AccessUnit.chunkIndex/chunkCount} existed therefore still decode, as whole units.
  */
 public final class MediaRecords {
     public static final String TYPE_HEADER = "kvr.type";
@@ -18,6 +31,8 @@ public final class MediaRecords {
 
     private final AvroCodec<AccessUnit> accessUnits = new AvroCodec<>(AccessUnit.class);
     private final AvroCodec<StreamInfo> streamInfos = new AvroCodec<>(StreamInfo.class);
+    private final BinaryMessageDecoder<AccessUnit> accessUnitDecoder = decoder(AccessUnit.class, AccessUnit.getClassSchema());
+    private final BinaryMessageDecoder<StreamInfo> streamInfoDecoder = decoder(StreamInfo.class, StreamInfo.getClassSchema());
 
     public byte[] encode(AccessUnit unit) {
         return accessUnits.encode(unit);
@@ -31,11 +46,53 @@ public final class MediaRecords {
     public Object decode(Headers headers, byte[] value) {
         Header type = headers == null ? null : headers.lastHeader(TYPE_HEADER);
         if (type != null) {
-            return java.util.Arrays.equals(type.value(), STREAM_INFO) ? streamInfos.decode(value) : accessUnits.decode(value);
+            return java.util.Arrays.equals(type.value(), STREAM_INFO) ? decodeStreamInfo(value) : decodeAccessUnit(value);
         }
         if (streamInfos.matches(value)) {
-            return streamInfos.decode(value);
+            return decodeStreamInfo(value);
         }
-        return accessUnits.decode(value);
+        return decodeAccessUnit(value);
+    }
+
+    public AccessUnit decodeAccessUnit(byte[] value) {
+        return decode(accessUnitDecoder, value, "AccessUnit");
+    }
+
+    public StreamInfo decodeStreamInfo(byte[] value) {
+        return decode(streamInfoDecoder, value, "StreamInfo");
+    }
+
+    private static <T> T decode(BinaryMessageDecoder<T> decoder, byte[] value, String type) {
+        if (value == null) {
+            throw new IllegalArgumentException("not a valid " + type + " value: no value (tombstone)");
+        }
+        try {
+            return decoder.decode(value);
+        } catch (IOException | AvroRuntimeException e) {
+            // bad header, unknown fingerprint, truncated or corrupt body: all bad input
+            throw new IllegalArgumentException("not a valid " + type + " value: " + e.getMessage(), e);
+        }
+    }
+
+    private static <T extends SpecificRecord> BinaryMessageDecoder<T> decoder(Class<T> type, Schema current) {
+        BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(SpecificData.getForClass(type), current);
+        for (Schema earlier : earlierVersions(current)) {
+            decoder.addSchema(earlier);
+        }
+        return decoder;
+    }
+
+    /** {@code current} without its last 1, 2, … fields, for as long as those fields all have defaults. */
+    static List<Schema> earlierVersions(Schema current) {
+        List<Schema.Field> fields = current.getFields();
+        List<Schema> out = new ArrayList<>();
+        for (int keep = fields.size() - 1; keep >= 1 && fields.get(keep).hasDefaultValue(); keep--) {
+            List<Schema.Field> copy = new ArrayList<>(keep);
+            for (Schema.Field f : fields.subList(0, keep)) {
+                copy.add(new Schema.Field(f, f.schema()));
+            }
+            out.add(Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, copy));
+        }
+        return out;
     }
 }

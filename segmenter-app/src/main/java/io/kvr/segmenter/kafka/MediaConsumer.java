@@ -1,6 +1,7 @@
 package io.kvr.segmenter.kafka;
 
 import io.kvr.runtime.config.KafkaSettings;
+import io.kvr.runtime.kafka.AccessUnitAssembler;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.runtime.storage.ObjectKeys;
 import io.kvr.runtime.stream.StreamName;
@@ -35,9 +36,14 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The segmenter's loop: reads the media topic, feeds each stream's {@link StreamSegmenter}, stores and then
- * announces closed segments, and commits per partition only up to the first unit of the oldest segment not yet
- * announced. A crash therefore replays and rebuilds that segment identically (same bytes, same key).
+ * The segmenter's loop: reads the media topic, puts chunked access units back together
+ * ({@link AccessUnitAssembler}), feeds each stream's {@link StreamSegmenter}, stores and then announces closed
+ * segments, and commits per partition only up to the first unit of the oldest segment not yet announced. A crash
+ * therefore replays and rebuilds that segment identically (same bytes, same key).
+ *
+ * <p>A unit's offset is that of its first record: for a chunked unit, its first chunk. Segment records and resume
+ * points name those offsets, and no commit passes the first chunk of a unit still being gathered, so a replay
+ * always starts at a unit's first chunk.
  */
 public final class MediaConsumer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaConsumer.class);
@@ -52,17 +58,31 @@ public final class MediaConsumer implements AutoCloseable {
     private final SegmentAnnouncer announcer;
     private final SessionInfoLookup lookup;
     private final MediaRecords records = new MediaRecords();
+    /** Time spent storing and announcing segments. */
+    private long storingNanos;
+    /**
+     * Gives up a unit whose chunks stop coming after a while of reading, not of waiting for storage: while an
+     * upload is retried the rest of the unit simply has not been polled yet.
+     */
+    private final AccessUnitAssembler assembler = new AccessUnitAssembler(
+            () -> System.nanoTime() - storingNanos, AccessUnitAssembler.DEFAULT_MAX_WAIT);
     private final Map<String, StreamSegmenter> segmenters = new HashMap<>();
+    /** Per stream, the first and last offset of the last unit fed when it came in chunks. */
+    private final Map<String, long[]> lastChunkedUnit = new HashMap<>();
     private final Map<Integer, Long> processed = new HashMap<>();
     private final Map<String, Long> resumeFrom = new HashMap<>();
     private final Counter segmentsStored;
     private final Counter bytesStored;
     private final Counter badRecords;
+    private final Counter chunkedUnits;
+    private final Counter incompleteUnits;
     private final Timer visibleLatency;
     private final KafkaClientMetrics clientMetrics;
     private final Thread thread;
     private volatile boolean running = true;
     private long lastCommitNanos = System.nanoTime();
+    private long countedAssembled;
+    private long countedDropped;
 
     public MediaConsumer(KafkaSettings kafka, String groupId, ObjectKeys keys, String bucket, long targetMs,
                          SegmentStore store, MeterRegistry metrics) {
@@ -85,6 +105,10 @@ public final class MediaConsumer implements AutoCloseable {
         this.segmentsStored = metrics.counter("kvr_segmenter_segments");
         this.bytesStored = metrics.counter("kvr_segmenter_bytes");
         this.badRecords = metrics.counter("kvr_segmenter_bad_records");
+        this.chunkedUnits = Counter.builder("kvr_segmenter_chunked_units")
+                .description("access units read as several chunk records and put back together").register(metrics);
+        this.incompleteUnits = Counter.builder("kvr_segmenter_incomplete_units")
+                .description("chunked access units dropped because their chunks did not all follow").register(metrics);
         this.visibleLatency = Timer.builder("kvr_segmenter_store_latency")
                 .description("closing unit read to segment announced").publishPercentiles(0.5, 0.99).register(metrics);
         this.clientMetrics = new KafkaClientMetrics(consumer);
@@ -144,6 +168,30 @@ public final class MediaConsumer implements AutoCloseable {
             log.warn("skipping bad record at {}-{}@{}: {}", topic, r.partition(), r.offset(), e.getMessage());
             return;
         }
+        if (value instanceof AccessUnit && skipBeforeResumePoint(name, r.offset())) {
+            return;
+        }
+        AccessUnitAssembler.Whole whole = null;
+        if (value instanceof AccessUnit unit) {
+            try {
+                whole = assembler.accept(r.partition(), r.offset(), unit).orElse(null);
+            } catch (IllegalArgumentException e) {
+                badRecords.increment();
+                log.warn("skipping bad record at {}-{}@{}: {}", topic, r.partition(), r.offset(), e.getMessage());
+                return;
+            } finally {
+                countAssembly();
+            }
+            if (whole == null) {
+                return;
+            }
+            if (whole.chunked()) {
+                lastChunkedUnit.put(name.id(), new long[] {whole.firstOffset(), whole.lastOffset()});
+            }
+        } else {
+            assembler.streamInfo(r.partition(), name.id(), r.offset());
+            countAssembly();
+        }
         StreamSegmenter segmenter = segmenters.computeIfAbsent(name.id(), id -> new StreamSegmenter(name,
                 r.partition(), keys, bucket, targetMs, session -> lookup.find(r.partition(), session)));
         MDC.put("stream", name.id());
@@ -152,14 +200,7 @@ public final class MediaConsumer implements AutoCloseable {
             if (value instanceof StreamInfo info) {
                 closed = segmenter.onStreamInfo(info, r.offset());
             } else {
-                Long resume = resumeFrom.get(name.id());
-                if (resume != null) {
-                    if (r.offset() < resume) {
-                        return;
-                    }
-                    resumeFrom.remove(name.id());
-                }
-                closed = segmenter.onAccessUnit((AccessUnit) value, r.offset());
+                closed = segmenter.onAccessUnit(whole.unit(), whole.firstOffset());
             }
             if (closed.isPresent()) {
                 storeAndAnnounce(closed.get());
@@ -169,7 +210,34 @@ public final class MediaConsumer implements AutoCloseable {
         }
     }
 
+    /** After a rebalance, a stream that was further along than the committed offset skips what it already stored. */
+    private boolean skipBeforeResumePoint(StreamName name, long offset) {
+        Long resume = resumeFrom.get(name.id());
+        if (resume == null) {
+            return false;
+        }
+        if (offset < resume) {
+            return true;
+        }
+        resumeFrom.remove(name.id());
+        return false;
+    }
+
+    /** Carries the assembler's counts over to the metrics. */
+    private void countAssembly() {
+        if (assembler.assembled() != countedAssembled) {
+            chunkedUnits.increment(assembler.assembled() - countedAssembled);
+            countedAssembled = assembler.assembled();
+        }
+        if (assembler.dropped() != countedDropped) {
+            incompleteUnits.increment(assembler.dropped() - countedDropped);
+            countedDropped = assembler.dropped();
+        }
+    }
+
     private void flushIdle() throws InterruptedException {
+        assembler.expire();
+        countAssembly();
         long now = System.nanoTime();
         long idleLimit = Duration.ofMillis(Math.max(3 * targetMs, 6000)).toNanos();
         for (StreamSegmenter s : segmenters.values()) {
@@ -184,6 +252,14 @@ public final class MediaConsumer implements AutoCloseable {
 
     private void storeAndAnnounce(ClosedSegment segment) throws InterruptedException {
         long started = System.nanoTime();
+        try {
+            storeAndAnnounce(segment, started);
+        } finally {
+            storingNanos += System.nanoTime() - started;
+        }
+    }
+
+    private void storeAndAnnounce(ClosedSegment segment, long started) throws InterruptedException {
         if (!store.store(segment, () -> running)) {
             return;
         }
@@ -203,11 +279,12 @@ public final class MediaConsumer implements AutoCloseable {
             if (upTo == null) {
                 continue;
             }
-            long committed = upTo;
+            // never past the first chunk of a unit still being gathered
+            long committed = Math.min(upTo, assembler.earliestPendingOffset(tp.partition()).orElse(upTo));
             Map<String, Long> resume = new HashMap<>();
             for (var e : segmenters.entrySet()) {
                 if (e.getValue().partition() == tp.partition()) {
-                    long r = Math.min(e.getValue().resumeOffset(), upTo);
+                    long r = Math.min(unitBoundary(e.getKey(), e.getValue().resumeOffset()), upTo);
                     resume.put(e.getKey(), r);
                     committed = Math.min(committed, r);
                 }
@@ -227,6 +304,16 @@ public final class MediaConsumer implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * A stream's resume point, moved past the last chunked unit fed when it falls inside it: a segmenter with no
+     * open segment resumes after the last offset it was fed, which for a chunked unit is its first chunk, while
+     * the unit ends at its last.
+     */
+    private long unitBoundary(String stream, long resume) {
+        long[] unit = lastChunkedUnit.get(stream);
+        return unit != null && resume > unit[0] && resume <= unit[1] ? unit[1] + 1 : resume;
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -259,8 +346,15 @@ public final class MediaConsumer implements AutoCloseable {
         private void forget(Collection<TopicPartition> partitions) {
             Set<Integer> gone = new HashSet<>();
             partitions.forEach(tp -> gone.add(tp.partition()));
-            segmenters.values().removeIf(s -> gone.contains(s.partition()));
+            segmenters.entrySet().removeIf(e -> {
+                boolean removed = gone.contains(e.getValue().partition());
+                if (removed) {
+                    lastChunkedUnit.remove(e.getKey());
+                }
+                return removed;
+            });
             gone.forEach(processed::remove);
+            gone.forEach(assembler::forget);
         }
     }
 

@@ -1,0 +1,181 @@
+package io.kvr.bridge.sources;
+
+import io.kvr.runtime.http.HttpError;
+import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.Request;
+import io.kvr.runtime.http.Response;
+import io.kvr.runtime.http.Router;
+import io.kvr.runtime.http.Routes;
+import io.kvr.runtime.stream.StreamName;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET/POST /v1/cameras} and {@code GET/DELETE /v1/cameras/{app}/{stream}}. Writes go to the sources topic
+ * (any instance takes them; the owner of the camera's partition starts it) and answer once this instance has read
+ * them back, so a following GET here sees them. Responses never hold credentials.
+ *
+ * <p>A camera as answered: {@code app}, {@code stream}, {@code url} (redacted), {@code transport}, {@code clock},
+ * {@code enabled}, {@code origin} ({@code config} or {@code api}), {@code instance} (the bridge that pulls it, when
+ * known), {@code state}, {@code last_error} and {@code sessions}. {@code state} is the supervisor's
+ * ({@code connecting}, {@code streaming}, {@code backing_off}, {@code failed}) for cameras pulled by this
+ * instance; {@code remote} for cameras pulled by another instance (ask that one for details); {@code stopped} for
+ * disabled cameras; {@code pending} while no instance has started it yet.
+ */
+final class CameraApi implements Routes {
+    private static final Logger log = LoggerFactory.getLogger(CameraApi.class);
+    private static final Duration READ_BACK = Duration.ofSeconds(10);
+
+    private final SourceCatalog catalog;
+    private final CameraFleet fleet;
+    private final SourceWriter writer;
+    private final GroupOwners owners;
+    private final String instanceId;
+
+    CameraApi(SourceCatalog catalog, CameraFleet fleet, SourceWriter writer, GroupOwners owners, String instanceId) {
+        this.catalog = catalog;
+        this.fleet = fleet;
+        this.writer = writer;
+        this.owners = owners;
+        this.instanceId = instanceId;
+    }
+
+    @Override
+    public void register(Router router) {
+        router.get("/v1/cameras", this::list);
+        router.post("/v1/cameras", this::post);
+        router.get("/v1/cameras/{app}/{stream}", req -> HttpService.json(200, view(existing(req))));
+        router.delete("/v1/cameras/{app}/{stream}", this::delete);
+    }
+
+    private Response list(Request req) {
+        List<SourceCatalog.Entry> entries = new ArrayList<>(catalog.entries());
+        entries.sort(Comparator.comparing(e -> e.spec().name().id()));
+        Supplier<Map<Integer, String>> lazyOwners = memo(owners::owners);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SourceCatalog.Entry e : entries) {
+            out.add(view(e, lazyOwners));
+        }
+        return HttpService.json(200, out);
+    }
+
+    private Response post(Request req) throws InterruptedException {
+        CameraSpec spec = CameraRequest.parse(req.body());
+        boolean existed = catalog.get(spec.name()).isPresent();
+        RecordMetadata written = write(() -> writer.put(spec, "api"));
+        log.info("camera {} {} through the API: {}", spec.name(), existed ? "replaced" : "added", spec);
+        settle(written);
+        Optional<SourceCatalog.Entry> stored = catalog.get(spec.name());
+        Map<String, Object> body = stored.isPresent() && stored.get().spec().equals(spec)
+                ? view(stored.get())
+                : describe(spec, "api", written.partition(), memo(owners::owners));
+        return HttpService.json(existed ? 200 : 201, body);
+    }
+
+    private Response delete(Request req) throws InterruptedException {
+        SourceCatalog.Entry entry = existing(req);
+        StreamName name = entry.spec().name();
+        RecordMetadata written = write(() -> writer.delete(name));
+        log.info("camera {} removed through the API", name);
+        settle(written);
+        return Response.empty(204);
+    }
+
+    private static RecordMetadata write(Supplier<RecordMetadata> write) {
+        try {
+            return write.get();
+        } catch (SourceWriter.WriteFailed e) {
+            throw new HttpError(503, e.getMessage());
+        }
+    }
+
+    /** Waits until this instance has read the write back and, when it owns the camera, acted on it. */
+    private void settle(RecordMetadata written) throws InterruptedException {
+        if (!catalog.awaitRead(written.partition(), written.offset(), READ_BACK)) {
+            log.warn("sources topic not read back within {}; the change applies when it is", READ_BACK);
+            return;
+        }
+        if (fleet.owns(written.partition())) {
+            fleet.reconcile();
+        }
+    }
+
+    private SourceCatalog.Entry existing(Request req) {
+        StreamName name;
+        try {
+            name = new StreamName(req.param("app"), req.param("stream"));
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
+        return catalog.get(name).orElseThrow(() -> HttpError.notFound("no camera " + name));
+    }
+
+    private Map<String, Object> view(SourceCatalog.Entry e) {
+        return view(e, memo(owners::owners));
+    }
+
+    private Map<String, Object> view(SourceCatalog.Entry e, Supplier<Map<Integer, String>> partitionOwners) {
+        return describe(e.spec(), e.stored().getOrigin(), e.partition(), partitionOwners);
+    }
+
+    private Map<String, Object> describe(CameraSpec spec, String origin, int partition,
+                                         Supplier<Map<Integer, String>> partitionOwners) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("app", spec.name().app());
+        c.put("stream", spec.name().stream());
+        c.put("url", spec.redactedUrl());
+        c.put("transport", spec.transport());
+        c.put("clock", spec.clock());
+        c.put("enabled", spec.enabled());
+        c.put("origin", origin);
+        Optional<CameraFleet.Local> local = fleet.local(spec.name());
+        if (local.isPresent()) {
+            c.put("instance", instanceId);
+            c.put("state", local.get().state().name().toLowerCase(Locale.ROOT));
+            c.put("last_error", local.get().lastError());
+            c.put("sessions", local.get().sessions());
+            return c;
+        }
+        String owner = spec.enabled() ? partitionOwners.get().get(partition) : null;
+        c.put("instance", owner);
+        String state;
+        if (!spec.enabled()) {
+            state = "stopped";
+        } else if (owner != null && !owner.equals(instanceId)) {
+            state = "remote";
+        } else {
+            state = "pending";
+        }
+        c.put("state", state);
+        c.put("last_error", null);
+        c.put("sessions", null);
+        return c;
+    }
+
+    /** Asks at most once per request, and only when needed. */
+    private static <T> Supplier<T> memo(Supplier<T> s) {
+        return new Supplier<>() {
+            private T value;
+            private boolean done;
+
+            @Override
+            public T get() {
+                if (!done) {
+                    value = s.get();
+                    done = true;
+                }
+                return value;
+            }
+        };
+    }
+}

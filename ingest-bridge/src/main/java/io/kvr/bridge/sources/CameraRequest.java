@@ -1,0 +1,109 @@
+package io.kvr.bridge.sources;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.kvr.runtime.http.HttpError;
+import io.kvr.runtime.stream.StreamName;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The body of {@code POST /v1/cameras}: a JSON object with {@code app}, {@code stream}, {@code url} (required),
+ * {@code transport} ({@code tcp} default, {@code udp}, {@code auto}), {@code clock} ({@code camera} default,
+ * {@code server}), {@code enabled} (default true) and optional {@code username}/{@code password} (credentials kept
+ * apart from the URL; never answered back). Other fields are ignored, so a camera read from {@code GET} can be
+ * edited and posted back (with its real URL). Every problem is named in one 400 reason.
+ */
+final class CameraRequest {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private CameraRequest() {
+    }
+
+    static CameraSpec parse(byte[] body) {
+        JsonNode root;
+        try {
+            root = body == null || body.length == 0 ? null : JSON.readTree(body);
+        } catch (JacksonException e) {
+            // Jackson's message may quote the body, which may hold a password: only the duplicate field is named
+            String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            String what = original.startsWith("Duplicate field") ? original.split("\n")[0] + " " : "";
+            throw HttpError.badRequest("body is not valid JSON: " + what + "(line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")");
+        } catch (java.io.IOException e) {
+            throw HttpError.badRequest("body is not valid JSON");
+        }
+        if (root == null || root.isMissingNode()) {
+            throw HttpError.badRequest("body is empty; expected a JSON object with app, stream and url");
+        }
+        if (!root.isObject()) {
+            throw HttpError.badRequest("body must be a JSON object with app, stream and url");
+        }
+        List<String> problems = new ArrayList<>();
+        Set<String> wrongType = new HashSet<>();
+        String app = text(root, "app", problems, wrongType);
+        String stream = text(root, "stream", problems, wrongType);
+        String url = text(root, "url", problems, wrongType);
+        String transport = text(root, "transport", problems, wrongType);
+        String clock = text(root, "clock", problems, wrongType);
+        String username = text(root, "username", problems, wrongType);
+        String password = text(root, "password", problems, wrongType);
+        boolean enabled = true;
+        JsonNode e = root.get("enabled");
+        if (e != null && !e.isNull()) {
+            if (e.isBoolean()) {
+                enabled = e.booleanValue();
+            } else {
+                problems.add("enabled: must be true or false");
+            }
+        }
+        StreamName name = null;
+        if (app == null && !wrongType.contains("app")) {
+            problems.add("app: required");
+        }
+        if (stream == null && !wrongType.contains("stream")) {
+            problems.add("stream: required");
+        }
+        if (app != null && stream != null) {
+            try {
+                name = new StreamName(app, stream);
+            } catch (IllegalArgumentException ex) {
+                problems.add(ex.getMessage());
+            }
+        }
+        StreamName checkedName = name != null ? name : new StreamName("x", "x");
+        CameraSpec spec = CameraSpec.checked(checkedName, url, transport, clock, enabled, username, password,
+                (field, reason) -> {
+                    if (!wrongType.contains(field)) {
+                        problems.add(field + ": " + reason);
+                    }
+                });
+        if (!problems.isEmpty()) {
+            throw HttpError.badRequest(String.join("; ", problems));
+        }
+        return spec;
+    }
+
+    /** A string field; null when absent or JSON null; a problem when of another type. */
+    private static String text(JsonNode root, String field, List<String> problems, Set<String> wrongType) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            problems.add(field + ": must be a string");
+            wrongType.add(field);
+            return null;
+        }
+        return n.textValue();
+    }
+}

@@ -1,0 +1,83 @@
+package io.kvr.bridge.rtsp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvr.schemas.Codec;
+import java.io.ByteArrayOutputStream;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ParameterSetsTest {
+    private static final HexFormat HEX = HexFormat.of();
+    // H.264: SPS (type 7), PPS (type 8), IDR slice (type 5); bytes after the header are arbitrary here
+    private static final byte[] SPS = HEX.parseHex("6742c01e95a0500bfe580440");
+    private static final byte[] SPS_720P = HEX.parseHex("6742c01f95a014016c0440");
+    private static final byte[] PPS = HEX.parseHex("68ce3c80");
+    private static final byte[] IDR = HEX.parseHex("65888040ffee");
+    // H.265: VPS (32), SPS (33), PPS (34), IDR_W_RADL (19)
+    private static final byte[] VPS = HEX.parseHex("40010c01ffff");
+    private static final byte[] SPS_265 = HEX.parseHex("4201010160a0");
+    private static final byte[] PPS_265 = HEX.parseHex("4401c172b4");
+    private static final byte[] IDR_265 = HEX.parseHex("2601af0a");
+
+    static byte[] annexB(boolean longStartCodes, byte[]... nals) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] nal : nals) {
+            out.writeBytes(longStartCodes ? new byte[] {0, 0, 0, 1} : new byte[] {0, 0, 1});
+            out.writeBytes(nal);
+        }
+        return out.toByteArray();
+    }
+
+    @ParameterizedTest(name = "4-byte start codes: {0}")
+    @CsvSource({"true", "false"})
+    void findsH264ParameterSetsInAKeyframe(boolean longStartCodes) {
+        ParameterSets sets = ParameterSets.scan(Codec.H264, annexB(longStartCodes, SPS, PPS, IDR));
+
+        assertThat(sets.nalUnits()).containsExactly(SPS, PPS);
+        assertThat(sets.annexB()).isEqualTo(annexB(true, SPS, PPS));
+    }
+
+    @Test
+    void findsH265ParameterSets() {
+        ParameterSets sets = ParameterSets.scan(Codec.H265, annexB(true, VPS, SPS_265, PPS_265, IDR_265));
+
+        assertThat(sets.nalUnits()).containsExactly(VPS, SPS_265, PPS_265);
+    }
+
+    @Test
+    void trailingZeroBytesDoNotMakeADifference() {
+        byte[] withZeros = annexB(true, SPS, PPS);
+        byte[] padded = new byte[withZeros.length + 2];
+        System.arraycopy(withZeros, 0, padded, 0, withZeros.length);
+
+        assertThat(ParameterSets.scan(Codec.H264, padded)).isEqualTo(ParameterSets.scan(Codec.H264, withZeros));
+    }
+
+    @Test
+    void framesWithoutParameterSetsAndNonAnnexBDataHaveNone() {
+        assertThat(ParameterSets.scan(Codec.H264, annexB(true, IDR)).isEmpty()).isTrue();
+        assertThat(ParameterSets.scan(Codec.H264, HEX.parseHex("0164001fffe1000c")).isEmpty()).isTrue(); // avcC
+        assertThat(ParameterSets.scan(Codec.H264, new byte[0]).isEmpty()).isTrue();
+    }
+
+    @Test
+    void aChangeIsAParameterSetTheStreamDoesNotHold() {
+        ParameterSets session = ParameterSets.scan(Codec.H264, annexB(true, SPS, PPS));
+
+        assertThat(session.changedBy(ParameterSets.scan(Codec.H264, annexB(false, SPS, PPS, IDR)))).isFalse();
+        assertThat(session.changedBy(ParameterSets.scan(Codec.H264, annexB(true, PPS, IDR)))).isFalse();
+        assertThat(session.changedBy(ParameterSets.NONE)).isFalse();
+        assertThat(session.changedBy(ParameterSets.scan(Codec.H264, annexB(true, SPS_720P, PPS, IDR)))).isTrue();
+    }
+
+    @Test
+    void tracksH264AndH265Only() {
+        assertThat(ParameterSets.tracked(Codec.H264)).isTrue();
+        assertThat(ParameterSets.tracked(Codec.H265)).isTrue();
+        assertThat(ParameterSets.tracked(Codec.MPEG4)).isFalse();
+        assertThat(ParameterSets.tracked(Codec.AAC)).isFalse();
+    }
+}
