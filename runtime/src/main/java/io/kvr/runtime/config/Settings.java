@@ -84,21 +84,8 @@ public final class Settings {
     }
 
     public int integer(String key, int defaultValue, int min, int max) {
-        String v = values.get(key);
-        if (v == null || v.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(v.trim());
-            if (parsed < min || parsed > max) {
-                problems.add(key + ": " + parsed + " is outside " + min + ".." + max);
-                return defaultValue;
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problems.add(key + ": '" + v + "' is not a whole number");
-            return defaultValue;
-        }
+        // in range, so the narrowing is exact
+        return (int) longValue(key, defaultValue, min, max);
     }
 
     public long longValue(String key, long defaultValue, long min, long max) {
