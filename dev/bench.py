@@ -72,7 +72,7 @@ def wait_until(predicate, timeout, what):
 
 def bench_kvr(cam_port, cameras, seconds, warmup, workdir):
     http_port = free_port()
-    args = [os.path.join(ROOT, "kvr"), "run", "--data", os.path.join(workdir, "kvr-data"),
+    args = [os.path.join(ROOT, "kvr"), "run", "--data", os.path.join(workdir, f"kvr-data-{cameras}"),
             "--http", f"127.0.0.1:{http_port}", "--kafka-port", "0", "--s3-port", "0"]
     for i in range(cameras):
         args += ["--camera", f"bench/cam{i}=rtsp://127.0.0.1:{cam_port}/h264"]
@@ -164,12 +164,241 @@ def write_report(section, table):
     log(f"wrote {path}")
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Scenario "ingest": N cameras of 1080p 25 fps ~4 Mb/s H.264 (dev/bench-camera.py loops a pre-encoded clip).
+
+FPS = 25
+
+
+def start_bench_camera():
+    p = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "dev/bench-camera.py"), "--port", "0"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = p.stdout.readline()
+    m = re.match(r"READY (\d+)", line or "")
+    if not m:
+        p.kill()
+        sys.exit("bench camera did not start; run ./dev/test once to install GStreamer")
+    return p, int(m.group(1))
+
+
+METRIC = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)')
+LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
+
+
+def metrics(base):
+    """Prometheus text of /metrics as [(name, {label: value}, float)]."""
+    out = []
+    for line in http_get(f"{base}/metrics", timeout=10)[1].decode().splitlines():
+        m = METRIC.match(line)
+        if not m or line.startswith("#"):
+            continue
+        try:
+            out.append((m.group(1), dict(LABEL.findall(m.group(2) or "")), float(m.group(3))))
+        except ValueError:
+            pass
+    return out
+
+
+def heap_used(ms):
+    return sum(v for n, l, v in ms if n == "jvm_memory_used_bytes" and l.get("area") == "heap")
+
+
+def units_total(ms):
+    return sum(v for n, l, v in ms if n.startswith("kvr_bridge_access_units") and n.endswith("_total"))
+
+
+def ack_quantiles(m0, m1, q):
+    """Per camera, quantile q of kvr_bridge_capture_to_ack_seconds over the window between the samples m0 and
+    m1: from the client-side quantile series when kvr publishes them, else from the histogram buckets' increase
+    (linear within a bucket)."""
+    direct = [v for n, l, v in m1 if n == "kvr_bridge_capture_to_ack_seconds" and l.get("quantile") == str(q)]
+    if direct:
+        return direct
+    def buckets(ms):
+        out = {}
+        for n, l, v in ms:
+            if n == "kvr_bridge_capture_to_ack_seconds_bucket":
+                out.setdefault(l.get("stream"), {})[float(l["le"])] = v
+        return out
+    b0, b1 = buckets(m0), buckets(m1)
+    result = []
+    for stream, bs in b1.items():
+        les = sorted(bs)
+        cum = [bs[le] - b0.get(stream, {}).get(le, 0) for le in les]
+        total = cum[-1] if cum else 0
+        if total <= 0:
+            continue
+        target, prev_le, prev_c = q * total, 0.0, 0.0
+        for le, c in zip(les, cum):
+            if c >= target:
+                if le == float("inf"):
+                    result.append(prev_le)
+                else:
+                    result.append(prev_le + (le - prev_le) * ((target - prev_c) / (c - prev_c) if c > prev_c else 1))
+                break
+            prev_le, prev_c = le, c
+    return result
+
+
+def live_after_gc(ms):
+    return sum(v for n, l, v in ms if n == "jvm_gc_live_data_size_bytes")
+
+
+def median(xs):
+    xs = sorted(xs)
+    if not xs:
+        return float("nan")
+    mid = len(xs) // 2
+    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+
+def camera_states(base):
+    body = http_get(f"{base}/v1/cameras", timeout=10)[1].decode()
+    states = {}
+    for st in re.findall(r'"state"\s*:\s*"([^"]+)"', body):
+        states[st] = states.get(st, 0) + 1
+    return states
+
+
+def bench_kvr_ingest(cam_port, cameras, seconds, warmup, workdir):
+    """kvr with `cameras` cameras on the shared /h264 mount: CPU, heap samples, ack latency, units/s, states."""
+    http_port = free_port()
+    data = os.path.join(workdir, f"kvr-ingest-data-{cameras}")
+    args = [os.path.join(ROOT, "kvr"), "run", "--data", data,
+            "--http", f"127.0.0.1:{http_port}", "--kafka-port", "0", "--s3-port", "0"]
+    for i in range(cameras):
+        args += ["--camera", f"bench/cam{i}=rtsp://127.0.0.1:{cam_port}/h264"]
+    logf = open(os.path.join(workdir, f"kvr-ingest-{cameras}.log"), "w")
+    p = subprocess.Popen(args, stdout=logf, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        wait_until(lambda: http_get(f"{base}/health")[0] == 200, 180, "kvr to start")
+        if cameras:
+            # with many cameras on a small machine some may never get there: wait a bounded time, then measure
+            try:
+                wait_until(lambda: all(http_get(f"{base}/bench/cam{i}/index.m3u8")[0] == 200
+                                       for i in range(cameras)), 60 + cameras * 2, "kvr to record every camera")
+            except SystemExit as e:
+                log(f"warning: {e}; measuring anyway")
+        time.sleep(warmup)
+        m0 = metrics(base)
+        c0, t0 = cpu_seconds(p.pid), time.time()
+        heaps = []
+        while time.time() < t0 + seconds:
+            time.sleep(min(5, max(0.1, t0 + seconds - time.time())))
+            try:
+                heaps.append(heap_used(metrics(base)))
+            except Exception:
+                pass
+        c1, t1 = cpu_seconds(p.pid), time.time()
+        m1 = metrics(base)
+        states = camera_states(base) if cameras else {}
+        return {"cpu": c1 - c0, "wall": t1 - t0, "heap_avg": sum(heaps) / max(1, len(heaps)),
+                "heap_end": heap_used(m1), "units_per_s": (units_total(m1) - units_total(m0)) / (t1 - t0),
+                "p50": ack_quantiles(m0, m1, 0.5), "p99": ack_quantiles(m0, m1, 0.99), "states": states,
+                "live": live_after_gc(m1),
+                "rss": peak_rss_mib(p.pid)}
+    finally:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+        logf.close()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def ingest(a):
+    counts = [int(x) for x in a.counts.split(",") if x.strip()]
+    workdir = tempfile.mkdtemp(prefix="kvr-bench-ingest-")
+    cam, port = start_bench_camera()
+    rows = []
+    try:
+        log("kvr with no camera, for its baseline heap")
+        idle = bench_kvr_ingest(port, 0, min(a.seconds, 20), min(a.warmup, 30), workdir)
+        log(f"kvr idle: heap avg {idle['heap_avg'] / 2**20:.0f} MiB, end {idle['heap_end'] / 2**20:.0f} MiB, "
+            f"live after GC {idle['live'] / 2**20:.0f} MiB")
+        for n in counts:
+            log(f"kvr: {n} camera(s) of 1080p H.264, {a.warmup} s warm-up, {a.seconds} s measured")
+            k = bench_kvr_ingest(port, n, a.seconds, a.warmup, workdir)
+            log(f"kvr {n}: cpu {k['cpu']:.1f} s / {k['wall']:.1f} s, heap avg {k['heap_avg'] / 2**20:.0f} MiB, "
+                f"live after GC {k['live'] / 2**20:.0f} MiB, units/s {k['units_per_s']:.1f} (expected {n * FPS}), "
+                f"states {k['states']}, ack p50 {k['p50']} p99 {k['p99']}")
+            log(f"ffmpeg: {n} recorder(s)")
+            f = bench_ffmpeg(port, n, a.seconds, a.warmup, workdir)
+            log(f"ffmpeg {n}: cpu {f['cpu']:.1f} s / {f['wall']:.1f} s")
+            rows.append((n, k, f))
+    finally:
+        cam.terminate()
+        try:
+            cam.wait(10)
+        except subprocess.TimeoutExpired:
+            cam.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"## Ingest: N cameras of 1920x1080 25 fps H.264 ~4 Mb/s (GOP 1 s) over RTSP/TCP, {a.seconds} s measured "
+        f"after {a.warmup} s of warm-up\n",
+        f"Machine: {machine()}. Run: {when}. Source: `dev/bench-camera.py` (one shared RTSP mount looping a "
+        "pre-encoded clip, no live encoding; it runs on the same machine and its CPU is not counted).\n",
+        "Targets (issue 3): kvr's whole pipeline (bridge through segment upload) at most **1.0x** ffmpeg's CPU per "
+        "camera and at most **8 MiB** heap per camera.\n",
+        "| N | kvr CPU/camera (% of one core) | ffmpeg CPU/camera | ratio kvr / ffmpeg | kvr heap/camera (MiB) "
+        "| kvr old-gen live after GC/camera (MiB) | capture→ack p50 / p99 (ms) | kvr kept up? | CPU target "
+        "| heap target |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---|---|",
+    ]
+    for n, k, f in rows:
+        kc = k["cpu"] / k["wall"] / n * 100
+        fc = f["cpu"] / f["wall"] / n * 100
+        ratio = kc / fc if fc > 0 else float("inf")
+        heap = (k["heap_avg"] - idle["heap_avg"]) / n / 2**20
+        # jvm_gc_live_data_size_bytes is 0 until the first old-generation collection: no baseline, no figure
+        live = (k["live"] - idle["live"]) / n / 2**20 if idle["live"] > 0 and k["live"] > 0 else None
+        p50, p99 = median(k["p50"]) * 1000, median(k["p99"]) * 1000
+        p99max = max(k["p99"]) * 1000 if k["p99"] else float("nan")
+        rate = k["units_per_s"] / n
+        streaming = k["states"].get("streaming", 0)
+        ok = rate >= 0.9 * FPS and streaming == n
+        kept = (f"yes ({rate:.1f} AU/s per camera, {streaming}/{n} streaming)" if ok else
+                f"**overloaded**: {rate:.1f} of {FPS} AU/s per camera, states {k['states']}")
+        lines.append(f"| {n} | {kc:.1f} | {fc:.1f} | {ratio:.2f}x | {heap:.1f} | {'n/a' if live is None else f'{live:.1f}'} | {p50:.0f} / {p99:.0f} "
+                     f"(worst camera p99 {p99max:.0f}) | {kept} | {'met' if ratio <= 1.0 else 'not met'} "
+                     f"| {'met' if max(heap, live or 0) <= 8 else 'not met'} |")
+    lines += [
+        "",
+        "How: kvr is one process (bridge, embedded Kafka, segmenter, embedded S3, indexer, edge) with a fresh data "
+        "directory per N; CPU is its utime+stime over the measured window / wall time / N. The peer is one "
+        "`ffmpeg -rtsp_transport tcp -i URL -c copy -f hls -hls_segment_type fmp4 -hls_time 2` per camera (CPU "
+        "summed over the processes / wall time / N). Heap per camera = (mean over the window of the sum of "
+        "`jvm_memory_used_bytes{area=\"heap\"}`, sampled every 5 s from `/metrics`, minus the same for kvr with no "
+        f"camera ({idle['heap_avg'] / 2**20:.0f} MiB), measured once) / N; heap used includes garbage not yet "
+        "collected, so it depends on the collector and on when it last ran (with few cameras it is noise, can be "
+        "negative). The second heap column uses `jvm_gc_live_data_size_bytes` (old generation after the last "
+        f"collection; idle kvr: {idle['live'] / 2**20:.0f} MiB) the same way; n/a when either kvr had not yet run an "
+        "old-generation collection (the gauge is 0 until then). The heap target counts as met only if both "
+        "figures are within it. Latency: the increase of the histogram "
+        "`kvr_bridge_capture_to_ack_seconds_bucket{stream}` over the measured window (kvr publishes buckets, not "
+        "quantiles), p50/p99 interpolated within a bucket per camera, then the median over cameras (and the worst "
+        "camera's p99). \"Kept up\" compares access units/s "
+        "(`kvr_bridge_access_units_total`) with 25 per camera and checks every camera is `streaming` in "
+        "`/v1/cameras`.",
+        "",
+    ]
+    write_report("ingest", "\n".join(lines) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--scenario", choices=["record", "ingest"], default="record")
+    ap.add_argument("--counts", default="1,16,64", help="ingest: camera counts to run, comma-separated")
     ap.add_argument("--cameras", type=int, default=4)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--warmup", type=int, default=60, help="seconds of recording before measuring kvr (JIT)")
     a = ap.parse_args()
+    if a.scenario == "ingest":
+        return ingest(a)
     workdir = tempfile.mkdtemp(prefix="kvr-bench-")
     cam, port = start_camera()
     try:
