@@ -35,14 +35,15 @@ def peak_rss_mib(pid):
     return 0.0
 
 
-def start_camera():
-    p = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "dev/test-camera.py"), "--port", "0"],
+def start_camera(script="dev/test-camera.py"):
+    """Starts a GStreamer RTSP camera script on a free port; returns (process, port)."""
+    p = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, script), "--port", "0"],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = p.stdout.readline()
     m = re.match(r"READY (\d+)", line or "")
     if not m:
         p.kill()
-        sys.exit("test camera did not start; run ./dev/test once to install GStreamer")
+        sys.exit(f"{script} did not start; run ./dev/test once to install GStreamer")
     return p, int(m.group(1))
 
 
@@ -168,17 +169,6 @@ def write_report(section, table):
 # Scenario "ingest": N cameras of 1080p 25 fps ~4 Mb/s H.264 (dev/bench-camera.py loops a pre-encoded clip).
 
 FPS = 25
-
-
-def start_bench_camera():
-    p = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "dev/bench-camera.py"), "--port", "0"],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = p.stdout.readline()
-    m = re.match(r"READY (\d+)", line or "")
-    if not m:
-        p.kill()
-        sys.exit("bench camera did not start; run ./dev/test once to install GStreamer")
-    return p, int(m.group(1))
 
 
 METRIC = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)')
@@ -311,7 +301,7 @@ def bench_kvr_ingest(cam_port, cameras, seconds, warmup, workdir):
 def ingest(a):
     counts = [int(x) for x in a.counts.split(",") if x.strip()]
     workdir = tempfile.mkdtemp(prefix="kvr-bench-ingest-")
-    cam, port = start_bench_camera()
+    cam, port = start_camera("dev/bench-camera.py")
     rows = []
     try:
         log("kvr with no camera, for its baseline heap")

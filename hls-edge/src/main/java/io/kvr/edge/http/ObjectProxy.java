@@ -44,11 +44,8 @@ public final class ObjectProxy {
     }
 
     private static Response body(int status, String key, StoredObject o) {
-        Response r = Response.stream(status, key.endsWith(".m4s") ? "video/iso.segment" : "video/mp4", o.length(), out -> {
-            try (o) {
-                o.stream().transferTo(out);
-            }
-        });
+        Response r = Response.stream(status, key.endsWith(".m4s") ? "video/iso.segment" : "video/mp4", o.length(),
+                out -> o.stream().transferTo(out)).closing(o);
         r.header("Accept-Ranges", "bytes").header("Cache-Control", "public, max-age=31536000, immutable");
         if (o.etag() != null) {
             r.header("ETag", o.etag().startsWith("\"") ? o.etag() : "\"" + o.etag() + "\"");

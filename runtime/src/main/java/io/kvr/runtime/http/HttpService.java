@@ -176,6 +176,12 @@ public final class HttpService implements AutoCloseable {
         } catch (IOException e) {
             // client went away; nothing to answer
             log.debug("response to {} not delivered: {}", exchange.getRequestURI().getRawPath(), e.getMessage());
+        } finally {
+            try {
+                response.resource().close();
+            } catch (Exception e) {
+                log.debug("closing the body source of {} failed: {}", exchange.getRequestURI().getRawPath(), e.toString());
+            }
         }
     }
 

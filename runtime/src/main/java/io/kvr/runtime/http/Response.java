@@ -12,6 +12,7 @@ public final class Response {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final long length;
     private final BodyWriter body;
+    private AutoCloseable resource = () -> { };
 
     private Response(int status, String contentType, long length, BodyWriter body) {
         this.status = status;
@@ -42,6 +43,19 @@ public final class Response {
     public Response header(String name, String value) {
         headers.put(name, value);
         return this;
+    }
+
+    /**
+     * Something the body reads from (e.g. an object storage stream), closed once the response is done — also when
+     * the body is never written (HEAD, or a client that went away before it).
+     */
+    public Response closing(AutoCloseable bodySource) {
+        this.resource = bodySource;
+        return this;
+    }
+
+    AutoCloseable resource() {
+        return resource;
     }
 
     public int status() {
