@@ -93,6 +93,7 @@ public final class KvrServer implements AutoCloseable {
                     .include(new OpsRoutes(metrics, Map.of(
                             "index", indexer::running, "segmenter", segmenter::alive, "cameras", bridge::healthy)))
                     .include(bridge.routes())
+                    .include(segmenter.routes())
                     .include(new IndexRoutes(indexer.index()))
                     .include(new ExporterRoutes())
                     .include(new Edge(edgeConfig, indexer.index()));

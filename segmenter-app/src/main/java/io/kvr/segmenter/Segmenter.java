@@ -1,7 +1,12 @@
 package io.kvr.segmenter;
 
+import io.kvr.runtime.http.Routes;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;
+import io.kvr.runtime.policy.PolicyCatalog;
+import io.kvr.runtime.policy.PolicyDefaults;
+import io.kvr.runtime.policy.PolicyRoutes;
+import io.kvr.runtime.policy.PolicyWriter;
 import io.kvr.runtime.storage.ObjectKeys;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.segmenter.kafka.MediaConsumer;
@@ -9,29 +14,47 @@ import io.kvr.segmenter.storage.SegmentStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 
-/** The segmenter service: topics and bucket ensured, then the consumer loop on its own thread. */
+/**
+ * The segmenter service: topics and bucket ensured, the recording policies followed, then the consumer loop on
+ * its own thread. It also serves the policies API ({@link #routes()}): the segmenter is what policies steer, and
+ * it knows the defaults (target duration, key prefix) they inherit.
+ */
 public final class Segmenter implements AutoCloseable {
     private final MediaConsumer consumer;
+    private final PolicyCatalog policies;
+    private final PolicyWriter policyWriter;
 
-    private Segmenter(MediaConsumer consumer) {
+    private Segmenter(MediaConsumer consumer, PolicyCatalog policies, PolicyWriter policyWriter) {
         this.consumer = consumer;
+        this.policies = policies;
+        this.policyWriter = policyWriter;
     }
 
     public static Segmenter start(SegmenterConfig config, MeterRegistry metrics) {
         new TopicProvisioner(config.kafka().clientConfig(Map.of())).ensure(KvrTopics.all(config.kafka().topics()));
         ObjectStore store = new ObjectStore(config.s3());
         store.ensureBucket();
+        PolicyCatalog policies = new PolicyCatalog(config.kafka(), "kvr-segmenter-policies",
+                new PolicyDefaults(config.targetDurationMs(), config.s3().prefix()), metrics).start();
+        PolicyWriter writer = new PolicyWriter(config.kafka(), "kvr-segmenter-policies-writer");
         MediaConsumer consumer = new MediaConsumer(config.kafka(), config.groupId(), new ObjectKeys(config.s3().prefix()),
-                store.bucket(), config.targetDurationMs(), new SegmentStore(store), metrics);
-        return new Segmenter(consumer.start());
+                store.bucket(), config.targetDurationMs(), new SegmentStore(store), metrics, policies);
+        return new Segmenter(consumer.start(), policies, writer);
+    }
+
+    /** {@code GET /v1/policies}, {@code GET/PUT/DELETE /v1/policies/{app}}. */
+    public Routes routes() {
+        return new PolicyRoutes(policies, policyWriter, "segmenter");
     }
 
     public boolean alive() {
-        return consumer.alive();
+        return consumer.alive() && policies.alive();
     }
 
     @Override
     public void close() {
         consumer.close();
+        policyWriter.close();
+        policies.close();
     }
 }

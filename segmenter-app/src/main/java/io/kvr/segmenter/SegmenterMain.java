@@ -19,7 +19,8 @@ public final class SegmenterMain {
         try (Lifecycle life = new Lifecycle("segmenter").closeOnShutdown()) {
             Segmenter segmenter = life.own("segmenter", Segmenter.start(config, metrics));
             life.own("http", HttpService.start(config.httpHost(), config.httpPort(),
-                    new Router().include(new OpsRoutes(metrics, Map.of("consumer", segmenter::alive)))));
+                    new Router().include(segmenter.routes())
+                            .include(new OpsRoutes(metrics, Map.of("consumer", segmenter::alive)))));
             life.awaitShutdown();
         }
     }

@@ -3,6 +3,8 @@ package io.kvr.edge.hls;
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.index.Timeline;
 import io.kvr.schemas.SegmentRecord;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,6 +19,9 @@ import java.util.List;
 public final class PlaylistBuilder {
     private static final DateTimeFormatter PDT =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** Query parameter naming the storage prefix of an object stored outside the edge's own {@code s3.prefix}. */
+    public static final String PREFIX_PARAM = "prefix";
 
     private final String keyPrefix;
 
@@ -122,10 +127,29 @@ public final class PlaylistBuilder {
         return ms / 1000 + "." + String.format("%03d", ms % 1000);
     }
 
-    private static String relative(String streamDir, String key) {
-        if (!key.startsWith(streamDir)) {
-            throw new IllegalStateException("object " + key + " is outside " + streamDir);
+    /**
+     * The object's URI relative to the playlist: its name below the stream directory, plus {@code ?prefix=} when
+     * a recording policy stored it under another storage prefix than the edge's.
+     */
+    private String relative(String streamDir, String key) {
+        if (key.startsWith(streamDir)) {
+            return key.substring(streamDir.length());
         }
-        return key.substring(streamDir.length());
+        // {prefix}{app}/{stream}/ then yyyy/MM/dd/HH/name.m4s or init/name.mp4
+        String relativeDir = streamDir.substring(keyPrefix.length());
+        int depth = key.endsWith(".mp4") ? 2 : 5;
+        int cut = key.length();
+        for (int i = 0; i < depth && cut > 0; i++) {
+            cut = key.lastIndexOf('/', cut - 1);
+        }
+        String dir = cut < 0 ? "" : key.substring(0, cut + 1);
+        if (!dir.endsWith(relativeDir)) {
+            throw new IllegalStateException("object " + key + " is outside " + relativeDir);
+        }
+        String prefix = dir.substring(0, dir.length() - relativeDir.length());
+        if (prefix.endsWith("/")) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        return key.substring(cut + 1) + "?" + PREFIX_PARAM + "=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8);
     }
 }

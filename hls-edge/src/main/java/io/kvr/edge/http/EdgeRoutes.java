@@ -12,12 +12,14 @@ import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.index.SegmentIndex;
 import io.kvr.runtime.index.StreamSummary;
 import io.kvr.runtime.index.Timeline;
+import io.kvr.runtime.policy.PolicySettings;
 import io.kvr.runtime.storage.ObjectKeys;
 import io.kvr.runtime.stream.StreamName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -132,7 +134,8 @@ public final class EdgeRoutes implements Routes {
         int first = window.size() - 1;
         while (first > 0) {
             String reason = Timeline.breakReason(window.get(first - 1).segment(), window.get(first).segment());
-            if (Timeline.CAMERA_OFFLINE.equals(reason) || Timeline.NOT_RECORDED.equals(reason)) {
+            if (Timeline.CAMERA_OFFLINE.equals(reason) || Timeline.NOT_RECORDED.equals(reason)
+                    || Timeline.RECORDING_DISABLED.equals(reason)) {
                 break;
             }
             first--;
@@ -184,7 +187,24 @@ public final class EdgeRoutes implements Routes {
         if (!ObjectKeys.isStreamRelative(rest)) {
             throw HttpError.notFound("no such resource below /" + name.id() + "/");
         }
-        return objects.serve(keys.streamDir(name) + rest, req.header("Range").orElse(null));
+        return objects.serve(storagePrefix(req) + keys.streamDir(name).substring(keys.prefix().length()) + rest,
+                req.header("Range").orElse(null));
+    }
+
+    /**
+     * The key prefix of the object: the edge's {@code s3.prefix}, or {@code ?prefix=} which playlists add to the
+     * URIs of segments stored under another prefix (a recording policy's storage prefix).
+     */
+    private String storagePrefix(Request req) {
+        Optional<String> asked = req.queryParam(PlaylistBuilder.PREFIX_PARAM);
+        if (asked.isEmpty()) {
+            return keys.prefix();
+        }
+        String prefix = asked.get();
+        if (!prefix.equals(PolicySettings.normalizePrefix(prefix)) || PolicySettings.prefixProblem(prefix) != null) {
+            throw HttpError.badRequest(PlaylistBuilder.PREFIX_PARAM + ": not a storage prefix");
+        }
+        return prefix.isEmpty() ? "" : prefix + "/";
     }
 
     private static Request withQuery(Request req, String glued) {

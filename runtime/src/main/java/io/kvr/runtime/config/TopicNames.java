@@ -4,11 +4,17 @@ package io.kvr.runtime.config;
  * Names of kvr's topics. A prefix lets several installations share one cluster.
  * Partition counts apply only when kvr creates a missing topic.
  */
-public record TopicNames(String media, String segments, String sources, int partitions, short replicationFactor) {
+public record TopicNames(String media, String segments, String sources, int partitions, short replicationFactor,
+                         String policies) {
 
     /** Media and segments topics with the default sources topic name. */
     public TopicNames(String media, String segments, int partitions, short replicationFactor) {
         this(media, segments, "kvr.sources.v1", partitions, replicationFactor);
+    }
+
+    /** With the default policies topic name. */
+    public TopicNames(String media, String segments, String sources, int partitions, short replicationFactor) {
+        this(media, segments, sources, partitions, replicationFactor, "kvr.policies.v1");
     }
 
     public static TopicNames from(Settings s) {
@@ -18,6 +24,7 @@ public record TopicNames(String media, String segments, String sources, int part
                 s.string("topics.segments", prefix + "segments.v1"),
                 s.string("topics.sources", prefix + "sources.v1"),
                 s.integer("topics.partitions", 6, 1, 10_000),
-                (short) s.integer("topics.replication.factor", -1, -1, 32));
+                (short) s.integer("topics.replication.factor", -1, -1, 32),
+                s.string("topics.policies", prefix + "policies.v1"));
     }
 }

@@ -18,6 +18,8 @@ public final class Timeline {
     public static final String CODEC_CHANGE = "codec change";
     public static final String NOT_RECORDED = "not recorded";
     public static final String NO_RECORDING = "no recording";
+    /** A recording policy switched recording off (the segmenter marks the last segment before it stopped). */
+    public static final String RECORDING_DISABLED = "recording disabled";
 
     /** A recorded span; {@code segments} counts the segments in it. */
     public record Span(long start, long end, long duration, int segments) {
@@ -35,7 +37,8 @@ public final class Timeline {
 
     /**
      * Spans and gaps of {@code segments} (ascending start, overlapping {@code [from, to)}), clipped to the range.
-     * Time before the first and after the last segment is a gap "no recording".
+     * Time before the first and after the last segment is a gap "no recording", unless the last segment is where
+     * the segmenter stopped recording on purpose (then the gap has that reason, e.g. "recording disabled").
      */
     public static Result of(List<IndexedSegment> segments, long from, long to) {
         List<Span> spans = new ArrayList<>();
@@ -67,7 +70,8 @@ public final class Timeline {
         }
         spans.add(span(spanStart, previous.getEndTimeMs(), from, to, count));
         if (previous.getEndTimeMs() < to) {
-            gaps.add(gap(previous.getEndTimeMs(), to, NO_RECORDING));
+            String reason = previous.getRecordingStopReason() != null ? previous.getRecordingStopReason() : NO_RECORDING;
+            gaps.add(gap(previous.getEndTimeMs(), to, reason));
         }
         return new Result(spans, gaps);
     }
@@ -75,14 +79,22 @@ public final class Timeline {
     /** Why {@code next} does not continue {@code previous}, or null when it does. */
     public static String breakReason(SegmentRecord previous, SegmentRecord next) {
         long hole = next.getStartTimeMs() - previous.getEndTimeMs();
+        if (previous.getRecordingStopReason() != null && hole > CONTIGUOUS_MS) {
+            return previous.getRecordingStopReason();
+        }
         if (!next.getIngestSessionId().equals(previous.getIngestSessionId())) {
             // a reconnect that took longer than a couple of segments is the camera being away
             return hole > 2 * Math.max(previous.getDurationMs(), 1000) ? CAMERA_OFFLINE : NEW_INGEST_SESSION;
         }
-        if (!next.getInitKey().equals(previous.getInitKey())) {
+        if (!fileName(next.getInitKey()).equals(fileName(previous.getInitKey()))) {
             return CODEC_CHANGE;
         }
         return hole > CONTIGUOUS_MS ? NOT_RECORDED : null;
+    }
+
+    /** An init key without its directory: a storage prefix change alone is no codec change. */
+    private static String fileName(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
     }
 
     private static Span span(long start, long end, long from, long to, int segments) {

@@ -22,6 +22,10 @@ public final class AvroCodec<T extends SpecificRecord> {
         org.apache.avro.Schema schema = SpecificData.get().getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(model, schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema);
+        // values written before trailing defaulted fields were added still decode (schemas/README.md)
+        for (org.apache.avro.Schema earlier : MediaRecords.earlierVersions(schema)) {
+            decoder.addSchema(earlier);
+        }
         ByteBuffer header = ByteBuffer.allocate(10).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         header.put((byte) 0xC3).put((byte) 0x01).putLong(org.apache.avro.SchemaNormalization.parsingFingerprint64(schema));
         this.fingerprintHeader = header.array();

@@ -44,7 +44,20 @@ public final class KvrTopics {
                 "max.message.bytes", String.valueOf(1024 * 1024)));
     }
 
+    /**
+     * Recording policies, keyed by application: compacted, read whole by every segmenter and indexer. Tiny, so
+     * one partition.
+     */
+    public static Topic policies(TopicNames names) {
+        return new Topic(names.policies(), 1, names.replicationFactor(), Map.of(
+                "cleanup.policy", "compact",
+                "min.compaction.lag.ms", "0",
+                // a removed policy's tombstone is kept a day so every reader sees it
+                "delete.retention.ms", String.valueOf(24L * 3600 * 1000),
+                "max.message.bytes", String.valueOf(1024 * 1024)));
+    }
+
     public static List<Topic> all(TopicNames names) {
-        return List.of(media(names), segments(names), sources(names));
+        return List.of(media(names), segments(names), sources(names), policies(names));
     }
 }

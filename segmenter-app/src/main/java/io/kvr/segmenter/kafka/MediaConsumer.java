@@ -3,6 +3,7 @@ package io.kvr.segmenter.kafka;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.AccessUnitAssembler;
 import io.kvr.runtime.kafka.MediaRecords;
+import io.kvr.runtime.policy.PolicyCatalog;
 import io.kvr.runtime.storage.ObjectKeys;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.AccessUnit;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -76,6 +78,10 @@ public final class MediaConsumer implements AutoCloseable {
     private final Counter badRecords;
     private final Counter chunkedUnits;
     private final Counter incompleteUnits;
+    private final Counter notRecorded;
+    /** Recording policies; null: always the configured target and prefix, always recording. */
+    private final PolicyCatalog policies;
+    private final AtomicBoolean policiesChanged = new AtomicBoolean();
     private final Timer visibleLatency;
     private final KafkaClientMetrics clientMetrics;
     private final Thread thread;
@@ -86,6 +92,12 @@ public final class MediaConsumer implements AutoCloseable {
 
     public MediaConsumer(KafkaSettings kafka, String groupId, ObjectKeys keys, String bucket, long targetMs,
                          SegmentStore store, MeterRegistry metrics) {
+        this(kafka, groupId, keys, bucket, targetMs, store, metrics, null);
+    }
+
+    /** With {@code policies}: each stream is recorded as its application's recording policy says, live. */
+    public MediaConsumer(KafkaSettings kafka, String groupId, ObjectKeys keys, String bucket, long targetMs,
+                         SegmentStore store, MeterRegistry metrics, PolicyCatalog policies) {
         Map<String, Object> config = kafka.clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -111,6 +123,13 @@ public final class MediaConsumer implements AutoCloseable {
                 .description("chunked access units dropped because their chunks did not all follow").register(metrics);
         this.visibleLatency = Timer.builder("kvr_segmenter_store_latency")
                 .description("closing unit read to segment announced").publishPercentiles(0.5, 0.99).register(metrics);
+        this.notRecorded = Counter.builder("kvr_segmenter_units_not_recorded")
+                .description("access units not recorded because a recording policy switched recording off")
+                .register(metrics);
+        this.policies = policies;
+        if (policies != null) {
+            policies.onChange(() -> policiesChanged.set(true));
+        }
         this.clientMetrics = new KafkaClientMetrics(consumer);
         clientMetrics.bindTo(metrics);
         this.thread = Thread.ofPlatform().name("segmenter").unstarted(this::run);
@@ -126,9 +145,13 @@ public final class MediaConsumer implements AutoCloseable {
     }
 
     private void run() {
-        consumer.subscribe(Set.of(topic), new Rebalance());
         try {
+            awaitPolicies();
+            consumer.subscribe(Set.of(topic), new Rebalance());
             while (running) {
+                if (policiesChanged.getAndSet(false)) {
+                    applyPolicies();
+                }
                 var batch = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<String, byte[]> r : batch) {
                     handle(r);
@@ -153,6 +176,39 @@ public final class MediaConsumer implements AutoCloseable {
                 log.warn("final commit failed: {}", e.getMessage());
             }
             consumer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * Recording starts only once every policy is known: a replay cut with a different target duration than the
+     * first time would cut the same units differently.
+     */
+    private void awaitPolicies() throws InterruptedException {
+        if (policies == null) {
+            return;
+        }
+        boolean warned = false;
+        while (running && !policies.awaitLoaded(Duration.ofSeconds(5))) {
+            if (!warned) {
+                log.warn("waiting for the recording policies topic before recording");
+                warned = true;
+            }
+        }
+    }
+
+    /**
+     * A policy changed: first commit what is stored (synchronously), then apply it. Everything announced so far
+     * thus lies before the committed offset, and a replay after a crash rebuilds only segments cut under the new
+     * policy, which it cuts the same way.
+     */
+    private void applyPolicies() {
+        try {
+            commit(consumer.assignment(), true);
+        } catch (RuntimeException e) {
+            log.warn("commit before applying a policy change failed: {}", e.getMessage());
+        }
+        for (StreamSegmenter s : segmenters.values()) {
+            s.refreshPolicy();
         }
     }
 
@@ -192,9 +248,12 @@ public final class MediaConsumer implements AutoCloseable {
             assembler.streamInfo(r.partition(), name.id(), r.offset());
             countAssembly();
         }
-        StreamSegmenter segmenter = segmenters.computeIfAbsent(name.id(), id -> new StreamSegmenter(name,
-                r.partition(), keys, bucket, targetMs, session -> lookup.find(r.partition(), session)));
+        StreamSegmenter segmenter = segmenters.computeIfAbsent(name.id(), id -> policies == null
+                ? new StreamSegmenter(name, r.partition(), keys, bucket, targetMs, session -> lookup.find(r.partition(), session))
+                : new StreamSegmenter(name, r.partition(), bucket, () -> policies.effective(name),
+                        session -> lookup.find(r.partition(), session)));
         MDC.put("stream", name.id());
+        long notRecordedBefore = segmenter.notRecorded();
         try {
             Optional<ClosedSegment> closed;
             if (value instanceof StreamInfo info) {
@@ -207,6 +266,9 @@ public final class MediaConsumer implements AutoCloseable {
             }
         } finally {
             MDC.remove("stream");
+            if (segmenter.notRecorded() != notRecordedBefore) {
+                notRecorded.increment(segmenter.notRecorded() - notRecordedBefore);
+            }
         }
     }
 
@@ -239,8 +301,8 @@ public final class MediaConsumer implements AutoCloseable {
         assembler.expire();
         countAssembly();
         long now = System.nanoTime();
-        long idleLimit = Duration.ofMillis(Math.max(3 * targetMs, 6000)).toNanos();
         for (StreamSegmenter s : segmenters.values()) {
+            long idleLimit = Duration.ofMillis(Math.max(3 * s.policy().segmentDurationMs(), 6000)).toNanos();
             if (s.hasOpenSegment() && s.idleNanos(now) > idleLimit) {
                 Optional<ClosedSegment> closed = s.flush();
                 if (closed.isPresent()) {

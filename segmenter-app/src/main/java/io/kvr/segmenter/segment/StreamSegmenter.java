@@ -9,6 +9,8 @@ import io.kvr.media.codec.AudioFormat;
 import io.kvr.media.codec.VideoCodec;
 import io.kvr.media.codec.VideoFormat;
 import io.kvr.media.codec.aac.AdtsHeader;
+import io.kvr.runtime.index.Timeline;
+import io.kvr.runtime.policy.EffectivePolicy;
 import io.kvr.runtime.storage.ObjectKeys;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.AccessUnit;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +42,14 @@ public final class StreamSegmenter {
 
     private final StreamName name;
     private final int partition;
-    private final ObjectKeys keys;
     private final String bucket;
-    private final long targetTicks;
+    private final Supplier<EffectivePolicy> policySource;
     private final Function<String, Optional<StreamInfo>> sessionLookup;
+    /** The recording policy in force; changes only through {@link #refreshPolicy()}. */
+    private EffectivePolicy policy;
+    private ObjectKeys keys;
+    private long targetTicks;
+    private long notRecorded;
 
     private String session;
     private StreamInfo info;
@@ -62,12 +69,56 @@ public final class StreamSegmenter {
      */
     public StreamSegmenter(StreamName name, int partition, ObjectKeys keys, String bucket, long targetMs,
                            Function<String, Optional<StreamInfo>> sessionLookup) {
+        this(name, partition, bucket, () -> new EffectivePolicy(true, targetMs, 0, keys.prefix()), sessionLookup);
+    }
+
+    /**
+     * @param policy the stream's recording policy now (on/off, target duration, key prefix); asked at creation and
+     *     at each {@link #refreshPolicy()}
+     */
+    public StreamSegmenter(StreamName name, int partition, String bucket, Supplier<EffectivePolicy> policy,
+                           Function<String, Optional<StreamInfo>> sessionLookup) {
         this.name = name;
         this.partition = partition;
-        this.keys = keys;
         this.bucket = bucket;
-        this.targetTicks = targetMs * 90;
+        this.policySource = policy;
         this.sessionLookup = sessionLookup;
+        apply(policy.get());
+    }
+
+    /**
+     * Takes the current recording policy. Recording off: the open segment still ends at its normal cut (so a
+     * replay cuts it the same way), is marked as the last before the pause, and nothing more is recorded until
+     * recording is on again; the next segment then starts at a keyframe. A new target duration applies to the
+     * open segment's cut; a new key prefix to the next segment closed. Returns true when anything changed.
+     */
+    public boolean refreshPolicy() {
+        EffectivePolicy now = policySource.get();
+        if (now.equals(policy)) {
+            return false;
+        }
+        if (now.recording() != policy.recording()) {
+            log.info("stream {}: recording {} by policy", name, now.recording() ? "enabled" : "disabled");
+        }
+        apply(now);
+        return true;
+    }
+
+    private void apply(EffectivePolicy p) {
+        policy = p;
+        targetTicks = p.segmentDurationMs() * 90;
+        if (keys == null || !keys.prefix().equals(p.keyPrefix())) {
+            keys = new ObjectKeys(p.keyPrefix());
+        }
+    }
+
+    public EffectivePolicy policy() {
+        return policy;
+    }
+
+    /** Units not recorded because a recording policy switched recording off. */
+    public long notRecorded() {
+        return notRecorded;
     }
 
     public int partition() {
@@ -121,6 +172,10 @@ public final class StreamSegmenter {
             Optional<ClosedSegment> cut = onVideo(unit, offset);
             return cut.isPresent() ? cut : closed;
         }
+        if (unit.getTrack() == tracks.audioTrack() && video.isEmpty() && !policy.recording()) {
+            notRecorded++;
+            return closed;
+        }
         if (unit.getTrack() == tracks.audioTrack() && !video.isEmpty()) {
             long dts = rescale(unit.getDts(), unit, tracks.audio().sampleRate());
             if (!audio.isEmpty() && dts <= audio.get(audio.size() - 1).dts) {
@@ -144,6 +199,10 @@ public final class StreamSegmenter {
         long pts = rescale(unit.getPts(), unit, 90_000);
         byte[] payload = payload(unit);
         if (video.isEmpty()) {
+            if (!policy.recording()) {
+                notRecorded++;
+                return Optional.empty();
+            }
             if (!unit.getKeyframe()) {
                 dropped++;
                 return Optional.empty();
@@ -159,6 +218,11 @@ public final class StreamSegmenter {
         Optional<ClosedSegment> closed = Optional.empty();
         if (unit.getKeyframe() && dts - video.get(0).dts >= targetTicks - CUT_TOLERANCE_90K) {
             closed = Optional.of(close(dts - last.dts));
+            if (!policy.recording()) {
+                // the cut keyframe would start the next segment: recording is off, so none starts
+                notRecorded++;
+                return closed;
+            }
         }
         video.add(new Pending(unit, offset, dts, pts, payload));
         return closed;
@@ -335,6 +399,7 @@ public final class StreamSegmenter {
                 .setFirstOffset(first.offset)
                 .setLastOffset(lastOffset)
                 .setAnnouncedAtMs(0)
+                .setRecordingStopReason(policy.recording() ? null : Timeline.RECORDING_DISABLED)
                 .build();
         ClosedSegment closed = new ClosedSegment(initKey, tracks.init(), objectKey, segment.bytes(), record,
                 first.offset, lastOffset);

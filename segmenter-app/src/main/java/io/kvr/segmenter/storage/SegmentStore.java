@@ -3,10 +3,8 @@ package io.kvr.segmenter.storage;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.runtime.storage.StorageException;
 import io.kvr.segmenter.segment.ClosedSegment;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +19,23 @@ public final class SegmentStore {
     private static final long MAX_BACKOFF_MS = 10_000;
 
     private final ObjectStore store;
-    /** Init keys stored by this process; a replay after restart stores them again (same bytes, same key). */
-    private final Set<String> storedInits = Collections.newSetFromMap(new LinkedHashMap<>() {
+    /**
+     * An init segment not used for this long is stored again before its next segment: retention deletes an init
+     * once no indexed segment refers to it, which can happen while recording of its session was paused by a
+     * policy for longer than the retention period (at least 30 s, so well above this).
+     */
+    private static final long INIT_REFRESH_NANOS = 10_000_000_000L;
+
+    /**
+     * Init keys stored by this process and when a segment last used them; a replay after restart stores them
+     * again (same bytes, same key).
+     */
+    private final Map<String, Long> storedInits = new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
             return size() > 10_000;
         }
-    });
+    };
 
     public SegmentStore(ObjectStore store) {
         this.store = store;
@@ -35,12 +43,13 @@ public final class SegmentStore {
 
     /** Returns false only when {@code running} turned false before the segment could be stored. */
     public boolean store(ClosedSegment segment, BooleanSupplier running) throws InterruptedException {
-        if (!storedInits.contains(segment.initKey())) {
+        Long lastUsed = storedInits.get(segment.initKey());
+        if (lastUsed == null || System.nanoTime() - lastUsed > INIT_REFRESH_NANOS) {
             if (!retry(() -> store.put(segment.initKey(), segment.init(), "video/mp4"), segment.initKey(), running)) {
                 return false;
             }
-            storedInits.add(segment.initKey());
         }
+        storedInits.put(segment.initKey(), System.nanoTime());
         return retry(() -> store.put(segment.objectKey(), segment.bytes(), "video/iso.segment"), segment.objectKey(), running);
     }
 
