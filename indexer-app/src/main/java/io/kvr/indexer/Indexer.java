@@ -1,28 +1,40 @@
 package io.kvr.indexer;
 
 import io.kvr.indexer.query.LocalSegmentIndex;
+import io.kvr.indexer.retention.Retention;
 import io.kvr.indexer.store.IndexTopology;
 import io.kvr.runtime.index.SegmentIndex;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;
+import io.kvr.runtime.policy.PolicyCatalog;
+import io.kvr.runtime.policy.PolicyDefaults;
+import io.kvr.runtime.storage.ObjectStore;
+import io.kvr.runtime.stream.StreamName;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs the index topology and serves queries once it is RUNNING. */
 public final class Indexer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Indexer.class);
     private final KafkaStreams streams;
     private final LocalSegmentIndex index;
     private final KafkaStreamsMetrics streamsMetrics;
+    /** Retention periods come from here; null when retention is off. */
+    private final PolicyCatalog policies;
 
-    private Indexer(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+    private Indexer(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, PolicyCatalog policies) {
         this.streams = streams;
         this.index = new LocalSegmentIndex(streams);
         this.streamsMetrics = streamsMetrics;
+        this.policies = policies;
     }
 
     public static Indexer start(IndexerConfig config, MeterRegistry metrics) {
@@ -36,11 +48,40 @@ public final class Indexer implements AutoCloseable {
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 100);
         props.putAll(config.kafka().clientProperties());
-        KafkaStreams streams = new KafkaStreams(IndexTopology.build(config.kafka().topics().segments()), props);
+        PolicyCatalog policies = config.s3().isPresent() ? new PolicyCatalog(config.kafka(), "kvr-indexer-policies",
+                new PolicyDefaults(2000, ""), metrics).start() : null;
+        if (policies == null) {
+            log.warn("no s3.endpoint configured: retention is off, segments are kept forever");
+        }
+        KafkaStreams streams = new KafkaStreams(IndexTopology.build(config.kafka().topics().segments(),
+                policies == null ? null : retention(config, policies, metrics)), props);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
         streams.start();
-        return new Indexer(streams, streamsMetrics);
+        return new Indexer(streams, streamsMetrics, policies);
+    }
+
+    /** Retention periods from the policies topic; deletions in the configured bucket. */
+    private static Retention retention(IndexerConfig config, PolicyCatalog policies, MeterRegistry metrics) {
+        ObjectStore store = new ObjectStore(config.s3().orElseThrow());
+        Retention.Periods periods = streamId -> {
+            if (!policies.loaded()) {
+                return OptionalLong.empty();
+            }
+            try {
+                return OptionalLong.of(policies.effective(StreamName.parse(streamId)).retentionMs());
+            } catch (IllegalArgumentException e) {
+                return OptionalLong.empty();
+            }
+        };
+        Retention.ObjectRemover remover = (bucket, key) -> {
+            if (!bucket.equals(store.bucket())) {
+                throw new IllegalStateException("segment in bucket " + bucket + ", but this indexer deletes in "
+                        + store.bucket());
+            }
+            store.remove(key);
+        };
+        return new Retention(config.retentionInterval(), periods, remover, metrics);
     }
 
     public SegmentIndex index() {
@@ -67,5 +108,8 @@ public final class Indexer implements AutoCloseable {
     public void close() {
         streamsMetrics.close();
         streams.close(Duration.ofSeconds(20));
+        if (policies != null) {
+            policies.close();
+        }
     }
 }

@@ -1,18 +1,34 @@
 package io.kvr.indexer;
 
 import io.kvr.runtime.config.KafkaSettings;
+import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.config.Settings;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
-/** Configuration of the indexer: Kafka pass-through, Streams application id, state directory, HTTP. */
+/**
+ * Configuration of the indexer: Kafka pass-through, Streams application id, state directory, HTTP, and for
+ * retention the object storage it deletes from ({@code s3.*}; without {@code s3.endpoint} retention is off) and
+ * how often it sweeps ({@code indexer.retention.interval}, default 30 s).
+ */
 public record IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost,
-                            int httpPort) {
+                            int httpPort, Optional<S3Settings> s3, Duration retentionInterval) {
+    public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort) {
+        this(kafka, applicationId, stateDir, httpHost, httpPort, Optional.empty(), Duration.ofSeconds(30));
+    }
+
     public static IndexerConfig from(Settings s) {
         IndexerConfig c = new IndexerConfig(KafkaSettings.from(s),
                 s.string("indexer.application.id", "kvr-indexer"),
                 Path.of(s.string("indexer.state.dir", "data/indexer")),
                 s.string("http.host", "127.0.0.1"),
-                s.integer("http.port", 8082, 0, 65535));
+                s.integer("http.port", 8082, 0, 65535),
+                s.string("s3.endpoint", "").isEmpty() ? Optional.empty() : Optional.of(S3Settings.from(s)),
+                s.duration("indexer.retention.interval", Duration.ofSeconds(30)));
+        if (c.retentionInterval.toMillis() < 100 || c.retentionInterval.toHours() > 24) {
+            s.problem("indexer.retention.interval: must be between 100ms and 24h");
+        }
         s.validate();
         return c;
     }

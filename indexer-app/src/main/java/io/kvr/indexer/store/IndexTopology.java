@@ -1,5 +1,6 @@
 package io.kvr.indexer.store;
 
+import io.kvr.indexer.retention.Retention;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -13,9 +14,14 @@ public final class IndexTopology {
     }
 
     public static Topology build(String segmentsTopic) {
+        return build(segmentsTopic, null);
+    }
+
+    /** With {@code retention} (null: keep everything), a periodic sweep deletes expired segments. */
+    public static Topology build(String segmentsTopic, Retention retention) {
         Topology topology = new Topology();
         topology.addSource("segments", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), segmentsTopic);
-        topology.addProcessor("index", SegmentIndexer::new, "segments");
+        topology.addProcessor("index", () -> new SegmentIndexer(retention), "segments");
         // persistent RocksDB stores with compacted changelogs: restored after a restart or on another instance
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SEGMENTS_STORE), Serdes.Bytes(), Serdes.ByteArray()), "index");
