@@ -108,10 +108,23 @@ class PlaylistBuilderTest {
     void objectOutsideTheStreamDirectoryIsABug() {
         List<IndexedSegment> window = List.of(segment("rec/", 0, 0, 0, 2000, "s1"));
 
-        assertThatThrownBy(() -> new PlaylistBuilder("").live("live/door", window))
-                .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> new PlaylistBuilder("rec/").live("live/other", window))
                 .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new PlaylistBuilder("").live("live/other", window))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void objectsUnderAnotherStoragePrefixNameItInTheirUri() {
+        List<IndexedSegment> window = List.of(segment("", 0, 0, 0, 2000, "s1"),
+                segment("archive/site-a/", 1, 1, 2000, 2000, "s1"));
+
+        String playlist = new PlaylistBuilder("").live("live/door", window);
+        assertThat(playlist).contains("\n2023/11/14/22/s1-0000000000.m4s\n")
+                .contains("#EXT-X-MAP:URI=\"init/s1-0011223344556677.mp4?prefix=archive%2Fsite-a\"")
+                .contains("\n2023/11/14/22/s1-0000000050.m4s?prefix=archive%2Fsite-a\n");
+        assertThat(new PlaylistBuilder("kvr/").live("live/door", List.of(segment("", 0, 0, 0, 2000, "s1"))))
+                .as("no prefix at all, the edge's is kvr/").contains("\n2023/11/14/22/s1-0000000000.m4s?prefix=\n");
     }
 
     @Test
