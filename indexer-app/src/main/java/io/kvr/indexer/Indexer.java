@@ -1,7 +1,9 @@
 package io.kvr.indexer;
 
 import io.kvr.indexer.query.LocalSegmentIndex;
+import io.kvr.indexer.query.RoutedSegmentIndex;
 import io.kvr.indexer.store.IndexTopology;
+import io.kvr.runtime.index.IndexRoutes;
 import io.kvr.runtime.index.SegmentIndex;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;
@@ -12,16 +14,21 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 
 /** Runs the index topology and serves queries once it is RUNNING. */
 public final class Indexer implements AutoCloseable {
     private final KafkaStreams streams;
-    private final LocalSegmentIndex index;
+    private final LocalSegmentIndex local;
+    private final SegmentIndex index;
     private final KafkaStreamsMetrics streamsMetrics;
 
-    private Indexer(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+    private Indexer(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, String applicationServer) {
         this.streams = streams;
-        this.index = new LocalSegmentIndex(streams);
+        this.local = new LocalSegmentIndex(streams);
+        // with an application.server, instances of the group route each stream's query to its owner
+        this.index = applicationServer.isEmpty() ? local
+                : RoutedSegmentIndex.overHttp(streams, local, HostInfo.buildFromEndpoint(applicationServer));
         this.streamsMetrics = streamsMetrics;
     }
 
@@ -35,16 +42,30 @@ public final class Indexer implements AutoCloseable {
         // segments become queryable as they arrive: no record cache in front of the stores
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 100);
+        if (!config.applicationServer().isEmpty()) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
+        }
         props.putAll(config.kafka().clientProperties());
         KafkaStreams streams = new KafkaStreams(IndexTopology.build(config.kafka().topics().segments()), props);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
         streams.start();
-        return new Indexer(streams, streamsMetrics);
+        return new Indexer(streams, streamsMetrics, config.applicationServer());
     }
 
+    /** The whole index: this instance's stores, or with several instances every stream at its owner. */
     public SegmentIndex index() {
         return index;
+    }
+
+    /** This instance's own stores only (what it answers when another instance forwards a query). */
+    public SegmentIndex localIndex() {
+        return local;
+    }
+
+    /** The HTTP index routes of this instance: queries routed to owners, forwarded queries answered locally. */
+    public IndexRoutes routes() {
+        return new IndexRoutes(index, local);
     }
 
     public boolean running() {

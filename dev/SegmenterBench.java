@@ -1,0 +1,188 @@
+// Helper of dev/bench_segmenter.py, run as a single source file on kvr's class path:
+//   java -cp 'launcher/target/kvr-launcher.jar:launcher/target/lib/*' dev/SegmenterBench.java MODE ARGS...
+// Modes (each prints one JSON object on its last line):
+//   synthesize BOOTSTRAP SRC_TOPIC DST_TOPIC COPIES PARTITIONS
+//       copies every stream of SRC_TOPIC COPIES times into DST_TOPIC (stream "a/b" becomes "synthK/a-b"), the copies
+//       of one unit next to each other, as if COPIES times as many cameras had recorded at once
+//   latency BOOTSTRAP MEDIA_TOPIC INDEX_URL SECONDS
+//       for SECONDS: tails MEDIA_TOPIC (noting when each video keyframe is read) and polls the index; a segment's
+//       visible latency = when it first shows in the index - when the keyframe that closed it was read from Kafka
+import io.kvr.runtime.index.HttpSegmentIndex;
+import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.runtime.index.StreamSummary;
+import io.kvr.runtime.kafka.MediaRecords;
+import io.kvr.schemas.AccessUnit;
+import io.kvr.schemas.Codec;
+import io.kvr.schemas.SegmentRecord;
+import io.kvr.schemas.StreamInfo;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+public class SegmenterBench {
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "synthesize" -> synthesize(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            case "latency" -> latency(args[1], args[2], URI.create(args[3]), Integer.parseInt(args[4]));
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+    }
+
+    static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("enable.auto.commit", "false");
+        p.put("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024 + 65536));
+        p.put("fetch.max.wait.ms", "10");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic) {
+        return c.partitionsFor(topic, Duration.ofSeconds(30)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+    }
+
+    static void synthesize(String bootstrap, String src, String dst, int copies, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(dst, partitions, (short) 1).configs(Map.of(
+                    "max.message.bytes", String.valueOf(16 * 1024 * 1024), "retention.ms", "-1")))).all().get();
+        }
+        MediaRecords records = new MediaRecords();
+        Properties pp = new Properties();
+        pp.put("bootstrap.servers", bootstrap);
+        pp.put("acks", "1");
+        pp.put("linger.ms", "20");
+        pp.put("batch.size", String.valueOf(1024 * 1024));
+        pp.put("max.request.size", String.valueOf(16 * 1024 * 1024 + 65536));
+        long units = 0;
+        long bytes = 0;
+        Map<String, long[]> captureSpan = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> c = consumer(bootstrap);
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
+            List<TopicPartition> tps = partitions(c, src);
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps);
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    Object v = records.decode(r.headers(), r.value());
+                    for (int k = 0; k < copies; k++) {
+                        String stream = "synth" + k + "/" + r.key().replace('/', '-');
+                        byte[] value;
+                        if (v instanceof AccessUnit u) {
+                            u.setStreamId(stream);
+                            value = records.encode(u);
+                        } else {
+                            StreamInfo info = (StreamInfo) v;
+                            info.setStreamId(stream);
+                            value = records.encode(info);
+                        }
+                        producer.send(new ProducerRecord<>(dst, null, r.timestamp(), stream, value, r.headers()));
+                    }
+                    if (v instanceof AccessUnit u) {
+                        units += copies;
+                        bytes += (long) copies * r.value().length;
+                        if (u.getCodec() == Codec.H264 || u.getCodec() == Codec.H265) {
+                            long[] span = captureSpan.computeIfAbsent(r.key(), key -> new long[] {Long.MAX_VALUE, 0});
+                            span[0] = Math.min(span[0], u.getCaptureTimeMs());
+                            span[1] = Math.max(span[1], u.getCaptureTimeMs());
+                        }
+                    }
+                }
+            }
+            producer.flush();
+        }
+        double seconds = captureSpan.values().stream().mapToDouble(s -> (s[1] - s[0]) / 1000.0).sum() * copies;
+        System.out.printf("{\"units\": %d, \"bytes\": %d, \"streams\": %d, \"camera_seconds\": %.1f}%n",
+                units, bytes, captureSpan.size() * copies, seconds);
+    }
+
+    static void latency(String bootstrap, String topic, URI index, int seconds) throws Exception {
+        // per stream: offset of each video keyframe -> when this process read it (ms, monotonic)
+        Map<String, TreeMap<Long, Long>> keyframes = new ConcurrentHashMap<>();
+        long origin = System.nanoTime();
+        long deadline = origin + Duration.ofSeconds(seconds).toNanos();
+        Thread tail = Thread.ofPlatform().start(() -> {
+            MediaRecords records = new MediaRecords();
+            try (KafkaConsumer<String, byte[]> c = consumer(bootstrap)) {
+                List<TopicPartition> tps = partitions(c, topic);
+                c.assign(tps);
+                c.seekToEnd(tps);
+                tps.forEach(c::position);
+                while (System.nanoTime() < deadline + Duration.ofSeconds(5).toNanos()) {
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(50))) {
+                        long at = (System.nanoTime() - origin) / 1_000_000;
+                        if (records.decode(r.headers(), r.value()) instanceof AccessUnit u && u.getKeyframe()
+                                && u.getChunkIndex() == 0 && (u.getCodec() == Codec.H264 || u.getCodec() == Codec.H265)) {
+                            TreeMap<Long, Long> m = keyframes.computeIfAbsent(r.key(), k -> new TreeMap<>());
+                            synchronized (m) {
+                                m.put(r.offset(), at);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        HttpSegmentIndex idx = new HttpSegmentIndex(index);
+        Map<String, Long> counts = new HashMap<>();
+        Map<String, SegmentRecord> seen = new HashMap<>();
+        Map<String, Long> seenAt = new HashMap<>();
+        Thread.sleep(1000); // the tail is positioned
+        long startedMs = (System.nanoTime() - origin) / 1_000_000;
+        while (System.nanoTime() < deadline) {
+            for (StreamSummary s : idx.streams()) {
+                Long before = counts.put(s.streamId(), s.segments());
+                if (before != null && s.segments() > before) {
+                    long at = (System.nanoTime() - origin) / 1_000_000;
+                    for (IndexedSegment seg : idx.latest(s.streamId(), (int) Math.min(10, s.segments() - before))) {
+                        String key = seg.segment().getObjectKey();
+                        if (seen.putIfAbsent(key, seg.segment()) == null) {
+                            seenAt.put(key, at);
+                        }
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        tail.join();
+        List<Long> latencies = new ArrayList<>();
+        for (var e : seen.entrySet()) {
+            SegmentRecord s = e.getValue();
+            TreeMap<Long, Long> m = keyframes.get(s.getStreamId());
+            if (m == null) {
+                continue;
+            }
+            Map.Entry<Long, Long> closing;
+            synchronized (m) {
+                closing = m.higherEntry(s.getLastOffset());
+            }
+            // the keyframe read before the poll began, or an idle flush (no keyframe closed it): not counted
+            if (closing == null || closing.getValue() < startedMs || closing.getValue() > seenAt.get(e.getKey()) + 1_000) {
+                continue;
+            }
+            latencies.add(seenAt.get(e.getKey()) - closing.getValue());
+        }
+        latencies.sort(null);
+        int n = latencies.size();
+        System.out.printf("{\"count\": %d, \"p50_ms\": %d, \"p99_ms\": %d, \"max_ms\": %d, \"min_ms\": %d}%n", n,
+                n == 0 ? -1 : latencies.get((int) Math.floor(0.5 * (n - 1))),
+                n == 0 ? -1 : latencies.get((int) Math.ceil(0.99 * (n - 1))),
+                n == 0 ? -1 : latencies.get(n - 1), n == 0 ? -1 : latencies.get(0));
+    }
+}
