@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 class SegmenterCrashIT {
     private static final Logger log = LoggerFactory.getLogger(SegmenterCrashIT.class);
+    /** Both of one mount: one encoder, so a busy machine's camera keeps real time. */
     private static final List<String> STREAMS = List.of("crash/front", "crash/back");
     private static final Duration RECORD = Duration.ofMinutes(2);
     private static final int MIN_KILLS = 10;
