@@ -5,8 +5,10 @@
 //       copies every stream of SRC_TOPIC COPIES times into DST_TOPIC (stream "a/b" becomes "synthK/a-b"), the copies
 //       of one unit next to each other, as if COPIES times as many cameras had recorded at once
 //   latency BOOTSTRAP MEDIA_TOPIC INDEX_URL SECONDS
-//       for SECONDS: tails MEDIA_TOPIC (noting when each video keyframe is read) and polls the index; a segment's
-//       visible latency = when it first shows in the index - when the keyframe that closed it was read from Kafka
+//       for SECONDS: tails MEDIA_TOPIC (noting when each video keyframe is read, and its arrivalTimeMs) and polls the
+//       index; a segment's visible latency = when it first shows in the index - when the keyframe that closed it was
+//       read from Kafka ("read"), and - when the bridge received that keyframe ("arrival", an upper bound of the
+//       time from Kafka, as it includes the bridge's produce; it does not depend on this tail keeping up)
 import io.kvr.runtime.index.HttpSegmentIndex;
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.index.StreamSummary;
@@ -114,11 +116,12 @@ public class SegmenterBench {
     }
 
     /**
-     * Whether an AccessUnit value (Avro single-object encoding: 2 marker bytes, 8 fingerprint bytes, then the
-     * fields in schema order) is a video keyframe, reading only the fields before the payload so that the tail keeps
-     * up with the cameras: streamId, ingestSessionId (strings), track (int), codec (enum index), keyframe (boolean).
+     * The arrivalTimeMs of an AccessUnit value that is a video keyframe, else -1. Avro single-object encoding: 2
+     * marker bytes, 8 fingerprint bytes, then the fields in schema order; only the fields before the payload are
+     * read, so that the tail keeps up with the cameras: streamId, ingestSessionId (strings), track (int), codec (enum
+     * index), keyframe (boolean), pts, dts (long), timebaseNum, timebaseDen (int), captureTimeMs, arrivalTimeMs.
      */
-    static boolean videoKeyframe(byte[] v) {
+    static long videoKeyframeArrival(byte[] v) {
         int[] pos = {10};
         for (int i = 0; i < 2; i++) {
             int length = (int) varint(v, pos);
@@ -126,9 +129,15 @@ public class SegmenterBench {
         }
         varint(v, pos);
         int codec = (int) varint(v, pos);
-        boolean keyframe = v[pos[0]] != 0;
+        boolean keyframe = v[pos[0]++] != 0;
         String name = Codec.getClassSchema().getEnumSymbols().get(codec);
-        return keyframe && (name.equals("H264") || name.equals("H265"));
+        if (!keyframe || !(name.equals("H264") || name.equals("H265"))) {
+            return -1;
+        }
+        for (int i = 0; i < 5; i++) { // pts, dts, timebaseNum, timebaseDen, captureTimeMs
+            varint(v, pos);
+        }
+        return varint(v, pos); // arrivalTimeMs
     }
 
     /** Avro zig-zag varint at pos[0], advancing it. */
@@ -145,10 +154,9 @@ public class SegmenterBench {
     }
 
     static void latency(String bootstrap, String topic, URI index, int seconds) throws Exception {
-        // per stream: offset of each video keyframe -> when this process read it (ms, monotonic)
-        Map<String, TreeMap<Long, Long>> keyframes = new ConcurrentHashMap<>();
-        long origin = System.nanoTime();
-        long deadline = origin + Duration.ofSeconds(seconds).toNanos();
+        // per stream: offset of each video keyframe -> {when this process read it (wall ms), its arrivalTimeMs}
+        Map<String, TreeMap<Long, long[]>> keyframes = new ConcurrentHashMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         Thread tail = Thread.ofPlatform().start(() -> {
             try (KafkaConsumer<String, byte[]> c = consumer(bootstrap)) {
                 List<TopicPartition> tps = partitions(c, topic);
@@ -157,13 +165,14 @@ public class SegmenterBench {
                 tps.forEach(c::position);
                 while (System.nanoTime() < deadline + Duration.ofSeconds(5).toNanos()) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(50))) {
-                        long at = (System.nanoTime() - origin) / 1_000_000;
+                        long at = System.currentTimeMillis();
                         var type = r.headers().lastHeader(MediaRecords.TYPE_HEADER);
-                        if (type != null && java.util.Arrays.equals(type.value(), MediaRecords.ACCESS_UNIT)
-                                && videoKeyframe(r.value())) {
-                            TreeMap<Long, Long> m = keyframes.computeIfAbsent(r.key(), k -> new TreeMap<>());
+                        long arrival = type != null && java.util.Arrays.equals(type.value(), MediaRecords.ACCESS_UNIT)
+                                ? videoKeyframeArrival(r.value()) : -1;
+                        if (arrival >= 0) {
+                            TreeMap<Long, long[]> m = keyframes.computeIfAbsent(r.key(), k -> new TreeMap<>());
                             synchronized (m) {
-                                m.put(r.offset(), at);
+                                m.put(r.offset(), new long[] {at, arrival});
                             }
                         }
                     }
@@ -175,12 +184,12 @@ public class SegmenterBench {
         Map<String, SegmentRecord> seen = new HashMap<>();
         Map<String, Long> seenAt = new HashMap<>();
         Thread.sleep(1000); // the tail is positioned
-        long startedMs = (System.nanoTime() - origin) / 1_000_000;
+        long startedMs = System.currentTimeMillis();
         while (System.nanoTime() < deadline) {
             for (StreamSummary s : idx.streams()) {
                 Long before = counts.put(s.streamId(), s.segments());
                 if (before != null && s.segments() > before) {
-                    long at = (System.nanoTime() - origin) / 1_000_000;
+                    long at = System.currentTimeMillis();
                     for (IndexedSegment seg : idx.latest(s.streamId(), (int) Math.min(10, s.segments() - before))) {
                         String key = seg.segment().getObjectKey();
                         if (seen.putIfAbsent(key, seg.segment()) == null) {
@@ -192,28 +201,34 @@ public class SegmenterBench {
             Thread.sleep(20);
         }
         tail.join();
-        List<Long> latencies = new ArrayList<>();
+        List<Long> read = new ArrayList<>();
+        List<Long> arrival = new ArrayList<>();
         for (var e : seen.entrySet()) {
             SegmentRecord s = e.getValue();
-            TreeMap<Long, Long> m = keyframes.get(s.getStreamId());
+            TreeMap<Long, long[]> m = keyframes.get(s.getStreamId());
             if (m == null) {
                 continue;
             }
-            Map.Entry<Long, Long> closing;
+            Map.Entry<Long, long[]> closing;
             synchronized (m) {
                 closing = m.higherEntry(s.getLastOffset());
             }
-            // the keyframe read before the poll began, or an idle flush (no keyframe closed it): not counted
-            if (closing == null || closing.getValue() < startedMs || closing.getValue() > seenAt.get(e.getKey()) + 1_000) {
+            long visible = seenAt.get(e.getKey());
+            // the keyframe came before the poll began, or an idle flush (no keyframe closed it): not counted
+            if (closing == null || closing.getValue()[1] < startedMs || closing.getValue()[1] > visible + 1_000) {
                 continue;
             }
-            latencies.add(seenAt.get(e.getKey()) - closing.getValue());
+            read.add(visible - closing.getValue()[0]);
+            arrival.add(visible - closing.getValue()[1]);
         }
-        latencies.sort(null);
-        int n = latencies.size();
-        System.out.printf("{\"count\": %d, \"p50_ms\": %d, \"p99_ms\": %d, \"max_ms\": %d, \"min_ms\": %d}%n", n,
-                n == 0 ? -1 : latencies.get((int) Math.floor(0.5 * (n - 1))),
-                n == 0 ? -1 : latencies.get((int) Math.ceil(0.99 * (n - 1))),
-                n == 0 ? -1 : latencies.get(n - 1), n == 0 ? -1 : latencies.get(0));
+        System.out.println("{\"read\": " + quantiles(read) + ", \"arrival\": " + quantiles(arrival) + "}");
+    }
+
+    static String quantiles(List<Long> xs) {
+        xs.sort(null);
+        int n = xs.size();
+        return String.format("{\"count\": %d, \"p50_ms\": %d, \"p99_ms\": %d, \"max_ms\": %d, \"min_ms\": %d}", n,
+                n == 0 ? -1 : xs.get((int) Math.floor(0.5 * (n - 1))), n == 0 ? -1 : xs.get((int) Math.ceil(0.99 * (n - 1))),
+                n == 0 ? -1 : xs.get(n - 1), n == 0 ? -1 : xs.get(0));
     }
 }

@@ -128,7 +128,7 @@ def run(a):
         base = f"http://127.0.0.1:{http_port}"
         bootstrap, s3 = f"127.0.0.1:{kafka_port}", f"http://127.0.0.1:{s3_port}"
         bench.wait_until(lambda: all(bench.http_get(f"{base}/bench/cam{i}/index.m3u8")[0] == 200
-                                     for i in range(a.cameras)), 180, "kvr to record every camera")
+                                     for i in range(a.cameras)), 300, "kvr to record every camera")
         ts_file = os.path.join(workdir, "cam.ts")
         ffrec = subprocess.Popen([bench.ffmpeg_path(), "-nostdin", "-v", "error", "-rtsp_transport", "tcp", "-i",
                                   f"rtsp://127.0.0.1:{cam_port}/h264aac", "-c", "copy", "-t", str(a.seconds),
@@ -185,19 +185,28 @@ def run(a):
         f"| **ratio kvr / ffmpeg** | **{k_mbs / f_mbs:.2f}x** | **{k_mbcpu / f_mbcpu:.2f}x** | "
         f"**{k_cpc / f_cpc:.2f}x** | | |",
         "",
-        f"Segment-visible latency while recording ({latency['count']} segments of {a.cameras} camera(s), "
-        f"whole pipeline in one kvr process): **p50 {latency['p50_ms']} ms, p99 {latency['p99_ms']} ms** "
-        f"(min {latency['min_ms']}, max {latency['max_ms']}); target p99 <= {TARGET_P99_MS} ms after the closing "
-        f"keyframe arrives: **{'met' if 0 <= latency['p99_ms'] <= TARGET_P99_MS else 'not met'}**.\n",
+        f"Segment-visible latency while recording {a.cameras} camera(s) (whole pipeline in one kvr process), "
+        f"target p99 <= {TARGET_P99_MS} ms after the closing keyframe arrives:\n",
+        "| closing keyframe → segment in the index | segments | p50 ms | p99 ms | min ms | max ms | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for label, q in (("from the bridge receiving it (`arrivalTimeMs`; includes the produce to Kafka)", latency["arrival"]),
+                     ("from the bench's tail reading it from Kafka", latency["read"])):
+        lines.append(f"| {label} | {q['count']} | {q['p50_ms']} | {q['p99_ms']} | {q['min_ms']} | {q['max_ms']} | "
+                     f"{'met' if 0 <= q['p99_ms'] <= TARGET_P99_MS else 'not met'} |")
+    lines += [
+        "",
         "How: throughput is measured from the replay segmenter's first consumed record until its consumer lag "
         "(`kafka_consumer_fetch_manager_records_lag`) is 0; MB are media-topic bytes consumed (Avro records with "
         "the access units). Its CPU is the segmenter JVM's utime+stime over that window (JIT warm-up included); the "
         "embedded Kafka and S3 it talks to run in the kvr process and are not counted. ffmpeg reads a local "
         "MPEG-TS file and writes to local disk (no broker, no object storage); its MB are the TS bytes read. "
         "Latency: `dev/SegmenterBench.java latency` tails the media topic (noting when each video keyframe is "
-        "read; it parses only the fields before the payload, so it keeps up) and polls `GET /v1/index/streams` "
-        "every 20 ms; a segment's latency is when it first shows in the "
-        "index minus when the keyframe after its last unit (the one that closed it) was read; segments closed by "
-        "the idle flush are not counted. The poll interval adds up to 20 ms.\n",
+        "read; it parses only the fields before the payload, to keep up) and polls `GET /v1/index/streams` "
+        "every 20 ms; a segment's latency is when it first shows in the index minus when the keyframe after its "
+        "last unit (the one that closed it) was received by the bridge (its `arrivalTimeMs`), or was read by the "
+        "tail; segments closed by the idle flush are not counted. The poll interval adds up to 20 ms. The tail and "
+        "the poller run in their own JVM: on an overloaded machine they fall behind too (a negative minimum of the "
+        "tail's figure shows it), so the arrival-based row is the one to trust there.\n",
     ]
     bench.write_report("segmenter", "\n".join(lines) + "\n")
