@@ -214,8 +214,9 @@ public class SegmenterBench {
                 closing = m.higherEntry(s.getLastOffset());
             }
             long visible = seenAt.get(e.getKey());
-            // the keyframe came before the poll began, or an idle flush (no keyframe closed it): not counted
-            if (closing == null || closing.getValue()[1] < startedMs || closing.getValue()[1] > visible + 1_000) {
+            // the keyframe came before the poll began, or after the segment was visible (then the idle flush of
+            // a stream that paused closed it, not the keyframe): not counted
+            if (closing == null || closing.getValue()[1] < startedMs || closing.getValue()[1] > visible) {
                 continue;
             }
             read.add(visible - closing.getValue()[0]);
