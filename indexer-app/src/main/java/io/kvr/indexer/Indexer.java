@@ -1,8 +1,10 @@
 package io.kvr.indexer;
 
 import io.kvr.indexer.query.LocalSegmentIndex;
+import io.kvr.indexer.query.RoutedSegmentIndex;
 import io.kvr.indexer.retention.Retention;
 import io.kvr.indexer.store.IndexTopology;
+import io.kvr.runtime.index.IndexRoutes;
 import io.kvr.runtime.index.SegmentIndex;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;
@@ -18,6 +20,7 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +28,19 @@ import org.slf4j.LoggerFactory;
 public final class Indexer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Indexer.class);
     private final KafkaStreams streams;
-    private final LocalSegmentIndex index;
+    private final LocalSegmentIndex local;
+    private final SegmentIndex index;
     private final KafkaStreamsMetrics streamsMetrics;
     /** Retention periods come from here; null when retention is off. */
     private final PolicyCatalog policies;
 
-    private Indexer(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, PolicyCatalog policies) {
+    private Indexer(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, PolicyCatalog policies,
+                    String applicationServer) {
         this.streams = streams;
-        this.index = new LocalSegmentIndex(streams);
+        this.local = new LocalSegmentIndex(streams);
+        // with an application.server, instances of the group route each stream's query to its owner
+        this.index = applicationServer.isEmpty() ? local
+                : RoutedSegmentIndex.overHttp(streams, local, HostInfo.buildFromEndpoint(applicationServer));
         this.streamsMetrics = streamsMetrics;
         this.policies = policies;
     }
@@ -47,6 +55,9 @@ public final class Indexer implements AutoCloseable {
         // segments become queryable as they arrive: no record cache in front of the stores
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 100);
+        if (!config.applicationServer().isEmpty()) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
+        }
         props.putAll(config.kafka().clientProperties());
         PolicyCatalog policies = config.s3().isPresent() ? new PolicyCatalog(config.kafka(), "kvr-indexer-policies",
                 new PolicyDefaults(2000, ""), metrics).start() : null;
@@ -58,7 +69,7 @@ public final class Indexer implements AutoCloseable {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
         streams.start();
-        return new Indexer(streams, streamsMetrics, policies);
+        return new Indexer(streams, streamsMetrics, policies, config.applicationServer());
     }
 
     /** Retention periods from the policies topic; deletions in the configured bucket. */
@@ -84,8 +95,19 @@ public final class Indexer implements AutoCloseable {
         return new Retention(config.retentionInterval(), periods, remover, metrics);
     }
 
+    /** The whole index: this instance's stores, or with several instances every stream at its owner. */
     public SegmentIndex index() {
         return index;
+    }
+
+    /** This instance's own stores only (what it answers when another instance forwards a query). */
+    public SegmentIndex localIndex() {
+        return local;
+    }
+
+    /** The HTTP index routes of this instance: queries routed to owners, forwarded queries answered locally. */
+    public IndexRoutes routes() {
+        return new IndexRoutes(index, local);
     }
 
     public boolean running() {

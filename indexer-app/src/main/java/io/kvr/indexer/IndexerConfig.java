@@ -8,14 +8,28 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Configuration of the indexer: Kafka pass-through, Streams application id, state directory, HTTP, and for
+ * Configuration of the indexer: Kafka pass-through, Streams application id, state directory, HTTP; for
  * retention the object storage it deletes from ({@code s3.*}; without {@code s3.endpoint} retention is off) and
- * how often it sweeps ({@code indexer.retention.interval}, default 30 s).
+ * how often it sweeps ({@code indexer.retention.interval}, default 30 s); and {@code applicationServer}: the
+ * {@code host:port} of this instance's HTTP index routes that the other instances of the group forward queries to
+ * (Kafka Streams {@code application.server}); empty for a single instance.
  */
 public record IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost,
-                            int httpPort, Optional<S3Settings> s3, Duration retentionInterval) {
+                            int httpPort, Optional<S3Settings> s3, Duration retentionInterval,
+                            String applicationServer) {
     public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort) {
-        this(kafka, applicationId, stateDir, httpHost, httpPort, Optional.empty(), Duration.ofSeconds(30));
+        this(kafka, applicationId, stateDir, httpHost, httpPort, Optional.empty(), Duration.ofSeconds(30), "");
+    }
+
+    public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort,
+                         Optional<S3Settings> s3, Duration retentionInterval) {
+        this(kafka, applicationId, stateDir, httpHost, httpPort, s3, retentionInterval, "");
+    }
+
+    public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort,
+                         String applicationServer) {
+        this(kafka, applicationId, stateDir, httpHost, httpPort, Optional.empty(), Duration.ofSeconds(30),
+                applicationServer);
     }
 
     public static IndexerConfig from(Settings s) {
@@ -25,9 +39,13 @@ public record IndexerConfig(KafkaSettings kafka, String applicationId, Path stat
                 s.string("http.host", "127.0.0.1"),
                 s.integer("http.port", 8082, 0, 65535),
                 s.string("s3.endpoint", "").isEmpty() ? Optional.empty() : Optional.of(S3Settings.from(s)),
-                s.duration("indexer.retention.interval", Duration.ofSeconds(30)));
+                s.duration("indexer.retention.interval", Duration.ofSeconds(30)),
+                s.string("indexer.application.server", ""));
         if (c.retentionInterval.toMillis() < 100 || c.retentionInterval.toHours() > 24) {
             s.problem("indexer.retention.interval: must be between 100ms and 24h");
+        }
+        if (!c.applicationServer.isEmpty() && !c.applicationServer.matches("[^:/\\s]+:\\d{1,5}")) {
+            s.problem("indexer.application.server: '" + c.applicationServer + "' must be host:port");
         }
         s.validate();
         return c;

@@ -3,7 +3,6 @@ package io.kvr.indexer;
 import io.kvr.runtime.config.AppArgs;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
-import io.kvr.runtime.index.IndexRoutes;
 import io.kvr.runtime.lifecycle.Lifecycle;
 import io.kvr.runtime.metrics.Metrics;
 import io.kvr.runtime.metrics.OpsRoutes;
@@ -19,7 +18,7 @@ public final class IndexerMain {
         var metrics = Metrics.prometheus("indexer");
         try (Lifecycle life = new Lifecycle("indexer").closeOnShutdown()) {
             Indexer indexer = life.own("indexer", Indexer.start(config, metrics));
-            Router router = new Router().include(new IndexRoutes(indexer.index()))
+            Router router = new Router().include(indexer.routes())
                     .include(new OpsRoutes(metrics, Map.of("index", indexer::running)));
             life.own("http", HttpService.start(config.httpHost(), config.httpPort(), router));
             life.awaitShutdown();

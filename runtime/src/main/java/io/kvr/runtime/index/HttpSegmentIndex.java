@@ -13,21 +13,31 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-/** A {@link SegmentIndex} in another process, reached through its {@link IndexRoutes}. */
+/**
+ * A {@link SegmentIndex} in another process, reached through its {@link IndexRoutes}. An indexer instance asked
+ * this way routes each stream's query to the instance that owns the stream; with {@code localOnly} it answers
+ * from its own stores only (how instances forward to each other, so a query never travels twice).
+ */
 public final class HttpSegmentIndex implements SegmentIndex {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
+    private final boolean localOnly;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final SegmentListCodec codec = new SegmentListCodec();
 
     public HttpSegmentIndex(URI base) {
+        this(base, false);
+    }
+
+    public HttpSegmentIndex(URI base, boolean localOnly) {
         this.base = base;
+        this.localOnly = localOnly;
     }
 
     @Override
     public List<StreamSummary> streams() {
-        try (InputStream in = get("/v1/index/streams")) {
+        try (InputStream in = get("/v1/index/streams" + (localOnly ? "?" + IndexRoutes.LOCAL_ONLY + "=1" : ""))) {
             return JSON.readValue(in, new TypeReference<List<StreamSummary>>() { });
         } catch (IOException e) {
             throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);
@@ -47,7 +57,7 @@ public final class HttpSegmentIndex implements SegmentIndex {
     private List<IndexedSegment> segments(String streamId, String query) {
         int slash = streamId.indexOf('/');
         String path = "/v1/index/segments/" + enc(streamId.substring(0, slash)) + "/" + enc(streamId.substring(slash + 1));
-        try (InputStream in = get(path + "?" + query)) {
+        try (InputStream in = get(path + "?" + query + (localOnly ? "&" + IndexRoutes.LOCAL_ONLY + "=1" : ""))) {
             return codec.decode(in);
         } catch (IOException e) {
             throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);

@@ -10,23 +10,52 @@ import io.kvr.runtime.http.Routes;
 /**
  * Serves a {@link SegmentIndex} to other processes: {@code GET /v1/index/streams} (JSON) and
  * {@code GET /v1/index/segments/{app}/{stream}?last=N} or {@code ?start=MS&end=MS} (binary segment records).
+ * With {@code local=1} the {@code local} index answers instead (an indexer instance's own stores, asked by
+ * another instance that forwards a query). An index that cannot answer now gives 503.
  */
 public final class IndexRoutes implements Routes {
+    /** Query parameter of a forwarded query: answer from this instance's stores only. */
+    public static final String LOCAL_ONLY = "local";
+
     private final SegmentIndex index;
+    private final SegmentIndex local;
     private final SegmentListCodec codec = new SegmentListCodec();
 
     public IndexRoutes(SegmentIndex index) {
+        this(index, index);
+    }
+
+    /** {@code index} answers queries; {@code local} answers those forwarded by another indexer instance. */
+    public IndexRoutes(SegmentIndex index, SegmentIndex local) {
         this.index = index;
+        this.local = local;
     }
 
     @Override
     public void register(Router router) {
-        router.get("/v1/index/streams", req -> HttpService.json(200, index.streams()));
-        router.get("/v1/index/segments/{app}/{stream}", this::segments);
+        router.get("/v1/index/streams", req -> answer(() -> HttpService.json(200, choose(req).streams())));
+        router.get("/v1/index/segments/{app}/{stream}", req -> answer(() -> segments(req)));
+    }
+
+    private SegmentIndex choose(Request req) {
+        String scope = req.queryParam(LOCAL_ONLY).orElse("0");
+        if (!scope.equals("0") && !scope.equals("1")) {
+            throw HttpError.badRequest(LOCAL_ONLY + " must be 0 or 1");
+        }
+        return scope.equals("1") ? local : index;
+    }
+
+    private static Response answer(java.util.function.Supplier<Response> query) {
+        try {
+            return query.get();
+        } catch (IndexUnavailableException e) {
+            throw new HttpError(503, e.getMessage());
+        }
     }
 
     private Response segments(Request req) {
         String streamId = req.param("app") + "/" + req.param("stream");
+        SegmentIndex index = choose(req);
         if (req.queryParam("last").isPresent()) {
             int last = (int) number(req, "last", 1, 100_000);
             return Response.bytes(200, SegmentListCodec.CONTENT_TYPE, codec.encode(index.latest(streamId, last)));

@@ -69,6 +69,11 @@ public final class MediaConsumer implements AutoCloseable {
     private final AccessUnitAssembler assembler = new AccessUnitAssembler(
             () -> System.nanoTime() - storingNanos, AccessUnitAssembler.DEFAULT_MAX_WAIT);
     private final Map<String, StreamSegmenter> segmenters = new HashMap<>();
+    /**
+     * Per stream, when it was last fed, on the reading clock (time not spent storing): a stream is quiet only when
+     * no unit came while the loop was reading, not while an upload was being retried and its units waited in Kafka.
+     */
+    private final Map<String, Long> lastFed = new HashMap<>();
     /** Per stream, the first and last offset of the last unit fed when it came in chunks. */
     private final Map<String, long[]> lastChunkedUnit = new HashMap<>();
     private final Map<Integer, Long> processed = new HashMap<>();
@@ -252,6 +257,7 @@ public final class MediaConsumer implements AutoCloseable {
                 ? new StreamSegmenter(name, r.partition(), keys, bucket, targetMs, session -> lookup.find(r.partition(), session))
                 : new StreamSegmenter(name, r.partition(), bucket, () -> policies.effective(name),
                         session -> lookup.find(r.partition(), session)));
+        lastFed.put(name.id(), readingNanos());
         MDC.put("stream", name.id());
         long notRecordedBefore = segmenter.notRecorded();
         try {
@@ -300,16 +306,22 @@ public final class MediaConsumer implements AutoCloseable {
     private void flushIdle() throws InterruptedException {
         assembler.expire();
         countAssembly();
-        long now = System.nanoTime();
-        for (StreamSegmenter s : segmenters.values()) {
+        long now = readingNanos();
+        for (var e : segmenters.entrySet()) {
+            StreamSegmenter s = e.getValue();
             long idleLimit = Duration.ofMillis(Math.max(3 * s.policy().segmentDurationMs(), 6000)).toNanos();
-            if (s.hasOpenSegment() && s.idleNanos(now) > idleLimit) {
+            if (s.hasOpenSegment() && now - lastFed.getOrDefault(e.getKey(), now) > idleLimit) {
                 Optional<ClosedSegment> closed = s.flush();
                 if (closed.isPresent()) {
                     storeAndAnnounce(closed.get());
                 }
             }
         }
+    }
+
+    /** Monotonic time minus the time spent storing and announcing segments. */
+    private long readingNanos() {
+        return System.nanoTime() - storingNanos;
     }
 
     private void storeAndAnnounce(ClosedSegment segment) throws InterruptedException {
@@ -412,6 +424,7 @@ public final class MediaConsumer implements AutoCloseable {
                 boolean removed = gone.contains(e.getValue().partition());
                 if (removed) {
                     lastChunkedUnit.remove(e.getKey());
+                    lastFed.remove(e.getKey());
                 }
                 return removed;
             });
