@@ -1,13 +1,20 @@
 package io.kvr.edge;
 
+import io.kvr.edge.hls.LiveWindowCache;
+import io.kvr.edge.hls.SettledRangeCache;
 import io.kvr.edge.http.EdgeRoutes;
+import io.kvr.edge.http.ObjectDelivery;
 import io.kvr.edge.http.ObjectProxy;
+import io.kvr.edge.http.PresignedRedirect;
 import io.kvr.edge.http.ViewerRoutes;
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.http.Cors;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.http.Routes;
 import io.kvr.runtime.index.SegmentIndex;
 import io.kvr.runtime.storage.ObjectKeys;
 import io.kvr.runtime.storage.ObjectStore;
+import io.kvr.runtime.storage.PresignedUrls;
 
 /** The edge's routes over an index (local or remote) and an object store. */
 public final class Edge implements Routes {
@@ -15,9 +22,15 @@ public final class Edge implements Routes {
     private final EdgeRoutes routes;
 
     public Edge(EdgeConfig config, SegmentIndex index) {
-        ObjectStore store = new ObjectStore(config.s3());
-        this.routes = new EdgeRoutes(index, new ObjectProxy(store), new ObjectKeys(config.s3().prefix()),
-                config.liveWindow(), config.dvrWindowMs(), config.maxRangeMs());
+        ObjectDelivery delivery = config.redirectSegments()
+                ? new PresignedRedirect(new PresignedUrls(config.s3(), config.redirectEndpoint()), config.redirectExpiry(),
+                        config.access().required())
+                : new ObjectProxy(new ObjectStore(config.s3()));
+        this.routes = new EdgeRoutes(index, delivery, new ObjectKeys(config.s3().prefix()),
+                config.liveWindow(), config.dvrWindowMs(), config.maxRangeMs(),
+                new AccessControl(config.access()), new Cors(config.corsOrigins()),
+                new LiveWindowCache(config.liveCache().toNanos(), System::nanoTime),
+                new SettledRangeCache(config.rangeCacheBytes(), java.time.Duration.ofMinutes(1).toNanos(), System::nanoTime));
     }
 
     @Override

@@ -103,10 +103,12 @@ public record KvrOptions(String command, Path dataDir, String httpHost, int http
                 usage: kvr run  [--data DIR] [--http HOST:PORT] [--camera APP/STREAM=URL ...] [options]
                        kvr demo [--data DIR] [--http HOST:PORT] [options]
                        kvr tool ffmpeg|ffprobe
+                       kvr token --stream APP/STREAM|APP/*|* [--ttl 1h] [--start MS --end MS] [--config FILE]
 
                   run    records the given cameras (RTSP, or any URL FFmpeg opens) and serves HLS
                   demo   records a built-in test camera with a burned-in wall clock
                   tool ffmpeg|ffprobe   prints the path of the FFmpeg program shipped inside kvr
+                  token  prints a signed viewer token (?token=) made with access.token.secret (hls-edge README)
 
                 options:
                   --data DIR          where Kafka, object storage and the index keep their data (default ./data)

@@ -32,17 +32,26 @@ public final class PlaylistBuilder {
 
     /** A live sliding-window playlist of {@code segments} (oldest first, already limited to the window). */
     public String live(String streamId, List<IndexedSegment> segments) {
-        return media(streamId, segments, null, false);
+        return media(streamId, segments, null, false, "");
     }
 
     /** An {@code EVENT} playlist (time-shift: segments are only ever appended while the recording grows). */
     public String event(String streamId, List<IndexedSegment> segments) {
-        return media(streamId, segments, "EVENT", false);
+        return media(streamId, segments, "EVENT", false, "");
     }
 
     /** A {@code VOD} playlist of a past range, closed with {@code EXT-X-ENDLIST}. */
     public String vod(String streamId, List<IndexedSegment> segments) {
-        return media(streamId, segments, "VOD", true);
+        return media(streamId, segments, "VOD", true, "");
+    }
+
+    /**
+     * {@link #live}, {@link #event} ({@code type} "EVENT") or {@link #vod} ({@code type} "VOD") with
+     * {@code uriSuffix} (e.g. {@code ?token=…}, URL-safe) appended to every segment and init URI, so a
+     * credential given in the playlist's query reaches the segments too.
+     */
+    public String media(String streamId, List<IndexedSegment> segments, String type, String uriSuffix) {
+        return media(streamId, segments, type, "VOD".equals(type), uriSuffix);
     }
 
     /**
@@ -51,7 +60,7 @@ public final class PlaylistBuilder {
      * wall-clock time, and hls.js, Safari and FFmpeg all play across it, which {@code EXT-X-GAP} is not yet
      * supported well enough for. A new init segment always gets a new {@code EXT-X-MAP}.
      */
-    private String media(String streamId, List<IndexedSegment> segments, String type, boolean ended) {
+    private String media(String streamId, List<IndexedSegment> segments, String type, boolean ended, String uriSuffix) {
         StringBuilder b = new StringBuilder(256 + segments.size() * 160);
         b.append("#EXTM3U\n#EXT-X-VERSION:7\n");
         b.append("#EXT-X-TARGETDURATION:").append(targetDuration(segments)).append('\n');
@@ -78,12 +87,12 @@ public final class PlaylistBuilder {
                 b.append("#EXT-X-DISCONTINUITY\n");
             }
             if (newInit) {
-                b.append("#EXT-X-MAP:URI=\"").append(relative(streamDir, r.getInitKey())).append("\"\n");
+                appendUri(b.append("#EXT-X-MAP:URI=\""), streamDir, r.getInitKey(), uriSuffix).append("\"\n");
                 currentInit = r.getInitKey();
             }
-            b.append("#EXT-X-PROGRAM-DATE-TIME:").append(PDT.format(Instant.ofEpochMilli(r.getStartTimeMs()))).append('\n');
-            b.append("#EXTINF:").append(seconds(r.getDurationMs())).append(",\n");
-            b.append(relative(streamDir, r.getObjectKey())).append('\n');
+            appendDateTime(b.append("#EXT-X-PROGRAM-DATE-TIME:"), r.getStartTimeMs()).append('\n');
+            appendSeconds(b.append("#EXTINF:"), r.getDurationMs()).append(",\n");
+            appendUri(b, streamDir, r.getObjectKey(), uriSuffix).append('\n');
             previousEnd = r.getEndTimeMs();
         }
         if (ended) {
@@ -124,7 +133,39 @@ public final class PlaylistBuilder {
 
     /** Milliseconds as decimal seconds with three digits, without floating point. */
     static String seconds(long ms) {
-        return ms / 1000 + "." + String.format("%03d", ms % 1000);
+        return appendSeconds(new StringBuilder(), ms).toString();
+    }
+
+    // The two appenders below write digits straight into the playlist: a 24 h range has 43,200 segments, and
+    // DateTimeFormatter and String.format per segment were most of its rendering time.
+
+    static StringBuilder appendSeconds(StringBuilder b, long ms) {
+        return digits(b.append(ms / 1000).append('.'), ms % 1000, 3);
+    }
+
+    /** {@code yyyy-MM-dd'T'HH:mm:ss.SSS'Z'} of unix milliseconds (UTC), as {@link #PDT} formats it. */
+    static StringBuilder appendDateTime(StringBuilder b, long ms) {
+        long day = Math.floorDiv(ms, 86_400_000L);
+        long inDay = Math.floorMod(ms, 86_400_000L);
+        if (day < 0 || day > 2_932_896) { // outside years 1970..9999: the general formatter
+            return b.append(PDT.format(Instant.ofEpochMilli(ms)));
+        }
+        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
+        digits(b, date.getYear(), 4).append('-');
+        digits(b, date.getMonthValue(), 2).append('-');
+        digits(b, date.getDayOfMonth(), 2).append('T');
+        digits(b, inDay / 3_600_000, 2).append(':');
+        digits(b, inDay / 60_000 % 60, 2).append(':');
+        digits(b, inDay / 1000 % 60, 2).append('.');
+        return digits(b, inDay % 1000, 3).append('Z');
+    }
+
+    /** {@code value} (0 ≤ value < 10^width) zero-padded to {@code width} digits. */
+    private static StringBuilder digits(StringBuilder b, long value, int width) {
+        for (long div = width == 4 ? 1000 : width == 3 ? 100 : 10; div > 0; div /= 10) {
+            b.append((char) ('0' + value / div % 10));
+        }
+        return b;
     }
 
     /**
@@ -151,5 +192,17 @@ public final class PlaylistBuilder {
             prefix = prefix.substring(0, prefix.length() - 1);
         }
         return key.substring(cut + 1) + "?" + PREFIX_PARAM + "=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The object's URI relative to the playlist plus {@code uriSuffix} ({@code ?token=…}, joined with {@code &}
+     * when the URI already has a {@code ?prefix=} query). The common case appends without building a string.
+     */
+    private StringBuilder appendUri(StringBuilder b, String streamDir, String key, String uriSuffix) {
+        if (key.startsWith(streamDir)) {
+            return b.append(key, streamDir.length(), key.length()).append(uriSuffix);
+        }
+        b.append(relative(streamDir, key));
+        return uriSuffix.isEmpty() ? b : b.append('&').append(uriSuffix, 1, uriSuffix.length());
     }
 }

@@ -1,6 +1,12 @@
 package io.kvr.edge.http;
 
+import io.kvr.edge.hls.LiveWindowCache;
 import io.kvr.edge.hls.PlaylistBuilder;
+import io.kvr.edge.hls.SettledRangeCache;
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.AccessControl.Access;
+import io.kvr.runtime.http.Cors;
+import io.kvr.runtime.http.Handler;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Request;
@@ -15,6 +21,9 @@ import io.kvr.runtime.index.Timeline;
 import io.kvr.runtime.policy.PolicySettings;
 import io.kvr.runtime.storage.ObjectKeys;
 import io.kvr.runtime.stream.StreamName;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,21 +33,31 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /v1/streams}, {@code GET /{app}/{stream}/index.m3u8} (live) and the stream's init and media
- * segments below {@code /{app}/{stream}/}.
+ * segments below {@code /{app}/{stream}/}. Every route checks the request's credential ({@link AccessControl};
+ * open when access control is off) and answers with the configured CORS headers, errors included.
  */
 public final class EdgeRoutes implements Routes {
     private static final String M3U8 = "application/vnd.apple.mpegurl";
 
     private final SegmentIndex index;
-    private final ObjectProxy objects;
+    private final ObjectDelivery objects;
     private final ObjectKeys keys;
     private final PlaylistBuilder playlists;
     private final int liveWindow;
     private final long dvrWindowMs;
     private final long maxRangeMs;
+    private final AccessControl access;
+    private final Cors cors;
+    private final LiveWindowCache liveWindows;
+    private final SettledRangeCache settledRanges;
 
-    public EdgeRoutes(SegmentIndex index, ObjectProxy objects, ObjectKeys keys, int liveWindow, long dvrWindowMs,
-                      long maxRangeMs) {
+    public EdgeRoutes(SegmentIndex index, ObjectDelivery objects, ObjectKeys keys, int liveWindow, long dvrWindowMs,
+                      long maxRangeMs, AccessControl access, Cors cors, LiveWindowCache liveWindows,
+                      SettledRangeCache settledRanges) {
+        this.settledRanges = settledRanges;
+        this.access = access;
+        this.cors = cors;
+        this.liveWindows = liveWindows;
         this.index = index;
         this.objects = objects;
         this.keys = keys;
@@ -50,22 +69,33 @@ public final class EdgeRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.get("/v1/streams", req -> HttpService.json(200, streams()));
-        router.get("/v1/streams/{app}/{stream}/recordings", this::recordings);
-        router.get("/{app}/{stream}/index.m3u8", this::live);
-        router.get("/{app}/{stream}/playlist.m3u8", this::range);
-        router.get("/{app}/{stream}/master.m3u8", this::multivariant);
-        router.get("/{app}/{stream}/{rest*}", this::object);
+        route(router, "/v1/streams", req -> HttpService.json(200, streams(req)));
+        route(router, "/v1/streams/{app}/{stream}/recordings", this::recordings);
+        route(router, "/{app}/{stream}/index.m3u8", this::live);
+        route(router, "/{app}/{stream}/playlist.m3u8", this::range);
+        route(router, "/{app}/{stream}/master.m3u8", this::multivariant);
+        route(router, "/{app}/{stream}/{rest*}", this::object);
     }
 
-    private List<Map<String, Object>> streams() {
+    /** GET (and HEAD) with access challenges and CORS headers; OPTIONS for CORS preflights. */
+    private void route(Router router, String pattern, Handler handler) {
+        router.get(pattern, cors.wrap(AccessControl.challenging(handler)));
+        router.add("OPTIONS", pattern, cors::preflight);
+    }
+
+    /** The streams the request's credential covers (all of them with access control off). */
+    private List<Map<String, Object>> streams(Request req) {
+        Access a = access.check(req);
         List<Map<String, Object>> out = new ArrayList<>();
         for (StreamSummary s : ask(index::streams)) {
+            if (!a.grant().coversStream(s.streamId())) {
+                continue;
+            }
             StreamName name = StreamName.parse(s.streamId());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("app", name.app());
             m.put("stream", name.stream());
-            m.put("live_url", "/" + name.id() + "/index.m3u8");
+            m.put("live_url", "/" + name.id() + "/index.m3u8" + a.uriSuffix());
             m.put("first_start_ms", s.firstStartMs());
             m.put("last_end_ms", s.lastEndMs());
             m.put("segments", s.segments());
@@ -86,10 +116,15 @@ public final class EdgeRoutes implements Routes {
      */
     private Response recordings(Request req) {
         StreamName name = streamName(req);
-        StreamSummary summary = ask(index::streams).stream().filter(s -> s.streamId().equals(name.id())).findFirst()
+        Access a = access.check(req, name.id());
+        StreamSummary summary = ask(() -> index.summary(name.id()))
                 .orElseThrow(() -> HttpError.notFound("stream " + name.id() + " has no recording"));
         long now = System.currentTimeMillis();
-        TimeRange range = TimeRange.parse(req, summary.firstStartMs(), Math.max(now, summary.lastEndMs()), MAX_LISTING_MS);
+        // a token for a time range lists that range unless asked for less
+        long defaultStart = a.grant().hasRange() ? a.grant().rangeStartMs() : summary.firstStartMs();
+        long defaultEnd = a.grant().hasRange() ? a.grant().rangeEndMs() : Math.max(now, summary.lastEndMs());
+        TimeRange range = TimeRange.parse(req, defaultStart, defaultEnd, MAX_LISTING_MS);
+        a.requireRange(range.start(), range.end());
         Timeline.Result result = Timeline.of(ask(() -> index.range(name.id(), range.start(), range.end())),
                 range.start(), range.end());
         Map<String, Object> body = new LinkedHashMap<>();
@@ -109,15 +144,30 @@ public final class EdgeRoutes implements Routes {
         if (!dvr.equals("0") && !dvr.equals("1")) {
             throw HttpError.badRequest("dvr must be 0 or 1");
         }
+        Access a = access.check(req, name.id()).requireUnlimited(dvr.equals("1") ? "time-shift" : "live playback");
+        String cacheControl = cacheControl(a, "max-age=1");
         if (dvr.equals("1")) {
-            return m3u8(playlists.event(name.id(), currentRecording(name)), "public, max-age=1");
+            return m3u8(playlists.media(name.id(), currentRecording(name), "EVENT", a.uriSuffix()), cacheControl);
         }
-        List<IndexedSegment> segments = ask(() -> index.latest(name.id(), liveWindow));
-        if (segments.isEmpty()) {
+        LiveWindowCache.Window window = liveWindow(name);
+        String text = a.carryQuery().isEmpty() ? window.text(s -> playlists.live(name.id(), s))
+                : playlists.media(name.id(), window.segments(), null, a.uriSuffix());
+        // about half a segment: players poll every target duration, caches must not serve it longer
+        return m3u8(text, cacheControl);
+    }
+
+    /** The newest {@code liveWindow} segments, from the index at most once per {@code edge.live.cache}. */
+    private LiveWindowCache.Window liveWindow(StreamName name) {
+        LiveWindowCache.Window window = liveWindows.get(name.id(), () -> ask(() -> index.latest(name.id(), liveWindow)));
+        if (window.segments().isEmpty()) {
             throw HttpError.notFound("stream " + name.id() + " has no recording");
         }
-        // about half a segment: players poll every target duration, caches must not serve it longer
-        return m3u8(playlists.live(name.id(), segments), "public, max-age=1");
+        return window;
+    }
+
+    /** Shared caches may keep answers that need no credential; with one, only the viewer's own cache may. */
+    private static String cacheControl(Access a, String maxAge) {
+        return (a.grant() == io.kvr.runtime.access.Grant.ALL ? "public, " : "private, ") + maxAge;
     }
 
     /**
@@ -149,7 +199,20 @@ public final class EdgeRoutes implements Routes {
      */
     private Response range(Request req) {
         StreamName name = streamName(req);
+        Access a = access.check(req, name.id());
         TimeRange range = TimeRange.parse(req, null, null, maxRangeMs);
+        a.requireRange(range.start(), range.end());
+        // a range that ends in the past never changes; one reaching into the future grows
+        boolean settled = range.end() < System.currentTimeMillis() - 60_000;
+        Supplier<byte[]> render = () -> rangePlaylist(name, range, a).getBytes(StandardCharsets.UTF_8);
+        byte[] playlist = settled
+                ? settledRanges.get(name.id() + "|" + range.start() + "|" + range.end() + "|" + a.uriSuffix(), render)
+                : render.get();
+        return Response.bytes(200, M3U8, playlist)
+                .header("Cache-Control", cacheControl(a, settled ? "max-age=3600" : "max-age=1"));
+    }
+
+    private String rangePlaylist(StreamName name, TimeRange range, Access a) {
         List<IndexedSegment> segments = ask(() -> index.range(name.id(), range.start(), range.end()));
         if (segments.isEmpty()) {
             if (ask(() -> index.latest(name.id(), 1)).isEmpty()) {
@@ -158,19 +221,15 @@ public final class EdgeRoutes implements Routes {
             throw HttpError.notFound("stream " + name.id() + " has no recording between " + range.start()
                     + " and " + range.end());
         }
-        // a range that ends in the past never changes; one reaching into the future grows
-        boolean settled = range.end() < System.currentTimeMillis() - 60_000;
-        return m3u8(playlists.vod(name.id(), segments), settled ? "public, max-age=3600" : "public, max-age=1");
+        return playlists.media(name.id(), segments, "VOD", a.uriSuffix());
     }
 
     /** {@code master.m3u8}: one variant (the live playlist) with CODECS and RESOLUTION. */
     private Response multivariant(Request req) {
         StreamName name = streamName(req);
-        List<IndexedSegment> segments = ask(() -> index.latest(name.id(), liveWindow));
-        if (segments.isEmpty()) {
-            throw HttpError.notFound("stream " + name.id() + " has no recording");
-        }
-        return m3u8(playlists.multivariant(segments, "index.m3u8"), "public, max-age=1");
+        Access a = access.check(req, name.id()).requireUnlimited("live playback");
+        List<IndexedSegment> segments = liveWindow(name).segments();
+        return m3u8(playlists.multivariant(segments, "index.m3u8" + a.uriSuffix()), cacheControl(a, "max-age=1"));
     }
 
     private static Response m3u8(String text, String cacheControl) {
@@ -186,6 +245,12 @@ public final class EdgeRoutes implements Routes {
         }
         if (!ObjectKeys.isStreamRelative(rest)) {
             throw HttpError.notFound("no such resource below /" + name.id() + "/");
+        }
+        Access a = access.check(req, name.id());
+        if (a.grant().hasRange() && !rest.startsWith("init/")) {
+            // a media segment starts in the UTC hour its path names and ends at most a segment later
+            long hour = hourOf(rest);
+            a.requireOverlap(hour, hour + 3_600_000 + MAX_SEGMENT_MS);
         }
         return objects.serve(storagePrefix(req) + keys.streamDir(name).substring(keys.prefix().length()) + rest,
                 req.header("Range").orElse(null));
@@ -205,6 +270,20 @@ public final class EdgeRoutes implements Routes {
             throw HttpError.badRequest(PlaylistBuilder.PREFIX_PARAM + ": not a storage prefix");
         }
         return prefix.isEmpty() ? "" : prefix + "/";
+    }
+
+    /** Longest segment a media segment's hour directory is widened by when checking a time-range grant. */
+    private static final long MAX_SEGMENT_MS = 60_000;
+
+    /** Unix ms of the {@code yyyy/MM/dd/HH} a segment path starts with. */
+    private static long hourOf(String segmentPath) {
+        try {
+            return LocalDateTime.of(Integer.parseInt(segmentPath.substring(0, 4)), Integer.parseInt(segmentPath.substring(5, 7)),
+                    Integer.parseInt(segmentPath.substring(8, 10)), Integer.parseInt(segmentPath.substring(11, 13)), 0)
+                    .toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (java.time.DateTimeException e) {
+            throw HttpError.notFound("no such segment");
+        }
     }
 
     private static Request withQuery(Request req, String glued) {

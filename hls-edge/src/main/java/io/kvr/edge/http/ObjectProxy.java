@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * Streams objects from storage to clients, never buffering a whole object: single byte ranges ({@code 206}),
  * {@code Accept-Ranges}, {@code ETag}, and immutable caching (segment keys are never reused for other bytes).
  */
-public final class ObjectProxy {
+public final class ObjectProxy implements ObjectDelivery {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     private final ObjectStore store;
@@ -23,6 +23,7 @@ public final class ObjectProxy {
         this.store = store;
     }
 
+    @Override
     public Response serve(String key, String rangeHeader) {
         try {
             if (rangeHeader == null) {

@@ -11,6 +11,7 @@ import io.kvr.runtime.index.StreamSummary;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -43,6 +44,17 @@ public final class LocalSegmentIndex implements SegmentIndex {
             }
         }
         return out;
+    }
+
+    @Override
+    public Optional<StreamSummary> summary(String streamId) {
+        byte[] value = streamsStore().get(streamId);
+        if (value == null) {
+            return Optional.empty();
+        }
+        StreamState s = StreamState.decode(value);
+        return Optional.of(new StreamSummary(streamId, s.firstStartMs(), s.lastEndMs(), s.segments(), s.codecs(),
+                s.width(), s.height(), s.lastIngestSessionId()));
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
@@ -74,6 +75,11 @@ public final class RoutedSegmentIndex implements SegmentIndex {
     @Override
     public List<IndexedSegment> latest(String streamId, int limit) {
         return owner(streamId).latest(streamId, limit);
+    }
+
+    @Override
+    public Optional<StreamSummary> summary(String streamId) {
+        return owner(streamId).summary(streamId);
     }
 
     @Override

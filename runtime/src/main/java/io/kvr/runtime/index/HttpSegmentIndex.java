@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A {@link SegmentIndex} in another process, reached through its {@link IndexRoutes}. An indexer instance asked
@@ -41,6 +42,32 @@ public final class HttpSegmentIndex implements SegmentIndex {
             return JSON.readValue(in, new TypeReference<List<StreamSummary>>() { });
         } catch (IOException e) {
             throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<StreamSummary> summary(String streamId) {
+        int slash = streamId.indexOf('/');
+        String path = "/v1/index/streams/" + enc(streamId.substring(0, slash)) + "/" + enc(streamId.substring(slash + 1))
+                + (localOnly ? "?" + IndexRoutes.LOCAL_ONLY + "=1" : "");
+        try {
+            HttpResponse<InputStream> r = client.send(
+                    HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = r.body()) {
+                if (r.statusCode() == 404) {
+                    return Optional.empty();
+                }
+                if (r.statusCode() != 200) {
+                    throw new IndexUnavailableException("index at " + base + " answered " + r.statusCode(), null);
+                }
+                return Optional.of(JSON.readValue(in, StreamSummary.class));
+            }
+        } catch (IOException e) {
+            throw new IndexUnavailableException("index at " + base + " unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IndexUnavailableException("interrupted", e);
         }
     }
 

@@ -8,7 +8,8 @@ import io.kvr.runtime.http.Router;
 import io.kvr.runtime.http.Routes;
 
 /**
- * Serves a {@link SegmentIndex} to other processes: {@code GET /v1/index/streams} (JSON) and
+ * Serves a {@link SegmentIndex} to other processes: {@code GET /v1/index/streams} (JSON),
+ * {@code GET /v1/index/streams/{app}/{stream}} (JSON, 404 when unknown) and
  * {@code GET /v1/index/segments/{app}/{stream}?last=N} or {@code ?start=MS&end=MS} (binary segment records).
  * With {@code local=1} the {@code local} index answers instead (an indexer instance's own stores, asked by
  * another instance that forwards a query). An index that cannot answer now gives 503.
@@ -35,6 +36,10 @@ public final class IndexRoutes implements Routes {
     public void register(Router router) {
         router.get("/v1/index/streams", req -> answer(() -> HttpService.json(200, choose(req).streams())));
         router.get("/v1/index/segments/{app}/{stream}", req -> answer(() -> segments(req)));
+        router.get("/v1/index/streams/{app}/{stream}", req -> answer(() -> choose(req)
+                .summary(req.param("app") + "/" + req.param("stream"))
+                .map(s -> HttpService.json(200, s))
+                .orElseThrow(() -> HttpError.notFound("no such stream"))));
     }
 
     private SegmentIndex choose(Request req) {

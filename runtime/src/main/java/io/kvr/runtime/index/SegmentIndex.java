@@ -1,6 +1,7 @@
 package io.kvr.runtime.index;
 
 import java.util.List;
+import java.util.Optional;
 
 /** Time-ordered segments per stream. Results are in ascending start time. */
 public interface SegmentIndex {
@@ -12,4 +13,9 @@ public interface SegmentIndex {
 
     /** Segments overlapping {@code [startMs, endMs)} of capture wall-clock time. */
     List<IndexedSegment> range(String streamId, long startMs, long endMs);
+
+    /** What the index knows of one stream; empty for an unknown stream. Implementations look it up by key. */
+    default Optional<StreamSummary> summary(String streamId) {
+        return streams().stream().filter(s -> s.streamId().equals(streamId)).findFirst();
+    }
 }

@@ -2,6 +2,7 @@ package io.kvr.runtime.index;
 
 import io.kvr.runtime.kafka.AvroCodec;
 import io.kvr.schemas.SegmentRecord;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -36,7 +37,8 @@ final class SegmentListCodec {
     }
 
     List<IndexedSegment> decode(InputStream stream) throws IOException {
-        DataInputStream in = new DataInputStream(stream);
+        // buffered: the many small reads would otherwise each reach the HTTP client's stream
+        DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 64 * 1024));
         int n = in.readInt();
         List<IndexedSegment> out = new ArrayList<>(Math.min(n, 100_000));
         for (int i = 0; i < n; i++) {

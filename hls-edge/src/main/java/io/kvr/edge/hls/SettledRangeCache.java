@@ -1,0 +1,57 @@
+package io.kvr.edge.hls;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Rendered playlists of ranges that ended in the past, least recently used first out, bounded by their total
+ * size. Such a range no longer changes (short of late segments or retention, which an entry outlives by at most
+ * {@code ttlNanos}), so repeated requests — many viewers of one incident, a CDN refilling — cost a lookup
+ * instead of an index query and a render (a 1 h range is 1,800 segments).
+ */
+public final class SettledRangeCache {
+    private final long maxBytes;
+    private final long ttlNanos;
+    private final LongSupplier nanoClock;
+    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+    private long bytes;
+
+    private record Entry(byte[] playlist, long createdNanos) {
+    }
+
+    public SettledRangeCache(long maxBytes, long ttlNanos, LongSupplier nanoClock) {
+        this.maxBytes = maxBytes;
+        this.ttlNanos = ttlNanos;
+        this.nanoClock = nanoClock;
+    }
+
+    /** The playlist under {@code key}, rendered by {@code render} when missing or older than the TTL. */
+    public byte[] get(String key, Supplier<byte[]> render) {
+        if (maxBytes <= 0) {
+            return render.get();
+        }
+        synchronized (this) {
+            Entry e = entries.get(key);
+            if (e != null && nanoClock.getAsLong() - e.createdNanos < ttlNanos) {
+                return e.playlist;
+            }
+        }
+        // rendered outside the lock: concurrent first requests of one range may render it twice, never block others
+        byte[] playlist = render.get();
+        if (playlist.length > maxBytes / 4) {
+            return playlist; // one huge range must not flush everything else
+        }
+        synchronized (this) {
+            Entry old = entries.put(key, new Entry(playlist, nanoClock.getAsLong()));
+            bytes += playlist.length - (old == null ? 0 : old.playlist.length);
+            for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); bytes > maxBytes && it.hasNext(); ) {
+                bytes -= it.next().getValue().playlist.length;
+                it.remove();
+            }
+        }
+        return playlist;
+    }
+}
