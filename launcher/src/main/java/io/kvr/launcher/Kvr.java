@@ -24,6 +24,14 @@ public final class Kvr {
             tool(args);
             return;
         }
+        if (args[0].equals("infra")) {
+            try {
+                System.exit(InfraCommand.run(args, System.getenv(), System.out, System.err));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         if (args[0].equals("token")) {
             System.exit(TokenCommand.run(args, System.getenv(), java.time.Clock.systemUTC(), System.out, System.err));
             return;

@@ -102,11 +102,14 @@ public record KvrOptions(String command, Path dataDir, String httpHost, int http
         return """
                 usage: kvr run  [--data DIR] [--http HOST:PORT] [--camera APP/STREAM=URL ...] [options]
                        kvr demo [--data DIR] [--http HOST:PORT] [options]
+                       kvr infra [--data DIR] [--kafka-port N] [--s3-port N]
                        kvr tool ffmpeg|ffprobe
                        kvr token --stream APP/STREAM|APP/*|* [--ttl 1h] [--start MS --end MS] [--config FILE]
 
                   run    records the given cameras (RTSP, or any URL FFmpeg opens) and serves HLS
                   demo   records a built-in test camera with a burned-in wall clock
+                  infra  only the embedded Kafka broker and S3 server (ports default to any free one), for apps
+                         run as separate processes (dev/cluster); prints one line "kvr-infra key=value ..."
                   tool ffmpeg|ffprobe   prints the path of the FFmpeg program shipped inside kvr
                   token  prints a signed viewer token (?token=) made with access.token.secret (hls-edge README)
 

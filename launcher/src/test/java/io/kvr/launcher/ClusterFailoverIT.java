@@ -1,0 +1,235 @@
+package io.kvr.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kvr.runtime.index.HttpSegmentIndex;
+import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.runtime.index.SegmentIndex;
+import io.kvr.schemas.SegmentRecord;
+import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.TestCamera;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 7's scale-out and failover test: {@code ./dev/cluster} starts {@code kvr infra} (Kafka broker and S3 server)
+ * and every app as its own JVM — 2 bridges, 2 segmenters, 2 indexers, 1 exporter, 2 edges — recording six cameras
+ * (six streams of one shared GStreamer mount). The cameras are spread over both bridges by the sources topic's
+ * consumer group. Then one instance of each replicated app is killed with SIGKILL, at once, and the test shows:
+ * every camera keeps recording (no hole over 30 s in the index, recording continues after the kill); every access
+ * unit that reached the media topic is a sample of exactly one indexed segment ({@link SegmentCoverage}); both
+ * edges serve identical range playlists, before the kill and (the killed edge restarted) across it.
+ * The edges ask indexer 1, which routes each stream to its owner (a Kubernetes Service stands there in production).
+ */
+class ClusterFailoverIT {
+    private static final Logger log = LoggerFactory.getLogger(ClusterFailoverIT.class);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final List<String> STREAMS = IntStream.range(0, 6).mapToObj(i -> "failover/cam" + i).toList();
+    private static final long MAX_GAP_MS = 30_000;
+    /** Recording after the kill, once every camera is recorded again. */
+    private static final Duration AFTER_RECOVERY = Duration.ofSeconds(20);
+
+    TestCamera camera;
+    ClusterScript cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            try {
+                log.info("cluster at the end:\n{}", cluster.status());
+            } catch (RuntimeException e) {
+                log.warn("no status: {}", e.getMessage());
+            }
+            cluster.close();
+        }
+        if (camera != null) {
+            camera.close();
+        }
+    }
+
+    @Test
+    void camerasKeepRecordingAndNoPublishedUnitIsLostWhenOneOfEachAppIsKilled() throws Exception {
+        camera = TestCamera.start();
+        // outside any temporary directory, so the logs outlive a failed run
+        cluster = new ClusterScript(Path.of("target", "ClusterFailoverIT").toAbsolutePath(),
+                // a killed member's partitions and cameras move after this (the broker's minimum is 6 s)
+                Map.of("KVR_CLUSTER_SESSION_TIMEOUT_MS", "6000"));
+        List<String> args = new ArrayList<>();
+        STREAMS.forEach(s -> args.addAll(List.of("--camera", s + "=" + camera.url(TestCamera.H264))));
+        long started = System.nanoTime();
+        cluster.start(args);
+        log.info("cluster up in {} s:\n{}", (System.nanoTime() - started) / 1_000_000_000, cluster.status());
+        SegmentIndex index = new HttpSegmentIndex(URI.create(cluster.url("indexer", 1) + "/"));
+
+        // 1. every camera recorded, the cameras spread over both bridges
+        long recordingFrom = System.currentTimeMillis();
+        await("every camera recorded").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> STREAMS.stream().allMatch(s -> segmentsSince(index, s, recordingFrom) >= 2));
+        Map<String, Set<String>> byBridge = camerasByInstance();
+        log.info("cameras by bridge: {}", byBridge);
+        assertThat(byBridge.keySet()).as("bridges pulling cameras").containsExactlyInAnyOrder("bridge-1", "bridge-2");
+
+        // 2. both edges, asked for the same past range, answer the same playlist
+        long rangeStart = firstStart(index);
+        // ends before the newest indexed segment of every stream ends: no segment of the range still open
+        long rangeEnd = STREAMS.stream().mapToLong(s -> lastEnd(index, s)).min().orElseThrow() - 1_000;
+        for (String s : STREAMS) {
+            assertSamePlaylist(s, rangeStart, rangeEnd);
+        }
+
+        // 3. one of each replicated app killed at once
+        startExportDuringTheKill();
+        long killedAt = System.currentTimeMillis();
+        for (String app : List.of("bridge", "segmenter", "indexer", "edge")) {
+            cluster.kill(app, 2);
+        }
+        log.info("killed bridge-2 (cameras {}), segmenter-2, indexer-2, edge-2", byBridge.get("bridge-2"));
+        await("every camera recorded again after the kill").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> STREAMS.stream().allMatch(s -> lastStart(index, s) > killedAt));
+        log.info("every camera recorded again {} s after the kill", (System.currentTimeMillis() - killedAt) / 1000);
+        assertThat(camerasByInstance().keySet()).as("bridges pulling cameras after the kill").containsExactly("bridge-1");
+        Thread.sleep(AFTER_RECOVERY.toMillis());
+        assertExportCompleted();
+
+        // 4. the cameras stop: every session ends, and the segmenter closes the last segments
+        camera.close();
+        camera = null;
+        long stoppedAt = System.currentTimeMillis();
+        Map<String, List<SegmentCoverage.Unit>> published =
+                SegmentCoverage.published(cluster.addresses().get("kafka.bootstrap.servers"), "kvr.media.v1");
+        assertThat(published.keySet()).containsExactlyInAnyOrderElementsOf(STREAMS);
+        Map<String, SegmentCoverage.Report> reports = new TreeMap<>();
+        Map<String, List<SegmentRecord>> segments = new HashMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        do {
+            Thread.sleep(2_000);
+            for (String s : STREAMS) {
+                segments.put(s, index.latest(s, 100_000).stream().map(IndexedSegment::segment).toList());
+                reports.put(s, SegmentCoverage.check(s, published.get(s), segments.get(s)));
+            }
+        } while (reports.values().stream().anyMatch(r -> !r.problems().isEmpty()) && System.nanoTime() < deadline);
+        reports.values().forEach(r -> log.info("{}", r));
+
+        for (String s : STREAMS) {
+            SegmentCoverage.Report r = reports.get(s);
+            assertThat(r.problems()).as("%s", r).isEmpty();
+            assertThat(r.expectedVideo()).as("video units of %s", s).isGreaterThan(25 * 30);
+            List<SegmentRecord> sorted = new ArrayList<>(segments.get(s));
+            sorted.sort(Comparator.comparingLong(SegmentRecord::getStartTimeMs));
+            long maxGap = 0;
+            for (int i = 1; i < sorted.size(); i++) {
+                maxGap = Math.max(maxGap, sorted.get(i).getStartTimeMs() - sorted.get(i - 1).getEndTimeMs());
+            }
+            log.info("{}: {} segments, longest hole {} ms", s, sorted.size(), maxGap);
+            assertThat(maxGap).as("longest hole in the recording of %s", s).isLessThanOrEqualTo(MAX_GAP_MS);
+            assertThat(sorted.get(sorted.size() - 1).getEndTimeMs()).as("end of the recording of %s", s)
+                    .isGreaterThan(killedAt + AFTER_RECOVERY.toMillis());
+        }
+
+        // 5. the killed edge, started again, serves the same playlist as the other, across the kill
+        cluster.restart("edge", 2);
+        await("edge-2 up again").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> status(cluster.url("edge", 2) + "/health") == 200);
+        for (String s : STREAMS) {
+            assertSamePlaylist(s, rangeStart, stoppedAt);
+        }
+    }
+
+    /**
+     * Issue 7 item 4, "an export requested during the kill completes": request an export of a range of one camera
+     * here, just before the kill. Empty until the exporter (exporter-app, being rebuilt) serves exports.
+     */
+    private void startExportDuringTheKill() {
+        // the exporter is cluster.url("exporter", 1); its export API is not there yet
+    }
+
+    /** The other half of {@link #startExportDuringTheKill()}: the export completed and its MP4 is complete. */
+    private void assertExportCompleted() {
+        // empty until the exporter serves exports
+    }
+
+    private void assertSamePlaylist(String stream, long startMs, long endMs) throws Exception {
+        String path = "/" + stream + "/playlist.m3u8?start_time=" + startMs + "&end_time=" + endMs;
+        String one = await("range playlist of " + stream + " from edge-1").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> get(cluster.url("edge", 1) + path), b -> b != null);
+        String two = await("range playlist of " + stream + " from edge-2").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> get(cluster.url("edge", 2) + path), b -> b != null);
+        assertThat(one).as("range playlist of %s", stream).contains("#EXT-X-ENDLIST").contains(".m4s");
+        assertThat(two).as("range playlist of %s from edge-2 (edge-1 answered %s)", stream, one).isEqualTo(one);
+    }
+
+    /** Which bridge pulls which camera, as bridge-1 lists them (cameras pulled elsewhere name their instance). */
+    private Map<String, Set<String>> camerasByInstance() throws Exception {
+        Map<String, Set<String>> out = new TreeMap<>();
+        for (Object o : (List<?>) MiniJson.parse(get(cluster.url("bridge", 1) + "/v1/cameras"))) {
+            Map<?, ?> c = (Map<?, ?>) o;
+            Object state = c.get("state");
+            if ("streaming".equals(state) || "remote".equals(state)) {
+                out.computeIfAbsent(String.valueOf(c.get("instance")), k -> new TreeSet<>()).add(c.get("app") + "/" + c.get("stream"));
+            }
+        }
+        return out;
+    }
+
+    private static long segmentsSince(SegmentIndex index, String stream, long fromMs) {
+        try {
+            return index.latest(stream, 10).stream().filter(s -> s.segment().getStartTimeMs() >= fromMs).count();
+        } catch (RuntimeException e) {
+            return 0; // not recorded yet, or the index group still settling
+        }
+    }
+
+    private static long lastStart(SegmentIndex index, String stream) {
+        List<IndexedSegment> last = index.latest(stream, 1);
+        return last.isEmpty() ? 0 : last.get(0).segment().getStartTimeMs();
+    }
+
+    private static long lastEnd(SegmentIndex index, String stream) {
+        List<IndexedSegment> last = index.latest(stream, 1);
+        return last.isEmpty() ? 0 : last.get(0).segment().getEndTimeMs();
+    }
+
+    private static long firstStart(SegmentIndex index) {
+        return STREAMS.stream().flatMap(s -> index.latest(s, 100_000).stream())
+                .mapToLong(s -> s.segment().getStartTimeMs()).min().orElseThrow();
+    }
+
+    /** The body of a 200 answer; null otherwise (e.g. 503 while the index group rebalances). */
+    private static String get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? r.body() : null;
+    }
+
+    private static int status(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+}
