@@ -3,6 +3,7 @@ package io.kvr.exporter;
 import io.kvr.runtime.config.AppArgs;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
+import io.kvr.runtime.index.HttpSegmentIndex;
 import io.kvr.runtime.lifecycle.Lifecycle;
 import io.kvr.runtime.metrics.Metrics;
 import io.kvr.runtime.metrics.OpsRoutes;
@@ -18,7 +19,7 @@ public final class ExporterMain {
         var metrics = Metrics.prometheus("exporter");
         try (Lifecycle life = new Lifecycle("exporter").closeOnShutdown()) {
             life.own("http", HttpService.start(config.httpHost(), config.httpPort(), new Router()
-                    .include(new ExporterRoutes())
+                    .include(new Exporter(config, new HttpSegmentIndex(config.indexUrl()), metrics))
                     .include(new OpsRoutes(metrics, Map.of()))));
             life.awaitShutdown();
         }

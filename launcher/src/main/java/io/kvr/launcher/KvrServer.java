@@ -6,7 +6,8 @@ import io.kvr.edge.Edge;
 import io.kvr.edge.EdgeConfig;
 import io.kvr.embedded.kafka.EmbeddedKafka;
 import io.kvr.embedded.s3.EmbeddedS3;
-import io.kvr.exporter.ExporterRoutes;
+import io.kvr.exporter.Exporter;
+import io.kvr.exporter.ExporterConfig;
 import io.kvr.indexer.Indexer;
 import io.kvr.indexer.IndexerConfig;
 import io.kvr.runtime.config.Settings;
@@ -95,7 +96,7 @@ public final class KvrServer implements AutoCloseable {
                     .include(bridge.routes())
                     .include(segmenter.routes())
                     .include(new IndexRoutes(indexer.index()))
-                    .include(new ExporterRoutes())
+                    .include(new Exporter(ExporterConfig.from(settings), indexer.index(), metrics))
                     .include(new Edge(edgeConfig, indexer.index()));
             HttpService http = life.own("http", HttpService.start(edgeConfig.httpHost(), edgeConfig.httpPort(), router));
             if (!indexer.awaitRunning(Duration.ofSeconds(60))) {
