@@ -126,6 +126,11 @@ public final class ExportPlanner {
             if (audioConfig != null) {
                 audioAnchor = Math.floorDiv(anchor * audioConfig.timescale(), tsv);
             }
+            // the end is placed by the wall clock of the segment it falls in: the camera's media clock may
+            // run a little faster or slower than its wall clock, and the last frame is the one captured at the end
+            if (r.getStartTimeMs() < range.endMs()) {
+                windowEndUs = usOf(firstPts - anchor, tsv) + (range.endMs() - r.getStartTimeMs()) * 1000;
+            }
             if (usOf(firstDts - anchor, tsv) >= windowEndUs) {
                 done = true;
                 return;
