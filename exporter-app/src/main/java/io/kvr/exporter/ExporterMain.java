@@ -18,9 +18,10 @@ public final class ExporterMain {
         ExporterConfig config = ExporterConfig.from(AppArgs.load(args, Map.of()));
         var metrics = Metrics.prometheus("exporter");
         try (Lifecycle life = new Lifecycle("exporter").closeOnShutdown()) {
+            Exporter exporter = life.own("exporter", Exporter.start(config, new HttpSegmentIndex(config.indexUrl()), metrics));
             life.own("http", HttpService.start(config.httpHost(), config.httpPort(), new Router()
-                    .include(new Exporter(config, new HttpSegmentIndex(config.indexUrl()), metrics))
-                    .include(new OpsRoutes(metrics, Map.of()))));
+                    .include(exporter)
+                    .include(new OpsRoutes(metrics, Map.of("exports", exporter::alive)))));
             life.awaitShutdown();
         }
     }

@@ -89,14 +89,16 @@ public final class KvrServer implements AutoCloseable {
             Indexer indexer = life.own("indexer", Indexer.start(IndexerConfig.from(settings), metrics));
             Segmenter segmenter = life.own("segmenter", Segmenter.start(SegmenterConfig.from(settings), metrics));
             IngestBridge bridge = life.own("bridge", IngestBridge.start(BridgeConfig.from(settings), metrics));
+            Exporter exporter = life.own("exporter", Exporter.start(ExporterConfig.from(settings), indexer.index(), metrics));
             EdgeConfig edgeConfig = EdgeConfig.from(settings);
             Router router = new Router()
                     .include(new OpsRoutes(metrics, Map.of(
-                            "index", indexer::running, "segmenter", segmenter::alive, "cameras", bridge::healthy)))
+                            "index", indexer::running, "segmenter", segmenter::alive, "cameras", bridge::healthy,
+                            "exports", exporter::alive)))
                     .include(bridge.routes())
                     .include(segmenter.routes())
                     .include(new IndexRoutes(indexer.index()))
-                    .include(new Exporter(ExporterConfig.from(settings), indexer.index(), metrics))
+                    .include(exporter)
                     .include(new Edge(edgeConfig, indexer.index()));
             HttpService http = life.own("http", HttpService.start(edgeConfig.httpHost(), edgeConfig.httpPort(), router));
             if (!indexer.awaitRunning(Duration.ofSeconds(60))) {
