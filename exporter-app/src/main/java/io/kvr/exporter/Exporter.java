@@ -41,7 +41,7 @@ public final class Exporter implements Routes, AutoCloseable {
         ObjectStore store = new ObjectStore(config.s3());
         store.ensureBucket();
         ExportPlanner planner = new ExportPlanner(index, new InitSegments(store));
-        ExportWriter writer = new ExportWriter(store, config.readAhead());
+        ExportWriter writer = new ExportWriter(store, config.readAhead(), config.bytesPerSecond());
         this.downloads = new DownloadRoutes(planner, writer, config.maxRangeMs(), metrics);
         JobLog jobs;
         StatusBook book;

@@ -14,11 +14,12 @@ import java.time.Duration;
  * {@code kvr.export-requests.v1}; {@code topics.export.status}, default {@code kvr.export-status.v1}); the consumer
  * group exporter instances share jobs in ({@code exporter.group.id}, default {@code kvr-exporter}); where finished
  * files go ({@code exporter.exports.prefix}, default {@code s3.prefix + "exports/"}) and how long they are kept
- * ({@code exporter.exports.retention}, default 7d).
+ * ({@code exporter.exports.retention}, default 7d); a cap on each export's speed in bytes per second
+ * ({@code exporter.rate.limit}, default 0: none).
  */
 public record ExporterConfig(KafkaSettings kafka, S3Settings s3, String httpHost, int httpPort, URI indexUrl,
                              long maxRangeMs, int readAhead, String requestsTopic, String statusTopic, String groupId,
-                             String exportsPrefix, Duration retention) {
+                             String exportsPrefix, Duration retention, long bytesPerSecond) {
     public static ExporterConfig from(Settings s) {
         S3Settings s3 = S3Settings.from(s);
         String prefix = s.string("topics.prefix", "kvr.");
@@ -31,7 +32,8 @@ public record ExporterConfig(KafkaSettings kafka, S3Settings s3, String httpHost
                 s.string("topics.export.status", prefix + "export-status.v1"),
                 s.string("exporter.group.id", "kvr-exporter"),
                 s.string("exporter.exports.prefix", s3.prefix() + "exports/"),
-                s.duration("exporter.exports.retention", Duration.ofDays(7)));
+                s.duration("exporter.exports.retention", Duration.ofDays(7)),
+                s.longValue("exporter.rate.limit", 0, 0, Long.MAX_VALUE));
         s.validate();
         return c;
     }

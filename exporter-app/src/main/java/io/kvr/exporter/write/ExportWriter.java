@@ -23,15 +23,19 @@ import java.util.function.LongConsumer;
 public final class ExportWriter {
     private final ObjectStore store;
     private final int readAhead;
+    private final long bytesPerSecond;
 
-    public ExportWriter(ObjectStore store, int readAhead) {
+    /** {@code bytesPerSecond} caps each export's speed (0: as fast as storage reads), to spare live traffic. */
+    public ExportWriter(ObjectStore store, int readAhead, long bytesPerSecond) {
         this.store = store;
         this.readAhead = Math.max(1, readAhead);
+        this.bytesPerSecond = bytesPerSecond;
     }
 
     /** Writes bytes {@code [from, to)} of the export; {@code progress} gets the count of bytes written so far. */
     public void write(ExportPlan plan, long from, long to, OutputStream out, LongConsumer progress) throws IOException {
         byte[] header = plan.header();
+        long started = System.nanoTime();
         long written = 0;
         if (from < header.length) {
             int end = (int) Math.min(header.length, to);
@@ -62,9 +66,26 @@ public final class ExportWriter {
                 out.write(bytes);
                 written += bytes.length;
                 progress.accept(written);
+                pace(started, written);
             }
         }
         out.flush();
+    }
+
+    private void pace(long started, long written) throws InterruptedIOException {
+        if (bytesPerSecond <= 0) {
+            return;
+        }
+        long due = started + (long) (written * 1e9 / bytesPerSecond);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("export interrupted");
+            }
+        }
     }
 
     private byte[] fetch(String key, long offset, long length) {
