@@ -30,7 +30,8 @@ public record InitSegment(List<TrackConfig> tracks) {
 
         /** The sample entry type, e.g. {@code avc1}, {@code hvc1}, {@code mp4a}. */
         public String sampleEntry() {
-            return stsd.length >= 20 ? new String(stsd, 16, 4, StandardCharsets.ISO_8859_1) : "";
+            // box header 8, version and flags 4, entry_count 4, then the first entry: size 4, type 4
+            return stsd.length >= 24 ? new String(stsd, 20, 4, StandardCharsets.ISO_8859_1) : "";
         }
 
         @Override
