@@ -3,6 +3,7 @@ package io.kvr.exporter;
 import io.kvr.runtime.config.AppArgs;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
+import io.kvr.runtime.index.HttpSegmentIndex;
 import io.kvr.runtime.lifecycle.Lifecycle;
 import io.kvr.runtime.metrics.Metrics;
 import io.kvr.runtime.metrics.OpsRoutes;
@@ -17,9 +18,10 @@ public final class ExporterMain {
         ExporterConfig config = ExporterConfig.from(AppArgs.load(args, Map.of()));
         var metrics = Metrics.prometheus("exporter");
         try (Lifecycle life = new Lifecycle("exporter").closeOnShutdown()) {
+            Exporter exporter = life.own("exporter", Exporter.start(config, new HttpSegmentIndex(config.indexUrl()), metrics));
             life.own("http", HttpService.start(config.httpHost(), config.httpPort(), new Router()
-                    .include(new ExporterRoutes())
-                    .include(new OpsRoutes(metrics, Map.of()))));
+                    .include(exporter)
+                    .include(new OpsRoutes(metrics, Map.of("exports", exporter::alive)))));
             life.awaitShutdown();
         }
     }

@@ -6,7 +6,8 @@ import io.kvr.edge.Edge;
 import io.kvr.edge.EdgeConfig;
 import io.kvr.embedded.kafka.EmbeddedKafka;
 import io.kvr.embedded.s3.EmbeddedS3;
-import io.kvr.exporter.ExporterRoutes;
+import io.kvr.exporter.Exporter;
+import io.kvr.exporter.ExporterConfig;
 import io.kvr.indexer.Indexer;
 import io.kvr.indexer.IndexerConfig;
 import io.kvr.runtime.config.Settings;
@@ -88,14 +89,16 @@ public final class KvrServer implements AutoCloseable {
             Indexer indexer = life.own("indexer", Indexer.start(IndexerConfig.from(settings), metrics));
             Segmenter segmenter = life.own("segmenter", Segmenter.start(SegmenterConfig.from(settings), metrics));
             IngestBridge bridge = life.own("bridge", IngestBridge.start(BridgeConfig.from(settings), metrics));
+            Exporter exporter = life.own("exporter", Exporter.start(ExporterConfig.from(settings), indexer.index(), metrics));
             EdgeConfig edgeConfig = EdgeConfig.from(settings);
             Router router = new Router()
                     .include(new OpsRoutes(metrics, Map.of(
-                            "index", indexer::running, "segmenter", segmenter::alive, "cameras", bridge::healthy)))
+                            "index", indexer::running, "segmenter", segmenter::alive, "cameras", bridge::healthy,
+                            "exports", exporter::alive)))
                     .include(bridge.routes())
                     .include(segmenter.routes())
                     .include(new IndexRoutes(indexer.index()))
-                    .include(new ExporterRoutes())
+                    .include(exporter)
                     .include(new Edge(edgeConfig, indexer.index()));
             HttpService http = life.own("http", HttpService.start(edgeConfig.httpHost(), edgeConfig.httpPort(), router));
             if (!indexer.awaitRunning(Duration.ofSeconds(60))) {

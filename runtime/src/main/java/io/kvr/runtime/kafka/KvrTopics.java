@@ -57,6 +57,24 @@ public final class KvrTopics {
                 "max.message.bytes", String.valueOf(1024 * 1024)));
     }
 
+    /**
+     * Export jobs ({@code kvr.export-requests.v1}), keyed by export id; exporter instances share them as one
+     * consumer group. Kept a week: a job's offset is committed once its status is terminal.
+     */
+    public static Topic exportRequests(String name, TopicNames names) {
+        return new Topic(name, names.partitions(), names.replicationFactor(), Map.of(
+                "cleanup.policy", "delete",
+                "retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
+    }
+
+    /** Export job status ({@code kvr.export-status.v1}), keyed by export id, compacted: the latest per job. */
+    public static Topic exportStatus(String name, TopicNames names) {
+        return new Topic(name, 1, names.replicationFactor(), Map.of(
+                "cleanup.policy", "compact",
+                "min.compaction.lag.ms", "0",
+                "delete.retention.ms", String.valueOf(24L * 3600 * 1000)));
+    }
+
     public static List<Topic> all(TopicNames names) {
         return List.of(media(names), segments(names), sources(names), policies(names));
     }

@@ -63,6 +63,18 @@ public final class ObjectStore {
         put(key, bytes, 0, bytes.length, contentType);
     }
 
+    /**
+     * Stores {@code size} bytes read from {@code in}; objects over {@code partSize} go up as a multipart upload
+     * (parts of {@code partSize}, at least 5 MiB), so memory stays at about one part.
+     */
+    public void put(String key, InputStream in, long size, long partSize, String contentType) {
+        call("put " + key, () -> client.putObject(PutObjectArgs.builder()
+                .bucket(bucket).object(key)
+                .stream(in, size, Math.max(5L << 20, partSize))
+                .contentType(contentType)
+                .build()));
+    }
+
     /** Object size and ETag, or empty when it does not exist. */
     public Optional<ObjectInfo> stat(String key) {
         return call("stat " + key, () -> {

@@ -1,0 +1,192 @@
+package io.kvr.exporter.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvr.exporter.job.JobLog;
+import io.kvr.exporter.job.StatusBook;
+import io.kvr.exporter.plan.ExportPlanner;
+import io.kvr.exporter.plan.ExportRange;
+import io.kvr.runtime.http.HttpError;
+import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.Request;
+import io.kvr.runtime.http.Response;
+import io.kvr.runtime.http.Router;
+import io.kvr.runtime.http.Routes;
+import io.kvr.runtime.storage.ObjectInfo;
+import io.kvr.runtime.storage.ObjectStore;
+import io.kvr.runtime.storage.StoredObject;
+import io.kvr.runtime.stream.StreamName;
+import io.kvr.schemas.ExportRequest;
+import io.kvr.schemas.ExportStatus;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Asynchronous exports (seed 004): {@code POST /v1/nvr/convert2mp4} answers {@code 202} with an id once the
+ * request is checked against the index and stored in Kafka; {@code GET /v1/nvr/exports[/{id}]} shows status and
+ * progress; {@code GET /v1/nvr/exports/{id}/file} downloads a finished file (Range supported);
+ * {@code DELETE /v1/nvr/exports/{id}} removes it.
+ */
+public final class JobRoutes implements Routes {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+
+    private final ExportPlanner planner;
+    private final JobLog jobs;
+    private final StatusBook book;
+    private final ObjectStore store;
+    private final long maxRangeMs;
+
+    public JobRoutes(ExportPlanner planner, JobLog jobs, StatusBook book, ObjectStore store, long maxRangeMs) {
+        this.planner = planner;
+        this.jobs = jobs;
+        this.book = book;
+        this.store = store;
+        this.maxRangeMs = maxRangeMs;
+    }
+
+    @Override
+    public void register(Router router) {
+        router.post("/v1/nvr/convert2mp4", this::submit);
+        router.get("/v1/nvr/exports", req -> HttpService.json(200,
+                Map.of("exports", book.all().stream().map(JobRoutes::json).toList())));
+        router.get("/v1/nvr/exports/{id}", req -> HttpService.json(200, json(status(req.param("id")))));
+        router.get("/v1/nvr/exports/{id}/file", this::file);
+        router.delete("/v1/nvr/exports/{id}", this::delete);
+    }
+
+    private Response submit(Request req) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(req.body());
+        } catch (IOException e) {
+            throw HttpError.badRequest("body must be a JSON object (seed 004: app_name, stream_name, start_time, "
+                    + "end_time or duration, file_name)");
+        }
+        if (body == null || !body.isObject()) {
+            throw HttpError.badRequest("body must be a JSON object (seed 004: app_name, stream_name, start_time, "
+                    + "end_time or duration, file_name)");
+        }
+        StreamName stream = ExportParams.stream(text(body, "app_name"), text(body, "stream_name"));
+        JsonNode preciseNode = body.get("precise");
+        if (preciseNode != null && !preciseNode.isNull() && !preciseNode.isBoolean()) {
+            throw HttpError.badRequest("precise must be true or false");
+        }
+        boolean precise = preciseNode == null || preciseNode.isNull() || preciseNode.asBoolean();
+        ExportRange range = ExportParams.range(stream, number(body, "start_time"), number(body, "end_time"),
+                number(body, "duration"), precise, maxRangeMs);
+        String fileName = Optional.ofNullable(ExportParams.fileName(text(body, "file_name")))
+                .orElse(ExportParams.defaultFileName(range));
+        // refuses unknown streams, ranges without recording and codec changes now, before anything is written
+        DownloadRoutes.plan(planner, range);
+
+        String id = UUID.randomUUID().toString().replace("-", "");
+        long now = System.currentTimeMillis();
+        ExportRequest request = ExportRequest.newBuilder().setId(id).setStreamId(stream.id())
+                .setStartTimeMs(range.startMs()).setEndTimeMs(range.endMs()).setFileName(fileName)
+                .setPrecise(precise).setRequestedAtMs(now).build();
+        ExportStatus queued = ExportStatus.newBuilder().setId(id).setStreamId(stream.id())
+                .setStartTimeMs(range.startMs()).setEndTimeMs(range.endMs()).setFileName(fileName)
+                .setState("queued").setRequestedAtMs(now).setUpdatedAtMs(now).build();
+        try {
+            jobs.submit(request, queued);
+        } catch (IllegalStateException e) {
+            throw new HttpError(503, "cannot queue the export: " + e.getMessage());
+        }
+        book.put(queued);
+        return HttpService.json(202, json(queued)).header("Location", "/v1/nvr/exports/" + id);
+    }
+
+    private ExportStatus status(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw HttpError.notFound("no export with this id");
+        }
+        return book.get(id).orElseThrow(() -> HttpError.notFound("no export " + id));
+    }
+
+    private Response file(Request req) {
+        ExportStatus s = status(req.param("id"));
+        if (!s.getState().equals("done") || s.getObjectKey() == null) {
+            String state = s.getState().equals("failed") ? "failed: " + s.getReason()
+                    : s.getState() + " (" + s.getProgress() + "%)";
+            throw new HttpError(409, "export " + s.getId() + " is " + state);
+        }
+        ObjectInfo info = store.stat(s.getObjectKey())
+                .orElseThrow(() -> HttpError.notFound("the file of export " + s.getId() + " is gone"));
+        Optional<ByteRange> part = ByteRange.parse(req.header("Range").orElse(null), info.size());
+        long first = part.map(ByteRange::first).orElse(0L);
+        long length = part.map(ByteRange::length).orElse(info.size());
+        StoredObject o = store.open(s.getObjectKey(), first, length)
+                .orElseThrow(() -> HttpError.notFound("the file of export " + s.getId() + " is gone"));
+        Response r = Response.stream(part.isPresent() ? 206 : 200, "video/mp4", length, out -> o.stream().transferTo(out))
+                .closing(o)
+                .header("Accept-Ranges", "bytes")
+                .header("Content-Disposition", ExportParams.contentDisposition(s.getFileName()));
+        part.ifPresent(p -> r.header("Content-Range", "bytes " + p.first() + "-" + p.last() + "/" + info.size()));
+        return r;
+    }
+
+    private Response delete(Request req) {
+        ExportStatus s = status(req.param("id"));
+        book.forget(s.getId());
+        jobs.remove(s.getId());
+        if (s.getObjectKey() != null) {
+            store.remove(s.getObjectKey());
+        }
+        return Response.empty(204);
+    }
+
+    static Map<String, Object> json(ExportStatus s) {
+        StreamName stream = StreamName.parse(s.getStreamId());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.getId());
+        m.put("app_name", stream.app());
+        m.put("stream_name", stream.stream());
+        m.put("start_time", s.getStartTimeMs());
+        m.put("end_time", s.getEndTimeMs());
+        m.put("file_name", s.getFileName());
+        m.put("status", s.getState());
+        m.put("progress", s.getProgress());
+        m.put("bytes", s.getBytes());
+        m.put("duration", s.getDurationMs());
+        if (s.getReason() != null) {
+            m.put("reason", s.getReason());
+        }
+        if (s.getState().equals("done")) {
+            m.put("download_url", "/v1/nvr/exports/" + s.getId() + "/file");
+        }
+        m.put("requested_at", s.getRequestedAtMs());
+        m.put("updated_at", s.getUpdatedAtMs());
+        return m;
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw HttpError.badRequest(field + " must be a string");
+        }
+        return n.asText();
+    }
+
+    /** A whole number (or a string of digits, as some clients send) as text for {@link ExportParams}. */
+    private static String number(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (n.isIntegralNumber()) {
+            return n.asText();
+        }
+        if (n.isTextual()) {
+            return n.asText();
+        }
+        throw HttpError.badRequest(field + " must be a whole number of milliseconds");
+    }
+}

@@ -1,0 +1,304 @@
+package io.kvr.exporter.job;
+
+import io.kvr.exporter.plan.ExportPlan;
+import io.kvr.exporter.plan.ExportPlanner;
+import io.kvr.exporter.plan.ExportRange;
+import io.kvr.exporter.plan.ExportRefusedException;
+import io.kvr.exporter.write.ExportWriter;
+import io.kvr.runtime.config.KafkaSettings;
+import io.kvr.runtime.kafka.AvroCodec;
+import io.kvr.runtime.storage.ObjectStore;
+import io.kvr.runtime.stream.StreamName;
+import io.kvr.schemas.ExportRequest;
+import io.kvr.schemas.ExportStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs export jobs from the requests topic as one member of the exporters' consumer group, one job at a time.
+ * A request's offset is committed only after the job's terminal status ({@code done} or {@code failed}) is
+ * acknowledged, so a job whose exporter dies is run again by the partition's next owner (its file is written
+ * again under the same key). While a job runs, the partitions are paused and polling continues, so a long job
+ * keeps the group membership.
+ */
+public final class JobRunner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    private static final long PART_SIZE = 16L << 20;
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+    private static final Duration STATUS_WAIT = Duration.ofSeconds(10);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final JobLog jobs;
+    private final StatusBook book;
+    private final ExportPlanner planner;
+    private final ExportWriter writer;
+    private final ObjectStore store;
+    private final String exportsPrefix;
+    private final AvroCodec<ExportRequest> codec = new AvroCodec<>(ExportRequest.class);
+    private final Thread thread;
+    private final AtomicInteger running;
+    private final Counter done;
+    private final Counter failed;
+    private final Counter bytes;
+    private volatile boolean stopping;
+
+    public JobRunner(KafkaSettings kafka, String topic, String groupId, JobLog jobs, StatusBook book,
+                     ExportPlanner planner, ExportWriter writer, ObjectStore store, String exportsPrefix,
+                     MeterRegistry metrics) {
+        Map<String, Object> config = kafka.clientConfig(Map.of(
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1));
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        this.topic = topic;
+        this.jobs = jobs;
+        this.book = book;
+        this.planner = planner;
+        this.writer = writer;
+        this.store = store;
+        this.exportsPrefix = exportsPrefix;
+        this.running = metrics.gauge("exporter.jobs.running", new AtomicInteger());
+        this.done = metrics.counter("exporter.jobs", "result", "done");
+        this.failed = metrics.counter("exporter.jobs", "result", "failed");
+        this.bytes = metrics.counter("exporter.bytes", "kind", "job");
+        this.thread = Thread.ofPlatform().name("export-jobs").unstarted(this::loop);
+    }
+
+    public JobRunner start() {
+        thread.start();
+        return this;
+    }
+
+    public boolean alive() {
+        return thread.isAlive();
+    }
+
+    /** Object key of an export's file. */
+    public static String objectKey(String exportsPrefix, String id) {
+        return exportsPrefix + id + ".mp4";
+    }
+
+    private void loop() {
+        try {
+            consumer.subscribe(List.of(topic));
+            while (!stopping) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    handle(r);
+                    commit(r);
+                    if (stopping) {
+                        break;
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("export job runner stopped: {}", e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void commit(ConsumerRecord<String, byte[]> r) {
+        try {
+            consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+        } catch (RuntimeException e) {
+            if (e instanceof WakeupException w) {
+                throw w;
+            }
+            // another instance owns the partition now and will run the job again; the file is rewritten in place
+            log.warn("cannot commit export request at {}-{} offset {}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r) {
+        ExportRequest request;
+        try {
+            request = codec.decode(r.value());
+        } catch (RuntimeException e) {
+            log.warn("skipping unreadable export request at {}-{} offset {}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            return;
+        }
+        ExportStatus status = awaitStatus(request.getId());
+        if (status == null) {
+            log.info("export {} was deleted before it ran", request.getId());
+            return;
+        }
+        if (status.getState().equals("done") || status.getState().equals("failed")) {
+            return; // finished before a crash kept its offset from being committed
+        }
+        CompletableFuture<ExportStatus> job = CompletableFuture.supplyAsync(() -> run(request, status),
+                r2 -> Thread.ofVirtual().name("export-" + request.getId()).start(r2));
+        var assignment = consumer.assignment();
+        consumer.pause(assignment);
+        try {
+            while (!job.isDone()) {
+                // keeps this member in the group; paused partitions return nothing
+                for (ConsumerRecord<String, byte[]> extra : consumer.poll(Duration.ofMillis(200))) {
+                    consumer.seek(new TopicPartition(extra.topic(), extra.partition()), extra.offset());
+                }
+            }
+        } finally {
+            consumer.resume(consumer.assignment());
+        }
+        job.join();
+    }
+
+    private ExportStatus awaitStatus(String id) {
+        long deadline = System.nanoTime() + STATUS_WAIT.toNanos();
+        while (System.nanoTime() < deadline && !book.forgotten(id)) {
+            var s = book.get(id);
+            if (s.isPresent()) {
+                return s.get();
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private ExportStatus run(ExportRequest request, ExportStatus queued) {
+        running.incrementAndGet();
+        String key = objectKey(exportsPrefix, request.getId());
+        long started = System.nanoTime();
+        try {
+            publish(copy(queued).setState("running").setProgress(0).build());
+            ExportRange range = new ExportRange(StreamName.parse(request.getStreamId()), request.getStartTimeMs(),
+                    request.getEndTimeMs(), request.getPrecise());
+            ExportPlan plan = planWhenIndexAnswers(range);
+            upload(plan, key, queued);
+            if (book.forgotten(request.getId()) || book.get(request.getId()).isEmpty()) {
+                store.remove(key); // deleted while it ran
+                return queued;
+            }
+            ExportStatus finished = copy(queued).setState("done").setProgress(100).setBytes(plan.size())
+                    .setDurationMs(plan.durationMs()).setObjectKey(key).setReason(null).build();
+            publish(finished);
+            done.increment();
+            bytes.increment(plan.size());
+            log.info("export {} of {} {}..{} done: {} bytes in {} ms", request.getId(), request.getStreamId(),
+                    request.getStartTimeMs(), request.getEndTimeMs(), plan.size(), (System.nanoTime() - started) / 1_000_000);
+            return finished;
+        } catch (ExportRefusedException e) {
+            return fail(queued, e.getMessage());
+        } catch (RuntimeException | IOException e) {
+            log.warn("export {} of {} failed: {}", request.getId(), request.getStreamId(), e.toString());
+            return fail(queued, "export failed: " + e.getMessage());
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    /** Plans; waits for an index that is restoring or unreachable (a restart) rather than failing the job. */
+    private ExportPlan planWhenIndexAnswers(ExportRange range) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            try {
+                return planner.plan(range);
+            } catch (io.kvr.runtime.index.IndexUnavailableException e) {
+                if (System.nanoTime() > deadline || stopping) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private ExportStatus fail(ExportStatus queued, String reason) {
+        failed.increment();
+        ExportStatus s = copy(queued).setState("failed").setReason(reason).build();
+        publish(s);
+        return s;
+    }
+
+    /** Streams the export into a multipart upload through a pipe: no temporary file, about one part in memory. */
+    private void upload(ExportPlan plan, String key, ExportStatus queued) throws IOException {
+        PipedInputStream in = new PipedInputStream(1 << 20);
+        PipedOutputStream out = new PipedOutputStream(in);
+        AtomicLong written = new AtomicLong();
+        long[] lastReport = {System.nanoTime()};
+        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+            try (out) {
+                writer.write(plan, 0, plan.size(), out, n -> {
+                    written.set(n);
+                    long now = System.nanoTime();
+                    if (now - lastReport[0] >= PROGRESS_EVERY.toNanos()) {
+                        lastReport[0] = now;
+                        publish(copy(queued).setState("running").setBytes(plan.size())
+                                .setProgress((int) Math.min(99, n * 100 / Math.max(1, plan.size()))).build());
+                    }
+                });
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, r -> Thread.ofVirtual().name("export-writer").start(r));
+        try (in) {
+            store.put(key, in, plan.size(), PART_SIZE, "video/mp4");
+        } catch (RuntimeException e) {
+            producing.cancel(true);
+            throw e;
+        }
+        try {
+            producing.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    private void publish(ExportStatus status) {
+        ExportStatus stamped = ExportStatus.newBuilder(status).setUpdatedAtMs(System.currentTimeMillis()).build();
+        if (book.forgotten(status.getId())) {
+            return;
+        }
+        jobs.status(stamped);
+        book.put(stamped);
+    }
+
+    private static ExportStatus.Builder copy(ExportStatus s) {
+        return ExportStatus.newBuilder(s);
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

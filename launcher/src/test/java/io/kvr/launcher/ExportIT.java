@@ -1,0 +1,378 @@
+package io.kvr.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.schemas.SegmentRecord;
+import io.kvr.testsupport.FFmpegTools;
+import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.TestCamera;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Direct MP4 downloads ({@code /{app}/{stream}/export.mp4}) of H.264+AAC and H.265+AAC recordings made by one kvr
+ * process from the test camera: the whole recording, a span from the middle, and a range that starts between
+ * keyframes; each checked with ffprobe (duration, start, tracks, hvc1) and decoded whole by FFmpeg, and the
+ * first frame shown compared with the frame recorded at the start time.
+ */
+class ExportIT {
+    private static final String H264 = "live/h264aac";
+    private static final String H265 = "live/h265aac";
+    /** One frame at 25 fps, in seconds. */
+    private static final double FRAME = 0.04;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    static Path data;
+    static Path out;
+    static TestCamera camera;
+    static KvrServer kvr;
+
+    @BeforeAll
+    static void start() throws java.io.IOException {
+        out = Files.createDirectories(Path.of("target", "exports"));
+        camera = TestCamera.start();
+        kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
+                "--kafka-port", "0", "--s3-port", "0"}),
+                Map.of(H264, camera.url(TestCamera.H264_AAC), H265, camera.url(TestCamera.H265_AAC)));
+        // about 16 s of each recording: enough for a span from the middle and ranges between keyframes
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> recorded(H264) >= 16_000 && recorded(H265) >= 16_000);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kvr != null) {
+            kvr.close();
+        }
+        if (camera != null) {
+            camera.close();
+        }
+    }
+
+    @Test
+    void h264AndAacExports() throws Exception {
+        checkStream(H264, "h264", "avc1");
+    }
+
+    @Test
+    void h265AndAacExports() throws Exception {
+        checkStream(H265, "hevc", "hvc1");
+    }
+
+    private void checkStream(String stream, String codec, String tag) throws Exception {
+        List<SegmentRecord> segments = segments(stream);
+        SegmentRecord first = segments.get(0);
+        SegmentRecord last = segments.get(segments.size() - 1);
+        String name = stream.replace('/', '_');
+        StringBuilder layout = new StringBuilder();
+        for (int i = 0; i < segments.size(); i++) {
+            SegmentRecord s = segments.get(i);
+            layout.append(s.getStartTimeMs()).append('+').append(s.getDurationMs()).append(" media ")
+                    .append(s.getMediaStartTime()).append('+').append(s.getMediaDuration()).append(' ')
+                    .append(s.getIngestSessionId()).append('\n');
+        }
+        System.out.println("SEGMENTS " + stream + "\n" + layout);
+
+        // the whole recording
+        long wholeStart = first.getStartTimeMs();
+        long wholeEnd = last.getEndTimeMs();
+        Path whole = download(stream, wholeStart, wholeEnd, true, name + "-whole.mp4");
+        checkFile(whole, media(stream, wholeStart, wholeEnd), codec, tag);
+
+        // 5 s from the middle, starting at an odd millisecond
+        long middle = (wholeStart + wholeEnd) / 2 - 2500 + 137;
+        Path mid = download(stream, middle, middle + 5000, true, name + "-middle.mp4");
+        checkFile(mid, media(stream, middle, middle + 5000), codec, tag);
+
+        // 3 s starting 520 ms after a keyframe (segments start on keyframes; GOP is 1 s)
+        long between = segments.get(2).getStartTimeMs() + 520;
+        HttpResponse<Path> precise = get(stream, between, between + 3000, true, name + "-between.mp4");
+        checkFile(precise.body(), media(stream, between, between + 3000), codec, tag);
+        HttpResponse<Path> fromKeyframe = get(stream, between, between + 3000, false, name + "-between-keyframe.mp4");
+        assertThat(fromKeyframe.statusCode()).isEqualTo(200);
+        long keyframeMs = Long.parseLong(fromKeyframe.headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
+        assertThat(keyframeMs).isBetween(between - 1100, between);
+        var loose = FFmpegTools.probe(fromKeyframe.body().toString());
+        assertThat(Double.parseDouble((String) loose.format().get("duration")))
+                .isCloseTo(media(stream, keyframeMs, between + 3000), org.assertj.core.data.Offset.offset(FRAME + 0.005));
+
+        // the first frame shown by the precise file is the frame captured at start_time: it is the frame of the
+        // file that starts at the keyframe, (start - keyframe) later, within one frame
+        List<String[]> preciseFrames = frames(precise.body());
+        List<String[]> keyframeFrames = frames(fromKeyframe.body());
+        assertThat(Long.parseLong(preciseFrames.get(0)[2].trim())).as("first shown frame pts").isZero();
+        // compared by time, not by index: a camera on a loaded machine drops frames now and then
+        String firstHash = preciseFrames.get(0)[5].trim();
+        double tb = frameTimeBase(fromKeyframe.body());
+        double expectedSeconds = (between - keyframeMs) / 1000.0;
+        Double foundAt = null;
+        for (String[] f : keyframeFrames) {
+            double at = Long.parseLong(f[2].trim()) * tb;
+            if (f[5].trim().equals(firstHash) && Math.abs(at - expectedSeconds) <= FRAME + 0.001) {
+                foundAt = at;
+            }
+        }
+        assertThat(foundAt).as("time of the precise file's first frame in the file from the keyframe (expected "
+                + expectedSeconds + " s)").isNotNull();
+
+        // Range requests on the direct download
+        HttpResponse<byte[]> part = HTTP.send(HttpRequest.newBuilder(exportUri(stream, between, between + 3000, true))
+                .header("Range", "bytes=4-11").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(new String(part.body())).isEqualTo("ftypisom");
+        assertThat(part.headers().firstValue("Content-Range").orElseThrow())
+                .isEqualTo("bytes 4-11/" + Files.size(precise.body()));
+        HttpResponse<byte[]> tail = HTTP.send(HttpRequest.newBuilder(exportUri(stream, between, between + 3000, true))
+                .header("Range", "bytes=-1000").build(), HttpResponse.BodyHandlers.ofByteArray());
+        byte[] all = Files.readAllBytes(precise.body());
+        assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(all, all.length - 1000, all.length));
+    }
+
+    @Test
+    void exportJobsRunThroughKafkaAndTheirFilesDownloadWithRanges() throws Exception {
+        List<SegmentRecord> segments = segments(H264);
+        long start = segments.get(1).getStartTimeMs() + 333;
+        long end = start + 4000;
+        var submitted = send("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"stream_name\":\"h264aac\","
+                + "\"start_time\":" + start + ",\"end_time\":" + end + ",\"duration\":999,\"file_name\":\"Gate 3 – nacht.mp4\"}");
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+        var accepted = MiniJson.parseObject(submitted.body());
+        String id = (String) accepted.get("id");
+        assertThat(accepted).containsEntry("status", "queued");
+        assertThat(submitted.headers().firstValue("Location")).hasValue("/v1/nvr/exports/" + id);
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "done".equals(MiniJson.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body()).get("status")));
+        var status = MiniJson.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body());
+        assertThat(status).containsEntry("progress", 100L).containsEntry("app_name", "live")
+                .containsEntry("stream_name", "h264aac").containsEntry("start_time", start).containsEntry("end_time", end)
+                .containsEntry("download_url", "/v1/nvr/exports/" + id + "/file");
+        assertThat((Long) status.get("duration")).isBetween(3900L, 4000L);
+        assertThat(send("GET", "/v1/nvr/exports", null).body()).contains(id);
+
+        // the job's file is byte for byte the direct download of the same range
+        HttpResponse<Path> file = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/nvr/exports/" + id + "/file")).build(),
+                HttpResponse.BodyHandlers.ofFile(out.resolve("job.mp4"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.headers().firstValue("Content-Disposition").orElseThrow())
+                .startsWith("attachment; filename=\"Gate 3 _ nacht.mp4\"").contains("filename*=UTF-8''Gate%203%20%E2%80%93%20nacht.mp4");
+        Path direct = download(H264, start, end, true, "job-direct.mp4");
+        assertThat(Files.readAllBytes(file.body())).isEqualTo(Files.readAllBytes(direct));
+        assertThat(Files.size(file.body())).isEqualTo((Long) status.get("bytes"));
+        checkFile(file.body(), media(H264, start, end), "h264", "avc1");
+        HttpResponse<byte[]> part = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/nvr/exports/" + id + "/file"))
+                .header("Range", "bytes=100-199").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(Files.readAllBytes(direct), 100, 200));
+
+        // delete: the status and the file are gone
+        assertThat(send("DELETE", "/v1/nvr/exports/" + id, null).statusCode()).isEqualTo(204);
+        assertThat(send("GET", "/v1/nvr/exports/" + id, null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/v1/nvr/exports/" + id + "/file", null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/v1/nvr/exports", null).body()).doesNotContain(id);
+        assertThat(exportObjects()).isEmpty();
+    }
+
+    @Test
+    void malformedExportRequestsAreRefusedWithAReasonAndWriteNothing() throws Exception {
+        List<SegmentRecord> segments = segments(H264);
+        long t = segments.get(1).getStartTimeMs();
+        String ok = "\"app_name\":\"live\",\"stream_name\":\"h264aac\"";
+        String longName = "a".repeat(201) + ".mp4";
+        record Case(String method, String path, String body, int status) {
+        }
+        String before = "/live/h264aac/export.mp4?";
+        List<Case> cases = List.of(
+                // direct downloads
+                new Case("GET", before + "end_time=" + (t + 1000), null, 400),
+                new Case("GET", before + "start_time=abc&end_time=" + (t + 1000), null, 400),
+                new Case("GET", before + "start_time=" + t, null, 400),
+                new Case("GET", before + "start_time=" + t + "&end_time=x1", null, 400),
+                new Case("GET", before + "start_time=" + t + "&duration=-5", null, 400),
+                new Case("GET", before + "start_time=" + t + "&duration=0", null, 400),
+                new Case("GET", before + "start_time=" + t + "&end_time=" + (t - 1000), null, 400),
+                new Case("GET", before + "start_time=" + t + "&end_time=" + t, null, 400),
+                new Case("GET", before + "start_time=" + t + "&duration=1000&precise=maybe", null, 400),
+                new Case("GET", before + "start_time=" + t + "&duration=1000&format=avi", null, 400),
+                new Case("GET", before + "start_time=" + t + "&duration=1000&file_name=a%2Fb.mp4", null, 400),
+                new Case("GET", before + "start_time=" + t + "&duration=1000&file_name=a%0Ab.mp4", null, 400),
+                new Case("GET", before + "start_time=" + t + "&duration=1000&file_name=" + longName, null, 400),
+                new Case("GET", before + "start_time=" + t + "&duration=" + (25L * 3600 * 1000), null, 400),
+                new Case("GET", "/live/nosuchcam/export.mp4?start_time=" + t + "&duration=1000", null, 404),
+                new Case("GET", before + "start_time=1000&duration=1000", null, 404),
+                new Case("GET", before + "start_time=" + (t + 3_600_000) + "&duration=1000", null, 404),
+                // jobs
+                new Case("POST", "/v1/nvr/convert2mp4", "not json", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "[1,2]", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{\"stream_name\":\"h264aac\",\"start_time\":" + t + ",\"duration\":1000}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"start_time\":" + t + ",\"duration\":1000}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"duration\":1000}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":\"soon\",\"duration\":1000}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ".5,\"duration\":1000}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + "}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"end_time\":" + (t - 1) + "}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"end_time\":" + t + "}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":-1}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"../../etc/x.mp4\"}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"a\\\\b.mp4\"}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"a\\u0007b.mp4\"}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"" + longName + "\"}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":7}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"stream_name\":\"x/y\",\"start_time\":" + t + ",\"duration\":1000}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"stream_name\":\"nosuchcam\",\"start_time\":" + t + ",\"duration\":1000}", 404),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":1000,\"duration\":1000}", 404),
+                // unknown ids
+                new Case("GET", "/v1/nvr/exports/0123456789abcdef0123456789abcdef", null, 404),
+                new Case("GET", "/v1/nvr/exports/not-an-id/file", null, 404),
+                new Case("DELETE", "/v1/nvr/exports/0123456789abcdef0123456789abcdef", null, 404));
+        int jobsBefore = exportCount();
+        for (Case c : cases) {
+            var r = send(c.method(), c.path(), c.body());
+            assertThat(r.statusCode()).as(c.method() + " " + c.path() + " " + c.body() + " -> " + r.body()).isEqualTo(c.status());
+            assertThat(r.headers().firstValue("Content-Type")).as(c.path()).hasValue("application/json");
+            assertThat(MiniJson.parseObject(r.body()).get("error")).as(c.path()).asString().isNotBlank();
+        }
+        assertThat(exportCount()).isEqualTo(jobsBefore);
+        assertThat(exportObjects()).isEmpty();
+    }
+
+    private static int exportCount() throws Exception {
+        return ((List<?>) MiniJson.parseObject(send("GET", "/v1/nvr/exports", null).body()).get("exports")).size();
+    }
+
+    /** Files under the exports prefix in the embedded S3 server's data directory. */
+    private static List<Path> exportObjects() throws java.io.IOException {
+        try (var files = Files.walk(data.resolve("s3"))) {
+            return files.filter(Files::isRegularFile).filter(f -> f.toString().contains("/exports/")).toList();
+        }
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create(kvr.baseUrl() + path));
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void checkFile(Path file, double seconds, String codec, String tag) {
+        var probe = FFmpegTools.probe(file.toString());
+        assertThat(probe.formatName()).contains("mp4");
+        var video0 = probe.firstStream("video").orElseThrow();
+        assertThat(Double.parseDouble((String) video0.get("duration"))).as("video duration of " + file)
+                .isCloseTo(seconds, org.assertj.core.data.Offset.offset(FRAME + 0.005));
+        double audioStart = Double.parseDouble((String) probe.firstStream("audio").orElseThrow().get("start_time"));
+        if (audioStart < FRAME) {
+            assertThat(Double.parseDouble((String) probe.format().get("duration"))).as("duration of " + file)
+                    .isCloseTo(seconds, org.assertj.core.data.Offset.offset(FRAME + 0.005));
+        } else {
+            // the recording has no sound at the start (seen with the test camera on a loaded machine): FFmpeg then
+            // counts the audio track's last packets whole, past the edit list's end
+            System.out.println("audio of " + file + " starts at " + audioStart + " s; format duration "
+                    + probe.format().get("duration") + " for " + seconds + " s requested");
+        }
+        assertThat(Math.abs(Double.parseDouble((String) probe.format().get("start_time")))).as("start of " + file)
+                .isLessThan(0.001);
+        var video = probe.firstStream("video").orElseThrow();
+        assertThat(video).containsEntry("codec_name", codec).containsEntry("codec_tag_string", tag);
+        assertThat(probe.firstStream("audio").orElseThrow()).containsEntry("codec_name", "aac");
+        var decoded = FFmpegTools.ffmpeg(Duration.ofSeconds(120), "-v", "error", "-i", file.toString(), "-f", "null", "-");
+        assertThat(decoded.exitCode()).as(decoded.describe()).isZero();
+        assertThat(decoded.stderr()).as("ffmpeg errors decoding " + file).isBlank();
+        // moov before mdat: plays while downloading
+        try {
+            byte[] head = Files.readAllBytes(file);
+            assertThat(new String(head, 36, 4)).isEqualTo("moov");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The requested range in the recording's media time, in seconds: each end placed by the wall clock of the
+     * segment it falls in. This equals {@code (end - start) / 1000} when the camera's media clock keeps pace with
+     * its wall clock; the test camera on a loaded machine can run a few percent slow, and exports never stretch
+     * or squeeze time to hide that.
+     */
+    private static double media(String stream, long start, long end) {
+        // read after the export: a later segment can overlap the range when the camera's wall clock was corrected
+        List<SegmentRecord> segments = segments(stream);
+        return (mediaTicks(segments, end) - mediaTicks(segments, start)) / 90_000.0;
+    }
+
+    private static long mediaTicks(List<SegmentRecord> segments, long wallMs) {
+        SegmentRecord at = segments.get(0);
+        for (SegmentRecord s : segments) {
+            if (s.getStartTimeMs() <= wallMs) {
+                at = s;
+            }
+        }
+        long into = Math.min(Math.max(0, wallMs - at.getStartTimeMs()) * 90, at.getMediaDuration());
+        return at.getMediaStartTime() + into;
+    }
+
+    /** Seconds per pts unit of the video in {@code framemd5} output ({@code #tb 0: 1/25}). */
+    private static double frameTimeBase(Path file) {
+        var r = FFmpegTools.ffmpeg(Duration.ofSeconds(120), "-v", "error", "-i", file.toString(), "-an",
+                "-f", "framemd5", "-");
+        String line = r.stdout().lines().filter(l -> l.startsWith("#tb 0:")).findFirst().orElseThrow();
+        String[] frac = line.substring(6).trim().split("/");
+        return Double.parseDouble(frac[0]) / Double.parseDouble(frac[1]);
+    }
+
+    /** {@code framemd5} lines of the video: stream, dts, pts, duration, size, hash. */
+    private static List<String[]> frames(Path file) {
+        var r = FFmpegTools.ffmpeg(Duration.ofSeconds(120), "-v", "error", "-i", file.toString(), "-an",
+                "-f", "framemd5", "-");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        return r.stdout().lines().filter(l -> !l.startsWith("#")).map(l -> l.split(",")).toList();
+    }
+
+    private static Path download(String stream, long start, long end, boolean precise, String name) throws Exception {
+        HttpResponse<Path> r = get(stream, start, end, precise, name);
+        assertThat(r.statusCode()).as("export " + name).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Length").map(Long::parseLong)).hasValue(Files.size(r.body()));
+        return r.body();
+    }
+
+    private static HttpResponse<Path> get(String stream, long start, long end, boolean precise, String name)
+            throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(exportUri(stream, start, end, precise)).build(),
+                HttpResponse.BodyHandlers.ofFile(out.resolve(name),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
+    }
+
+    private static URI exportUri(String stream, long start, long end, boolean precise) {
+        return URI.create(kvr.baseUrl() + "/" + stream + "/export.mp4?start_time=" + start + "&end_time=" + end
+                + (precise ? "" : "&precise=false"));
+    }
+
+    private static List<SegmentRecord> segments(String stream) {
+        return kvr.index().latest(stream, 1000).stream().map(IndexedSegment::segment).toList();
+    }
+
+    private static long recorded(String stream) {
+        List<SegmentRecord> s = segments(stream);
+        return s.isEmpty() ? 0 : s.get(s.size() - 1).getEndTimeMs() - s.get(0).getStartTimeMs();
+    }
+}
