@@ -222,6 +222,11 @@ class CameraCodecsIT {
             byte[] extradata = bytes(info.getTracks().get(0).getExtradata());
             byte[] previous = bytes(media.info("codecs/switch", sessions.get(i - 1)).getTracks().get(0).getExtradata());
             assertThat(extradata).as("session %d announces other parameter sets", i).isNotEqualTo(previous);
+            // the picture size follows the new SPS (the camera alternates 640x360 and 320x180)
+            TrackInfo video = info.getTracks().get(0);
+            TrackInfo before = media.info("codecs/switch", sessions.get(i - 1)).getTracks().get(0);
+            assertThat(video.getWidth() + "x" + video.getHeight()).as("session %d picture size", i)
+                    .isIn("640x360", "320x180").isNotEqualTo(before.getWidth() + "x" + before.getHeight());
             // the session starts with the keyframe that carried them
             assertThat(first.getKeyframe()).isTrue();
             byte[] sps = ParameterSets.scan(Codec.H264, extradata).nalUnits().get(0);
