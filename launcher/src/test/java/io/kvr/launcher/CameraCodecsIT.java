@@ -295,9 +295,14 @@ class CameraCodecsIT {
         return -1;
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> camera(String stream) throws Exception {
-        String body = get(kvr.baseUrl() + "/v1/cameras").body();
+        return camera(kvr, stream);
+    }
+
+    /** The camera as {@code GET /v1/cameras} of {@code server} shows it. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> camera(KvrServer server, String stream) throws Exception {
+        String body = get(server.baseUrl() + "/v1/cameras").body();
         Object parsed = MiniJson.parse(body);
         List<Object> list = parsed instanceof List<?> l ? (List<Object>) l
                 : (List<Object>) ((Map<String, Object>) parsed).get("cameras");
