@@ -129,9 +129,9 @@ class CameraCodecsIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> KvrPipelineIT.segments(KvrPipelineIT.playlistOrEmpty(url)).size() >= 4);
 
-        // known defect, left for the next change: when the shared test camera restarts its timestamps as
-        // another client joins, the bridge re-anchors, and the session's FIRST segment can carry a dts step
-        // FFmpeg reports; from four segments on, FFmpeg starts at the live edge, past that segment
+        // the session's FIRST segment can carry a dts step FFmpeg reports (FFmpeg rebases each track on its first
+        // RTCP sender report and the bridge re-anchors; see ingest-bridge/README.md); from four segments on,
+        // FFmpeg starts at the live edge, past that segment
         var decode = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-i", url, "-t", "3", "-f", "null", "-");
         assertThat(decode.exitCode()).as(decode.describe()).isZero();
         assertThat(decode.stderr()).as("ffmpeg errors decoding %s", stream).isBlank();
