@@ -15,7 +15,16 @@ encoders only run while a client plays it):
   /h264switch H.264 whose picture size alternates between 640x360 and 320x180 every 4 s: the encoder
              sends new parameter sets (SPS/PPS) in band with the keyframe after each change
   /auth      the /h264 video behind RTSP Digest authentication, user "kvr",
-             password "s3cret-pw" (see AUTH_USER/AUTH_PASSWORD); every other mount is open
+             password "s3cret-pw" (see AUTH_USER/AUTH_PASSWORD)
+  /basic     the same behind RTSP Basic authentication (same user and password); every other mount is open
+  /udpsilent the /h264 video, whose RTP over UDP never reaches the client (the server's UDP sinks drop every
+             packet; TCP works): a client with transport "auto" must fall back to TCP
+  /h264opus  the /h264 video plus Opus audio (opusenc, 48 kHz mono)
+  (no MPEG-4 Part 2 mount: avenc_mpeg4 stops encoding with "Invalid pts" once gst-rtsp-server restarts the
+  live pipeline's timestamps after the preroll)
+
+Options: --tls PEM serves every mount over RTSP on TLS (rtsps://) with the certificate and private key in the
+PEM file (e.g. self-signed: openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 ...).
 
 Video is videotestsrc with the wall clock (clockoverlay) and the running time
 (timeoverlay) burned in when those elements exist.
@@ -33,6 +42,7 @@ import argparse
 import os
 import signal
 import sys
+import threading
 
 try:
     import gi
@@ -40,7 +50,7 @@ try:
     gi.require_version("Gst", "1.0")
     gi.require_version("GstRtspServer", "1.0")
     gi.require_version("GstRtsp", "1.0")
-    from gi.repository import GLib, Gst, GstRtsp, GstRtspServer
+    from gi.repository import Gio, GLib, Gst, GstRtsp, GstRtspServer
 except (ImportError, ValueError) as e:
     sys.stderr.write(
         "test-camera: GStreamer RTSP server for Python not available (%s).\n"
@@ -170,6 +180,32 @@ def g711_branch(law, pay="pay1"):
     )
 
 
+def opus_branch(pay="pay1"):
+    return (
+        "audiotestsrc is-live=true wave=sine freq=440 volume=0.3 "
+        "! audio/x-raw,rate=48000,channels=1 ! audioconvert ! audioresample "
+        "! opusenc bitrate=32000 ! rtpopuspay name=%s pt=98" % pay
+    )
+
+
+def silence_udp(factory, media):
+    """Drops every buffer the media's UDP sinks would send: RTP over UDP delivers nothing, TCP is unaffected."""
+
+    def drop(pad, info):
+        return Gst.PadProbeReturn.DROP
+
+    def silence(element):
+        factory_of = element.get_factory()
+        if factory_of is not None and factory_of.get_name() in ("multiudpsink", "udpsink"):
+            element.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST, drop)
+
+    # the UDP sinks are made when a client sets up UDP (after media-configure), inside the media's pipeline
+    pipeline = media.get_element().get_parent() or media.get_element()
+    pipeline.connect("deep-element-added", lambda bin_, sub, element: silence(element))
+    for element in pipeline.iterate_recurse():
+        silence(element)
+
+
 def missing(*elements):
     return [e for e in elements if not has(e)]
 
@@ -210,22 +246,57 @@ def build_mounts():
     add("/auth", h264, lambda: h264_branch(),
         # the password stays out of the MOUNT line: launchers log this output
         "H.264 %s x264enc, Digest auth (user %s)" % (size, AUTH_USER), "auth")
+    add("/basic", h264, lambda: h264_branch(),
+        "H.264 %s x264enc, Basic auth (user %s)" % (size, AUTH_USER), "auth", "basic")
+    add("/udpsilent", h264, lambda: h264_branch(),
+        "H.264 %s x264enc, RTP over UDP never arrives (TCP works)" % size, "udp-silent")
+    add("/h264opus", h264 + ["audiotestsrc", "opusenc", "rtpopuspay"],
+        lambda: "%s %s" % (h264_branch("pay0"), opus_branch("pay1")),
+        "H.264 %s x264enc + Opus 48kHz mono" % size)
     return mounts
 
 
-def authenticate(server, protected):
-    """Server-wide RTSP authentication: Digest for user AUTH_USER on the `protected` paths; everyone else gets
-    the "anonymous" role. Returns the permissions for open mounts and for mounts that need the user."""
+def authenticate(server, protected, basic, tls_pem=None):
+    """Server-wide RTSP authentication: user AUTH_USER on the `protected` paths, by Digest, or by Basic on the
+    `basic` ones; everyone else gets the "anonymous" role. With `tls_pem`, every connection is RTSP over TLS.
+    Returns the permissions for open mounts and for mounts that need the user."""
+
+    methods_lock = threading.Lock()
 
     class MountAuth(GstRtspServer.RTSPAuth):
         # gst-rtsp-server answers 404 (not 401) when the default token's role may not access a factory, so a
         # client never learns it should send credentials: challenge anonymous requests for protected paths
         def do_authenticate(self, ctx):
-            if not GstRtspServer.RTSPAuth.do_authenticate(self, ctx):
+            path = ctx.uri.abspath if ctx.uri is not None else ""
+            if any(path.startswith(p) for p in basic):
+                # the default check reads only the schemes in the supported methods: Basic for this request
+                with methods_lock:
+                    self.set_supported_methods(GstRtsp.RTSPAuthMethod.BASIC)
+                    try:
+                        ok = GstRtspServer.RTSPAuth.do_authenticate(self, ctx)
+                    finally:
+                        self.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+                if not ok:
+                    return False
+            elif not GstRtspServer.RTSPAuth.do_authenticate(self, ctx):
                 return False
             path = ctx.uri.abspath if ctx.uri is not None else ""
             role = ctx.token.get_string("media.factory.role") if ctx.token is not None else None
             return not (role == "anonymous" and any(path.startswith(p) for p in protected))
+
+        # the challenge names the scheme the path takes, so a client that could do both (FFmpeg prefers Digest)
+        # must use Basic on the Basic paths
+        def do_generate_authenticate_header(self, ctx):
+            path = ctx.uri.abspath if ctx.uri is not None else ""
+            if any(path.startswith(p) for p in basic):
+                with methods_lock:  # (PyGObject hands out a copy of ctx.response: let the default write it)
+                    self.set_supported_methods(GstRtsp.RTSPAuthMethod.BASIC)
+                    try:
+                        GstRtspServer.RTSPAuth.do_generate_authenticate_header(self, ctx)
+                    finally:
+                        self.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+            else:
+                GstRtspServer.RTSPAuth.do_generate_authenticate_header(self, ctx)
 
     auth = MountAuth()
     # Digest only: the C API takes a bit set (Digest | Basic), but PyGObject exposes GstRTSPAuthMethod as an
@@ -234,6 +305,9 @@ def authenticate(server, protected):
     user = GstRtspServer.RTSPToken()
     user.set_string("media.factory.role", "user")
     auth.add_digest(AUTH_USER, AUTH_PASSWORD, user)
+    auth.add_basic(GstRtspServer.RTSPAuth.make_basic(AUTH_USER, AUTH_PASSWORD), user)
+    if tls_pem is not None:
+        auth.set_tls_certificate(Gio.TlsCertificate.new_from_file(tls_pem))
     anonymous = GstRtspServer.RTSPToken()
     anonymous.set_string("media.factory.role", "anonymous")
     auth.set_default_token(anonymous)
@@ -255,6 +329,8 @@ def main():
     ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     ap.add_argument("--exit-on-stdin-eof", action="store_true",
                     help="exit when stdin is closed (the launching process died)")
+    ap.add_argument("--tls", metavar="PEM",
+                    help="serve RTSP over TLS (rtsps://) with the certificate and key in this PEM file")
     args = ap.parse_args()
 
     Gst.init(None)
@@ -266,7 +342,12 @@ def main():
     server = GstRtspServer.RTSPServer()
     server.set_address(args.host)
     server.set_service(str(args.port))
-    open_perms, user_perms = authenticate(server, [p for p, _, _, o in mounts if "auth" in o])
+    try:
+        open_perms, user_perms = authenticate(server, [p for p, _, _, o in mounts if "auth" in o],
+                                              [p for p, _, _, o in mounts if "basic" in o], args.tls)
+    except GLib.Error as e:
+        log("cannot use the TLS certificate %s: %s" % (args.tls, e.message))
+        return 1
     table = server.get_mount_points()
     for path, launch, desc, options in mounts:
         factory = GstRtspServer.RTSPMediaFactory()
@@ -276,6 +357,8 @@ def main():
             factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP)
         if "switch" in options:
             factory.connect("media-configure", switch_sizes)
+        if "udp-silent" in options:
+            factory.connect("media-configure", silence_udp)
         factory.set_permissions(user_perms if "auth" in options else open_perms)
         table.add_factory(path, factory)
 
@@ -318,7 +401,8 @@ def main():
 
     # marker lines a launcher parses (stderr, written before READY)
     for path, _, desc, _ in mounts:
-        sys.stderr.write("MOUNT %s rtsp://%s:%d%s %s\n" % (path, args.host, port, path, desc))
+        sys.stderr.write("MOUNT %s %s://%s:%d%s %s\n" % (path, "rtsps" if args.tls else "rtsp", args.host, port,
+                                                          path, desc))
     sys.stderr.flush()
     sys.stdout.write("READY %d\n" % port)
     sys.stdout.flush()

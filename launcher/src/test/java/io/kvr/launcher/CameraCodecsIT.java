@@ -129,9 +129,9 @@ class CameraCodecsIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> KvrPipelineIT.segments(KvrPipelineIT.playlistOrEmpty(url)).size() >= 4);
 
-        // known defect, left for the next change: when the shared test camera restarts its timestamps as
-        // another client joins, the bridge re-anchors, and the session's FIRST segment can carry a dts step
-        // FFmpeg reports; from four segments on, FFmpeg starts at the live edge, past that segment
+        // the session's FIRST segment can carry a dts step FFmpeg reports (FFmpeg rebases each track on its first
+        // RTCP sender report and the bridge re-anchors; see ingest-bridge/README.md); from four segments on,
+        // FFmpeg starts at the live edge, past that segment
         var decode = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-i", url, "-t", "3", "-f", "null", "-");
         assertThat(decode.exitCode()).as(decode.describe()).isZero();
         assertThat(decode.stderr()).as("ffmpeg errors decoding %s", stream).isBlank();
@@ -222,6 +222,11 @@ class CameraCodecsIT {
             byte[] extradata = bytes(info.getTracks().get(0).getExtradata());
             byte[] previous = bytes(media.info("codecs/switch", sessions.get(i - 1)).getTracks().get(0).getExtradata());
             assertThat(extradata).as("session %d announces other parameter sets", i).isNotEqualTo(previous);
+            // the picture size follows the new SPS (the camera alternates 640x360 and 320x180)
+            TrackInfo video = info.getTracks().get(0);
+            TrackInfo before = media.info("codecs/switch", sessions.get(i - 1)).getTracks().get(0);
+            assertThat(video.getWidth() + "x" + video.getHeight()).as("session %d picture size", i)
+                    .isIn("640x360", "320x180").isNotEqualTo(before.getWidth() + "x" + before.getHeight());
             // the session starts with the keyframe that carried them
             assertThat(first.getKeyframe()).isTrue();
             byte[] sps = ParameterSets.scan(Codec.H264, extradata).nalUnits().get(0);
@@ -290,9 +295,14 @@ class CameraCodecsIT {
         return -1;
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> camera(String stream) throws Exception {
-        String body = get(kvr.baseUrl() + "/v1/cameras").body();
+        return camera(kvr, stream);
+    }
+
+    /** The camera as {@code GET /v1/cameras} of {@code server} shows it. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> camera(KvrServer server, String stream) throws Exception {
+        String body = get(server.baseUrl() + "/v1/cameras").body();
         Object parsed = MiniJson.parse(body);
         List<Object> list = parsed instanceof List<?> l ? (List<Object>) l
                 : (List<Object>) ((Map<String, Object>) parsed).get("cameras");

@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * Mounts (live, shared by all clients): {@value #H264} (H.264 640x360 25 fps, GOP 25),
  * {@value #H265} (H.265, same), {@value #H264_AAC} (H.264 + AAC 48 kHz mono), {@value #H265_AAC},
- * {@value #H264_PCMU}, {@value #H264_BFRAMES}, {@value #TCP_ONLY}, {@value #H264_SWITCH} and {@value #AUTH} when the
+ * {@value #H264_PCMU}, {@value #H264_BFRAMES}, {@value #TCP_ONLY}, {@value #H264_SWITCH}, {@value #AUTH}, {@value #BASIC}, {@value #UDP_SILENT} and {@value #H264_OPUS} when the
  * encoders are installed (see {@code dev/test-camera.py} and {@link #mounts()}). The camera's output goes to the SLF4J logger
  * {@code io.kvr.testsupport.TestCamera} (DEBUG) and {@link #recentOutput()}. The process also exits by
  * itself when this JVM dies (its stdin closes).
@@ -58,6 +60,12 @@ public final class TestCamera implements AutoCloseable {
     public static final String H264_SWITCH = "/h264switch";
     /** H.264 behind RTSP Digest authentication as {@value #AUTH_USER} / {@link #AUTH_PASSWORD}. */
     public static final String AUTH = "/auth";
+    /** H.264 behind RTSP Basic authentication (the challenge offers Basic only), same user and password. */
+    public static final String BASIC = "/basic";
+    /** H.264 whose RTP over UDP never arrives (the server drops it; TCP works): transport auto must fall back. */
+    public static final String UDP_SILENT = "/udpsilent";
+    /** H.264 + Opus 48 kHz mono. */
+    public static final String H264_OPUS = "/h264opus";
     public static final String AUTH_USER = "kvr";
     public static final String AUTH_PASSWORD = "s3cret-pw";
 
@@ -77,6 +85,8 @@ public final class TestCamera implements AutoCloseable {
 
     private final Path root;
     private final Path script;
+    /** PEM with certificate and key: every mount over RTSP on TLS ({@code rtsps://}); null for plain RTSP. */
+    private final Path tlsPem;
     private final Deque<String> recent = new ArrayDeque<>();
     private volatile int port;
     private volatile Set<String> mounts = Set.of();
@@ -84,8 +94,9 @@ public final class TestCamera implements AutoCloseable {
     private Thread reader;    // guarded by this
     private boolean closed;   // guarded by this
 
-    private TestCamera(Path root) {
+    private TestCamera(Path root, Path tlsPem) {
         this.root = root;
+        this.tlsPem = tlsPem;
         this.script = root.resolve(RepoRoot.MARKER);
     }
 
@@ -96,10 +107,49 @@ public final class TestCamera implements AutoCloseable {
 
     /** Starts a camera on {@code port} (0 = any free port). */
     public static TestCamera start(int port) {
+        return start(port, null);
+    }
+
+    /**
+     * Starts a camera serving every mount over RTSP on TLS ({@link #url} gives {@code rtsps://}) with the
+     * certificate and private key in {@code pem} (see {@link #selfSignedPem(Path)}).
+     */
+    public static TestCamera startTls(Path pem) {
+        return start(0, pem);
+    }
+
+    /**
+     * Writes a self-signed certificate for 127.0.0.1 and its key into {@code dir}/camera.pem (one file), made by
+     * {@code openssl req -x509}; returns the file.
+     */
+    public static Path selfSignedPem(Path dir) {
+        Path cert = dir.resolve("camera-cert.pem");
+        Path key = dir.resolve("camera-key.pem");
+        Path pem = dir.resolve("camera.pem");
+        try {
+            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-subj", "/CN=127.0.0.1", "-days", "2", "-keyout", key.toString(), "-out", cert.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("openssl could not make a certificate: " + out);
+            }
+            Files.write(pem, Files.readAllBytes(cert));
+            Files.write(pem, Files.readAllBytes(key), java.nio.file.StandardOpenOption.APPEND);
+            return pem;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run openssl (Debian: apt-get install openssl)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static TestCamera start(int port, Path tlsPem) {
         if (!Files.isExecutable(PYTHON)) {
             throw new IllegalStateException("TestCamera needs " + PYTHON + " with PyGObject and GStreamer: " + INSTALL_HINT);
         }
-        TestCamera cam = new TestCamera(RepoRoot.find());
+        TestCamera cam = new TestCamera(RepoRoot.find(), tlsPem);
         synchronized (cam) {
             cam.launch(port, Duration.ZERO);
         }
@@ -116,10 +166,13 @@ public final class TestCamera implements AutoCloseable {
         return HOST;
     }
 
-    /** {@code rtsp://127.0.0.1:<port>/<mount>}; the mount may be given with or without a leading slash. */
+    /**
+     * {@code rtsp://127.0.0.1:<port>/<mount>} ({@code rtsps://} when started with TLS); the mount may be given with
+     * or without a leading slash.
+     */
     public String url(String mount) {
         String m = mount.startsWith("/") ? mount : "/" + mount;
-        return "rtsp://" + HOST + ":" + port + m;
+        return (tlsPem == null ? "rtsp://" : "rtsps://") + HOST + ":" + port + m;
     }
 
     /** Mounts the camera serves here, e.g. {@code [/h264, /h265, /h264aac]} (depends on installed encoders). */
@@ -223,8 +276,12 @@ public final class TestCamera implements AutoCloseable {
     }
 
     private void launchOnce(int requestedPort) {
-        ProcessBuilder pb = new ProcessBuilder(PYTHON.toString(), "-u", script.toString(),
-                "--host", HOST, "--port", Integer.toString(requestedPort), "--exit-on-stdin-eof")
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-u", script.toString(),
+                "--host", HOST, "--port", Integer.toString(requestedPort), "--exit-on-stdin-eof"));
+        if (tlsPem != null) {
+            command.addAll(List.of("--tls", tlsPem.toString()));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(root.toFile())
                 .redirectErrorStream(true);  // one pipe keeps MOUNT lines (stderr) before READY (stdout)
         Map<String, String> env = pb.environment();

@@ -220,8 +220,12 @@ public final class CameraSupervisor implements AutoCloseable {
         private final TrackTimeline[] timelines;
         private final byte[][] extradata;
         private final ParameterSets[] parameterSets;
-        /** Per track: parameter sets changed in band, so FFmpeg's picture size (from the SDP) may be stale. */
-        private final boolean[] sizeUnknown;
+        /**
+         * Per track picture size: FFmpeg's (from the SDP and the first frames), then, once parameter sets change in
+         * band, the new SPS's (0 when it does not parse: unknown).
+         */
+        private final int[] width;
+        private final int[] height;
         private final SessionClock clock;
         private final AacTranscoder transcoder;
         /** Source track the transcoder reads, and the track index of its AAC output (-1: none). */
@@ -239,7 +243,8 @@ public final class CameraSupervisor implements AutoCloseable {
             this.timelines = new TrackTimeline[n];
             this.extradata = new byte[n][];
             this.parameterSets = new ParameterSets[n];
-            this.sizeUnknown = new boolean[n];
+            this.width = new int[n];
+            this.height = new int[n];
             int toTranscode = -1;
             boolean hasAac = false;
             for (SourceTrack t : tracks) {
@@ -250,6 +255,8 @@ public final class CameraSupervisor implements AutoCloseable {
                                 TrackTimeline.defaultFrameTicks(t), TIMESTAMP_HEADROOM_MS)
                         : null;
                 extradata[i] = t.extradata();
+                width[i] = t.width();
+                height[i] = t.height();
                 if (ParameterSets.tracked(t.codec())) {
                     ParameterSets sdp = ParameterSets.scan(t.codec(), t.extradata());
                     parameterSets[i] = sdp.isEmpty() ? null : sdp;
@@ -343,7 +350,10 @@ public final class CameraSupervisor implements AutoCloseable {
                     } else if (known.changedBy(inBand)) {
                         parameterSets[index] = inBand;
                         extradata[index] = inBand.annexB();
-                        sizeUnknown[index] = true;
+                        ParameterSets.PictureSize size = inBand.pictureSize(track.codec())
+                                .orElse(new ParameterSets.PictureSize(0, 0));
+                        width[index] = size.width();
+                        height[index] = size.height();
                         startSession("codec configuration of track " + index + " changed in band");
                     }
                 }
@@ -408,8 +418,8 @@ public final class CameraSupervisor implements AutoCloseable {
                         .setCodec(t.codec())
                         .setTimebaseNum(t.timebaseNum())
                         .setTimebaseDen(t.timebaseDen())
-                        .setWidth(sizeUnknown[t.index()] ? 0 : t.width())
-                        .setHeight(sizeUnknown[t.index()] ? 0 : t.height())
+                        .setWidth(width[t.index()])
+                        .setHeight(height[t.index()])
                         .setSampleRate(t.sampleRate())
                         .setChannels(t.channels())
                         .setExtradata(ByteBuffer.wrap(extradata[t.index()]))
@@ -440,7 +450,7 @@ public final class CameraSupervisor implements AutoCloseable {
             for (SourceTrack t : tracks) {
                 b.append(b.isEmpty() ? "" : ", ").append(t.codec());
                 if (t.video()) {
-                    b.append(' ').append(t.width()).append('x').append(t.height());
+                    b.append(' ').append(width[t.index()]).append('x').append(height[t.index()]);
                 } else if (t.sampleRate() > 0) {
                     b.append(' ').append(t.sampleRate()).append("Hz");
                 }

@@ -44,6 +44,8 @@ public final class AccessUnitPublisher implements AutoCloseable {
     /** What a chunk's fields may add to a whole unit's: index and count as zig-zag varints, a longer length varint. */
     private static final int CHUNK_FIELDS_BOUND = 16;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** Producer {@code batch.size} for the media topic (a {@code kafka.batch.size} setting overrides it). */
+    static final int BATCH_BYTES = 512 * 1024;
 
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
@@ -53,10 +55,13 @@ public final class AccessUnitPublisher implements AutoCloseable {
     private final AtomicLong chunkRecords = new AtomicLong();
 
     public AccessUnitPublisher(KafkaSettings kafka, String clientId) {
+        // media records are large (a 4 Mb/s camera's keyframe alone passes the 16 KiB default batch): batches of
+        // up to 512 KiB per partition, filled for up to 10 ms, take several cameras' units per request
         Map<String, Object> config = kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 10,
+                ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KvrTopics.MEDIA_MAX_MESSAGE_BYTES + 64 * 1024,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId));
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());

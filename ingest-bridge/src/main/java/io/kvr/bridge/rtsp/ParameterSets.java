@@ -1,10 +1,13 @@
 package io.kvr.bridge.rtsp;
 
+import io.kvr.media.codec.h264.H264Sps;
+import io.kvr.media.codec.h265.H265Sps;
 import io.kvr.schemas.Codec;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The H.264 / H.265 parameter sets (SPS, PPS; VPS for H.265) of a stream, as NAL units without start codes and
@@ -70,6 +73,35 @@ public record ParameterSets(List<byte[]> nalUnits) {
             }
         }
         return -1;
+    }
+
+    /** Cropped picture size in luma samples. */
+    public record PictureSize(int width, int height) {
+    }
+
+    /**
+     * The picture size the first SPS gives (ITU-T H.264 7.4.2.1.1, H.265 7.4.3.2.1: pic size less the conformance
+     * crop window), parsed by media-core; empty when there is no SPS or it does not parse.
+     */
+    public Optional<PictureSize> pictureSize(Codec codec) {
+        for (byte[] nal : nalUnits) {
+            if (nal.length == 0) {
+                continue;
+            }
+            try {
+                if (codec == Codec.H264 && (nal[0] & 0x1f) == H264Sps.NAL_UNIT_TYPE) {
+                    H264Sps sps = H264Sps.parse(nal);
+                    return Optional.of(new PictureSize(sps.width(), sps.height()));
+                }
+                if (codec == Codec.H265 && ((nal[0] >> 1) & 0x3f) == H265Sps.NAL_UNIT_TYPE) {
+                    H265Sps sps = H265Sps.parse(nal);
+                    return Optional.of(new PictureSize(sps.width(), sps.height()));
+                }
+            } catch (RuntimeException e) { // MediaException: malformed or unsupported SPS
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     public boolean isEmpty() {

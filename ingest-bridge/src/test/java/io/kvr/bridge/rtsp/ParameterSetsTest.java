@@ -80,4 +80,20 @@ class ParameterSetsTest {
         assertThat(ParameterSets.tracked(Codec.MPEG4)).isFalse();
         assertThat(ParameterSets.tracked(Codec.AAC)).isFalse();
     }
+
+    // real parameter sets (media-core's RealParameterSets): x264 baseline 640x360, x265 Main 320x180
+    private static final byte[] REAL_SPS_640X360 = HEX.parseHex("6742c01ed900a02ff97016a0c0c0d4a0000003002000000791e2c5c9");
+    private static final byte[] REAL_SPS_265_320X180 = HEX.parseHex(
+            "42010101600000030090000003000003003fa00a080b9f796566924cafff000100016a0c0c0c08000003000800000300f040");
+
+    @Test
+    void thePictureSizeComesFromTheFirstSps() {
+        assertThat(ParameterSets.scan(Codec.H264, annexB(true, REAL_SPS_640X360, PPS)).pictureSize(Codec.H264))
+                .contains(new ParameterSets.PictureSize(640, 360));
+        assertThat(ParameterSets.scan(Codec.H265, annexB(true, VPS, REAL_SPS_265_320X180, PPS_265))
+                .pictureSize(Codec.H265)).contains(new ParameterSets.PictureSize(320, 180));
+        assertThat(ParameterSets.scan(Codec.H264, annexB(true, PPS)).pictureSize(Codec.H264)).isEmpty();
+        assertThat(ParameterSets.scan(Codec.H264, annexB(true, HEX.parseHex("6742"), PPS)).pictureSize(Codec.H264))
+                .as("an SPS that does not parse: unknown").isEmpty();
+    }
 }
