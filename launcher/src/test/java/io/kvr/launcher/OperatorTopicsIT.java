@@ -3,11 +3,11 @@ package io.kvr.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kvr.embedded.kafka.EmbeddedKafka;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.kafka.MissingTopicsException;
 import io.kvr.runtime.kafka.TopicProvisioner;
+import io.kvr.testsupport.TestInfra;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +30,12 @@ class OperatorTopicsIT {
 
     @Test
     void appsOnlyCheckPreCreatedTopicsAndNameTheMissingOnes(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Config.of(dir.resolve("kafka"))
-                .withExtraProperties(Map.of("auto.create.topics.enable", "false")))) {
-            String[] settings = {"kafka.bootstrap.servers=" + kafka.bootstrapServers(), "topics.prefix=site1.kvr.",
+        // a Kafka container where Docker is reachable, the embedded broker otherwise
+        try (TestInfra infra = TestInfra.start(dir, Map.of("auto.create.topics.enable", "false"))) {
+            String bootstrap = infra.kafkaBootstrap();
+            String[] settings = {"kafka.bootstrap.servers=" + bootstrap, "topics.prefix=site1.kvr.",
                     "topics.partitions=3", "topics.replication.factor=1", "topics.create=false"};
-            Settings s = Settings.of(Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+            Settings s = Settings.of(Map.of("kafka.bootstrap.servers", bootstrap,
                     "topics.prefix", "site1.kvr.", "topics.partitions", "3", "topics.create", "false"));
             KafkaSettings app = KafkaSettings.from(s);
             var needed = TopicsCommand.topics(s);
@@ -53,7 +54,7 @@ class OperatorTopicsIT {
                     .as(err.toString(StandardCharsets.UTF_8)).isZero();
 
             TopicProvisioner.of(app).ensure(needed);
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 Map<String, TopicDescription> topics = admin.describeTopics(Set.of("site1.kvr.media.v1",
                         "site1.kvr.policies.v1")).allTopicNames().get(30, TimeUnit.SECONDS);
                 assertThat(topics.get("site1.kvr.media.v1").partitions()).hasSize(3);
