@@ -1,5 +1,6 @@
 package io.kvr.exporter;
 
+import io.kvr.runtime.config.GroupIds;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.config.Settings;
@@ -30,7 +31,7 @@ public record ExporterConfig(KafkaSettings kafka, S3Settings s3, String httpHost
                 s.integer("exporter.read.ahead", 4, 1, 64),
                 s.string("topics.export.requests", prefix + "export-requests.v1"),
                 s.string("topics.export.status", prefix + "export-status.v1"),
-                s.string("exporter.group.id", "kvr-exporter"),
+                s.string("exporter.group.id", GroupIds.from(s).of("exporter")),
                 s.string("exporter.exports.prefix", s3.prefix() + "exports/"),
                 s.duration("exporter.exports.retention", Duration.ofDays(7)),
                 s.longValue("exporter.rate.limit", 0, 0, Long.MAX_VALUE));

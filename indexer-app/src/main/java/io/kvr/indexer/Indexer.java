@@ -46,7 +46,12 @@ public final class Indexer implements AutoCloseable {
     }
 
     public static Indexer start(IndexerConfig config, MeterRegistry metrics) {
-        new TopicProvisioner(config.kafka().clientConfig(Map.of())).ensure(KvrTopics.all(config.kafka().topics()));
+        TopicProvisioner.of(config.kafka()).ensure(KvrTopics.all(config.kafka().topics()));
+        if (!config.kafka().createTopics()) {
+            // Kafka Streams would try to create its changelogs; check them first so the error names them
+            TopicProvisioner.of(config.kafka()).ensure(
+                    IndexTopology.internalTopics(config.applicationId(), config.kafka().topics()));
+        }
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());

@@ -34,7 +34,7 @@ public record IndexerConfig(KafkaSettings kafka, String applicationId, Path stat
 
     public static IndexerConfig from(Settings s) {
         IndexerConfig c = new IndexerConfig(KafkaSettings.from(s),
-                s.string("indexer.application.id", "kvr-indexer"),
+                s.string("indexer.application.id", io.kvr.runtime.config.GroupIds.from(s).of("indexer")),
                 Path.of(s.string("indexer.state.dir", "data/indexer")),
                 s.string("http.host", "127.0.0.1"),
                 s.integer("http.port", 8082, 0, 65535),

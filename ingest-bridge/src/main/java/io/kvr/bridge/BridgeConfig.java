@@ -46,7 +46,7 @@ public record BridgeConfig(KafkaSettings kafka, List<CameraSpec> cameras, String
                 s.integer("http.port", 8081, 0, 65535),
                 s.duration("bridge.read.timeout", Duration.ofSeconds(5)),
                 instanceId,
-                s.string("bridge.group.id", "kvr-ingest-bridge"));
+                s.string("bridge.group.id", io.kvr.runtime.config.GroupIds.from(s).of("ingest-bridge")));
         s.validate();
         return config;
     }

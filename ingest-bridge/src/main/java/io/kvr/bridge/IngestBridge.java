@@ -30,7 +30,7 @@ public final class IngestBridge implements AutoCloseable {
         // FFmpeg's own log lines may quote URLs with credentials, and report every undecodable frame met while
         // probing a stream joined mid-GOP; the supervisors report failures themselves
         avutil.av_log_set_level(avutil.AV_LOG_FATAL);
-        new TopicProvisioner(config.kafka().clientConfig(Map.of())).ensure(KvrTopics.all(config.kafka().topics()));
+        TopicProvisioner.of(config.kafka()).ensure(KvrTopics.all(config.kafka().topics()));
         AccessUnitPublisher publisher = new AccessUnitPublisher(config.kafka(), "kvr-ingest-bridge");
         try {
             CameraSources sources = CameraSources.start(config.kafka(), config.instanceId(), config.groupId(),

@@ -32,6 +32,10 @@ public final class Kvr {
             }
             return;
         }
+        if (args[0].equals("topics")) {
+            System.exit(TopicsCommand.run(args, System.getenv(), System.out, System.err));
+            return;
+        }
         if (args[0].equals("token")) {
             System.exit(TokenCommand.run(args, System.getenv(), java.time.Clock.systemUTC(), System.out, System.err));
             return;

@@ -105,6 +105,7 @@ public record KvrOptions(String command, Path dataDir, String httpHost, int http
                        kvr infra [--data DIR] [--kafka-port N] [--s3-port N]
                        kvr tool ffmpeg|ffprobe
                        kvr token --stream APP/STREAM|APP/*|* [--ttl 1h] [--start MS --end MS] [--config FILE]
+                       kvr topics --print|--create [--config FILE] [key=value ...]
 
                   run    records the given cameras (RTSP, or any URL FFmpeg opens) and serves HLS
                   demo   records a built-in test camera with a burned-in wall clock
@@ -112,6 +113,7 @@ public record KvrOptions(String command, Path dataDir, String httpHost, int http
                          run as separate processes (dev/cluster); prints one line "kvr-infra key=value ..."
                   tool ffmpeg|ffprobe   prints the path of the FFmpeg program shipped inside kvr
                   token  prints a signed viewer token (?token=) made with access.token.secret (hls-edge README)
+                  topics prints the kafka-topics.sh commands for kvr's topics (--print) or creates them (--create)
 
                 options:
                   --data DIR          where Kafka, object storage and the index keep their data (default ./data)

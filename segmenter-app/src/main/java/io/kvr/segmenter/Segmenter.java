@@ -31,7 +31,7 @@ public final class Segmenter implements AutoCloseable {
     }
 
     public static Segmenter start(SegmenterConfig config, MeterRegistry metrics) {
-        new TopicProvisioner(config.kafka().clientConfig(Map.of())).ensure(KvrTopics.all(config.kafka().topics()));
+        TopicProvisioner.of(config.kafka()).ensure(KvrTopics.all(config.kafka().topics()));
         ObjectStore store = new ObjectStore(config.s3());
         store.ensureBucket();
         PolicyCatalog policies = new PolicyCatalog(config.kafka(), "kvr-segmenter-policies",

@@ -9,7 +9,7 @@ public record SegmenterConfig(KafkaSettings kafka, S3Settings s3, String groupId
                               String httpHost, int httpPort) {
     public static SegmenterConfig from(Settings s) {
         SegmenterConfig c = new SegmenterConfig(KafkaSettings.from(s), S3Settings.from(s),
-                s.string("segmenter.group.id", "kvr-segmenter"),
+                s.string("segmenter.group.id", io.kvr.runtime.config.GroupIds.from(s).of("segmenter")),
                 s.duration("segmenter.target.duration", java.time.Duration.ofSeconds(2)).toMillis(),
                 s.string("http.host", "127.0.0.1"),
                 s.integer("http.port", 8083, 0, 65535));

@@ -29,4 +29,18 @@ public final class IndexTopology {
                 Stores.persistentKeyValueStore(STREAMS_STORE), Serdes.String(), Serdes.ByteArray()), "index");
         return topology;
     }
+
+    /**
+     * The topics Kafka Streams keeps for this topology: one compacted changelog per store, named
+     * {@code <applicationId>-<store>-changelog}, with as many partitions as the segments topic (no repartition
+     * topics: the segments topic is already keyed by stream). Operators who may not let apps create topics
+     * create these too ({@code kvr topics --print}).
+     */
+    public static java.util.List<io.kvr.runtime.kafka.Topic> internalTopics(String applicationId,
+                                                                           io.kvr.runtime.config.TopicNames names) {
+        return java.util.stream.Stream.of(SEGMENTS_STORE, STREAMS_STORE)
+                .map(store -> new io.kvr.runtime.kafka.Topic(applicationId + "-" + store + "-changelog",
+                        names.partitions(), names.replicationFactor(), java.util.Map.of("cleanup.policy", "compact")))
+                .toList();
+    }
 }

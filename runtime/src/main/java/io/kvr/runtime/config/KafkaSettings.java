@@ -7,9 +7,14 @@ import java.util.Map;
  * Kafka client settings passed through untouched from {@code kafka.*} keys (so SASL/SSL clusters just work),
  * plus the topic names kvr uses.
  */
-public record KafkaSettings(Map<String, String> clientProperties, TopicNames topics) {
+public record KafkaSettings(Map<String, String> clientProperties, TopicNames topics, boolean createTopics) {
     public KafkaSettings {
         clientProperties = Map.copyOf(clientProperties);
+    }
+
+    /** Creates missing topics ({@code topics.create=true}, the default). */
+    public KafkaSettings(Map<String, String> clientProperties, TopicNames topics) {
+        this(clientProperties, topics, true);
     }
 
     public static KafkaSettings from(Settings s) {
@@ -17,7 +22,7 @@ public record KafkaSettings(Map<String, String> clientProperties, TopicNames top
         if (!client.containsKey("bootstrap.servers")) {
             s.problem("kafka.bootstrap.servers: required (host:port of the Kafka cluster)");
         }
-        return new KafkaSettings(client, TopicNames.from(s));
+        return new KafkaSettings(client, TopicNames.from(s), s.bool("topics.create", true));
     }
 
     public String bootstrapServers() {

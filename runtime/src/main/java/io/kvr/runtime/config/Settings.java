@@ -44,7 +44,11 @@ public final class Settings {
         }
         merged.putAll(fromEnvironment(env));
         merged.putAll(overrides);
-        return new Settings(merged);
+        List<String> problems = new ArrayList<>();
+        SecretFiles.resolve(merged, problems);
+        Settings settings = new Settings(merged);
+        settings.problems.addAll(problems);
+        return settings;
     }
 
     static Map<String, String> readFile(Path file) {

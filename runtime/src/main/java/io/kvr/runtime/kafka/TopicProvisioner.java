@@ -21,9 +21,21 @@ public final class TopicProvisioner {
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
     private final Map<String, Object> adminConfig;
+    private final boolean create;
 
     public TopicProvisioner(Map<String, Object> clientConfig) {
+        this(clientConfig, true);
+    }
+
+    /** With {@code create} false (key {@code topics.create=false}) topics are only checked, never created. */
+    public TopicProvisioner(Map<String, Object> clientConfig, boolean create) {
         this.adminConfig = Map.copyOf(clientConfig);
+        this.create = create;
+    }
+
+    /** As the app's settings say: {@code kafka.*} pass-through, {@code topics.create}. */
+    public static TopicProvisioner of(io.kvr.runtime.config.KafkaSettings kafka) {
+        return new TopicProvisioner(kafka.clientConfig(Map.of()), kafka.createTopics());
     }
 
     public void ensure(Collection<Topic> topics) {
@@ -41,6 +53,9 @@ public final class TopicProvisioner {
             }
             if (missing.isEmpty()) {
                 return;
+            }
+            if (!create) {
+                throw new MissingTopicsException(missing.stream().map(NewTopic::name).sorted().toList());
             }
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {

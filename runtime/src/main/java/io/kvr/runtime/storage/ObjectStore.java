@@ -26,6 +26,7 @@ public final class ObjectStore {
                 .region(settings.region())
                 .credentials(settings.accessKey(), settings.secretKey())
                 .build();
+        settings.applyAddressing(client);
         this.bucket = settings.bucket();
         this.endpoint = settings.endpoint();
     }

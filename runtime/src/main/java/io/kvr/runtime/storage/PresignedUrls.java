@@ -22,6 +22,7 @@ public final class PresignedUrls {
                 .region(settings.region())
                 .credentials(settings.accessKey(), settings.secretKey())
                 .build();
+        settings.applyAddressing(client);
         this.bucket = settings.bucket();
     }
 
