@@ -75,6 +75,7 @@ def wrk(url, seconds, connections):
 def run(a):
     ensure_tools()
     workdir = tempfile.mkdtemp(prefix="kvr-bench-edge-")
+    os.chmod(workdir, 0o755)  # nginx's worker runs as another user (www-data) when started by root
     cam, cam_port = bench.start_camera()
     http_port, nginx_port = bench.free_port(), bench.free_port()
     logf = open(os.path.join(workdir, "kvr.log"), "w")
