@@ -53,7 +53,11 @@ http {{
 """)
     os.makedirs(os.path.join(workdir, "nginx-tmp"), exist_ok=True)
     p = subprocess.Popen([nginx_exe(), "-c", conf, "-p", workdir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    bench.wait_until(lambda: bench.http_get(f"http://127.0.0.1:{port}/live.m3u8")[0] == 200, 20, "nginx")
+    try:
+        bench.wait_until(lambda: bench.http_get(f"http://127.0.0.1:{port}/live.m3u8")[0] == 200, 20, "nginx")
+    except SystemExit:
+        p.terminate()
+        raise
     return p
 
 
