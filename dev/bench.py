@@ -381,15 +381,19 @@ def ingest(a):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--scenario", choices=["record", "ingest", "segmenter"], default="record")
+    ap.add_argument("--scenario", choices=["record", "ingest", "segmenter", "edge"], default="record")
     ap.add_argument("--copies", type=int, default=25, help="segmenter: copies of the recorded media topic to replay")
     ap.add_argument("--counts", default="1,16,64", help="ingest: camera counts to run, comma-separated")
     ap.add_argument("--cameras", type=int, default=4)
     ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--connections", type=int, default=32, help="edge: wrk connections")
     ap.add_argument("--warmup", type=int, default=60, help="seconds of recording before measuring kvr (JIT)")
     a = ap.parse_args()
     if a.scenario == "ingest":
         return ingest(a)
+    if a.scenario == "edge":
+        import bench_edge  # dev/bench_edge.py
+        return bench_edge.run(a)
     if a.scenario == "segmenter":
         import bench_segmenter  # dev/bench_segmenter.py
         return bench_segmenter.run(a)

@@ -247,10 +247,13 @@ public final class EdgeRoutes implements Routes {
             throw HttpError.notFound("no such resource below /" + name.id() + "/");
         }
         Access a = access.check(req, name.id());
-        if (a.grant().hasRange() && !rest.startsWith("init/")) {
-            // a media segment starts in the UTC hour its path names and ends at most a segment later
+        if (!rest.startsWith("init/")) {
+            // an impossible date (month 13) names no segment: 404 without asking the store
             long hour = hourOf(rest);
-            a.requireOverlap(hour, hour + 3_600_000 + MAX_SEGMENT_MS);
+            if (a.grant().hasRange()) {
+                // a media segment starts in the UTC hour its path names and ends at most a segment later
+                a.requireOverlap(hour, hour + 3_600_000 + MAX_SEGMENT_MS);
+            }
         }
         return objects.serve(storagePrefix(req) + keys.streamDir(name).substring(keys.prefix().length()) + rest,
                 req.header("Range").orElse(null));

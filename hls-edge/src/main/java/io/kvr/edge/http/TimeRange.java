@@ -54,7 +54,8 @@ public record TimeRange(long start, long end) {
         if (raw.isEmpty()) {
             return Optional.empty();
         }
-        String v = raw.get().trim();
+        // no trim(): it would also drop control characters, and a padded number is as malformed as a word
+        String v = raw.get();
         if (v.isEmpty() || v.length() > 19 || !v.chars().allMatch(Character::isDigit)) {
             throw HttpError.badRequest(name + " must be a non-negative whole number of milliseconds");
         }

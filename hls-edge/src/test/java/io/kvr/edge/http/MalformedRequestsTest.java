@@ -116,11 +116,57 @@ class MalformedRequestsTest {
             DELETE | /v1/streams                                                       | 405
             GET    | /assets/../../pom.xml                                             | 400
             GET    | /assets/nosuch.js                                                 | 404
+            GET    | /live/cam/playlist.m3u8?start_time=&end_time=1700000005000        | 400
+            GET    | /live/cam/playlist.m3u8?start_time=1700000000000&end_time=        | 400
+            GET    | /live/cam/playlist.m3u8?start_time=1700000000000&duration=abc     | 400
+            GET    | /live/cam/playlist.m3u8?start_time=0x10&duration=5000             | 400
+            GET    | /live/cam/playlist.m3u8?start_time=%201700000000000&duration=5000 | 400
+            GET    | /live/cam/playlist.m3u8?start_time=1700000000000%00&duration=5000 | 400
+            GET    | /live/cam/playlist.m3u8?start_time=1700000000000&end_time=-1700000005000 | 400
+            GET    | /live/cam/playlist.m3u8?start_time=1700000000000&end_time=1700086400001 | 400
+            GET    | /live/cam/playlist.m3u8?start_time=1700000000000&duration=999999999999999999999 | 400
+            GET    | /live/cam/playlist.m3u8?end_time=1700000005000                    | 400
+            GET    | /live/cam/playlist.m3u8?start_time=1700000005000&end_time=1700000000000&duration=5000 | 400
+            GET    | /live/cam/index.m3u8?dvr=abc                                      | 400
+            GET    | /live/../index.m3u8                                               | 400
+            GET    | /live/./index.m3u8                                                | 400
+            GET    | /live/a%2Fb/index.m3u8                                            | 404
+            GET    | /live/a%5Cb/index.m3u8                                            | 400
+            GET    | /live/ca%09m/index.m3u8                                           | 400
+            GET    | /live/ca%7Fm/index.m3u8                                           | 400
+            GET    | /live/ca%1Bm/playlist.m3u8?start_time=1700000000000&duration=5000 | 400
+            GET    | /li%0Dve/cam/master.m3u8                                          | 400
+            GET    | /live/cam/2023/13/40/99/s-0000000000.m4s                          | 404
+            GET    | /live/cam/2023/11/14/22/..%2F..%2Fx.m4s                           | 404
+            GET    | /live/cam/2023/11/14/22/s-0000000000.m4s?prefix=../other          | 400
+            GET    | /live/cam/2023/11/14/22/s-0000000000.m4s?prefix=a%00b             | 400
+            GET    | /live/cam/init/..%2F..%2Fx.mp4                                    | 404
+            GET    | /live/cam/init/s%00abc.mp4                                        | 404
+            GET    | /v1/streams/live/nosuch/recordings                                | 404
+            GET    | /v1/streams/live/ca%00m/recordings                                | 400
+            GET    | /v1/streams/live/cam/recordings?start_time=1700000000000&end_time=1700000000000 | 400
+            PUT    | /live/cam/2023/11/14/22/s-0000000000.m4s                          | 405
             """)
     void malformedRequestsGetA4xxWithAReason(String method, String path, int status) throws Exception {
         String[] response = rawRequest(method, path);
         assertThat(Integer.parseInt(response[0])).as(response[1]).isEqualTo(status);
         assertThat(response[1]).contains("\"error\"");
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyControlCharacterInANameOrARangeIsA4xxNeverA5xx() throws Exception {
+        List<String> paths = new ArrayList<>();
+        for (int c = 0; c < 0x20; c++) {
+            paths.add(String.format("/live/c%%%02Xam/index.m3u8", c));
+            paths.add(String.format("/li%%%02Xve/cam/playlist.m3u8?start_time=1700000000000&duration=5000", c));
+            paths.add(String.format("/live/cam/playlist.m3u8?start_time=1700000000000&duration=50%%%02X00", c));
+            paths.add(String.format("/live/cam/2023/11/14/22/s-%%%02X.m4s", c));
+        }
+        paths.add("/live/c%7Fam/index.m3u8");
+        for (String path : paths) {
+            String[] response = rawRequest("GET", path);
+            assertThat(Integer.parseInt(response[0])).as("%s: %s", path, response[1]).isBetween(400, 499);
+        }
     }
 
     @org.junit.jupiter.api.Test
