@@ -152,14 +152,21 @@ class SegmenterCrashIT {
             }
             var probe = FFmpegTools.ffprobe(Duration.ofSeconds(30), "-v", "error", "-count_packets",
                     "-show_entries", "stream=codec_name,nb_read_packets", "-of", "json", joined.toString());
-            if (probe.exitCode() != 0 || !probe.stderr().isBlank()) {
+            if (!probe.ok() || !probe.stderr().isBlank()) {
                 failures.add(key + ": " + probe.describe());
                 continue;
             }
             Map<String, Long> packets = new HashMap<>();
             for (Object o : (List<?>) MiniJson.parseObject(probe.stdout()).get("streams")) {
                 Map<?, ?> stream = (Map<?, ?>) o;
-                packets.put(String.valueOf(stream.get("codec_name")), Long.parseLong(String.valueOf(stream.get("nb_read_packets"))));
+                Object count = stream.get("nb_read_packets");
+                // a stream ffprobe could not count is a finding, reported with the probe's output
+                packets.put(String.valueOf(stream.get("codec_name")),
+                        count == null ? -1L : Long.parseLong(String.valueOf(count)));
+            }
+            if (packets.containsValue(-1L)) {
+                failures.add(key + ": ffprobe did not count every stream: " + probe.stdout().replaceAll("\\s+", " "));
+                continue;
             }
             Map<String, Long> indexed = new HashMap<>();
             for (SegmentTrack t : r.getTracks()) {
