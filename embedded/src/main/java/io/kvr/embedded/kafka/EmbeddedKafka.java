@@ -51,7 +51,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * on the same directory keep the topics, records and cluster id. Clients connect over a plaintext listener named
  * {@value #CLIENT_LISTENER}; the controller listens on a second, always ephemeral, port of the same host.
  *
- * <p>Not for production: one replica of everything, no security unless {@link Config#extraProperties()} adds it, and
+ * <p>Not for production: one replica of everything, no security beyond an optional SCRAM listener
+ * ({@link ScramListener}) and what {@link Config#extraProperties()} adds, and
  * Kafka halts the whole JVM on a fatal storage error, as a stand-alone broker would.
  */
 public final class EmbeddedKafka implements AutoCloseable {
