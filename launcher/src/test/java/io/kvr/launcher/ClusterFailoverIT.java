@@ -7,6 +7,7 @@ import io.kvr.runtime.index.HttpSegmentIndex;
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.index.SegmentIndex;
 import io.kvr.schemas.SegmentRecord;
+import io.kvr.testsupport.FFmpegTools;
 import io.kvr.testsupport.MiniJson;
 import io.kvr.testsupport.TestCamera;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -37,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * consumer group. Then one instance of each replicated app is killed with SIGKILL, at once, and the test shows:
  * every camera keeps recording (no hole over 30 s in the index, recording continues after the kill); every access
  * unit that reached the media topic is a sample of exactly one indexed segment ({@link SegmentCoverage}); both
- * edges serve identical range playlists, before the kill and (the killed edge restarted) across it.
+ * edges serve identical range playlists, before the kill and (the killed edge restarted) across it; an export of a
+ * past range asked for just before the kill and one of every camera asked for just after it (while the indexers
+ * rebalance) all end {@code done} with a valid MP4 of the range.
  * The edges ask indexer 1, which routes each stream to its owner (a Kubernetes Service stands there in production).
  */
 class ClusterFailoverIT {
@@ -47,9 +52,16 @@ class ClusterFailoverIT {
     private static final long MAX_GAP_MS = 30_000;
     /** Recording after the kill, once every camera is recorded again. */
     private static final Duration AFTER_RECOVERY = Duration.ofSeconds(20);
+    /** Length of the export requested before the kill; those after it are half as long. */
+    private static final long EXPORT_MS = 20_000;
 
     TestCamera camera;
     ClusterScript cluster;
+    /** Export id to the range it covers, for the exports requested around the kill. */
+    final Map<String, ExportRange> exports = new TreeMap<>();
+
+    record ExportRange(String stream, long startMs, long endMs) {
+    }
 
     @AfterEach
     void stop() {
@@ -99,13 +111,21 @@ class ClusterFailoverIT {
             assertSamePlaylist(s, rangeStart, rangeEnd);
         }
 
-        // 3. one of each replicated app killed at once
-        startExportDuringTheKill();
+        // 3. one of each replicated app killed at once; exports asked for just before (a camera of the killed bridge)
+        // and just after it (every camera: some have their index on the killed indexer)
+        String exported = byBridge.get("bridge-2").iterator().next();
+        ExportRange past = new ExportRange(exported, Math.max(firstStart(index, exported), rangeEnd - EXPORT_MS), rangeEnd);
+        List<ExportRange> afterKill = STREAMS.stream()
+                .map(s -> new ExportRange(s, Math.max(firstStart(index, s), rangeEnd - EXPORT_MS / 2), rangeEnd)).toList();
+        startExportDuringTheKill(past, Duration.ZERO);
         long killedAt = System.currentTimeMillis();
         for (String app : List.of("bridge", "segmenter", "indexer", "edge")) {
             cluster.kill(app, 2);
         }
         log.info("killed bridge-2 (cameras {}), segmenter-2, indexer-2, edge-2", byBridge.get("bridge-2"));
+        for (ExportRange range : afterKill) {
+            startExportDuringTheKill(range, Duration.ofSeconds(90));
+        }
         await("every camera recorded again after the kill").atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                 .until(() -> STREAMS.stream().allMatch(s -> lastStart(index, s) > killedAt));
@@ -159,16 +179,71 @@ class ClusterFailoverIT {
     }
 
     /**
-     * Issue 7 item 4, "an export requested during the kill completes": request an export of a range of one camera
-     * here, just before the kill. Empty until the exporter (exporter-app, being rebuilt) serves exports.
+     * Issue 7 item 4, "an export requested during the kill completes": asks the exporter for an MP4 of {@code range}
+     * ({@code POST /v1/nvr/convert2mp4}). The exporter checks the range against the index first; while the killed
+     * indexer's streams move, it may answer 503, and a client asks again, as this does for up to {@code retryFor}.
      */
-    private void startExportDuringTheKill() {
-        // the exporter is cluster.url("exporter", 1); its export API is not there yet
+    private void startExportDuringTheKill(ExportRange range, Duration retryFor) throws Exception {
+        int slash = range.stream().indexOf('/');
+        String body = "{\"app_name\":\"" + range.stream().substring(0, slash) + "\",\"stream_name\":\""
+                + range.stream().substring(slash + 1) + "\",\"start_time\":" + range.startMs()
+                + ",\"end_time\":" + range.endMs() + "}";
+        long deadline = System.nanoTime() + retryFor.toNanos();
+        HttpResponse<String> r;
+        while (true) {
+            r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.url("exporter", 1) + "/v1/nvr/convert2mp4"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 503 || System.nanoTime() > deadline) {
+                break;
+            }
+            log.info("export of {} refused for now: {}", range, r.body());
+            Thread.sleep(1_000);
+        }
+        assertThat(r.statusCode()).as("export request %s: %s", body, r.body()).isEqualTo(202);
+        String id = (String) MiniJson.parseObject(r.body()).get("id");
+        exports.put(id, range);
+        log.info("export {} of {} requested", id, range);
     }
 
-    /** The other half of {@link #startExportDuringTheKill()}: the export completed and its MP4 is complete. */
-    private void assertExportCompleted() {
-        // empty until the exporter serves exports
+    /**
+     * The other half of {@link #startExportDuringTheKill}: every export requested around the kill ends {@code done},
+     * and its file downloads as an MP4 of the range (ffprobe: H.264 video as long as the job says, at least 80 % of
+     * the range; FFmpeg decodes it without error).
+     */
+    private void assertExportCompleted() throws Exception {
+        assertThat(exports).hasSize(1 + STREAMS.size());
+        String exporter = cluster.url("exporter", 1);
+        for (Map.Entry<String, ExportRange> e : exports.entrySet()) {
+            String id = e.getKey();
+            ExportRange range = e.getValue();
+            Map<String, Object> status = await("export " + id + " of " + range + " finished").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> MiniJson.parseObject(get(exporter + "/v1/nvr/exports/" + id)),
+                            st -> "done".equals(st.get("status")) || "failed".equals(st.get("status")));
+            log.info("export {}: {}", id, status);
+            assertThat(status).as("export %s of %s", id, range).containsEntry("status", "done")
+                    .containsEntry("download_url", "/v1/nvr/exports/" + id + "/file");
+            long jobMs = (Long) status.get("duration");
+            long requestedMs = range.endMs() - range.startMs();
+            assertThat(jobMs).as("duration of export %s", id).isBetween(requestedMs * 8 / 10, requestedMs);
+
+            Path file = cluster.dir().resolve("export-" + id + ".mp4");
+            HttpResponse<Path> download = HTTP.send(HttpRequest.newBuilder(URI.create(exporter + "/v1/nvr/exports/" + id + "/file"))
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofFile(file));
+            assertThat(download.statusCode()).as("download of export %s", id).isEqualTo(200);
+            assertThat(Files.size(file)).isEqualTo((Long) status.get("bytes"));
+            FFmpegTools.Probe probe = FFmpegTools.probe(file.toString());
+            assertThat(probe.formatName()).contains("mp4");
+            Map<String, Object> video = probe.firstStream("video").orElseThrow();
+            assertThat(video).containsEntry("codec_name", "h264");
+            assertThat(Double.parseDouble((String) video.get("duration"))).as("video duration of %s", file)
+                    .isCloseTo(jobMs / 1000.0, Offset.offset(0.1));
+            FFmpegTools.Result decoded = FFmpegTools.ffmpeg(Duration.ofSeconds(120), "-v", "error", "-i", file.toString(),
+                    "-f", "null", "-");
+            assertThat(decoded.exitCode()).as(decoded.describe()).isZero();
+            assertThat(decoded.stderr()).as("ffmpeg errors decoding %s", file).isBlank();
+        }
     }
 
     private void assertSamePlaylist(String stream, long startMs, long endMs) throws Exception {
@@ -210,6 +285,10 @@ class ClusterFailoverIT {
     private static long lastEnd(SegmentIndex index, String stream) {
         List<IndexedSegment> last = index.latest(stream, 1);
         return last.isEmpty() ? 0 : last.get(0).segment().getEndTimeMs();
+    }
+
+    private static long firstStart(SegmentIndex index, String stream) {
+        return index.latest(stream, 100_000).stream().mapToLong(s -> s.segment().getStartTimeMs()).min().orElseThrow();
     }
 
     private static long firstStart(SegmentIndex index) {

@@ -73,4 +73,33 @@ class EmbeddedKafkaConfigTest {
         Properties props = EmbeddedKafka.brokerProperties(EmbeddedKafka.Config.of(DIR).withHost("::1"), 9092, 9093);
         assertThat(props).containsEntry("advertised.listeners", "CLIENT://[::1]:9092");
     }
+
+    @Test
+    void aScramListenerAddsASaslPlaintextListenerWithItsMechanism() {
+        EmbeddedKafka.Config config = EmbeddedKafka.Config.of(DIR)
+                .withScram(EmbeddedKafka.ScramListener.of("SCRAM-SHA-256", "kvr", "s3cret-pw"));
+        Properties props = EmbeddedKafka.brokerProperties(config, 9092, 9093, 9094);
+        assertThat(props)
+                .containsEntry("listeners", "CLIENT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093,SASL://127.0.0.1:9094")
+                .containsEntry("advertised.listeners", "CLIENT://127.0.0.1:9092,SASL://127.0.0.1:9094")
+                .containsEntry("listener.security.protocol.map", "CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT")
+                .containsEntry("listener.name.sasl.sasl.enabled.mechanisms", "SCRAM-SHA-256")
+                .containsEntry("listener.name.sasl.scram-sha-256.sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;")
+                .containsEntry("inter.broker.listener.name", "CLIENT");
+        assertThat(config.toString()).contains("scram=", "kvr").doesNotContain("s3cret-pw");
+    }
+
+    @Test
+    void scramListenerClientPropertiesCarryTheLoginAndBadOnesAreRejected() {
+        EmbeddedKafka.ScramListener scram = EmbeddedKafka.ScramListener.of("SCRAM-SHA-512", "app", "pw1");
+        assertThat(scram.clientProperties("app", "pw1"))
+                .containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"app\" password=\"pw1\";");
+        assertThatThrownBy(() -> new EmbeddedKafka.ScramListener(-1, "PLAIN", Map.of("a\"b", "")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll("port", "mechanism", "user name", "password");
+    }
 }

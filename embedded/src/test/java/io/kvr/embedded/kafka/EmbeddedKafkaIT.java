@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,6 +43,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -160,6 +162,43 @@ class EmbeddedKafkaIT {
             assertThatThrownBy(() -> EmbeddedKafka.start(config))
                     .isInstanceOf(EmbeddedException.StartFailed.class)
                     .hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aScramListenerLetsItsUsersInAndNoOneElseAlsoAfterARestart(@TempDir Path otherData) throws Exception {
+        EmbeddedKafka.ScramListener scram = new EmbeddedKafka.ScramListener(0, "SCRAM-SHA-512",
+                Map.of("alice", "alice-pw-1", "bob", "bob-pw-1"));
+        EmbeddedKafka.Config config = EmbeddedKafka.Config.of(otherData).withScram(scram);
+        try (EmbeddedKafka secured = EmbeddedKafka.start(config)) {
+            String sasl = secured.saslBootstrapServers().orElseThrow();
+            assertThat(sasl).isNotEqualTo(secured.bootstrapServers());
+            assertThat(describeAs(sasl, scram.clientProperties("bob", "bob-pw-1"))).isEmpty();
+            assertThat(describeAs(sasl, scram.clientProperties("bob", "alice-pw-1")))
+                    .hasValueSatisfying(e -> assertThat(e).isInstanceOf(SaslAuthenticationException.class));
+        }
+        // passwords are set again at start: the old one stops working
+        EmbeddedKafka.Config changed = config.withScram(EmbeddedKafka.ScramListener.of("SCRAM-SHA-512", "alice", "alice-pw-2"));
+        try (EmbeddedKafka secured = EmbeddedKafka.start(changed)) {
+            String sasl = secured.saslBootstrapServers().orElseThrow();
+            assertThat(describeAs(sasl, scram.clientProperties("alice", "alice-pw-2"))).isEmpty();
+            assertThat(describeAs(sasl, scram.clientProperties("alice", "alice-pw-1")))
+                    .hasValueSatisfying(e -> assertThat(e).isInstanceOf(SaslAuthenticationException.class));
+        }
+    }
+
+    /** Empty when {@code login} may describe the cluster at {@code bootstrap}, else the cause of the failure. */
+    private static Optional<Throwable> describeAs(String bootstrap, Map<String, String> login) throws Exception {
+        Map<String, Object> config = new HashMap<>(login);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        try (Admin admin = Admin.create(config)) {
+            admin.describeCluster().nodes().get();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return Optional.of(e.getCause());
         }
     }
 
