@@ -59,7 +59,8 @@ public final class Indexer implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         // segments become queryable as they arrive: no record cache in front of the stores
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 100);
+        // a fetch returns as soon as a segment arrives; the wait only bounds idle fetches, which cost the broker
+        props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 500);
         if (!config.applicationServer().isEmpty()) {
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
         }

@@ -47,9 +47,10 @@ public final class PolicyCatalog implements AutoCloseable {
     private volatile boolean running = true;
 
     public PolicyCatalog(KafkaSettings kafka, String clientId, PolicyDefaults defaults, MeterRegistry metrics) {
+        // a fetch returns as soon as a record arrives; the wait only bounds idle fetches, which cost the broker
         Map<String, Object> config = kafka.clientConfig(Map.of(
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100));
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500));
         // a reader of the whole topic, not a group member
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);

@@ -3,6 +3,7 @@ package io.kvr.runtime.storage;
 import io.kvr.runtime.config.S3Settings;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -10,13 +11,33 @@ import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
-import java.io.ByteArrayInputStream;
+import io.minio.http.Method;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 
 /** One bucket of an S3-compatible store. Keys are built by callers; this class never logs credentials. */
 public final class ObjectStore {
+    /** Lifetime of the presigned URL of one small upload: only long enough for the request to start. */
+    private static final int PUT_URL_SECONDS = 300;
+    private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]*)</Code>");
+    private static final Pattern ERROR_MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
+
     private final MinioClient client;
+    /** Sends the small uploads of {@link #put(String, byte[], int, int, String)} to presigned URLs. */
+    private final OkHttpClient http = new OkHttpClient.Builder()
+            .connectTimeout(15, TimeUnit.SECONDS)
+            .writeTimeout(60, TimeUnit.SECONDS)
+            .readTimeout(60, TimeUnit.SECONDS)
+            .build();
     private final String bucket;
     private final String endpoint;
 
@@ -52,12 +73,41 @@ public final class ObjectStore {
         });
     }
 
+    /**
+     * Stores {@code length} bytes in one PUT to a presigned URL (SigV4 query signature, payload unsigned). The
+     * SDK's own PUT over plain HTTP signs the payload: it hashes every byte with SHA-256, and the server buffers
+     * the whole body and hashes it again (s3proxy twice) to check that signature, which was the largest CPU cost
+     * of storing segments (BENCHMARKS.md, ingest). The URL's signature still authenticates the request.
+     */
     public void put(String key, byte[] bytes, int offset, int length, String contentType) {
-        call("put " + key, () -> client.putObject(PutObjectArgs.builder()
-                .bucket(bucket).object(key)
-                .stream(new ByteArrayInputStream(bytes, offset, length), length, -1)
-                .contentType(contentType)
-                .build()));
+        call("put " + key, () -> {
+            String url = client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                    .method(Method.PUT).bucket(bucket).object(key).expiry(PUT_URL_SECONDS).build());
+            Request request = new Request.Builder().url(url)
+                    .put(RequestBody.create(bytes, MediaType.parse(contentType), offset, length))
+                    .build();
+            try (Response response = http.newCall(request).execute()) {
+                if (!response.isSuccessful()) {
+                    throw new IOException(describe(response));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The S3 error of a refused request: its code and message when the body is an S3 error document. */
+    private static String describe(Response response) throws IOException {
+        String body = response.body().string();
+        Matcher code = ERROR_CODE.matcher(body);
+        Matcher message = ERROR_MESSAGE.matcher(body);
+        StringBuilder out = new StringBuilder("HTTP ").append(response.code());
+        if (code.find()) {
+            out.append(' ').append(code.group(1));
+        }
+        if (message.find()) {
+            out.append(": ").append(message.group(1));
+        }
+        return out.toString();
     }
 
     public void put(String key, byte[] bytes, String contentType) {

@@ -108,7 +108,10 @@ public final class MediaConsumer implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
+                // with fetch.min.bytes 1 every produce of the bridge woke a fetch (about 100 a second with 16
+                // cameras): wait for 128 KiB or 50 ms instead, which adds at most 50 ms to a segment's visibility
+                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 128 * 1024,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024 + 65536,
                 ConsumerConfig.CLIENT_ID_CONFIG, "kvr-segmenter"));
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
