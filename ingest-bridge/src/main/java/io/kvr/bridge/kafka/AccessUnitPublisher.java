@@ -56,11 +56,13 @@ public final class AccessUnitPublisher implements AutoCloseable {
 
     public AccessUnitPublisher(KafkaSettings kafka, String clientId) {
         // media records are large (a 4 Mb/s camera's keyframe alone passes the 16 KiB default batch): batches of
-        // up to 512 KiB per partition, filled for up to 10 ms, take several cameras' units per request
+        // up to 512 KiB per partition, filled for up to 20 ms, take several cameras' units per request. Each
+        // request costs the broker and the segmenter's fetch about as much as its bytes do: 20 ms rather than 10
+        // halves the requests of a busy bridge for 10 ms more capture-to-ack latency (BENCHMARKS.md, ingest)
         Map<String, Object> config = kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 10,
+                ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KvrTopics.MEDIA_MAX_MESSAGE_BYTES + 64 * 1024,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId));
