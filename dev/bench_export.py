@@ -81,7 +81,7 @@ def timed(cmd, **kw):
 
 def standalone_exporter(kafka, s3, index_base, workdir):
     port = bench.free_port()
-    args = [bench_segmenter.java(), "-Xmx256m", "-cp", bench_segmenter.CLASSPATH, "io.kvr.exporter.ExporterMain",
+    args = [bench_segmenter.java(), "-Xmx256m", f"-Xlog:gc:file={os.path.join(workdir, 'exporter-gc.log')}", "-cp", bench_segmenter.CLASSPATH, "io.kvr.exporter.ExporterMain",
             f"kafka.bootstrap.servers={kafka}", f"s3.endpoint={s3}", f"s3.access.key={bench_segmenter.S3_ACCESS}",
             f"s3.secret.key={bench_segmenter.S3_SECRET}", f"exporter.index.url={index_base}/",
             f"exporter.group.id=bench-export-alone-{int(time.time())}", f"http.port={port}"]
@@ -90,6 +90,20 @@ def standalone_exporter(kafka, s3, index_base, workdir):
     base = f"http://127.0.0.1:{port}"
     bench.wait_until(lambda: bench.http_get(f"{base}/health")[0] == 200, 120, "the exporter alone to start")
     return p, base, logf
+
+
+def heap_after_gc(gc_log, since):
+    """The largest heap after a collection in a -Xlog:gc file, counting lines from line `since`: (MiB, count)."""
+    import re
+    with open(gc_log) as f:
+        lines = f.read().splitlines()[since:]
+    after = [int(m.group(1)) for m in (re.search(r"->(\d+)M\(\d+M\)", l) for l in lines) if m]
+    return (max(after) if after else 0), len(after)
+
+
+def gc_lines(gc_log):
+    with open(gc_log) as f:
+        return len(f.read().splitlines())
 
 
 def heap_while(base, action):
@@ -199,7 +213,10 @@ def run(a):
         alone_url = f"{alone_base}/{DST}/export.mp4?start_time={start}&end_time={end}"
         curl_time(alone_url)  # warm its JIT
         heap0 = bench.heap_used(bench.metrics(alone_base))
+        gc_log = os.path.join(workdir, "exporter-gc.log")
+        gc_from = gc_lines(gc_log)
         (alone_t, alone_bytes, alone_first), alone_peak = heap_while(alone_base, lambda: curl_time(alone_url))
+        gc_after, gc_count = heap_after_gc(gc_log, gc_from)
         alone_ms = bench.metrics(alone_base)
         alone_max = sum(v for n, l, v in alone_ms if n == "jvm_memory_max_bytes" and l.get("area") == "heap")
         bench.log(f"exporter alone: {alone_t:.2f} s, {alone_bytes} B, heap before {heap0 / 2**20:.0f} MiB, "
@@ -258,7 +275,7 @@ def run(a):
         f"{alone_bytes / 1e6:.0f} MB export in {alone_t:.2f} s ({alone_bytes / alone_t / 1e6:.0f} MB/s, first byte after "
         f"{alone_first * 1000:.0f} ms); heap used {heap0 / 2**20:.0f} MiB before, at most {alone_peak / 2**20:.0f} MiB while "
         "it ran (`jvm_memory_used_bytes{area=\"heap\"}` summed over pools, sampled every 200 ms: includes garbage not "
-        "yet collected).\n",
+        f"yet collected); {gc_count} collections meanwhile, the largest heap after one {gc_after} MiB (`-Xlog:gc`).\n",
         f"How the recording was made: {a.seconds} s of dev/bench-camera.py's /h264aac recorded by kvr in real time, then "
         f"that ingest session published again under `{DST}` looped to {loop['seconds']:.0f} s of media "
         f"({loop['loops']} loops of {loop['span_s']:.1f} s, {loop['bytes'] / 1e6:.0f} MB of access units, produced in "
