@@ -388,6 +388,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--connections", type=int, default=32, help="edge: wrk connections")
     ap.add_argument("--minutes", type=float, default=10, help="export: minutes of recording to export")
+    ap.add_argument("--largest-minutes", type=float, default=0,
+                    help="export: also record this many minutes the same way for the exporter-alone MB/s and heap")
     ap.add_argument("--repeat", type=int, default=3, help="export: timed runs of each exporter (best reported)")
     ap.add_argument("--keep", action="store_true", help="export: keep the work directory (logs)")
     ap.add_argument("--warmup", type=int, default=60, help="seconds of recording before measuring kvr (JIT)")

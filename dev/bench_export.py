@@ -12,7 +12,8 @@
    copy -movflags +faststart out.mp4` (reading the same segments from kvr's edge), and the floor `cat init seg... >
    /dev/null` over the same segment bytes fetched to local files beforehand (page cache warm).
 4. Heap: an exporter alone in its own JVM with -Xmx256m (ExporterMain, against the same Kafka, S3 and index)
-   serves the largest direct download while its heap is sampled from /metrics; its MB/s is reported too.
+   serves the largest direct download while its heap is sampled from /metrics and its GC logged; its MB/s is
+   reported too. The largest download is the --minutes range, or --largest-minutes of a second looped recording.
 """
 import datetime
 import json
@@ -127,6 +128,26 @@ def heap_while(base, action):
         t.join()
 
 
+def lengthen(kafka, base, stream, minutes):
+    """Publishes SRC's last session again as `stream`, looped to `minutes`, and waits until kvr has recorded it;
+    returns (what ExportBench printed, start ms, end ms) of a range of `minutes` from the first segment."""
+    bench.log(f"looping {SRC} to {minutes} min of media as {stream}")
+    out = subprocess.run([bench_segmenter.java(), "-cp", bench_segmenter.CLASSPATH,
+                          os.path.join(ROOT, "dev/ExportBench.java"), "loop", kafka, "kvr.media.v1", SRC, stream,
+                          str(minutes * 60)], capture_output=True, text=True, timeout=3600)
+    if out.returncode != 0:
+        raise SystemExit(f"ExportBench loop failed:\n{out.stderr[-3000:]}")
+    loop = json.loads(out.stdout.strip().splitlines()[-1])
+    bench.log(f"published: {loop}")
+    want = min(minutes * 60, loop["seconds"]) - 4
+    bench.wait_until(lambda: recorded_seconds(base, stream) >= want, 3600, f"kvr to record {want:.0f} s of {stream}")
+    summary = index_summary(base, stream)
+    start = summary["firstStartMs"]
+    end = int(min(summary["lastEndMs"], start + minutes * 60_000))
+    bench.log(f"{stream}: range {start}..{end} ({(end - start) / 1000:.1f} s), {summary['segments']} segments indexed")
+    return loop, start, end
+
+
 def run(a):
     workdir = tempfile.mkdtemp(prefix="kvr-bench-export-")
     cam, cam_port = bench.start_camera("dev/bench-camera.py")
@@ -145,24 +166,11 @@ def run(a):
         bench.log(f"recording {SRC} (1080p H.264 + AAC) for {a.seconds} s")
         bench.wait_until(lambda: recorded_seconds(base, SRC) >= a.seconds, a.seconds + 300,
                          f"kvr to record {a.seconds} s of the camera")
-        src = index_summary(base, SRC)
         cam.terminate()
         cam.wait(10)
         cam = None
         time.sleep(3)
-        bench.log(f"looping it to {a.minutes} min of media as {DST}")
-        out = subprocess.run([bench_segmenter.java(), "-cp", bench_segmenter.CLASSPATH,
-                              os.path.join(ROOT, "dev/ExportBench.java"), "loop", kafka, "kvr.media.v1", SRC, DST,
-                              str(a.minutes * 60)], capture_output=True, text=True, timeout=3600)
-        if out.returncode != 0:
-            raise SystemExit(f"ExportBench loop failed:\n{out.stderr[-3000:]}")
-        loop = json.loads(out.stdout.strip().splitlines()[-1])
-        bench.log(f"published: {loop}")
-        want = min(a.minutes * 60, loop["seconds"]) - 4
-        bench.wait_until(lambda: recorded_seconds(base, DST) >= want, 1800, f"kvr to record {want:.0f} s of {DST}")
-        summary = index_summary(base, DST)
-        start = summary["firstStartMs"]
-        end = int(min(summary["lastEndMs"], start + a.minutes * 60_000))
+        loop, start, end = lengthen(kafka, base, DST, a.minutes)
         playlist = f"{base}/{DST}/playlist.m3u8?start_time={start}&end_time={end}"
         export_url = f"{base}/{DST}/export.mp4?start_time={start}&end_time={end}"
         bench.log(f"range {start}..{end} ({(end - start) / 1000:.1f} s), {summary['segments']} segments indexed")
@@ -206,12 +214,17 @@ def run(a):
         with open("/proc/loadavg") as f:
             load_after = f.read().split()[0]
 
-        bench.log("an exporter alone with -Xmx256m: the same download, heap sampled")
-        heap0 = None
+        # the largest export: the same range, or a longer recording made the same way (--largest-minutes)
+        large_minutes, large_start, large_end, large_stream = a.minutes, start, end, DST
+        if a.largest_minutes > a.minutes:
+            large_stream = "bench/long"
+            _, large_start, large_end = lengthen(kafka, base, large_stream, a.largest_minutes)
+            large_minutes = (large_end - large_start) / 60_000
+        bench.log(f"an exporter alone with -Xmx256m: {large_minutes:.0f} min of {large_stream}, heap sampled")
         alone, alone_base, alone_log = standalone_exporter(kafka, s3, base, workdir)
         logs.append(alone_log)
-        alone_url = f"{alone_base}/{DST}/export.mp4?start_time={start}&end_time={end}"
-        curl_time(alone_url)  # warm its JIT
+        curl_time(f"{alone_base}/{DST}/export.mp4?start_time={start}&end_time={end}")  # warms its JIT
+        alone_url = f"{alone_base}/{large_stream}/export.mp4?start_time={large_start}&end_time={large_end}"
         heap0 = bench.heap_used(bench.metrics(alone_base))
         gc_log = os.path.join(workdir, "exporter-gc.log")
         gc_from = gc_lines(gc_log)
@@ -220,7 +233,7 @@ def run(a):
         alone_ms = bench.metrics(alone_base)
         alone_max = sum(v for n, l, v in alone_ms if n == "jvm_memory_max_bytes" and l.get("area") == "heap")
         bench.log(f"exporter alone: {alone_t:.2f} s, {alone_bytes} B, heap before {heap0 / 2**20:.0f} MiB, "
-                  f"peak {alone_peak / 2**20:.0f} MiB of max {alone_max / 2**20:.0f} MiB")
+                  f"peak {alone_peak / 2**20:.0f} MiB of max {alone_max / 2**20:.0f} MiB, after GC at most {gc_after} MiB")
     finally:
         for p in (alone, kvr, cam):
             if p is not None:
@@ -271,8 +284,8 @@ def run(a):
         f"{best_direct[0] / floor:.1f}x floor ({'met' if best_direct[0] <= 2 * floor else 'not met'}); job "
         f"{best_job[0] / ff:.2f}x ffmpeg ({'met' if best_job[0] <= 0.5 * ff else 'not met'}), {best_job[0] / floor:.1f}x "
         f"floor ({'met' if best_job[0] <= 2 * floor else 'not met'}).\n",
-        f"Heap: an exporter alone (`ExporterMain`, `-Xmx256m`, heap max {alone_max / 2**20:.0f} MiB) streamed the same "
-        f"{alone_bytes / 1e6:.0f} MB export in {alone_t:.2f} s ({alone_bytes / alone_t / 1e6:.0f} MB/s, first byte after "
+        f"Largest export, heap: an exporter alone (`ExporterMain`, `-Xmx256m`, heap max {alone_max / 2**20:.0f} MiB) "
+        f"streamed {large_minutes:.0f} min ({alone_bytes / 1e6:.0f} MB, from `{large_stream}`) in {alone_t:.2f} s ({alone_bytes / alone_t / 1e6:.0f} MB/s, first byte after "
         f"{alone_first * 1000:.0f} ms); heap used {heap0 / 2**20:.0f} MiB before, at most {alone_peak / 2**20:.0f} MiB while "
         "it ran (`jvm_memory_used_bytes{area=\"heap\"}` summed over pools, sampled every 200 ms: includes garbage not "
         f"yet collected); {gc_count} collections meanwhile, the largest heap after one {gc_after} MiB (`-Xlog:gc`).\n",
