@@ -134,12 +134,12 @@ def lengthen(kafka, base, stream, minutes):
     bench.log(f"looping {SRC} to {minutes} min of media as {stream}")
     out = subprocess.run([bench_segmenter.java(), "-cp", bench_segmenter.CLASSPATH,
                           os.path.join(ROOT, "dev/ExportBench.java"), "loop", kafka, "kvr.media.v1", SRC, stream,
-                          str(minutes * 60)], capture_output=True, text=True, timeout=3600)
+                          str(minutes * 60 + 20)], capture_output=True, text=True, timeout=3600)
     if out.returncode != 0:
         raise SystemExit(f"ExportBench loop failed:\n{out.stderr[-3000:]}")
     loop = json.loads(out.stdout.strip().splitlines()[-1])
     bench.log(f"published: {loop}")
-    want = min(minutes * 60, loop["seconds"]) - 4
+    want = min(minutes * 60, loop["seconds"] - 4)
     bench.wait_until(lambda: recorded_seconds(base, stream) >= want, 3600, f"kvr to record {want:.0f} s of {stream}")
     summary = index_summary(base, stream)
     start = summary["firstStartMs"]
@@ -173,7 +173,6 @@ def run(a):
         loop, start, end = lengthen(kafka, base, DST, a.minutes)
         playlist = f"{base}/{DST}/playlist.m3u8?start_time={start}&end_time={end}"
         export_url = f"{base}/{DST}/export.mp4?start_time={start}&end_time={end}"
-        bench.log(f"range {start}..{end} ({(end - start) / 1000:.1f} s), {summary['segments']} segments indexed")
 
         # the floor's input: the same segments as local files, fetched once (untimed)
         seg_dir = os.path.join(workdir, "segments")
