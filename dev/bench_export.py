@@ -302,5 +302,10 @@ def run(a):
         "`completeMultipartUpload` 14 %, s3proxy hashing the payload (SigV4 SHA-256 and MD5) 17 %, the MinIO client "
         "hashing it for SigV4 over plain HTTP 10 %. The job's time is the embedded S3's write path; the exporter's "
         "own part is the direct download's. ffmpeg writes a local file instead (twice: `+faststart` moves the `moov`).\n",
+        "Where the direct download's time goes (JFR once, 2026-12-04, two 60 min downloads from a running kvr): "
+        "kvr's Java samples are few for the bytes moved (the time is mostly native socket and file I/O over two "
+        "loopback HTTP hops, embedded S3 -> exporter -> client, which `cat` from the page cache does not have); among "
+        "them OkHttp's per-request connection bookkeeping (one ranged read per segment) 17 %, copying the S3 response "
+        "into the read-ahead buffers 14 %, the HTTP server's writes 5 %, s3proxy's Jetty selector 4 %.\n",
     ]
     bench.write_report("export", "\n".join(lines) + "\n")
