@@ -128,11 +128,20 @@ def heap_while(base, action):
         t.join()
 
 
+def ensure_media_loop():
+    """`./kvr` builds without test classes; MediaLoop is one of the launcher's."""
+    if not os.path.exists(os.path.join(ROOT, "launcher/target/test-classes/io/kvr/launcher/MediaLoop.class")):
+        bench.log("compiling the launcher's test classes (MediaLoop)")
+        subprocess.run(["mvn", "-B", "-q", "-pl", "launcher", "test-compile"], cwd=ROOT, check=True)
+
+
 def lengthen(kafka, base, stream, minutes):
     """Publishes SRC's last session again as `stream`, looped to `minutes`, and waits until kvr has recorded it;
     returns (what ExportBench printed, start ms, end ms) of a range of `minutes` from the first segment."""
+    ensure_media_loop()
     bench.log(f"looping {SRC} to {minutes} min of media as {stream}")
-    out = subprocess.run([bench_segmenter.java(), "-cp", bench_segmenter.CLASSPATH,
+    # MediaLoop lives in the launcher's test classes (ExportIT uses it too)
+    out = subprocess.run([bench_segmenter.java(), "-cp", f"{bench_segmenter.CLASSPATH}:{ROOT}/launcher/target/test-classes",
                           os.path.join(ROOT, "dev/ExportBench.java"), "loop", kafka, "kvr.media.v1", SRC, stream,
                           str(minutes * 60 + 20)], capture_output=True, text=True, timeout=3600)
     if out.returncode != 0:

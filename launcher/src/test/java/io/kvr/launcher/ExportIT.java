@@ -146,6 +146,38 @@ class ExportIT {
         assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(all, all.length - 1000, all.length));
     }
 
+    /**
+     * One minute from the middle of a recording of 2.5 minutes: the camera's H.264+AAC session looped by
+     * {@link MediaLoop} onto the media topic (the segmenter and indexer record it like any camera; only the bridge
+     * is skipped), so the test does not record for minutes in real time.
+     */
+    @Test
+    void aMinuteFromTheMiddleOfALongerRecording() throws Exception {
+        String stream = "loop/h264aac";
+        MediaLoop.Published copy = new MediaLoop(kvr.kafkaBootstrap(), "kvr.media.v1").loop(H264, stream, 150);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> recorded(stream) >= (long) (copy.seconds() * 1000) - 3000);
+        List<SegmentRecord> segments = segments(stream);
+        long middle = (segments.get(0).getStartTimeMs() + segments.get(segments.size() - 1).getEndTimeMs()) / 2
+                - 30_000 + 137;
+        HttpResponse<Path> minute = get(stream, middle, middle + 60_000, true, "loop-minute.mp4");
+        assertThat(minute.statusCode()).isEqualTo(200);
+        checkFile(minute.body(), media(stream, middle, middle + 60_000), "h264", "avc1");
+        assertThat(Long.parseLong(frames(minute.body()).get(0)[2].trim())).as("first shown frame pts").isZero();
+        // the first frame shown is the one at start_time: the same picture as in the file from its keyframe
+        HttpResponse<Path> fromKeyframe = get(stream, middle, middle + 60_000, false, "loop-minute-keyframe.mp4");
+        long keyframeMs = Long.parseLong(fromKeyframe.headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
+        String firstHash = frames(minute.body()).get(0)[5].trim();
+        double tb = frameTimeBase(fromKeyframe.body());
+        double expectedSeconds = (middle - keyframeMs) / 1000.0;
+        assertThat(frames(fromKeyframe.body())).as("frame at %s s of the file from the keyframe", expectedSeconds)
+                .anySatisfy(f -> {
+                    assertThat(f[5].trim()).isEqualTo(firstHash);
+                    assertThat(Long.parseLong(f[2].trim()) * tb).isCloseTo(expectedSeconds,
+                            org.assertj.core.data.Offset.offset(FRAME + 0.001));
+                });
+    }
+
     @Test
     void chromiumPlaysAnExportedFileInAVideoElement() throws Exception {
         HlsJsPlayer player = HlsJsPlayer.find();
