@@ -31,7 +31,8 @@ public final class Edge implements Routes {
                 config.liveWindow(), config.dvrWindowMs(), config.maxRangeMs(),
                 new AccessControl(config.access()), new Cors(config.corsOrigins()),
                 new LiveWindowCache(config.liveCache().toNanos(), System::nanoTime),
-                new SettledRangeCache(config.rangeCacheBytes(), java.time.Duration.ofMinutes(1).toNanos(), System::nanoTime));
+                new SettledRangeCache(config.rangeCacheBytes(), java.time.Duration.ofMinutes(1).toNanos(), System::nanoTime),
+                config.liveCache().toNanos());
     }
 
     @Override

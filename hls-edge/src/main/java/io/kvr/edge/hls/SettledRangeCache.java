@@ -10,7 +10,8 @@ import java.util.function.Supplier;
  * Rendered playlists of ranges that ended in the past, least recently used first out, bounded by their total
  * size. Such a range no longer changes (short of late segments or retention, which an entry outlives by at most
  * {@code ttlNanos}), so repeated requests — many viewers of one incident, a CDN refilling — cost a lookup
- * instead of an index query and a render (a 1 h range is 1,800 segments).
+ * instead of an index query and a render (a 1 h range is 1,800 segments). Ranges that still reach into the present
+ * may be kept for a shorter time ({@link #get(String, long, Supplier)}), as long as a live playlist may be stale.
  */
 public final class SettledRangeCache {
     private final long maxBytes;
@@ -19,7 +20,7 @@ public final class SettledRangeCache {
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
     private long bytes;
 
-    private record Entry(byte[] playlist, long createdNanos) {
+    private record Entry(byte[] playlist, long createdNanos, long ttlNanos) {
     }
 
     public SettledRangeCache(long maxBytes, long ttlNanos, LongSupplier nanoClock) {
@@ -30,12 +31,17 @@ public final class SettledRangeCache {
 
     /** The playlist under {@code key}, rendered by {@code render} when missing or older than the TTL. */
     public byte[] get(String key, Supplier<byte[]> render) {
-        if (maxBytes <= 0) {
+        return get(key, ttlNanos, render);
+    }
+
+    /** The playlist under {@code key}, rendered by {@code render} when missing or older than {@code ttl}. */
+    public byte[] get(String key, long ttl, Supplier<byte[]> render) {
+        if (maxBytes <= 0 || ttl <= 0) {
             return render.get();
         }
         synchronized (this) {
             Entry e = entries.get(key);
-            if (e != null && nanoClock.getAsLong() - e.createdNanos < ttlNanos) {
+            if (e != null && nanoClock.getAsLong() - e.createdNanos < e.ttlNanos) {
                 return e.playlist;
             }
         }
@@ -45,7 +51,7 @@ public final class SettledRangeCache {
             return playlist; // one huge range must not flush everything else
         }
         synchronized (this) {
-            Entry old = entries.put(key, new Entry(playlist, nanoClock.getAsLong()));
+            Entry old = entries.put(key, new Entry(playlist, nanoClock.getAsLong(), ttl));
             bytes += playlist.length - (old == null ? 0 : old.playlist.length);
             for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); bytes > maxBytes && it.hasNext(); ) {
                 bytes -= it.next().getValue().playlist.length;

@@ -35,7 +35,7 @@ public final class RecentObjects {
     }
 
     public void put(String key, Entry entry) {
-        if (entry.bytes.length > maxEntryBytes) {
+        if (maxBytes <= 0 || entry.bytes.length > maxEntryBytes) {
             return;
         }
         synchronized (this) {

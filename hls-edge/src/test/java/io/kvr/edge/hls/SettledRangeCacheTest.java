@@ -54,4 +54,19 @@ class SettledRangeCacheTest {
         off.get("a", () -> render(1));
         assertThat(renders).hasValue(4);
     }
+
+    @Test
+    void anOpenRangeIsKeptForItsShorterTtl() {
+        SettledRangeCache cache = new SettledRangeCache(1000, 60, now::get);
+        cache.get("open", 5, () -> render(10));
+        now.set(4);
+        cache.get("open", 5, () -> render(10));
+        assertThat(renders).hasValue(1);
+        now.set(5);
+        cache.get("open", 5, () -> render(10));
+        assertThat(renders).hasValue(2);
+        cache.get("never", 0, () -> render(10));
+        cache.get("never", 0, () -> render(10));
+        assertThat(renders).hasValue(4);
+    }
 }
