@@ -132,8 +132,10 @@ def run(a):
                 "range": f"{base}/playlist.m3u8?start_time={hour_start}&end_time={hour_end}",
                 # ends 10 min from now: stays a growing range for the whole run, never a settled one
                 "open": f"{base}/playlist.m3u8?start_time={now - 3_000_000}&end_time={now + 600_000}"}
-        bench.wait_until(lambda: len(playlist_segments(bench.http_get(urls["open"])[1])) >= hour["count"], 60,
-                         "the index to hold the hour of segments")
+        # asked of the recordings listing: the range playlist of a past hour would be kept (rendered) for a minute
+        listing = f"{root}/v1/streams/bench/cam/recordings?start_time={hour_start}&end_time={hour_end}"
+        bench.wait_until(lambda: sum(s["segments"] for s in json.loads(bench.http_get(listing)[1])["spans"])
+                         >= hour["count"], 120, "the index to hold the hour of segments")
         static = os.path.join(workdir, "static")
         os.makedirs(static)
         live_text = bench.http_get(urls["live"])[1]
