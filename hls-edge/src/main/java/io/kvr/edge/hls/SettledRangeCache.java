@@ -3,6 +3,8 @@ package io.kvr.edge.hls;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -18,6 +20,7 @@ public final class SettledRangeCache {
     private final long ttlNanos;
     private final LongSupplier nanoClock;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+    private final ConcurrentHashMap<String, ReentrantLock> rendering = new ConcurrentHashMap<>();
     private long bytes;
 
     private record Entry(byte[] playlist, long createdNanos, long ttlNanos) {
@@ -39,13 +42,30 @@ public final class SettledRangeCache {
         if (maxBytes <= 0 || ttl <= 0) {
             return render.get();
         }
-        synchronized (this) {
-            Entry e = entries.get(key);
-            if (e != null && nanoClock.getAsLong() - e.createdNanos < e.ttlNanos) {
-                return e.playlist;
-            }
+        byte[] kept = fresh(key);
+        if (kept != null) {
+            return kept;
         }
-        // rendered outside the lock: concurrent first requests of one range may render it twice, never block others
+        // one render per key at a time: when a popular range expires, the viewers asking meanwhile wait for that
+        // render instead of all querying the index and rendering it again (a j.u.c. lock: a virtual thread
+        // blocked in a monitor would pin its carrier); other keys never wait
+        ReentrantLock lock = rendering.computeIfAbsent(key, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            kept = fresh(key);
+            return kept != null ? kept : renderAndKeep(key, ttl, render);
+        } finally {
+            lock.unlock();
+            rendering.remove(key, lock);
+        }
+    }
+
+    private synchronized byte[] fresh(String key) {
+        Entry e = entries.get(key);
+        return e != null && nanoClock.getAsLong() - e.createdNanos < e.ttlNanos ? e.playlist : null;
+    }
+
+    private byte[] renderAndKeep(String key, long ttl, Supplier<byte[]> render) {
         byte[] playlist = render.get();
         if (playlist.length > maxBytes / 4) {
             return playlist; // one huge range must not flush everything else
