@@ -152,10 +152,10 @@ public final class EdgeRoutes implements Routes {
             return m3u8(playlists.media(name.id(), currentRecording(name), "EVENT", a.uriSuffix()), cacheControl);
         }
         LiveWindowCache.Window window = liveWindow(name);
-        String text = a.carryQuery().isEmpty() ? window.text(s -> playlists.live(name.id(), s))
-                : playlists.media(name.id(), window.segments(), null, a.uriSuffix());
+        byte[] text = a.carryQuery().isEmpty() ? window.utf8(s -> playlists.live(name.id(), s))
+                : playlists.media(name.id(), window.segments(), null, a.uriSuffix()).getBytes(StandardCharsets.UTF_8);
         // about half a segment: players poll every target duration, caches must not serve it longer
-        return m3u8(text, cacheControl);
+        return Response.bytes(200, M3U8, text).header("Cache-Control", cacheControl);
     }
 
     /** The newest {@code liveWindow} segments, from the index at most once per {@code edge.live.cache}. */

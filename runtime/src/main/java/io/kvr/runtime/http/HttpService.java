@@ -108,6 +108,9 @@ public final class HttpService implements AutoCloseable {
         if (rawPath == null || rawPath.isEmpty()) {
             return "/";
         }
+        if (rawPath.indexOf('%') < 0) {
+            return rawPath; // nothing to decode ('+' is literal in paths)
+        }
         try {
             // '+' is literal in paths; only %XX is decoded
             return URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
