@@ -4,7 +4,8 @@
     /usr/bin/python3 dev/bench-camera.py [--port 0] [--host 127.0.0.1] [--cache /tmp/kvr-bench-cache]
 
 Mount (shared between all clients, so N cameras pulling it cost the server one pipeline):
-  /h264   1920x1080 25 fps H.264, ~4 Mbit/s, GOP 25 (1 s), no B-frames, looped forever in real time
+  /h264     1920x1080 25 fps H.264, ~4 Mbit/s, GOP 25 (1 s), no B-frames, looped forever in real time
+  /h264aac  the same video plus AAC audio (48 kHz mono 64 kbit/s sine, encoded live: audio costs little CPU)
 
 Nothing is encoded while serving: on first use a 10 s clip is encoded once with x264enc into the cache
 directory (raw Annex B byte stream), then multifilesrc loops it, h264parse splits it into access units which
@@ -68,6 +69,14 @@ def clip(cache):
     return path
 
 
+def aac_encoder():
+    """The AAC encoder GStreamer has (as in dev/test-camera.py), or None."""
+    for name in ("avenc_aac", "voaacenc"):
+        if Gst.ElementFactory.find(name) is not None:
+            return name
+    return None
+
+
 def retime(factory, media):
     """Stamps access unit n with pts = dts = n / FPS: multifilesrc's buffers carry no usable timestamps, so
     without this the RTP clock would not advance at the frame rate (nor across loops)."""
@@ -106,6 +115,16 @@ def main():
     factory.set_shared(True)
     factory.connect("media-configure", retime)
     server.get_mount_points().add_factory("/h264", factory)
+    aac = aac_encoder()
+    if aac:
+        with_audio = GstRtspServer.RTSPMediaFactory()
+        with_audio.set_launch(launch[:-1] + (
+            " audiotestsrc is-live=true wave=sine freq=440 volume=0.3 ! audio/x-raw,rate=48000,channels=1 "
+            "! audioconvert ! audioresample ! %s bitrate=64000 ! aacparse ! audio/mpeg,mpegversion=4,stream-format=raw "
+            "! rtpmp4gpay name=pay1 pt=97 )" % aac))
+        with_audio.set_shared(True)
+        with_audio.connect("media-configure", retime)
+        server.get_mount_points().add_factory("/h264aac", with_audio)
     try:
         source = server.create_source(None)
     except GLib.Error as e:
@@ -120,6 +139,9 @@ def main():
     sys.stderr.write("MOUNT /h264 rtsp://%s:%d/h264 %dx%d %d fps H.264 ~%d kbit/s, looped %d s clip\n"
                      % (args.host, port, WIDTH, HEIGHT, FPS, KBPS, SECONDS))
     sys.stderr.flush()
+    if aac:
+        sys.stderr.write("MOUNT /h264aac rtsp://%s:%d/h264aac the /h264 video + AAC 48 kHz mono (%s)\n"
+                         % (args.host, port, aac))
     sys.stdout.write("READY %d\n" % port)
     sys.stdout.flush()
     try:

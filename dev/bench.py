@@ -381,12 +381,17 @@ def ingest(a):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--scenario", choices=["record", "ingest", "segmenter", "edge"], default="record")
+    ap.add_argument("--scenario", choices=["record", "ingest", "segmenter", "edge", "export"], default="record")
     ap.add_argument("--copies", type=int, default=25, help="segmenter: copies of the recorded media topic to replay")
     ap.add_argument("--counts", default="1,16,64", help="ingest: camera counts to run, comma-separated")
     ap.add_argument("--cameras", type=int, default=4)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--connections", type=int, default=32, help="edge: wrk connections")
+    ap.add_argument("--minutes", type=float, default=10, help="export: minutes of recording to export")
+    ap.add_argument("--largest-minutes", type=float, default=0,
+                    help="export: also record this many minutes the same way for the exporter-alone MB/s and heap")
+    ap.add_argument("--repeat", type=int, default=3, help="export: timed runs of each exporter (best reported)")
+    ap.add_argument("--keep", action="store_true", help="export: keep the work directory (logs)")
     ap.add_argument("--warmup", type=int, default=60, help="seconds of recording before measuring kvr (JIT)")
     a = ap.parse_args()
     if a.scenario == "ingest":
@@ -394,6 +399,9 @@ def main():
     if a.scenario == "edge":
         import bench_edge  # dev/bench_edge.py
         return bench_edge.run(a)
+    if a.scenario == "export":
+        import bench_export  # dev/bench_export.py
+        return bench_export.run(a)
     if a.scenario == "segmenter":
         import bench_segmenter  # dev/bench_segmenter.py
         return bench_segmenter.run(a)

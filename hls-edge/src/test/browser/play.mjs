@@ -2,8 +2,10 @@
 // Driven by HlsPlayersIT (launcher) through io.kvr.testsupport.HlsJsPlayer; runnable by hand too:
 //
 //   node play.mjs --url http://127.0.0.1:8080/live/cam/index.m3u8 [--watch 10] [--seek-to S --until T]
-//                 [--timeout 60] [--codecs hvc1.1.6.L93.B0] [--chromium /usr/bin/chromium]
+//                 [--timeout 60] [--codecs hvc1.1.6.L93.B0] [--chromium /usr/bin/chromium] [--mode hls|file]
 //
+// --mode file   no hls.js: the URL (e.g. an exported MP4) is the <video> element's src, played by the browser's
+//               own demuxer and decoders (ExportIT); the report adds duration, videoWidth and videoHeight
 // --watch N     observe N seconds of wall time after playback started (live)
 // --seek-to S   once playing, seek to S seconds of media time; --until T: wait until currentTime >= T
 // --codecs C    also report whether MediaSource accepts video/mp4; codecs="C"
@@ -17,7 +19,8 @@ import path from 'node:path';
 const require = createRequire(import.meta.url);
 
 function parseArgs(argv) {
-  const args = { watch: 0, seekTo: null, until: null, timeout: 60, codecs: null, chromium: '/usr/bin/chromium' };
+  const args = { watch: 0, seekTo: null, until: null, timeout: 60, codecs: null, chromium: '/usr/bin/chromium',
+    mode: 'hls' };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     const value = argv[i + 1];
@@ -25,13 +28,17 @@ function parseArgs(argv) {
     args[key] = ['watch', 'seekTo', 'until', 'timeout'].includes(key) ? Number(value) : value;
   }
   if (!args.url) throw new Error('--url is required');
+  if (!['hls', 'file'].includes(args.mode)) throw new Error(`--mode must be hls or file, not ${args.mode}`);
   return args;
 }
 
-// Runs inside the page: hls.js on a muted <video>, recording events, errors and currentTime.
+// Runs inside the page: hls.js (or, in file mode, the plain src) on a muted <video>, recording events, errors
+// and currentTime.
 async function playInPage(opts) {
+  const withHls = opts.mode === 'hls';
   const report = {
-    hlsVersion: Hls.version, hlsSupported: Hls.isSupported(), mseTypeSupported: null, levels: [],
+    hlsVersion: withHls ? Hls.version : null, hlsSupported: withHls ? Hls.isSupported() : null,
+    mseTypeSupported: null, levels: [],
     fatal: null, errors: [], samples: [], playing: false, seeked: null, ended: false, stoppedBecause: null,
   };
   if (opts.codecs) {
@@ -41,7 +48,7 @@ async function playInPage(opts) {
   video.muted = true;
   video.playsInline = true;
   document.body.appendChild(video);
-  const hls = new Hls({ debug: false, enableWorker: true });
+  const hls = withHls ? new Hls({ debug: false, enableWorker: true }) : null;
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const sample = () => report.samples.push({ t: Number(elapsed().toFixed(2)), currentTime: video.currentTime });
@@ -49,16 +56,21 @@ async function playInPage(opts) {
   const finished = new Promise((resolve) => { done = resolve; });
   const stop = (why) => { if (!report.stoppedBecause) { report.stoppedBecause = why; done(); } };
 
-  hls.on(Hls.Events.MANIFEST_PARSED, (_, data) => {
-    report.levels = data.levels.map((l) => ({ codecs: [l.videoCodec, l.audioCodec].filter(Boolean).join(','),
-      width: l.width, height: l.height, bitrate: l.bitrate }));
-    video.play().catch((e) => report.errors.push({ details: 'play() rejected', reason: String(e) }));
-  });
-  hls.on(Hls.Events.ERROR, (_, data) => {
-    const e = { type: data.type, details: data.details, fatal: data.fatal,
-      reason: data.reason || (data.error && data.error.message) || (data.response && `HTTP ${data.response.code}`) || '' };
-    if (data.fatal) { report.fatal = e; stop('fatal error'); } else if (report.errors.length < 50) { report.errors.push(e); }
-  });
+  const play = () => video.play().catch((e) => report.errors.push({ details: 'play() rejected', reason: String(e) }));
+  if (withHls) {
+    hls.on(Hls.Events.MANIFEST_PARSED, (_, data) => {
+      report.levels = data.levels.map((l) => ({ codecs: [l.videoCodec, l.audioCodec].filter(Boolean).join(','),
+        width: l.width, height: l.height, bitrate: l.bitrate }));
+      play();
+    });
+    hls.on(Hls.Events.ERROR, (_, data) => {
+      const e = { type: data.type, details: data.details, fatal: data.fatal,
+        reason: data.reason || (data.error && data.error.message) || (data.response && `HTTP ${data.response.code}`) || '' };
+      if (data.fatal) { report.fatal = e; stop('fatal error'); } else if (report.errors.length < 50) { report.errors.push(e); }
+    });
+  } else {
+    video.addEventListener('loadedmetadata', play, { once: true });
+  }
   video.addEventListener('error', () => {
     report.fatal = { type: 'mediaElement', details: `MediaError ${video.error && video.error.code}`,
       fatal: true, reason: (video.error && video.error.message) || '' };
@@ -95,14 +107,22 @@ async function playInPage(opts) {
     if (opts.until !== null && (opts.seekTo === null || (report.seeked && report.seeked.landedAt !== null))
         && video.currentTime >= opts.until) stop('reached');
   }, 500);
-  hls.loadSource(opts.url);
-  hls.attachMedia(video);
+  if (withHls) {
+    hls.loadSource(opts.url);
+    hls.attachMedia(video);
+  } else {
+    video.preload = 'auto';
+    video.src = opts.url;
+  }
   await finished;
   clearInterval(timer);
   sample();
   report.buffered = Array.from({ length: video.buffered.length },
     (_, i) => [video.buffered.start(i), video.buffered.end(i)]);
-  hls.destroy();
+  report.duration = Number.isFinite(video.duration) ? video.duration : null;
+  report.videoWidth = video.videoWidth;
+  report.videoHeight = video.videoHeight;
+  if (withHls) hls.destroy();
   return report;
 }
 
@@ -125,10 +145,10 @@ async function main() {
     await page.route(pageUrl, (route) => route.fulfill({ contentType: 'text/html',
       body: '<!doctype html><html><head><title>kvr player test</title></head><body></body></html>' }));
     await page.goto(pageUrl);
-    await page.addScriptTag({ path: hlsJs });
+    if (args.mode === 'hls') await page.addScriptTag({ path: hlsJs });
     const report = await page.evaluate(playInPage, {
       url: args.url, watch: args.watch, seekTo: args.seekTo, until: args.until, timeout: args.timeout,
-      codecs: args.codecs,
+      codecs: args.codecs, mode: args.mode,
     });
     report.browser = browser.version();
     report.consoleErrors = consoleErrors;

@@ -6,6 +6,7 @@ import io.kvr.edge.http.EdgeRoutes;
 import io.kvr.edge.http.ObjectDelivery;
 import io.kvr.edge.http.ObjectProxy;
 import io.kvr.edge.http.PresignedRedirect;
+import io.kvr.edge.http.RecentObjects;
 import io.kvr.edge.http.ViewerRoutes;
 import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.http.Cors;
@@ -25,12 +26,13 @@ public final class Edge implements Routes {
         ObjectDelivery delivery = config.redirectSegments()
                 ? new PresignedRedirect(new PresignedUrls(config.s3(), config.redirectEndpoint()), config.redirectExpiry(),
                         config.access().required())
-                : new ObjectProxy(new ObjectStore(config.s3()));
+                : new ObjectProxy(new ObjectStore(config.s3()), new RecentObjects(config.segmentCacheBytes()));
         this.routes = new EdgeRoutes(index, delivery, new ObjectKeys(config.s3().prefix()),
                 config.liveWindow(), config.dvrWindowMs(), config.maxRangeMs(),
                 new AccessControl(config.access()), new Cors(config.corsOrigins()),
                 new LiveWindowCache(config.liveCache().toNanos(), System::nanoTime),
-                new SettledRangeCache(config.rangeCacheBytes(), java.time.Duration.ofMinutes(1).toNanos(), System::nanoTime));
+                new SettledRangeCache(config.rangeCacheBytes(), java.time.Duration.ofMinutes(1).toNanos(), System::nanoTime),
+                config.liveCache().toNanos());
     }
 
     @Override

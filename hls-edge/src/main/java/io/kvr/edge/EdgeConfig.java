@@ -16,12 +16,13 @@ import java.util.List;
  * {@code edge.segments.redirect.endpoint} (default {@code s3.endpoint}) valid for
  * {@code edge.segments.redirect.expiry} (default 10m)); how long a live playlist is served from memory before
  * the index is asked again ({@code edge.live.cache}, default 250ms); memory for playlists of ranges that ended
- * in the past ({@code edge.range.cache.bytes}, default 64 MiB, 0 = off).
+ * in the past ({@code edge.range.cache.bytes}, default 64 MiB, 0 = off); memory for the bytes of recently proxied
+ * segments ({@code edge.segments.cache.bytes}, default 64 MiB, 0 = off; objects over an eighth of it stream).
  */
 public record EdgeConfig(String httpHost, int httpPort, URI indexUrl, S3Settings s3, int liveWindow,
                          long dvrWindowMs, long maxRangeMs, AccessSettings access, List<String> corsOrigins,
                          boolean redirectSegments, String redirectEndpoint, Duration redirectExpiry,
-                         Duration liveCache, long rangeCacheBytes) {
+                         Duration liveCache, long rangeCacheBytes, long segmentCacheBytes) {
     public static EdgeConfig from(Settings s) {
         S3Settings s3 = S3Settings.from(s);
         String delivery = s.string("edge.segments.delivery", "proxy");
@@ -50,7 +51,8 @@ public record EdgeConfig(String httpHost, int httpPort, URI indexUrl, S3Settings
                 s.string("edge.segments.redirect.endpoint", s3.endpoint()),
                 expiry,
                 liveCache,
-                s.longValue("edge.range.cache.bytes", 64L << 20, 0, 1L << 40));
+                s.longValue("edge.range.cache.bytes", 64L << 20, 0, 1L << 40),
+                s.longValue("edge.segments.cache.bytes", 64L << 20, 0, 1L << 40));
         s.validate();
         return c;
     }

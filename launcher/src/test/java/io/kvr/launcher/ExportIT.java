@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.testsupport.FFmpegTools;
+import io.kvr.testsupport.HlsJsPlayer;
+import io.kvr.testsupport.HlsJsPlayer.Playback;
+import io.kvr.testsupport.HlsJsPlayer.Session;
 import io.kvr.testsupport.MiniJson;
 import io.kvr.testsupport.TestCamera;
 import java.net.URI;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Direct MP4 downloads ({@code /{app}/{stream}/export.mp4}) of H.264+AAC and H.265+AAC recordings made by one kvr
  * process from the test camera: the whole recording, a span from the middle, and a range that starts between
  * keyframes; each checked with ffprobe (duration, start, tracks, hvc1) and decoded whole by FFmpeg, and the
- * first frame shown compared with the frame recorded at the start time.
+ * first frame shown compared with the frame recorded at the start time; Debian's headless Chromium plays an export
+ * in a plain {@code <video>} element ({@link HlsJsPlayer} in file mode).
  */
 class ExportIT {
     private static final String H264 = "live/h264aac";
@@ -140,6 +144,60 @@ class ExportIT {
                 .header("Range", "bytes=-1000").build(), HttpResponse.BodyHandlers.ofByteArray());
         byte[] all = Files.readAllBytes(precise.body());
         assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(all, all.length - 1000, all.length));
+    }
+
+    /**
+     * One minute from the middle of a recording of 2.5 minutes: the camera's H.264+AAC session looped by
+     * {@link MediaLoop} onto the media topic (the segmenter and indexer record it like any camera; only the bridge
+     * is skipped), so the test does not record for minutes in real time.
+     */
+    @Test
+    void aMinuteFromTheMiddleOfALongerRecording() throws Exception {
+        String stream = "loop/h264aac";
+        MediaLoop.Published copy = new MediaLoop(kvr.kafkaBootstrap(), "kvr.media.v1").loop(H264, stream, 150);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> recorded(stream) >= (long) (copy.seconds() * 1000) - 3000);
+        List<SegmentRecord> segments = segments(stream);
+        long middle = (segments.get(0).getStartTimeMs() + segments.get(segments.size() - 1).getEndTimeMs()) / 2
+                - 30_000 + 137;
+        HttpResponse<Path> minute = get(stream, middle, middle + 60_000, true, "loop-minute.mp4");
+        assertThat(minute.statusCode()).isEqualTo(200);
+        checkFile(minute.body(), media(stream, middle, middle + 60_000), "h264", "avc1");
+        assertThat(Long.parseLong(frames(minute.body()).get(0)[2].trim())).as("first shown frame pts").isZero();
+        // the first frame shown is the one at start_time: the same picture as in the file from its keyframe
+        HttpResponse<Path> fromKeyframe = get(stream, middle, middle + 60_000, false, "loop-minute-keyframe.mp4");
+        long keyframeMs = Long.parseLong(fromKeyframe.headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
+        String firstHash = frames(minute.body()).get(0)[5].trim();
+        double tb = frameTimeBase(fromKeyframe.body());
+        double expectedSeconds = (middle - keyframeMs) / 1000.0;
+        assertThat(frames(fromKeyframe.body())).as("frame at %s s of the file from the keyframe", expectedSeconds)
+                .anySatisfy(f -> {
+                    assertThat(f[5].trim()).isEqualTo(firstHash);
+                    assertThat(Long.parseLong(f[2].trim()) * tb).isCloseTo(expectedSeconds,
+                            org.assertj.core.data.Offset.offset(FRAME + 0.001));
+                });
+    }
+
+    @Test
+    void chromiumPlaysAnExportedFileInAVideoElement() throws Exception {
+        HlsJsPlayer player = HlsJsPlayer.find();
+        List<SegmentRecord> segments = segments(H264);
+        long start = segments.get(1).getStartTimeMs() + 250;
+        long end = start + 6000;
+        URI uri = exportUri(H264, start, end, true);
+        // the browser's own MP4 demuxer and H.264/AAC decoders on the direct download (Range requests and all);
+        // the job's file is byte for byte the same (exportJobsRunThroughKafkaAndTheirFilesDownloadWithRanges)
+        Playback p = player.play(Session.file(uri.toString()).until(2.5).timeout(Duration.ofSeconds(90)));
+        System.out.println("CHROMIUM " + p);
+        assertThat(p.fatal()).as(p.raw()).isEmpty();
+        assertThat(p.playing()).as(p.raw()).isTrue();
+        assertThat(p.lastTime()).as("currentTime reached: " + p.raw()).isGreaterThanOrEqualTo(2.5);
+        assertThat(p.monotonic()).as(p.raw()).isTrue();
+        assertThat(p.videoWidth()).as(p.raw()).isEqualTo(640);
+        assertThat(p.videoHeight()).as(p.raw()).isEqualTo(360);
+        assertThat(p.duration()).as(p.raw()).isNotNull();
+        assertThat(p.duration()).as("duration the browser reads from the moov")
+                .isCloseTo(media(H264, start, end), org.assertj.core.data.Offset.offset(0.1));
     }
 
     @Test

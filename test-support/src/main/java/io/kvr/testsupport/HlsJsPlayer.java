@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * hls.js in Debian's headless Chromium: runs {@code hls-edge/src/test/browser/play.mjs} (playwright-core and
  * hls.js from npm, pinned by its {@code package-lock.json}; the browser is {@code /usr/bin/chromium}, never a
- * downloaded one) and returns what the player did. {@code ./dev/test} installs Chromium, Node.js and the
+ * downloaded one) and returns what the player did; {@link Session#file(String)} plays a plain file (an MP4 export)
+ * with the browser's own demuxer instead of hls.js. {@code ./dev/test} installs Chromium, Node.js and the
  * {@code node_modules} when missing.
  */
 public final class HlsJsPlayer {
@@ -41,36 +42,45 @@ public final class HlsJsPlayer {
         return new HlsJsPlayer(dir);
     }
 
-    /** What to do with a URL; build with {@link #of(String)}. */
-    public record Session(String url, double watchSeconds, Double seekTo, Double until, Duration timeout, String codecs) {
+    /**
+     * What to do with a URL; build with {@link #of(String)}, or {@link #file(String)} for a plain media file that the
+     * {@code <video>} element plays by itself (its {@code src}, no hls.js).
+     */
+    public record Session(String url, double watchSeconds, Double seekTo, Double until, Duration timeout, String codecs,
+                          boolean plainFile) {
         /** Loads {@code url} and plays it until it ends, fails or {@link #timeout} passes. */
         public static Session of(String url) {
-            return new Session(url, 0, null, null, Duration.ofSeconds(60), null);
+            return new Session(url, 0, null, null, Duration.ofSeconds(60), null, false);
+        }
+
+        /** Plays the file at {@code url} (e.g. an MP4 export) as the {@code <video>}'s own {@code src}. */
+        public static Session file(String url) {
+            return new Session(url, 0, null, null, Duration.ofSeconds(60), null, true);
         }
 
         /** Stops after this much wall time of playback (live). */
         public Session watch(double seconds) {
-            return new Session(url, seconds, seekTo, until, timeout, codecs);
+            return new Session(url, seconds, seekTo, until, timeout, codecs, plainFile);
         }
 
         /** Once playing, seeks to {@code to} seconds and stops when currentTime reaches {@code until}. */
         public Session seek(double to, double untilTime) {
-            return new Session(url, watchSeconds, to, untilTime, timeout, codecs);
+            return new Session(url, watchSeconds, to, untilTime, timeout, codecs, plainFile);
         }
 
         /** Stops when currentTime reaches {@code untilTime} (no seek). */
         public Session until(double untilTime) {
-            return new Session(url, watchSeconds, seekTo, untilTime, timeout, codecs);
+            return new Session(url, watchSeconds, seekTo, untilTime, timeout, codecs, plainFile);
         }
 
         /** Gives up after this much wall time inside the page. */
         public Session timeout(Duration t) {
-            return new Session(url, watchSeconds, seekTo, until, t, codecs);
+            return new Session(url, watchSeconds, seekTo, until, t, codecs, plainFile);
         }
 
         /** Also asks {@code MediaSource.isTypeSupported} about {@code video/mp4; codecs="…"}. */
         public Session askSupport(String codecString) {
-            return new Session(url, watchSeconds, seekTo, until, timeout, codecString);
+            return new Session(url, watchSeconds, seekTo, until, timeout, codecString, plainFile);
         }
     }
 
@@ -78,10 +88,15 @@ public final class HlsJsPlayer {
     public record Sample(double t, double currentTime) {
     }
 
-    /** What the player did; {@code fatal} is hls.js's fatal error ({@code type/details: reason}), if any. */
+    /**
+     * What the player did; {@code fatal} is hls.js's fatal error or the {@code <video>} element's MediaError
+     * ({@code type/details: reason}), if any; {@code duration} (seconds, null while unknown or infinite) and the
+     * video's decoded size are read from the element when the session ends.
+     */
     public record Playback(String raw, String hlsVersion, String browser, Optional<String> fatal, List<String> errors,
                            List<Sample> samples, boolean playing, boolean ended, String stoppedBecause,
-                           Optional<Boolean> mseTypeSupported, Double seekedTo, Double seekLandedAt) {
+                           Optional<Boolean> mseTypeSupported, Double seekedTo, Double seekLandedAt, Double duration,
+                           int videoWidth, int videoHeight) {
         /** currentTime at the last sample. */
         public double lastTime() {
             return samples.isEmpty() ? 0 : samples.get(samples.size() - 1).currentTime();
@@ -128,6 +143,9 @@ public final class HlsJsPlayer {
         if (s.codecs() != null) {
             cmd.addAll(List.of("--codecs", s.codecs()));
         }
+        if (s.plainFile()) {
+            cmd.addAll(List.of("--mode", "file"));
+        }
         // Chromium's start on a loaded machine takes tens of seconds: allow it beside the page's own timeout
         FFmpegTools.Result r = FFmpegTools.run(s.timeout().plusSeconds(90), cmd);
         String line = r.stdout().strip();
@@ -162,7 +180,9 @@ public final class HlsJsPlayer {
                 String.valueOf(json.get("stoppedBecause")),
                 Optional.ofNullable((Boolean) json.get("mseTypeSupported")),
                 seeked == null ? null : number(seeked.get("to")),
-                seeked == null || seeked.get("landedAt") == null ? null : number(seeked.get("landedAt")));
+                seeked == null || seeked.get("landedAt") == null ? null : number(seeked.get("landedAt")),
+                json.get("duration") == null ? null : number(json.get("duration")),
+                (int) number(json.get("videoWidth")), (int) number(json.get("videoHeight")));
     }
 
     private static double number(Object o) {

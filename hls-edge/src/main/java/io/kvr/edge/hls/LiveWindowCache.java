@@ -75,6 +75,7 @@ public final class LiveWindowCache {
         private final List<IndexedSegment> segments;
         private final long checkedNanos;
         private volatile String text;
+        private volatile byte[] utf8;
 
         private Window(List<IndexedSegment> segments, long checkedNanos, String text) {
             this.segments = segments;
@@ -83,7 +84,9 @@ public final class LiveWindowCache {
         }
 
         private Window checkedAt(long nanos) {
-            return new Window(segments, nanos, text);
+            Window w = new Window(segments, nanos, text);
+            w.utf8 = utf8;
+            return w;
         }
 
         public List<IndexedSegment> segments() {
@@ -98,6 +101,16 @@ public final class LiveWindowCache {
                 text = t;
             }
             return t;
+        }
+
+        /** {@link #text} as UTF-8, encoded once for this window (every poll of every viewer sends these bytes). */
+        public byte[] utf8(Function<List<IndexedSegment>, String> render) {
+            byte[] b = utf8;
+            if (b == null) {
+                b = text(render).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                utf8 = b;
+            }
+            return b;
         }
     }
 }

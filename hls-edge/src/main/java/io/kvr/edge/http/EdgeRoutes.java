@@ -50,11 +50,13 @@ public final class EdgeRoutes implements Routes {
     private final Cors cors;
     private final LiveWindowCache liveWindows;
     private final SettledRangeCache settledRanges;
+    private final long openRangeTtlNanos;
 
     public EdgeRoutes(SegmentIndex index, ObjectDelivery objects, ObjectKeys keys, int liveWindow, long dvrWindowMs,
                       long maxRangeMs, AccessControl access, Cors cors, LiveWindowCache liveWindows,
-                      SettledRangeCache settledRanges) {
+                      SettledRangeCache settledRanges, long openRangeTtlNanos) {
         this.settledRanges = settledRanges;
+        this.openRangeTtlNanos = openRangeTtlNanos;
         this.access = access;
         this.cors = cors;
         this.liveWindows = liveWindows;
@@ -150,10 +152,10 @@ public final class EdgeRoutes implements Routes {
             return m3u8(playlists.media(name.id(), currentRecording(name), "EVENT", a.uriSuffix()), cacheControl);
         }
         LiveWindowCache.Window window = liveWindow(name);
-        String text = a.carryQuery().isEmpty() ? window.text(s -> playlists.live(name.id(), s))
-                : playlists.media(name.id(), window.segments(), null, a.uriSuffix());
+        byte[] text = a.carryQuery().isEmpty() ? window.utf8(s -> playlists.live(name.id(), s))
+                : playlists.media(name.id(), window.segments(), null, a.uriSuffix()).getBytes(StandardCharsets.UTF_8);
         // about half a segment: players poll every target duration, caches must not serve it longer
-        return m3u8(text, cacheControl);
+        return Response.bytes(200, M3U8, text).header("Cache-Control", cacheControl);
     }
 
     /** The newest {@code liveWindow} segments, from the index at most once per {@code edge.live.cache}. */
@@ -205,9 +207,10 @@ public final class EdgeRoutes implements Routes {
         // a range that ends in the past never changes; one reaching into the future grows
         boolean settled = range.end() < System.currentTimeMillis() - 60_000;
         Supplier<byte[]> render = () -> rangePlaylist(name, range, a).getBytes(StandardCharsets.UTF_8);
-        byte[] playlist = settled
-                ? settledRanges.get(name.id() + "|" + range.start() + "|" + range.end() + "|" + a.uriSuffix(), render)
-                : render.get();
+        // a growing range is kept as long as a live window (edge.live.cache): viewers opening the same link at
+        // once cost one index query and render, and it is no staler than the live playlist
+        String key = name.id() + "|" + range.start() + "|" + range.end() + "|" + a.uriSuffix();
+        byte[] playlist = settled ? settledRanges.get(key, render) : settledRanges.get(key, openRangeTtlNanos, render);
         return Response.bytes(200, M3U8, playlist)
                 .header("Cache-Control", cacheControl(a, settled ? "max-age=3600" : "max-age=1"));
     }

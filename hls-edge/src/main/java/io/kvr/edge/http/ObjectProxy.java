@@ -11,21 +11,47 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Streams objects from storage to clients, never buffering a whole object: single byte ranges ({@code 206}),
- * {@code Accept-Ranges}, {@code ETag}, and immutable caching (segment keys are never reused for other bytes).
+ * Serves objects from storage to clients: single byte ranges ({@code 206}), {@code Accept-Ranges}, {@code ETag}, and
+ * immutable caching (segment keys are never reused for other bytes). Objects up to
+ * {@link RecentObjects#maxEntryBytes()} are read whole once and then served from {@link RecentObjects} (live viewers
+ * all fetch the same newest segments); larger ones stream from storage, never buffered whole.
  */
 public final class ObjectProxy implements ObjectDelivery {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     private final ObjectStore store;
+    private final RecentObjects recent;
 
-    public ObjectProxy(ObjectStore store) {
+    public ObjectProxy(ObjectStore store, RecentObjects recent) {
         this.store = store;
+        this.recent = recent;
     }
 
     @Override
     public Response serve(String key, String rangeHeader) {
         try {
+            RecentObjects.Entry kept = recent.get(key);
+            if (kept == null && recent.maxEntryBytes() > 0) {
+                // one GET of the whole object: kept when small enough, else streamed (or reopened for a range)
+                StoredObject o = store.open(key, 0, -1).orElseThrow(() -> HttpError.notFound("no such object"));
+                if (o.length() >= 0 && o.length() <= recent.maxEntryBytes()) {
+                    try (o) {
+                        byte[] bytes = o.stream().readNBytes((int) o.length());
+                        if (bytes.length != o.length()) {
+                            throw new HttpError(503, "object storage sent a short object");
+                        }
+                        kept = new RecentObjects.Entry(bytes, o.etag());
+                        recent.put(key, kept);
+                    }
+                } else if (rangeHeader == null) {
+                    return body(200, key, o);
+                } else {
+                    o.close();
+                }
+            }
+            if (kept != null) {
+                return fromMemory(key, kept, rangeHeader);
+            }
             if (rangeHeader == null) {
                 StoredObject o = store.open(key, 0, -1).orElseThrow(() -> HttpError.notFound("no such object"));
                 return body(200, key, o);
@@ -39,17 +65,49 @@ public final class ObjectProxy implements ObjectDelivery {
             Optional<StoredObject> part = store.open(key, range[0], length);
             StoredObject o = part.orElseThrow(() -> HttpError.notFound("no such object"));
             return body(206, key, o).header("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + info.size());
-        } catch (StorageException e) {
+        } catch (StorageException | java.io.IOException e) {
             throw new HttpError(503, "object storage unavailable");
         }
     }
 
+    private static Response fromMemory(String key, RecentObjects.Entry kept, String rangeHeader) {
+        byte[] bytes = kept.bytes();
+        if (rangeHeader == null) {
+            return headers(Response.stream(200, contentType(key), bytes.length, out -> write(out, bytes, 0, bytes.length)),
+                    kept.etag());
+        }
+        long[] range = parseRange(rangeHeader, bytes.length);
+        if (range == null) {
+            return Response.empty(416).header("Content-Range", "bytes */" + bytes.length);
+        }
+        int from = (int) range[0];
+        int length = (int) (range[1] - range[0] + 1);
+        return headers(Response.stream(206, contentType(key), length, out -> write(out, bytes, from, length)), kept.etag())
+                .header("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + bytes.length);
+    }
+
+    /** Slice of a socket write from the heap: the JDK copies each write through a per-thread direct buffer of its size. */
+    private static final int WRITE_SLICE = 64 * 1024;
+
+    private static void write(java.io.OutputStream out, byte[] bytes, int from, int length) throws java.io.IOException {
+        for (int off = from, end = from + length; off < end; off += WRITE_SLICE) {
+            out.write(bytes, off, Math.min(WRITE_SLICE, end - off));
+        }
+    }
+
     private static Response body(int status, String key, StoredObject o) {
-        Response r = Response.stream(status, key.endsWith(".m4s") ? "video/iso.segment" : "video/mp4", o.length(),
-                out -> o.stream().transferTo(out)).closing(o);
+        Response r = Response.stream(status, contentType(key), o.length(), out -> o.stream().transferTo(out)).closing(o);
+        return headers(r, o.etag());
+    }
+
+    private static String contentType(String key) {
+        return key.endsWith(".m4s") ? "video/iso.segment" : "video/mp4";
+    }
+
+    private static Response headers(Response r, String etag) {
         r.header("Accept-Ranges", "bytes").header("Cache-Control", "public, max-age=31536000, immutable");
-        if (o.etag() != null) {
-            r.header("ETag", o.etag().startsWith("\"") ? o.etag() : "\"" + o.etag() + "\"");
+        if (etag != null) {
+            r.header("ETag", etag.startsWith("\"") ? etag : "\"" + etag + "\"");
         }
         return r;
     }

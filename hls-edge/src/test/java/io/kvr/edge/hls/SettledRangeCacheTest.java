@@ -54,4 +54,45 @@ class SettledRangeCacheTest {
         off.get("a", () -> render(1));
         assertThat(renders).hasValue(4);
     }
+
+    @Test
+    void anOpenRangeIsKeptForItsShorterTtl() {
+        SettledRangeCache cache = new SettledRangeCache(1000, 60, now::get);
+        cache.get("open", 5, () -> render(10));
+        now.set(4);
+        cache.get("open", 5, () -> render(10));
+        assertThat(renders).hasValue(1);
+        now.set(5);
+        cache.get("open", 5, () -> render(10));
+        assertThat(renders).hasValue(2);
+        cache.get("never", 0, () -> render(10));
+        cache.get("never", 0, () -> render(10));
+        assertThat(renders).hasValue(4);
+    }
+
+    @Test
+    void concurrentRequestsForAMissingRangeWaitForOneRender() throws Exception {
+        SettledRangeCache cache = new SettledRangeCache(1000, 60, now::get);
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            threads.add(Thread.ofPlatform().start(() -> cache.get("a", 5, () -> {
+                started.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return render(10);
+            })));
+        }
+        started.await();
+        Thread.sleep(200); // the others reach the lock meanwhile (a slow machine only makes the test weaker)
+        release.countDown();
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertThat(renders).hasValue(1);
+    }
 }

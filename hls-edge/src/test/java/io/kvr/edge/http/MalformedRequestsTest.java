@@ -171,7 +171,7 @@ class MalformedRequestsTest {
 
     @org.junit.jupiter.api.Test
     void anUnparseableUriIsRefusedBeforeRouting() throws Exception {
-        // the JDK server answers this one itself, with its own reason text
+        // refused before any route sees it, with the reason phrase of the status in the reason
         String[] response = rawRequest("GET", "/live/%zz/index.m3u8");
         assertThat(response[0]).isEqualTo("400");
         assertThat(response[1]).contains("Bad Request");

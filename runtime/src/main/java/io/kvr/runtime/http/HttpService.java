@@ -1,80 +1,83 @@
 package io.kvr.runtime.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP server on virtual threads. Errors map to status + JSON body here, in one place: {@link HttpError} gives
- * its status and reason; anything else is a bug, logged, and answered 500 without internals.
+ * HTTP server ({@link Http1Server}: a thread per connection). Errors map to status + JSON body here, in one place:
+ * {@link HttpError} gives its status and reason; anything else is a bug, logged, and answered 500 without internals.
  */
 public final class HttpService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
     private static final int MAX_BODY = 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Http1Server server;
     private final Router router;
 
-    private HttpService(HttpServer server, ExecutorService executor, Router router) {
+    private HttpService(Http1Server server, Router router) {
         this.server = server;
-        this.executor = executor;
         this.router = router;
     }
 
     public static HttpService start(String host, int port, Router router) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
-            ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-            server.setExecutor(executor);
-            HttpService service = new HttpService(server, executor, router);
-            server.createContext("/", service::serve);
+            // the server calls back into the service, which needs the server: tie the knot through a holder
+            HttpService[] service = new HttpService[1];
+            Http1Server server = Http1Server.bind(host, port, req -> service[0].serve(req), MAX_BODY);
+            service[0] = new HttpService(server, router);
             server.start();
-            log.info("HTTP listening on http://{}:{}/", host, server.getAddress().getPort());
-            return service;
+            log.info("HTTP listening on http://{}:{}/", host, server.address().getPort());
+            return service[0];
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.address().getPort();
     }
 
     public String baseUrl() {
-        InetSocketAddress a = server.getAddress();
+        InetSocketAddress a = server.address();
         return "http://" + a.getHostString() + ":" + a.getPort();
     }
 
-    private void serve(HttpExchange exchange) {
-        String method = exchange.getRequestMethod();
-        Response response;
+    private Response serve(Http1Server.RawRequest raw) {
+        String method = raw.method();
         try {
-            response = dispatch(exchange, method);
+            return dispatch(raw, method);
         } catch (HttpError e) {
-            response = error(e.status(), e.getMessage());
+            return error(e.status(), e.getMessage());
         } catch (Exception e) {
-            log.error("{} {} failed", method, exchange.getRequestURI().getRawPath(), e);
-            response = error(500, "internal error");
+            log.error("{} {} failed", method, sanitize(raw.target()), e);
+            return error(500, "internal error");
         }
-        send(exchange, method, response);
     }
 
-    private Response dispatch(HttpExchange exchange, String method) throws Exception {
-        String rawPath = exchange.getRequestURI().getRawPath();
+    private Response dispatch(Http1Server.RawRequest raw, String method) throws Exception {
+        String target = raw.target();
+        int q = target.indexOf('?');
+        String rawPath = q < 0 ? target : target.substring(0, q);
+        String rawQuery = q < 0 ? null : target.substring(q + 1);
+        int fragment = rawQuery == null ? rawPath.indexOf('#') : rawQuery.indexOf('#');
+        if (fragment >= 0) {
+            if (rawQuery == null) {
+                rawPath = rawPath.substring(0, fragment);
+            } else {
+                rawQuery = rawQuery.substring(0, fragment);
+            }
+        }
+        if (!wellEncoded(rawPath) || (rawQuery != null && !wellEncoded(rawQuery))) {
+            throw HttpError.badRequest("Bad Request: malformed percent-encoding in the request target");
+        }
         String path = decodePath(rawPath);
         var match = router.match(method, path);
         if (match.isEmpty()) {
@@ -83,26 +86,30 @@ public final class HttpService implements AutoCloseable {
         if (!match.get().methodAllowed()) {
             throw new HttpError(405, "method " + method + " not allowed on " + sanitize(path));
         }
-        Map<String, String> query = parseQuery(exchange.getRequestURI().getRawQuery());
-        byte[] body = readBody(exchange);
-        Request request = new Request(method, path, match.get().params(), query,
-                exchange.getRequestHeaders(), body);
+        Map<String, String> query = parseQuery(rawQuery);
+        Request request = new Request(method, path, match.get().params(), query, raw.headers(), raw.body());
         return match.get().route().handler().handle(request);
     }
 
-    private static byte[] readBody(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw new HttpError(413, "request body larger than " + MAX_BODY + " bytes");
+    /** Every {@code %} starts a two-hex-digit escape. */
+    static boolean wellEncoded(String raw) {
+        for (int i = raw.indexOf('%'); i >= 0; i = raw.indexOf('%', i + 1)) {
+            if (i + 2 >= raw.length()) {
+                return false;
             }
-            return body;
+            if (Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                return false;
+            }
         }
+        return true;
     }
 
     static String decodePath(String rawPath) {
         if (rawPath == null || rawPath.isEmpty()) {
             return "/";
+        }
+        if (rawPath.indexOf('%') < 0) {
+            return rawPath; // nothing to decode ('+' is literal in paths)
         }
         try {
             // '+' is literal in paths; only %XX is decoded
@@ -159,35 +166,8 @@ public final class HttpService implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, String method, Response response) {
-        try (exchange) {
-            response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            long length = response.length();
-            boolean head = "HEAD".equals(method);
-            if (head && length >= 0) {
-                exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
-            }
-            exchange.sendResponseHeaders(response.status(), head || length <= 0 ? -1 : length);
-            if (!head && length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    response.body().writeTo(out);
-                }
-            }
-        } catch (IOException e) {
-            // client went away; nothing to answer
-            log.debug("response to {} not delivered: {}", exchange.getRequestURI().getRawPath(), e.getMessage());
-        } finally {
-            try {
-                response.resource().close();
-            } catch (Exception e) {
-                log.debug("closing the body source of {} failed: {}", exchange.getRequestURI().getRawPath(), e.toString());
-            }
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -87,6 +87,9 @@ public final class Router {
         }
 
         Map<String, String> match(String[] parts) {
+            if (!fits(parts)) {
+                return null; // most routes do not match: no map for them
+            }
             Map<String, String> params = new HashMap<>();
             for (int i = 0; i < pattern.length; i++) {
                 String p = pattern[i];
@@ -110,6 +113,23 @@ public final class Router {
                 }
             }
             return parts.length == pattern.length ? params : null;
+        }
+
+        /** Whether the literal segments and the segment count fit, without collecting parameters. */
+        private boolean fits(String[] parts) {
+            for (int i = 0; i < pattern.length; i++) {
+                String p = pattern[i];
+                if (p.startsWith("{") && p.endsWith("*}")) {
+                    return i < parts.length;
+                }
+                if (i >= parts.length) {
+                    return false;
+                }
+                if (p.startsWith("{") ? parts[i].isEmpty() : !p.equals(parts[i])) {
+                    return false;
+                }
+            }
+            return parts.length == pattern.length;
         }
     }
 }
