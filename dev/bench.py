@@ -118,11 +118,23 @@ def bench_ffmpeg(cam_port, cameras, seconds, warmup, workdir):
              "-c", "copy", "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "2", "-hls_list_size", "6",
              os.path.join(out, "index.m3u8")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     try:
-        wait_until(lambda: all(os.path.exists(os.path.join(workdir, f"ffmpeg-cam{i}", "index.m3u8"))
-                               for i in range(cameras)), 60, "ffmpeg recorders")
+        def recorders_exited():
+            # a recorder that exits (e.g. its RTSP session refused) is reported, not waited on
+            exited = [i for i, p in enumerate(procs) if p.poll() is not None]
+            if exited:
+                raise SystemExit(f"{len(exited)} of {cameras} ffmpeg recorders exited "
+                                 f"(first: cam{exited[0]}, exit code {procs[exited[0]].returncode}); no ffmpeg figure")
+
+        deadline = time.time() + 60
+        while not all(os.path.exists(os.path.join(workdir, f"ffmpeg-cam{i}", "index.m3u8")) for i in range(cameras)):
+            recorders_exited()
+            if time.time() > deadline:
+                raise SystemExit("timed out waiting for ffmpeg recorders")
+            time.sleep(0.5)
         time.sleep(min(warmup, 10))
         c0, t0 = sum(cpu_seconds(p.pid) for p in procs), time.time()
         time.sleep(seconds)
+        recorders_exited()
         c1, t1 = sum(cpu_seconds(p.pid) for p in procs), time.time()
         rss = sum(peak_rss_mib(p.pid) for p in procs)
         return {"cpu": c1 - c0, "wall": t1 - t0, "rss": rss}

@@ -62,7 +62,7 @@ class ExporterCrashIT {
 
             int port1 = FreePort.pick();
             String id;
-            try (ExporterProcess first = ExporterProcess.start(slow, port1, log)) {
+            try (AppProcess first = AppProcess.start(io.kvr.exporter.ExporterMain.class, slow, port1, log)) {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(first::healthy);
                 var submitted = send(port1, "POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"stream_name\":\"cam\","
                         + "\"start_time\":" + start + ",\"end_time\":" + end + "}");
@@ -78,7 +78,7 @@ class ExporterCrashIT {
             }
 
             int port2 = FreePort.pick();
-            try (ExporterProcess second = ExporterProcess.start(settings, port2, log)) {
+            try (AppProcess second = AppProcess.start(io.kvr.exporter.ExporterMain.class, settings, port2, log)) {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(second::healthy);
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() ->
                         "done".equals(MiniJson.parseObject(send(port2, "GET", "/v1/nvr/exports/" + id, null).body()).get("status")));

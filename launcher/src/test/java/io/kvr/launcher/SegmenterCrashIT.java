@@ -52,7 +52,7 @@ class SegmenterCrashIT {
     Path data;
     TestCamera camera;
     RecordingRig rig;
-    SegmenterProcess segmenter;
+    AppProcess segmenter;
 
     @AfterEach
     void stop() throws Exception {
@@ -79,7 +79,7 @@ class SegmenterCrashIT {
         Path segmenterLog = Path.of("target", "SegmenterCrashIT-segmenter.log").toAbsolutePath();
         Files.deleteIfExists(segmenterLog);
         int port = FreePort.pick();
-        segmenter = SegmenterProcess.start(settings, port, segmenterLog);
+        segmenter = AppProcess.start(io.kvr.segmenter.SegmenterMain.class, settings, port, segmenterLog);
         awaitHealthy();
 
         Map<String, String> cameras = new LinkedHashMap<>();
@@ -95,7 +95,7 @@ class SegmenterCrashIT {
             segmenter.kill();
             kills++;
             log.info("kill {} of the segmenter at {} s", kills, (System.nanoTime() - started) / 1_000_000_000.0);
-            segmenter = SegmenterProcess.start(settings, port, segmenterLog);
+            segmenter = AppProcess.start(io.kvr.segmenter.SegmenterMain.class, settings, port, segmenterLog);
             awaitHealthy();
         }
         rig.stopBridge();

@@ -1,6 +1,5 @@
 package io.kvr.launcher;
 
-import io.kvr.segmenter.SegmenterMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,40 +14,42 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The segmenter alone in its own JVM ({@link SegmenterMain} on this JVM's class path), so a test can
- * {@code kill -9} it. Its output is appended to a log file.
+ * One app alone in its own JVM (its {@code main} class on this JVM's class path, e.g. {@code SegmenterMain} or
+ * {@code ExporterMain}), so a test can {@code kill -9} it. Its output is appended to a log file.
  */
-final class SegmenterProcess implements AutoCloseable {
+final class AppProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private final String name;
     private final Process process;
     private final int httpPort;
 
-    private SegmenterProcess(Process process, int httpPort) {
+    private AppProcess(String name, Process process, int httpPort) {
+        this.name = name;
         this.process = process;
         this.httpPort = httpPort;
     }
 
-    /** Starts {@code SegmenterMain key=value ...} with {@code settings}, serving health on {@code httpPort}. */
-    static SegmenterProcess start(Map<String, String> settings, int httpPort, Path log) {
+    /** Starts {@code main key=value ...} with {@code settings}, serving health on {@code httpPort}. */
+    static AppProcess start(Class<?> main, Map<String, String> settings, int httpPort, Path log) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
-                SegmenterMain.class.getName()));
+                main.getName()));
         settings.forEach((k, v) -> cmd.add(k + "=" + v));
         cmd.add("http.port=" + httpPort);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("KVR_"));
         try {
-            return new SegmenterProcess(pb.start(), httpPort);
+            return new AppProcess(main.getSimpleName(), pb.start(), httpPort);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the segmenter JVM", e);
+            throw new UncheckedIOException("cannot start the " + main.getSimpleName() + " JVM", e);
         }
     }
 
-    /** Whether its {@code /health} answers 200 (consumer loop running). */
+    /** Whether its {@code /health} answers 200 (its consumer loop or job runner running). */
     boolean healthy() {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
@@ -73,7 +74,7 @@ final class SegmenterProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("segmenter " + process.pid() + " still alive 30 s after SIGKILL");
+            throw new IllegalStateException(name + " " + process.pid() + " still alive 30 s after SIGKILL");
         }
     }
 
