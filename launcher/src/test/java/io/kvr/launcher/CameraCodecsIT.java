@@ -132,7 +132,7 @@ class CameraCodecsIT {
         // the session's FIRST segment can carry a dts step FFmpeg reports (FFmpeg rebases each track on its first
         // RTCP sender report and the bridge re-anchors; see ingest-bridge/README.md); from four segments on,
         // FFmpeg starts at the live edge, past that segment
-        var decode = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-i", url, "-t", "3", "-f", "null", "-");
+        var decode = FFmpegTools.decode(Duration.ofSeconds(60), url, "-t", "3");
         assertThat(decode.exitCode()).as(decode.describe()).isZero();
         assertThat(decode.stderr()).as("ffmpeg errors decoding %s", stream).isBlank();
         var probe = FFmpegTools.probe(url);

@@ -105,7 +105,7 @@ class CameraTransportsIT {
         String url = kvr.baseUrl() + "/" + stream + "/index.m3u8";
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> KvrPipelineIT.segments(KvrPipelineIT.playlistOrEmpty(url)).size() >= 4);
-        var decode = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-i", url, "-t", "3", "-f", "null", "-");
+        var decode = FFmpegTools.decode(Duration.ofSeconds(60), url, "-t", "3");
         assertThat(decode.exitCode()).as(decode.describe()).isZero();
         assertThat(decode.stderr()).as("ffmpeg errors decoding %s", stream).isBlank();
         var probe = FFmpegTools.probe(url);

@@ -353,7 +353,7 @@ class ExportIT {
         var video = probe.firstStream("video").orElseThrow();
         assertThat(video).containsEntry("codec_name", codec).containsEntry("codec_tag_string", tag);
         assertThat(probe.firstStream("audio").orElseThrow()).containsEntry("codec_name", "aac");
-        var decoded = FFmpegTools.ffmpeg(Duration.ofSeconds(120), "-v", "error", "-i", file.toString(), "-f", "null", "-");
+        var decoded = FFmpegTools.decode(Duration.ofSeconds(120), file.toString());
         assertThat(decoded.exitCode()).as(decoded.describe()).isZero();
         assertThat(decoded.stderr()).as("ffmpeg errors decoding " + file).isBlank();
         // moov before mdat: plays while downloading

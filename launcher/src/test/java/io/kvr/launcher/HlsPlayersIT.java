@@ -132,8 +132,7 @@ class HlsPlayersIT {
         assertThat(probe.firstStream("video").orElseThrow()).as("%s", probe.json())
                 .containsEntry("codec_name", "hevc").containsEntry("codec_tag_string", "hvc1");
 
-        var decode = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-i", url(HEVC, "index.m3u8"),
-                "-t", "3", "-f", "null", "-");
+        var decode = FFmpegTools.decode(Duration.ofSeconds(60), url(HEVC, "index.m3u8"), "-t", "3");
         assertThat(decode.exitCode()).as(decode.describe()).isZero();
         assertThat(decode.stderr()).as("ffmpeg errors").isBlank();
 
@@ -246,7 +245,7 @@ class HlsPlayersIT {
                         os.write(bytes(url(stream, init)));
                         os.write(bytes(url(stream, line)));
                     }
-                    var r = FFmpegTools.ffmpeg(Duration.ofSeconds(30), "-v", "error", "-i", file.toString(), "-f", "null", "-");
+                    var r = FFmpegTools.decode(Duration.ofSeconds(30), file.toString());
                     var sizes = FFmpegTools.ffprobe(Duration.ofSeconds(30), "-v", "error", "-show_entries",
                             "packet=stream_index,size", "-of", "csv=p=0", file.toString());
                     long empty = sizes.stdout().lines().filter(l -> l.endsWith(",0") || l.endsWith(",")).count();

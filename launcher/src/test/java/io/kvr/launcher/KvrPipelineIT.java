@@ -100,7 +100,7 @@ class KvrPipelineIT {
     @Order(2)
     void ffmpegDecodesTheLivePlaylistWithoutErrors() {
         String url = kvr.baseUrl() + "/" + STREAM + "/index.m3u8";
-        var result = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-i", url, "-t", "5", "-f", "null", "-");
+        var result = FFmpegTools.decode(Duration.ofSeconds(60), url, "-t", "5");
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(result.stderr()).as("ffmpeg errors").isBlank();
         var probe = FFmpegTools.probe(url);
@@ -174,7 +174,7 @@ class KvrPipelineIT {
         assertThat(total).as("range playlist duration vs the %d ms asked", duration)
                 .isBetween(duration / 1000.0 - segment, duration / 1000.0 + segment);
 
-        var decoded = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-i", range, "-f", "null", "-");
+        var decoded = FFmpegTools.decode(Duration.ofSeconds(60), range);
         assertThat(decoded.exitCode()).as(decoded.describe()).isZero();
         assertThat(decoded.stderr()).isBlank();
         double probed = Double.parseDouble(String.valueOf(FFmpegTools.probe(range).format().get("duration")));
@@ -187,7 +187,7 @@ class KvrPipelineIT {
         String dvr = live + "?dvr=1";
         assertThat(get(dvr).body()).contains("#EXT-X-PLAYLIST-TYPE:EVENT");
         var event = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-live_start_index", "0", "-i", dvr,
-                "-t", "4", "-f", "null", "-");
+                "-t", "4", "-enc_time_base", "demux", "-f", "null", "-");
         assertThat(event.exitCode()).as(event.describe()).isZero();
         assertThat(event.stderr()).as("ffmpeg errors decoding dvr=1").isBlank();
         assertThat(get(kvr.baseUrl() + "/" + STREAM + "/master.m3u8").body())
@@ -218,7 +218,7 @@ class KvrPipelineIT {
             out.write(HTTP.send(HttpRequest.newBuilder(URI.create(init)).build(), HttpResponse.BodyHandlers.ofByteArray()).body());
             out.write(HTTP.send(HttpRequest.newBuilder(URI.create(segment)).build(), HttpResponse.BodyHandlers.ofByteArray()).body());
         }
-        var result = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-i", joined.toString(), "-f", "null", "-");
+        var result = FFmpegTools.decode(Duration.ofSeconds(60), joined.toString());
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(result.stderr()).isBlank();
     }

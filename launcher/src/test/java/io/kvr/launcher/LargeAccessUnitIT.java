@@ -188,7 +188,7 @@ class LargeAccessUnitIT {
             assertThat(bytes).hasSize((int) segment.getByteSize());
             out.write(bytes);
         }
-        var decoded = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-i", joined.toString(), "-f", "null", "-");
+        var decoded = FFmpegTools.decode(Duration.ofSeconds(60), joined.toString());
         assertThat(decoded.exitCode()).as(decoded.describe()).isZero();
         assertThat(decoded.stderr()).as("ffmpeg errors").isBlank();
         var probe = FFmpegTools.ffprobe(Duration.ofSeconds(30), "-v", "error", "-count_frames", "-select_streams", "v",

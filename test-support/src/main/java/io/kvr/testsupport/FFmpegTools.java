@@ -95,6 +95,20 @@ public final class FFmpegTools {
         return run(timeout, cmd);
     }
 
+    /**
+     * Decodes {@code input} to nothing, errors only: {@code ffmpeg -v error -i input [outputOptions] -f null -}.
+     * The null output keeps the demuxer's time base ({@code -enc_time_base demux}): by default FFmpeg rounds frame
+     * times to 1/frame-rate for it, and two frames closer than a frame apart (a camera that repeats a timestamp)
+     * would collide there and be reported as "non monotonically increasing dts" although every frame decodes.
+     * Frames with equal times are still reported.
+     */
+    public static Result decode(Duration timeout, String input, String... outputOptions) {
+        List<String> args = new ArrayList<>(List.of("-v", "error", "-i", input));
+        args.addAll(Arrays.asList(outputOptions));
+        args.addAll(List.of("-enc_time_base", "demux", "-f", "null", "-"));
+        return ffmpeg(timeout, args.toArray(String[]::new));
+    }
+
     /** Runs the bundled ffprobe with these arguments. */
     public static Result ffprobe(Duration timeout, String... args) {
         List<String> cmd = new ArrayList<>();

@@ -63,6 +63,7 @@ public final class CameraSupervisor implements AutoCloseable {
     private final CameraMetrics metrics;
     private final Counter driftCorrections;
     private final Counter jumpCorrections;
+    private final Counter repeatedTimes;
     private final AtomicLong sessions = new AtomicLong();
     private volatile boolean running = true;
     private volatile PacketSource current;
@@ -84,13 +85,14 @@ public final class CameraSupervisor implements AutoCloseable {
         this.metrics = new CameraMetrics(metrics, camera.name().id(), state::get);
         this.driftCorrections = corrections(metrics, "drift");
         this.jumpCorrections = corrections(metrics, "jump");
+        this.repeatedTimes = corrections(metrics, "repeat");
         this.transportInUse = camera.isRtsps() ? CameraConfig.TCP : camera.transport();
         this.thread = Thread.ofPlatform().name("camera-" + camera.name().id()).daemon(true).unstarted(this::run);
     }
 
     private Counter corrections(MeterRegistry registry, String reason) {
         return Counter.builder(CLOCK_CORRECTIONS)
-                .description("re-anchorings of a camera's time: capture clock drift from arrival, or timestamp jumps")
+                .description("re-anchorings of a camera's time: capture clock drift from arrival, timestamp jumps, or repeated timestamps")
                 .tags("stream", camera.name().id(), "reason", reason)
                 .register(registry);
     }
@@ -310,7 +312,17 @@ public final class CameraSupervisor implements AutoCloseable {
                     if (p.track() < 0 || p.track() >= timelines.length || timelines[p.track()] == null) {
                         continue;
                     }
-                    timelines[p.track()].accept(p, ready);
+                    TrackTimeline timeline = timelines[p.track()];
+                    long repeatsBefore = timeline.repeats();
+                    timeline.accept(p, ready);
+                    if (timeline.repeats() != repeatsBefore) {
+                        repeatedTimes.increment(timeline.repeats() - repeatsBefore);
+                        if (repeatsBefore == 0) {
+                            log.warn("camera {}: track {} repeats timestamps (split or duplicated frames); such units"
+                                    + " are kept one tick apart, counted in {}{{reason=\"repeat\"}}", camera.name(),
+                                    p.track(), CLOCK_CORRECTIONS);
+                        }
+                    }
                     publishReady();
                 }
             } finally {

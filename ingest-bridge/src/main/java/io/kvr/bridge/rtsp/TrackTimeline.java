@@ -63,6 +63,7 @@ public final class TrackTimeline {
     private final long[] recent = new long[RECENT];
     private int recentCount;
     private long jumps;
+    private long repeats;
 
     public TrackTimeline(boolean video, int tbNum, int tbDen, long defaultFrameTicks) {
         this(video, tbNum, tbDen, defaultFrameTicks, 0);
@@ -128,6 +129,15 @@ public final class TrackTimeline {
     /** How often the track was re-anchored after a timestamp jump. */
     public long jumps() {
         return jumps;
+    }
+
+    /**
+     * How often a unit's decode time had to be moved one tick past the previous unit's, because the source gave
+     * it the same time or one within jitter behind (a picture the demuxer split in two after packet loss does).
+     * Such a unit lasts one tick; players show it with the unit before.
+     */
+    public long repeats() {
+        return repeats;
     }
 
     /** The reorder depth in use (frames between decode and presentation). */
@@ -217,7 +227,9 @@ public final class TrackTimeline {
         }
         long dts = video ? videoDts(pts) : pts;
         if (lastDts != Packet.NO_TIMESTAMP && dts <= lastDts) {
+            // the source repeated a time (e.g. one picture handed out as two packets after a loss): keep order
             dts = lastDts + 1;
+            repeats++;
         }
         if (pts < dts) {
             pts = dts;

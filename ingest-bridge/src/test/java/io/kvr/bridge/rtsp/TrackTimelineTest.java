@@ -244,6 +244,19 @@ class TrackTimelineTest {
     }
 
     @Test
+    void aRepeatedTimeIsPlacedOneTickLaterAndCounted() {
+        TrackTimeline timeline = new TrackTimeline(true, 1, 90_000, F);
+        List<TrackTimeline.Timed> out = new ArrayList<>();
+        for (In p : every40ms(0, F, 2 * F, 3 * F, 4 * F, 5 * F, 6 * F, 6 * F, 7 * F)) {
+            timeline.accept(new Packet(0, false, p.pts, p.dts, new byte[0], p.arrivalMs), out);
+        }
+
+        assertThat(dts(out)).containsExactly(0, F, 2 * F, 3 * F, 4 * F, 5 * F, 6 * F, 6 * F + 1, 7 * F);
+        assertThat(timeline.repeats()).isEqualTo(1);
+        assertThat(timeline.jumps()).isZero();
+    }
+
+    @Test
     void microsAndRescaleDoNotOverflowForLongRecordings() {
         long tenYears90k = 90_000L * 3600 * 24 * 365 * 10;
 
