@@ -402,6 +402,9 @@ def main():
     ap.add_argument("--minutes", type=float, default=10, help="export: minutes of recording to export")
     ap.add_argument("--largest-minutes", type=float, default=0,
                     help="export: also record this many minutes the same way for the exporter-alone MB/s and heap")
+    ap.add_argument("--largest-source", choices=["bench", "small"], default="bench",
+                    help="export: what --largest-minutes loops: the 1080p 4 Mb/s camera, or dev/test-camera.py's "
+                         "640x360 ~0.9 Mb/s /h264aac (a 24 h recording then fits on this machine's disk)")
     ap.add_argument("--repeat", type=int, default=3, help="export: timed runs of each exporter (best reported)")
     ap.add_argument("--keep", action="store_true", help="export: keep the work directory (logs)")
     ap.add_argument("--warmup", type=int, default=60, help="seconds of recording before measuring kvr (JIT)")

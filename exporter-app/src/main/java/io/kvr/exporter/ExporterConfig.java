@@ -4,6 +4,7 @@ import io.kvr.runtime.config.GroupIds;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.config.Settings;
+import io.kvr.runtime.config.TopicNames;
 import java.net.URI;
 import java.time.Duration;
 
@@ -23,14 +24,13 @@ public record ExporterConfig(KafkaSettings kafka, S3Settings s3, String httpHost
                              String exportsPrefix, Duration retention, long bytesPerSecond) {
     public static ExporterConfig from(Settings s) {
         S3Settings s3 = S3Settings.from(s);
-        String prefix = s.string("topics.prefix", "kvr.");
         ExporterConfig c = new ExporterConfig(KafkaSettings.from(s), s3,
                 s.string("http.host", "127.0.0.1"), s.integer("http.port", 8084, 0, 65535),
                 URI.create(s.string("exporter.index.url", "http://127.0.0.1:8082/")),
                 s.duration("exporter.range.max", Duration.ofHours(24)).toMillis(),
                 s.integer("exporter.read.ahead", 4, 1, 64),
-                s.string("topics.export.requests", prefix + "export-requests.v1"),
-                s.string("topics.export.status", prefix + "export-status.v1"),
+                TopicNames.exportRequests(s),
+                TopicNames.exportStatus(s),
                 s.string("exporter.group.id", GroupIds.from(s).of("exporter")),
                 s.string("exporter.exports.prefix", s3.prefix() + "exports/"),
                 s.duration("exporter.exports.retention", Duration.ofDays(7)),

@@ -84,9 +84,8 @@ final class TopicsCommand {
         String applicationId = settings.string("indexer.application.id", GroupIds.from(settings).of("indexer"));
         List<Topic> topics = new ArrayList<>(KvrTopics.all(names));
         topics.addAll(IndexTopology.internalTopics(applicationId, names));
-        String prefix = settings.string("topics.prefix", "kvr.");
-        topics.add(KvrTopics.exportRequests(settings.string("topics.export.requests", prefix + "export-requests.v1"), names));
-        topics.add(KvrTopics.exportStatus(settings.string("topics.export.status", prefix + "export-status.v1"), names));
+        topics.add(KvrTopics.exportRequests(TopicNames.exportRequests(settings), names));
+        topics.add(KvrTopics.exportStatus(TopicNames.exportStatus(settings), names));
         return topics;
     }
 

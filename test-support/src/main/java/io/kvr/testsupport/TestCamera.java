@@ -329,6 +329,28 @@ public final class TestCamera implements AutoCloseable {
         port = boundPort;
         mounts = Set.copyOf(new LinkedHashSet<>(found));
         log.info("test camera ready: rtsp://{}:{} mounts {} (pid {})", HOST, boundPort, found, p.pid());
+        p.onExit().thenRun(() -> Thread.ofPlatform().daemon().name("test-camera-revive").start(() -> revive(p)));
+    }
+
+    /**
+     * Starts the camera again on its port when its process died without {@link #stop()} (GStreamer's RTSP server
+     * has crashed under many simultaneous connects): like a camera that reboots, which kvr reconnects to, instead
+     * of a whole test lost to its fixture.
+     */
+    private synchronized void revive(Process died) {
+        if (closed || process != died) {
+            return; // stopped on purpose, or already replaced
+        }
+        log.warn("test camera on port {} exited by itself (exit code {}); starting it again. Last output:\n{}", port,
+                died.exitValue(), recentOutput().lines().skip(Math.max(0, recentOutput().lines().count() - 20))
+                        .collect(java.util.stream.Collectors.joining("\n")));
+        process = null;
+        reader = null;
+        try {
+            launch(port, REBIND_TIMEOUT);
+        } catch (RuntimeException e) {
+            log.warn("test camera on port {} could not be started again: {}", port, e.getMessage());
+        }
     }
 
     private void drain(Process p, CompletableFuture<Integer> ready, Set<String> found, StringBuffer startOutput) {

@@ -13,15 +13,11 @@ import io.kvr.schemas.ExportRequest;
 import io.kvr.schemas.ExportStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -206,7 +202,7 @@ public final class JobRunner implements AutoCloseable {
             return finished;
         } catch (ExportRefusedException e) {
             return fail(queued, e.getMessage());
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             log.warn("export {} of {} failed: {}", request.getId(), request.getStreamId(), e.toString());
             return fail(queued, "export failed: " + e.getMessage());
         } finally {
@@ -241,41 +237,17 @@ public final class JobRunner implements AutoCloseable {
         return s;
     }
 
-    /** Streams the export into a multipart upload through a pipe: no temporary file, about one part in memory. */
-    private void upload(ExportPlan plan, String key, ExportStatus queued) throws IOException {
-        PipedInputStream in = new PipedInputStream(1 << 20);
-        PipedOutputStream out = new PipedOutputStream(in);
-        AtomicLong written = new AtomicLong();
+    /** Streams the export into object storage as it is written: no temporary file (see {@link ObjectStore#put}). */
+    private void upload(ExportPlan plan, String key, ExportStatus queued) {
         long[] lastReport = {System.nanoTime()};
-        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
-            try (out) {
-                writer.write(plan, 0, plan.size(), out, n -> {
-                    written.set(n);
-                    long now = System.nanoTime();
-                    if (now - lastReport[0] >= PROGRESS_EVERY.toNanos()) {
-                        lastReport[0] = now;
-                        publish(copy(queued).setState("running").setBytes(plan.size())
-                                .setProgress((int) Math.min(99, n * 100 / Math.max(1, plan.size()))).build());
-                    }
-                });
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+        store.put(key, plan.size(), "video/mp4", PART_SIZE, out -> writer.write(plan, 0, plan.size(), out, n -> {
+            long now = System.nanoTime();
+            if (now - lastReport[0] >= PROGRESS_EVERY.toNanos()) {
+                lastReport[0] = now;
+                publish(copy(queued).setState("running").setBytes(plan.size())
+                        .setProgress((int) Math.min(99, n * 100 / Math.max(1, plan.size()))).build());
             }
-        }, r -> Thread.ofVirtual().name("export-writer").start(r));
-        try (in) {
-            store.put(key, in, plan.size(), PART_SIZE, "video/mp4");
-        } catch (RuntimeException e) {
-            producing.cancel(true);
-            throw e;
-        }
-        try {
-            producing.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw e;
-        }
+        }));
     }
 
     private void publish(ExportStatus status) {

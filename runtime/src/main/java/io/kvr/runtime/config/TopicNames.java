@@ -18,7 +18,7 @@ public record TopicNames(String media, String segments, String sources, int part
     }
 
     public static TopicNames from(Settings s) {
-        String prefix = s.string("topics.prefix", "kvr.");
+        String prefix = prefix(s);
         return new TopicNames(
                 s.string("topics.media", prefix + "media.v1"),
                 s.string("topics.segments", prefix + "segments.v1"),
@@ -26,5 +26,19 @@ public record TopicNames(String media, String segments, String sources, int part
                 s.integer("topics.partitions", 6, 1, 10_000),
                 (short) s.integer("topics.replication.factor", -1, -1, 32),
                 s.string("topics.policies", prefix + "policies.v1"));
+    }
+
+    /** The export jobs topic, {@code topics.export.requests} (only the exporter and {@code kvr topics} use it). */
+    public static String exportRequests(Settings s) {
+        return s.string("topics.export.requests", prefix(s) + "export-requests.v1");
+    }
+
+    /** The export status topic, {@code topics.export.status}. */
+    public static String exportStatus(Settings s) {
+        return s.string("topics.export.status", prefix(s) + "export-status.v1");
+    }
+
+    private static String prefix(Settings s) {
+        return s.string("topics.prefix", "kvr.");
     }
 }

@@ -14,7 +14,13 @@ import io.minio.errors.ErrorResponseException;
 import io.minio.http.Method;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,11 +29,14 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.BufferedSink;
 
 /** One bucket of an S3-compatible store. Keys are built by callers; this class never logs credentials. */
 public final class ObjectStore {
     /** Lifetime of the presigned URL of one small upload: only long enough for the request to start. */
     private static final int PUT_URL_SECONDS = 300;
+    /** The largest object S3 takes in one PUT (5 GiB). */
+    public static final long MAX_SINGLE_PUT = 5L << 30;
     private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]*)</Code>");
     private static final Pattern ERROR_MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
 
@@ -124,6 +133,103 @@ public final class ObjectStore {
                 .stream(in, size, Math.max(5L << 20, partSize))
                 .contentType(contentType)
                 .build()));
+    }
+
+    /** Writes an object's bytes to a stream, once. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Stores the {@code size} bytes that {@code content} writes, streamed as it writes them: no temporary file,
+     * memory of a socket buffer. Up to {@link #MAX_SINGLE_PUT} this is one PUT to a presigned URL (payload
+     * unsigned, see {@link #put(String, byte[], int, int, String)}): the server writes the object once. A
+     * multipart upload writes every part and then the whole object again, and signs and hashes each part on both
+     * sides; that was most of an export job's time (BENCHMARKS.md, export). Larger objects go up through the SDK's
+     * multipart upload in parts of {@code partSize}, fed by a pipe.
+     */
+    public void put(String key, long size, String contentType, long partSize, Content content) {
+        if (size > MAX_SINGLE_PUT) {
+            putMultipart(key, size, contentType, partSize, content);
+            return;
+        }
+        Exception[] writeFailure = new Exception[1];
+        try {
+            putStreamed(key, size, contentType, content, writeFailure);
+        } catch (StorageException e) {
+            // the content failed, not the store: its own error says why
+            if (writeFailure[0] instanceof RuntimeException re) {
+                throw re;
+            }
+            if (writeFailure[0] instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw e;
+        }
+    }
+
+    private void putStreamed(String key, long size, String contentType, Content content, Exception[] writeFailure) {
+        call("put " + key, () -> {
+            String url = client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                    .method(Method.PUT).bucket(bucket).object(key).expiry(PUT_URL_SECONDS).build());
+            RequestBody body = new RequestBody() {
+                @Override
+                public MediaType contentType() {
+                    return MediaType.parse(contentType);
+                }
+
+                @Override
+                public long contentLength() {
+                    return size;
+                }
+
+                @Override
+                public boolean isOneShot() {
+                    return true;
+                }
+
+                @Override
+                public void writeTo(BufferedSink sink) throws IOException {
+                    try {
+                        content.writeTo(sink.outputStream());
+                    } catch (IOException | RuntimeException e) {
+                        writeFailure[0] = e;
+                        throw e;
+                    }
+                }
+            };
+            try (Response response = http.newCall(new Request.Builder().url(url).put(body).build()).execute()) {
+                if (!response.isSuccessful()) {
+                    throw new IOException(describe(response));
+                }
+            }
+            return null;
+        });
+    }
+
+    private void putMultipart(String key, long size, String contentType, long partSize, Content content) {
+        try (PipedInputStream in = new PipedInputStream(1 << 20)) {
+            PipedOutputStream out = new PipedOutputStream(in);
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+                try (out) {
+                    content.writeTo(out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, r -> Thread.ofVirtual().name("put-" + key).start(r));
+            try {
+                put(key, in, size, partSize, contentType);
+            } catch (RuntimeException e) {
+                producing.cancel(true);
+                throw e;
+            }
+            producing.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Object size and ETag, or empty when it does not exist. */
