@@ -94,7 +94,7 @@ public final class JobRoutes implements Routes {
                 .setState("queued").setRequestedAtMs(now).setUpdatedAtMs(now).build();
         try {
             jobs.submit(request, queued);
-        } catch (IllegalStateException e) {
+        } catch (io.kvr.runtime.kafka.AcknowledgedProducer.WriteFailed e) {
             throw new HttpError(503, "cannot queue the export: " + e.getMessage());
         }
         book.put(queued);

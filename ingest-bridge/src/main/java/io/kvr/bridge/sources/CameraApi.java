@@ -94,7 +94,7 @@ final class CameraApi implements Routes {
     private static RecordMetadata write(Supplier<RecordMetadata> write) {
         try {
             return write.get();
-        } catch (SourceWriter.WriteFailed e) {
+        } catch (io.kvr.runtime.kafka.AcknowledgedProducer.WriteFailed e) {
             throw new HttpError(503, e.getMessage());
         }
     }

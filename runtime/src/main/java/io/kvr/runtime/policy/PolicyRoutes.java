@@ -82,7 +82,7 @@ public final class PolicyRoutes implements Routes {
     private static RecordMetadata write(java.util.function.Supplier<RecordMetadata> write) {
         try {
             return write.get();
-        } catch (PolicyWriter.WriteFailed e) {
+        } catch (io.kvr.runtime.kafka.AcknowledgedProducer.WriteFailed e) {
             throw new HttpError(503, e.getMessage());
         }
     }
