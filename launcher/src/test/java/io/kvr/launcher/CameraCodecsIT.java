@@ -243,6 +243,64 @@ class CameraCodecsIT {
                 .contains("codec configuration of track 0 changed"));
     }
 
+    /**
+     * Issue 6: one MP4 holds one codec configuration. Across the switch camera's changes a direct download is a
+     * clear 409; a job writes one file per configuration, listed as parts that cover the range end to end.
+     */
+    @Test
+    @Order(4)
+    void anExportAcrossCodecChangesIsRefusedDirectlyAndSplitIntoPartsAsAJob() throws Exception {
+        String recordings = kvr.baseUrl() + "/v1/streams/codecs/switch/recordings";
+        Map<String, Object> listing = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> MiniJson.parseObject(get(recordings).body()),
+                        m -> ((List<?>) m.get("spans")).size() >= 3);
+        List<?> spans = (List<?>) listing.get("spans");
+        long start = (Long) ((Map<?, ?>) spans.get(0)).get("start");
+        long end = (Long) ((Map<?, ?>) spans.get(spans.size() - 1)).get("end") - 500;
+
+        var direct = get(kvr.baseUrl() + "/codecs/switch/export.mp4?start_time=" + start + "&end_time=" + end);
+        assertThat(direct.statusCode()).as(direct.body()).isEqualTo(409);
+        assertThat(direct.body()).contains("codec configuration");
+
+        var submitted = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/nvr/convert2mp4"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"app_name\":\"codecs\",\"stream_name\":\"switch\","
+                        + "\"start_time\":" + start + ",\"end_time\":" + end + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+        String id = (String) MiniJson.parseObject(submitted.body()).get("id");
+        String statusUrl = kvr.baseUrl() + "/v1/nvr/exports/" + id;
+        Map<String, Object> status = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> MiniJson.parseObject(get(statusUrl).body()),
+                        st -> "done".equals(st.get("status")) || "failed".equals(st.get("status")));
+        assertThat(status).as("export %s", id).containsEntry("status", "done");
+
+        List<?> parts = (List<?>) status.get("parts");
+        assertThat(parts).as("one file per codec configuration").hasSizeGreaterThanOrEqualTo(2);
+        String previousSize = null;
+        long previousEnd = start;
+        for (int i = 0; i < parts.size(); i++) {
+            Map<?, ?> part = (Map<?, ?>) parts.get(i);
+            assertThat(part.get("start_time")).as("part %d starts where the one before ends", i).isEqualTo(previousEnd);
+            previousEnd = (Long) part.get("end_time");
+            Path file = data.resolve("export-" + id + "-" + i + ".mp4");
+            var download = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + part.get("download_url")))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofFile(file));
+            assertThat(download.statusCode()).isEqualTo(200);
+            assertThat(java.nio.file.Files.size(file)).isEqualTo((Long) part.get("bytes"));
+            Map<String, Object> video = FFmpegTools.probe(file.toString()).firstStream("video").orElseThrow();
+            String size = video.get("width") + "x" + video.get("height");
+            assertThat(size).as("part %d picture size", i).isIn("640x360", "320x180").isNotEqualTo(previousSize);
+            previousSize = size;
+            var decoded = FFmpegTools.decode(Duration.ofSeconds(60), file.toString());
+            assertThat(decoded.exitCode()).as(decoded.describe()).isZero();
+            assertThat(decoded.stderr()).as("ffmpeg errors decoding part %d", i).isBlank();
+        }
+        assertThat(previousEnd).as("the parts end where the range ends").isEqualTo(end);
+        assertThat(get(statusUrl + "/file?part=" + parts.size()).statusCode()).isEqualTo(404);
+        assertThat(get(statusUrl + "/file?part=x").statusCode()).isEqualTo(400);
+    }
+
     @Test
     @Order(5)
     void theWrongPasswordGivesAClearErrorAndTheOtherCamerasStream() throws Exception {

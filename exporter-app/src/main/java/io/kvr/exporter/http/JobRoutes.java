@@ -3,9 +3,12 @@ package io.kvr.exporter.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvr.exporter.job.JobLog;
+import io.kvr.exporter.job.JobRunner;
 import io.kvr.exporter.job.StatusBook;
 import io.kvr.exporter.plan.ExportPlanner;
 import io.kvr.exporter.plan.ExportRange;
+import io.kvr.exporter.plan.ExportRefusedException;
+import io.kvr.runtime.index.IndexUnavailableException;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Request;
@@ -16,10 +19,13 @@ import io.kvr.runtime.storage.ObjectInfo;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.runtime.storage.StoredObject;
 import io.kvr.runtime.stream.StreamName;
+import io.kvr.schemas.ExportPart;
 import io.kvr.schemas.ExportRequest;
 import io.kvr.schemas.ExportStatus;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -81,8 +87,17 @@ public final class JobRoutes implements Routes {
                 number(body, "duration"), precise, maxRangeMs);
         String fileName = Optional.ofNullable(ExportParams.fileName(text(body, "file_name")))
                 .orElse(ExportParams.defaultFileName(range));
-        // refuses unknown streams, ranges without recording and codec changes now, before anything is written
-        DownloadRoutes.plan(planner, range);
+        // refuses unknown streams and ranges without recording now, before anything is written; a codec change is
+        // no reason to refuse a job: it writes one file per configuration
+        try {
+            planner.plan(range);
+        } catch (ExportRefusedException e) {
+            if (e.codecChangeAtMs() < 0) {
+                throw new HttpError(e.status(), e.getMessage());
+            }
+        } catch (IndexUnavailableException e) {
+            throw new HttpError(503, "the segment index is not available: " + e.getMessage());
+        }
 
         String id = UUID.randomUUID().toString().replace("-", "");
         long now = System.currentTimeMillis();
@@ -115,12 +130,13 @@ public final class JobRoutes implements Routes {
                     : s.getState() + " (" + s.getProgress() + "%)";
             throw new HttpError(409, "export " + s.getId() + " is " + state);
         }
-        ObjectInfo info = store.stat(s.getObjectKey())
+        String key = partKey(s, req.queryParam("part").orElse(null));
+        ObjectInfo info = store.stat(key)
                 .orElseThrow(() -> HttpError.notFound("the file of export " + s.getId() + " is gone"));
         Optional<ByteRange> part = ByteRange.parse(req.header("Range").orElse(null), info.size());
         long first = part.map(ByteRange::first).orElse(0L);
         long length = part.map(ByteRange::length).orElse(info.size());
-        StoredObject o = store.open(s.getObjectKey(), first, length)
+        StoredObject o = store.open(key, first, length)
                 .orElseThrow(() -> HttpError.notFound("the file of export " + s.getId() + " is gone"));
         Response r = Response.stream(part.isPresent() ? 206 : 200, "video/mp4", length, out -> o.stream().transferTo(out))
                 .closing(o)
@@ -130,13 +146,27 @@ public final class JobRoutes implements Routes {
         return r;
     }
 
+    /** The object of {@code ?part=N} (default 0, the file at the status' object key). */
+    private static String partKey(ExportStatus s, String part) {
+        if (part == null || part.equals("0")) {
+            return s.getObjectKey();
+        }
+        if (!part.matches("[0-9]{1,6}")) {
+            throw HttpError.badRequest("part must be a whole number from 0");
+        }
+        int n = Integer.parseInt(part);
+        if (n >= Math.max(1, s.getParts().size())) {
+            throw HttpError.notFound("export " + s.getId() + " has " + Math.max(1, s.getParts().size())
+                    + " file(s); no part " + n);
+        }
+        return s.getParts().get(n).getObjectKey();
+    }
+
     private Response delete(Request req) {
         ExportStatus s = status(req.param("id"));
         book.forget(s.getId());
         jobs.remove(s.getId());
-        if (s.getObjectKey() != null) {
-            store.remove(s.getObjectKey());
-        }
+        JobRunner.objectKeys(s).forEach(store::remove);
         return Response.empty(204);
     }
 
@@ -158,6 +188,19 @@ public final class JobRoutes implements Routes {
         }
         if (s.getState().equals("done")) {
             m.put("download_url", "/v1/nvr/exports/" + s.getId() + "/file");
+            List<Map<String, Object>> parts = new ArrayList<>();
+            for (int i = 0; i < s.getParts().size(); i++) {
+                ExportPart p = s.getParts().get(i);
+                Map<String, Object> part = new LinkedHashMap<>();
+                part.put("part", i);
+                part.put("start_time", p.getStartTimeMs());
+                part.put("end_time", p.getEndTimeMs());
+                part.put("bytes", p.getBytes());
+                part.put("duration", p.getDurationMs());
+                part.put("download_url", "/v1/nvr/exports/" + s.getId() + "/file" + (i == 0 ? "" : "?part=" + i));
+                parts.add(part);
+            }
+            m.put("parts", parts);
         }
         m.put("requested_at", s.getRequestedAtMs());
         m.put("updated_at", s.getUpdatedAtMs());

@@ -42,9 +42,7 @@ public final class ExportRetention implements AutoCloseable {
             boolean finished = s.getState().equals("done") || s.getState().equals("failed");
             if (finished && s.getUpdatedAtMs() < cutoff) {
                 try {
-                    if (s.getObjectKey() != null) {
-                        store.remove(s.getObjectKey());
-                    }
+                    JobRunner.objectKeys(s).forEach(store::remove);
                     jobs.remove(s.getId());
                     book.forget(s.getId());
                     removed++;

@@ -9,11 +9,13 @@ import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.AvroCodec;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.runtime.stream.StreamName;
+import io.kvr.schemas.ExportPart;
 import io.kvr.schemas.ExportRequest;
 import io.kvr.schemas.ExportStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -90,9 +92,28 @@ public final class JobRunner implements AutoCloseable {
         return thread.isAlive();
     }
 
-    /** Object key of an export's file. */
+    /** Object key of an export's file (its first, when it has several). */
     public static String objectKey(String exportsPrefix, String id) {
         return exportsPrefix + id + ".mp4";
+    }
+
+    /** Object key of file {@code part} (from 1) of an export whose range crosses codec changes. */
+    static String partKey(String exportsPrefix, String id, int part) {
+        return exportsPrefix + id + "-" + part + ".mp4";
+    }
+
+    /** Every object a job's status names: its file, or its files when it has parts. */
+    public static List<String> objectKeys(ExportStatus s) {
+        List<String> keys = new ArrayList<>();
+        if (s.getObjectKey() != null) {
+            keys.add(s.getObjectKey());
+        }
+        for (ExportPart p : s.getParts()) {
+            if (!keys.contains(p.getObjectKey())) {
+                keys.add(p.getObjectKey());
+            }
+        }
+        return keys;
     }
 
     private void loop() {
@@ -184,21 +205,43 @@ public final class JobRunner implements AutoCloseable {
         long started = System.nanoTime();
         try {
             publish(copy(queued).setState("running").setProgress(0).build());
-            ExportRange range = new ExportRange(StreamName.parse(request.getStreamId()), request.getStartTimeMs(),
-                    request.getEndTimeMs(), request.getPrecise());
-            ExportPlan plan = planWhenIndexAnswers(range);
-            upload(plan, key, queued);
+            StreamName stream = StreamName.parse(request.getStreamId());
+            long start = request.getStartTimeMs();
+            long end = request.getEndTimeMs();
+            // one file per codec configuration: a range that crosses a change is split there
+            List<ExportPart> parts = new ArrayList<>();
+            for (long from = start; from < end; ) {
+                long to = end;
+                ExportPlan plan;
+                try {
+                    plan = planWhenIndexAnswers(new ExportRange(stream, from, to, request.getPrecise()));
+                } catch (ExportRefusedException e) {
+                    if (e.codecChangeAtMs() <= from || e.codecChangeAtMs() >= end) {
+                        throw e;
+                    }
+                    to = e.codecChangeAtMs();
+                    plan = planWhenIndexAnswers(new ExportRange(stream, from, to, request.getPrecise()));
+                }
+                String partKey = parts.isEmpty() ? key : partKey(exportsPrefix, request.getId(), parts.size());
+                int basePercent = (int) ((from - start) * 100 / (end - start));
+                int spanPercent = (int) ((to - from) * 100 / (end - start));
+                upload(plan, partKey, queued, basePercent, spanPercent);
+                parts.add(new ExportPart(from, to, plan.size(), plan.durationMs(), partKey));
+                from = to;
+            }
             if (book.forgotten(request.getId()) || book.get(request.getId()).isEmpty()) {
-                store.remove(key); // deleted while it ran
+                parts.forEach(p -> store.remove(p.getObjectKey())); // deleted while it ran
                 return queued;
             }
-            ExportStatus finished = copy(queued).setState("done").setProgress(100).setBytes(plan.size())
-                    .setDurationMs(plan.durationMs()).setObjectKey(key).setReason(null).build();
+            ExportPart first = parts.get(0);
+            ExportStatus finished = copy(queued).setState("done").setProgress(100).setBytes(first.getBytes())
+                    .setDurationMs(first.getDurationMs()).setObjectKey(key).setParts(parts).setReason(null).build();
             publish(finished);
             done.increment();
-            bytes.increment(plan.size());
-            log.info("export {} of {} {}..{} done: {} bytes in {} ms", request.getId(), request.getStreamId(),
-                    request.getStartTimeMs(), request.getEndTimeMs(), plan.size(), (System.nanoTime() - started) / 1_000_000);
+            long total = parts.stream().mapToLong(ExportPart::getBytes).sum();
+            bytes.increment(total);
+            log.info("export {} of {} {}..{} done: {} bytes in {} file(s) in {} ms", request.getId(),
+                    request.getStreamId(), start, end, total, parts.size(), (System.nanoTime() - started) / 1_000_000);
             return finished;
         } catch (ExportRefusedException e) {
             return fail(queued, e.getMessage());
@@ -237,15 +280,19 @@ public final class JobRunner implements AutoCloseable {
         return s;
     }
 
-    /** Streams the export into object storage as it is written: no temporary file (see {@link ObjectStore#put}). */
-    private void upload(ExportPlan plan, String key, ExportStatus queued) {
+    /**
+     * Streams one file of the export into object storage as it is written: no temporary file (see
+     * {@link ObjectStore#put}). Progress is the file's share of the range, {@code spanPercent} from {@code basePercent}.
+     */
+    private void upload(ExportPlan plan, String key, ExportStatus queued, int basePercent, int spanPercent) {
         long[] lastReport = {System.nanoTime()};
         store.put(key, plan.size(), "video/mp4", PART_SIZE, out -> writer.write(plan, 0, plan.size(), out, n -> {
             long now = System.nanoTime();
             if (now - lastReport[0] >= PROGRESS_EVERY.toNanos()) {
                 lastReport[0] = now;
+                int percent = basePercent + (int) (n * spanPercent / Math.max(1, plan.size()));
                 publish(copy(queued).setState("running").setBytes(plan.size())
-                        .setProgress((int) Math.min(99, n * 100 / Math.max(1, plan.size()))).build());
+                        .setProgress(Math.min(99, percent)).build());
             }
         }));
     }

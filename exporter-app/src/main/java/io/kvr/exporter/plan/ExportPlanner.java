@@ -215,7 +215,8 @@ public final class ExportPlanner {
                     throw new ExportRefusedException(409, "the codec configuration of " + range.stream()
                             + " changes at " + Instant.ofEpochMilli(r.getStartTimeMs()) + " (" + r.getStartTimeMs()
                             + ", codecs " + r.getCodecs() + "); one MP4 cannot hold both: export the ranges before"
-                            + " and after it separately");
+                            + " and after it separately, or as a job (one file per configuration)",
+                            r.getStartTimeMs());
                 }
             }
             init = next;

@@ -2,6 +2,7 @@ package io.kvr.media.mp4;
 
 import io.kvr.media.cmaf.BoxWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,18 +28,15 @@ public final class ProgressiveMp4 {
      * {@code ftyp} + {@code moov} + the {@code mdat} header for {@code mdatPayload} bytes of media. The window is on
      * the output timeline (where every track's decode times live) in microseconds; a media byte at payload offset
      * {@code o} must be written at file offset {@code header.length + o}.
+     *
+     * <p>Memory: a day's header is tens of MB (4 bytes a sample in {@code stsz}), so it is written once, into an
+     * array sized from the tables, with chunk offsets relative to the {@code mdat} payload that are then moved by the
+     * header's own size in place; only the final trim copies it.
      */
     public static byte[] header(List<Track> tracks, long windowStartUs, long windowDurationUs, long mdatPayload) {
-        byte[] attempt = build(tracks, windowStartUs, windowDurationUs, mdatPayload, false);
-        if (attempt.length + mdatPayload > U32_MAX) {
-            return build(tracks, windowStartUs, windowDurationUs, mdatPayload, true);
-        }
-        return attempt;
-    }
-
-    private static byte[] build(List<Track> tracks, long windowStartUs, long windowDurationUs, long mdatPayload,
-                                boolean co64) {
-        BoxWriter w = new BoxWriter(64 * 1024);
+        int bound = sizeBound(tracks, true);
+        boolean co64 = bound + mdatPayload > U32_MAX;
+        BoxWriter w = new BoxWriter(co64 ? bound : sizeBound(tracks, false));
         int ftyp = w.begin("ftyp");
         w.fourcc("isom");
         w.u32(0x200);
@@ -48,14 +46,9 @@ public final class ProgressiveMp4 {
         w.fourcc(hevc ? "hvc1" : "avc1");
         w.fourcc("mp41");
         w.end(ftyp);
-        // the moov size is needed for the chunk offsets: write with a guess, then again with the real size
-        int ftypSize = w.position();
-        byte[] moov = moov(tracks, windowStartUs, windowDurationUs, 0, co64);
-        boolean largeMdat = mdatPayload + 8 > U32_MAX;
-        long base = ftypSize + moov.length + (largeMdat ? 16 : 8);
-        moov = moov(tracks, windowStartUs, windowDurationUs, base, co64);
-        w.bytes(moov);
-        if (largeMdat) {
+        List<int[]> offsetTables = new ArrayList<>();
+        moov(w, tracks, windowStartUs, windowDurationUs, co64, offsetTables);
+        if (mdatPayload + 8 > U32_MAX) {
             w.u32(1);
             w.fourcc("mdat");
             w.u64(mdatPayload + 16);
@@ -63,15 +56,53 @@ public final class ProgressiveMp4 {
             w.u32(mdatPayload + 8);
             w.fourcc("mdat");
         }
+        long base = w.position();
+        for (int[] table : offsetTables) {
+            addToOffsets(w.array(), table[0], table[1], co64, base);
+        }
         return w.toByteArray();
     }
 
-    private static byte[] moov(List<Track> tracks, long windowStartUs, long windowDurationUs, long base, boolean co64) {
-        int bytes = 4096;
+    /** An upper bound of the header's size: fixed boxes plus what each table needs. */
+    private static int sizeBound(List<Track> tracks, boolean co64) {
+        long bytes = 4096;
         for (Track t : tracks) {
-            bytes += t.samples().sampleCount() * 16 + t.samples().chunkCount() * 20;
+            SampleTable s = t.samples();
+            int n = s.sampleCount();
+            int chunks = s.chunkCount();
+            bytes += 1024 + t.config().stsd().length
+                    + 8L * s.durationRunCount()
+                    + (s.anyCompositionOffset() ? 8L * n : 0)
+                    + 4L * s.syncCount()
+                    + 12L * chunks
+                    + 4L * n
+                    + (co64 ? 8L : 4L) * chunks;
         }
-        BoxWriter w = new BoxWriter(bytes);
+        if (bytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("an MP4 header of " + bytes + " bytes is too large");
+        }
+        return (int) bytes;
+    }
+
+    /** Adds {@code base} to {@code count} chunk offsets (32 or 64 bit) written from {@code at}. */
+    private static void addToOffsets(byte[] b, int at, int count, boolean co64, long base) {
+        int width = co64 ? 8 : 4;
+        for (int i = 0; i < count; i++) {
+            int p = at + i * width;
+            long v = 0;
+            for (int k = 0; k < width; k++) {
+                v = (v << 8) | (b[p + k] & 0xFF);
+            }
+            v += base;
+            for (int k = width - 1; k >= 0; k--) {
+                b[p + k] = (byte) v;
+                v >>>= 8;
+            }
+        }
+    }
+
+    private static void moov(BoxWriter w, List<Track> tracks, long windowStartUs, long windowDurationUs, boolean co64,
+                             List<int[]> offsetTables) {
         int moov = w.begin("moov");
         long movieDuration = 0;
         int nextTrackId = 1;
@@ -94,10 +125,9 @@ public final class ProgressiveMp4 {
         w.u32(nextTrackId);
         w.end(mvhd);
         for (int i = 0; i < tracks.size(); i++) {
-            trak(w, tracks.get(i), edits[i], base, co64);
+            trak(w, tracks.get(i), edits[i], co64, offsetTables);
         }
         w.end(moov);
-        return w.toByteArray();
     }
 
     /** The edit list of a track: an optional empty lead (movie ms), then media from {@code mediaTime} for {@code shown} ms. */
@@ -126,7 +156,7 @@ public final class ProgressiveMp4 {
         return s.sampleCount() > 0 ? Math.max(0, s.compositionOffset(s.sampleCount() - 1)) : 0;
     }
 
-    private static void trak(BoxWriter w, Track track, Edit edit, long base, boolean co64) {
+    private static void trak(BoxWriter w, Track track, Edit edit, boolean co64, List<int[]> offsetTables) {
         InitSegment.TrackConfig c = track.config();
         SampleTable s = track.samples();
         boolean video = c.video();
@@ -194,33 +224,25 @@ public final class ProgressiveMp4 {
         w.end(url);
         w.end(dref);
         w.end(dinf);
-        stbl(w, c, s, base, co64);
+        stbl(w, c, s, co64, offsetTables);
         w.end(minf);
         w.end(mdia);
         w.end(trak);
     }
 
-    private static void stbl(BoxWriter w, InitSegment.TrackConfig c, SampleTable s, long base, boolean co64) {
+    private static void stbl(BoxWriter w, InitSegment.TrackConfig c, SampleTable s, boolean co64,
+                             List<int[]> offsetTables) {
         int stbl = w.begin("stbl");
         w.bytes(c.stsd());
         int n = s.sampleCount();
 
-        int stts = w.beginFull("stts", 0, 0); // 8.6.1.2: runs of equal durations
-        int countAt = w.position();
-        w.u32(0);
-        int entries = 0;
-        for (int i = 0; i < n; ) {
-            int d = s.duration(i);
-            int j = i + 1;
-            while (j < n && s.duration(j) == d) {
-                j++;
-            }
-            w.u32(j - i);
-            w.u32(d);
-            entries++;
-            i = j;
+        int stts = w.beginFull("stts", 0, 0); // 8.6.1.2: runs of equal durations, kept as runs by SampleTable
+        int entries = s.durationRunCount();
+        w.u32(entries);
+        for (int r = 0; r < entries; r++) {
+            w.u32(s.durationRunLength(r));
+            w.u32(s.durationRunValue(r));
         }
-        patch(w, countAt, entries);
         w.end(stts);
 
         if (s.anyCompositionOffset()) {
@@ -229,7 +251,7 @@ public final class ProgressiveMp4 {
                 negative = s.compositionOffset(i) < 0;
             }
             int ctts = w.beginFull("ctts", negative ? 1 : 0, 0); // 8.6.1.3
-            countAt = w.position();
+            int countAt = w.position();
             w.u32(0);
             entries = 0;
             for (int i = 0; i < n; ) {
@@ -258,7 +280,7 @@ public final class ProgressiveMp4 {
 
         int chunks = s.chunkCount();
         int stsc = w.beginFull("stsc", 0, 0); // 8.7.4: runs of chunks with the same sample count
-        countAt = w.position();
+        int stscCountAt = w.position();
         w.u32(0);
         entries = 0;
         int previous = -1;
@@ -272,7 +294,7 @@ public final class ProgressiveMp4 {
                 previous = samples;
             }
         }
-        patch(w, countAt, entries);
+        patch(w, stscCountAt, entries);
         w.end(stsc);
 
         int stsz = w.beginFull("stsz", 0, 0); // 8.7.3
@@ -285,11 +307,12 @@ public final class ProgressiveMp4 {
 
         int stco = w.beginFull(co64 ? "co64" : "stco", 0, 0); // 8.7.5
         w.u32(chunks);
+        offsetTables.add(new int[] {w.position(), chunks}); // relative to the mdat payload until header() moves them
         for (int k = 0; k < chunks; k++) {
             if (co64) {
-                w.u64(base + s.chunkOffset(k));
+                w.u64(s.chunkOffset(k));
             } else {
-                w.u32(base + s.chunkOffset(k));
+                w.u32(s.chunkOffset(k));
             }
         }
         w.end(stco);

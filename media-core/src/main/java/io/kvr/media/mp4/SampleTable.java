@@ -11,9 +11,16 @@ import java.util.Arrays;
 public final class SampleTable {
     private int count;
     private int[] sizes = new int[1024];
-    private int[] durations = new int[1024];
-    private int[] compositionOffsets = new int[1024];
-    private boolean anyCompositionOffset;
+    /**
+     * Durations as runs of equal values (what {@code stts} stores), for samples {@code 0..count-2}: cameras keep a
+     * constant frame rate, so a day of samples is a handful of runs. The last sample's duration is
+     * {@link #lastDuration} until a next sample fixes it.
+     */
+    private int[] runLengths = new int[16];
+    private int[] runDurations = new int[16];
+    private int runs;
+    /** Null while every offset is 0 (no B-frames, audio): most tracks never need the array. */
+    private int[] compositionOffsets;
     private int[] syncSamples = new int[64];
     private int syncCount;
     private int chunkCount;
@@ -23,17 +30,20 @@ public final class SampleTable {
     private long lastDecodeTime;
     private int lastDuration;
     private long payloadBytes;
+    /** Where {@link #duration(int)} last looked: sequential reads cost O(1). */
+    private int cursorRun;
+    private int cursorFirstSample;
 
     /**
      * Appends a sample. {@code decodeTime} must not go backwards; {@code duration} is used only if no later
      * sample follows (the last sample's duration).
      */
     public void add(long decodeTime, int duration, int size, int compositionOffset, boolean sync) {
+        if (chunkCount == 0) {
+            throw new IllegalStateException("startChunk before the first sample");
+        }
         if (count == sizes.length) {
-            int n = count * 2;
-            sizes = Arrays.copyOf(sizes, n);
-            durations = Arrays.copyOf(durations, n);
-            compositionOffsets = Arrays.copyOf(compositionOffsets, n);
+            sizes = Arrays.copyOf(sizes, grown(count));
         }
         if (count == 0) {
             firstDecodeTime = decodeTime;
@@ -42,18 +52,21 @@ public final class SampleTable {
             if (delta < 0 || delta > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("decode time " + decodeTime + " after " + lastDecodeTime);
             }
-            durations[count - 1] = (int) delta;
-        }
-        if (chunkCount == 0) {
-            throw new IllegalStateException("startChunk before the first sample");
+            appendDuration((int) delta);
         }
         sizes[count] = size;
-        durations[count] = duration;
-        compositionOffsets[count] = compositionOffset;
-        anyCompositionOffset |= compositionOffset != 0;
+        if (compositionOffset != 0 && compositionOffsets == null) {
+            compositionOffsets = new int[sizes.length];
+        }
+        if (compositionOffsets != null) {
+            if (compositionOffsets.length < sizes.length) {
+                compositionOffsets = Arrays.copyOf(compositionOffsets, sizes.length);
+            }
+            compositionOffsets[count] = compositionOffset;
+        }
         if (sync) {
             if (syncCount == syncSamples.length) {
-                syncSamples = Arrays.copyOf(syncSamples, syncCount * 2);
+                syncSamples = Arrays.copyOf(syncSamples, grown(syncCount));
             }
             syncSamples[syncCount++] = count + 1; // stss numbers samples from 1
         }
@@ -61,6 +74,25 @@ public final class SampleTable {
         lastDuration = duration;
         payloadBytes += size;
         count++;
+    }
+
+    /** Growth by half: a day's arrays are tens of MB, and doubling would hold twice that while copying. */
+    private static int grown(int length) {
+        return length + Math.max(16, length >> 1);
+    }
+
+    private void appendDuration(int duration) {
+        if (runs > 0 && runDurations[runs - 1] == duration) {
+            runLengths[runs - 1]++;
+            return;
+        }
+        if (runs == runLengths.length) {
+            runLengths = Arrays.copyOf(runLengths, grown(runs));
+            runDurations = Arrays.copyOf(runDurations, grown(runs));
+        }
+        runLengths[runs] = 1;
+        runDurations[runs] = duration;
+        runs++;
     }
 
     /** Starts a chunk at {@code mdatOffset} (from the start of the mdat payload); the following samples fill it. */
@@ -114,16 +146,46 @@ public final class SampleTable {
         return sizes[sample];
     }
 
+    /** Duration of a sample; cheapest when read in order. */
     int duration(int sample) {
-        return durations[sample];
+        if (sample == count - 1) {
+            return lastDuration;
+        }
+        if (sample < cursorFirstSample) {
+            cursorRun = 0;
+            cursorFirstSample = 0;
+        }
+        while (sample >= cursorFirstSample + runLengths[cursorRun]) {
+            cursorFirstSample += runLengths[cursorRun];
+            cursorRun++;
+        }
+        return runDurations[cursorRun];
+    }
+
+    /** Number of {@code stts} entries: runs of equal durations, the last sample's included. */
+    int durationRunCount() {
+        return count == 0 ? 0 : runs == 0 || runDurations[runs - 1] != lastDuration ? runs + 1 : runs;
+    }
+
+    /** Samples in {@code stts} entry {@code run}. */
+    int durationRunLength(int run) {
+        if (run == runs) {
+            return 1; // the last sample alone
+        }
+        return run == runs - 1 && runDurations[runs - 1] == lastDuration ? runLengths[run] + 1 : runLengths[run];
+    }
+
+    /** The duration of the samples in {@code stts} entry {@code run}. */
+    int durationRunValue(int run) {
+        return run == runs ? lastDuration : runDurations[run];
     }
 
     int compositionOffset(int sample) {
-        return compositionOffsets[sample];
+        return compositionOffsets == null ? 0 : compositionOffsets[sample];
     }
 
     boolean anyCompositionOffset() {
-        return anyCompositionOffset;
+        return compositionOffsets != null;
     }
 
     int syncCount() {
