@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvr.exporter.job.JobLog;
 import io.kvr.exporter.job.StatusBook;
+import io.kvr.exporter.plan.ExportFormat;
 import io.kvr.exporter.plan.ExportPlanner;
 import io.kvr.exporter.plan.ExportRange;
 import io.kvr.runtime.http.HttpError;
@@ -77,8 +78,9 @@ public final class JobRoutes implements Routes {
             throw HttpError.badRequest("precise must be true or false");
         }
         boolean precise = preciseNode == null || preciseNode.isNull() || preciseNode.asBoolean();
+        ExportFormat format = ExportParams.format(text(body, "format"));
         ExportRange range = ExportParams.range(stream, number(body, "start_time"), number(body, "end_time"),
-                number(body, "duration"), precise, maxRangeMs);
+                number(body, "duration"), precise, format, maxRangeMs);
         String fileName = Optional.ofNullable(ExportParams.fileName(text(body, "file_name")))
                 .orElse(ExportParams.defaultFileName(range));
         // refuses unknown streams, ranges without recording and codec changes now, before anything is written
@@ -88,7 +90,7 @@ public final class JobRoutes implements Routes {
         long now = System.currentTimeMillis();
         ExportRequest request = ExportRequest.newBuilder().setId(id).setStreamId(stream.id())
                 .setStartTimeMs(range.startMs()).setEndTimeMs(range.endMs()).setFileName(fileName)
-                .setPrecise(precise).setRequestedAtMs(now).build();
+                .setPrecise(precise).setRequestedAtMs(now).setFormat(format.value()).build();
         ExportStatus queued = ExportStatus.newBuilder().setId(id).setStreamId(stream.id())
                 .setStartTimeMs(range.startMs()).setEndTimeMs(range.endMs()).setFileName(fileName)
                 .setState("queued").setRequestedAtMs(now).setUpdatedAtMs(now).build();

@@ -1,6 +1,7 @@
 package io.kvr.exporter.job;
 
 import io.kvr.exporter.plan.ExportPlan;
+import io.kvr.exporter.plan.ExportFormat;
 import io.kvr.exporter.plan.ExportPlanner;
 import io.kvr.exporter.plan.ExportRange;
 import io.kvr.exporter.plan.ExportRefusedException;
@@ -189,7 +190,7 @@ public final class JobRunner implements AutoCloseable {
         try {
             publish(copy(queued).setState("running").setProgress(0).build());
             ExportRange range = new ExportRange(StreamName.parse(request.getStreamId()), request.getStartTimeMs(),
-                    request.getEndTimeMs(), request.getPrecise());
+                    request.getEndTimeMs(), request.getPrecise(), ExportFormat.parse(request.getFormat()));
             ExportPlan plan = planWhenIndexAnswers(range);
             upload(plan, key, queued);
             if (book.forgotten(request.getId()) || book.get(request.getId()).isEmpty()) {

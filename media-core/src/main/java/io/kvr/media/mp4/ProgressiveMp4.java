@@ -50,10 +50,10 @@ public final class ProgressiveMp4 {
         w.end(ftyp);
         // the moov size is needed for the chunk offsets: write with a guess, then again with the real size
         int ftypSize = w.position();
-        byte[] moov = moov(tracks, windowStartUs, windowDurationUs, 0, co64);
+        byte[] moov = moov(tracks, windowStartUs, windowDurationUs, 0, co64, false);
         boolean largeMdat = mdatPayload + 8 > U32_MAX;
         long base = ftypSize + moov.length + (largeMdat ? 16 : 8);
-        moov = moov(tracks, windowStartUs, windowDurationUs, base, co64);
+        moov = moov(tracks, windowStartUs, windowDurationUs, base, co64, false);
         w.bytes(moov);
         if (largeMdat) {
             w.u32(1);
@@ -66,10 +66,15 @@ public final class ProgressiveMp4 {
         return w.toByteArray();
     }
 
-    private static byte[] moov(List<Track> tracks, long windowStartUs, long windowDurationUs, long base, boolean co64) {
+    /**
+     * The {@code moov}. A {@code fragmented} one ({@link FragmentedMp4}) has empty sample tables and an {@code mvex}
+     * announcing the movie fragments; its edit lists are the same as the progressive file's.
+     */
+    static byte[] moov(List<Track> tracks, long windowStartUs, long windowDurationUs, long base, boolean co64,
+                       boolean fragmented) {
         int bytes = 4096;
         for (Track t : tracks) {
-            bytes += t.samples().sampleCount() * 16 + t.samples().chunkCount() * 20;
+            bytes += fragmented ? 0 : t.samples().sampleCount() * 16 + t.samples().chunkCount() * 20;
         }
         BoxWriter w = new BoxWriter(bytes);
         int moov = w.begin("moov");
@@ -94,7 +99,23 @@ public final class ProgressiveMp4 {
         w.u32(nextTrackId);
         w.end(mvhd);
         for (int i = 0; i < tracks.size(); i++) {
-            trak(w, tracks.get(i), edits[i], base, co64);
+            trak(w, tracks.get(i), edits[i], base, co64, fragmented);
+        }
+        if (fragmented) {
+            int mvex = w.begin("mvex"); // 8.8.1
+            int mehd = w.beginFull("mehd", 1, 0); // 8.8.2: the whole movie's duration
+            w.u64(movieDuration);
+            w.end(mehd);
+            for (Track t : tracks) {
+                int trex = w.beginFull("trex", 0, 0); // 8.8.3: every fragment states its own sample values
+                w.u32(t.config().trackId());
+                w.u32(1); // default_sample_description_index
+                w.u32(0);
+                w.u32(0);
+                w.u32(0);
+                w.end(trex);
+            }
+            w.end(mvex);
         }
         w.end(moov);
         return w.toByteArray();
@@ -126,7 +147,7 @@ public final class ProgressiveMp4 {
         return s.sampleCount() > 0 ? Math.max(0, s.compositionOffset(s.sampleCount() - 1)) : 0;
     }
 
-    private static void trak(BoxWriter w, Track track, Edit edit, long base, boolean co64) {
+    private static void trak(BoxWriter w, Track track, Edit edit, long base, boolean co64, boolean fragmented) {
         InitSegment.TrackConfig c = track.config();
         SampleTable s = track.samples();
         boolean video = c.video();
@@ -162,7 +183,7 @@ public final class ProgressiveMp4 {
         w.end(edts);
 
         int mdia = w.begin("mdia");
-        long mediaDuration = s.mediaDuration();
+        long mediaDuration = fragmented ? 0 : s.mediaDuration(); // a fragmented track's samples are in its moofs
         boolean mv1 = mediaDuration > U32_MAX;
         int mdhd = w.beginFull("mdhd", mv1 ? 1 : 0, 0); // 8.4.2
         times(w, mv1);
@@ -194,7 +215,11 @@ public final class ProgressiveMp4 {
         w.end(url);
         w.end(dref);
         w.end(dinf);
-        stbl(w, c, s, base, co64);
+        if (fragmented) {
+            emptyStbl(w, c);
+        } else {
+            stbl(w, c, s, base, co64);
+        }
         w.end(minf);
         w.end(mdia);
         w.end(trak);
@@ -293,6 +318,22 @@ public final class ProgressiveMp4 {
             }
         }
         w.end(stco);
+        w.end(stbl);
+    }
+
+    /** The sample tables of a fragmented track: only the sample description; the samples are in the fragments. */
+    private static void emptyStbl(BoxWriter w, InitSegment.TrackConfig c) {
+        int stbl = w.begin("stbl");
+        w.bytes(c.stsd());
+        for (String table : new String[] {"stts", "stsc", "stco"}) {
+            int box = w.beginFull(table, 0, 0);
+            w.u32(0);
+            w.end(box);
+        }
+        int stsz = w.beginFull("stsz", 0, 0);
+        w.u32(0);
+        w.u32(0);
+        w.end(stsz);
         w.end(stbl);
     }
 
