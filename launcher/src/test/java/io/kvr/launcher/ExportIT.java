@@ -340,6 +340,31 @@ class ExportIT {
                 });
     }
 
+    /**
+     * A fragmented export from its keyframe plays in a plain {@code <video>} element. (Chromium 156, like FFmpeg
+     * 7.1, applies an edit list's start to fragments as a shift only, so a precise fMP4 shows its lead there.)
+     */
+    @Test
+    void chromiumPlaysAFragmentedExport() throws Exception {
+        HlsJsPlayer player = HlsJsPlayer.find();
+        List<SegmentRecord> segments = segments(H264);
+        long start = segments.get(1).getStartTimeMs() + 450;
+        long end = start + 6000;
+        URI uri = fmp4Uri(H264, start, end, false);
+        long keyframeMs = Long.parseLong(HTTP.send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.discarding()).headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
+        Playback p = player.play(Session.file(uri.toString()).until(2.5).timeout(Duration.ofSeconds(90)));
+        System.out.println("CHROMIUM FMP4 " + p);
+        assertThat(p.fatal()).as(p.raw()).isEmpty();
+        assertThat(p.playing()).as(p.raw()).isTrue();
+        assertThat(p.lastTime()).as("currentTime reached: " + p.raw()).isGreaterThanOrEqualTo(2.5);
+        assertThat(p.monotonic()).as(p.raw()).isTrue();
+        assertThat(p.videoWidth()).as(p.raw()).isEqualTo(640);
+        assertThat(p.duration()).as(p.raw()).isNotNull();
+        assertThat(p.duration()).as("duration the browser reads from the fragments")
+                .isCloseTo(media(H264, keyframeMs, end), org.assertj.core.data.Offset.offset(0.1));
+    }
+
     @Test
     void chromiumPlaysAnExportedFileInAVideoElement() throws Exception {
         HlsJsPlayer player = HlsJsPlayer.find();
