@@ -19,8 +19,8 @@ import java.util.function.LongConsumer;
 /**
  * Writes a planned export (or a byte range of it) to a stream: the header from memory, then the media by ranged
  * object reads (an fMP4's fragment headers, built from the plan's tables, in between), straight through, no
- * temporary file. A few reads run ahead on virtual threads so object storage
- * latency overlaps the client's download; memory is bounded by {@code readAhead} reads (about a segment each).
+ * temporary file. A few reads run ahead on virtual threads so object storage latency overlaps the client's
+ * download; memory is bounded by {@code readAhead} reads (about a segment each).
  */
 public final class ExportWriter {
     private final ObjectStore store;
