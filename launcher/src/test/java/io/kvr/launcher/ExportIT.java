@@ -216,8 +216,10 @@ class ExportIT {
                 + parts[1] + "\",\"start_time\":" + start + ",\"end_time\":" + end + ",\"format\":\"fmp4\"}");
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
         String id = (String) MiniJson.parseObject(submitted.body()).get("id");
+        assertThat(MiniJson.parseObject(submitted.body())).containsEntry("format", "fmp4");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> "done".equals(MiniJson.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body()).get("status")));
+        assertThat(MiniJson.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body())).containsEntry("format", "fmp4");
         HttpResponse<byte[]> job = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/nvr/exports/" + id + "/file"))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(job.statusCode()).isEqualTo(200);
@@ -397,7 +399,7 @@ class ExportIT {
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
         var accepted = MiniJson.parseObject(submitted.body());
         String id = (String) accepted.get("id");
-        assertThat(accepted).containsEntry("status", "queued");
+        assertThat(accepted).containsEntry("status", "queued").containsEntry("format", "mp4");
         assertThat(submitted.headers().firstValue("Location")).hasValue("/v1/nvr/exports/" + id);
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))

@@ -93,7 +93,7 @@ public final class JobRoutes implements Routes {
                 .setPrecise(precise).setRequestedAtMs(now).setFormat(format.value()).build();
         ExportStatus queued = ExportStatus.newBuilder().setId(id).setStreamId(stream.id())
                 .setStartTimeMs(range.startMs()).setEndTimeMs(range.endMs()).setFileName(fileName)
-                .setState("queued").setRequestedAtMs(now).setUpdatedAtMs(now).build();
+                .setState("queued").setRequestedAtMs(now).setUpdatedAtMs(now).setFormat(format.value()).build();
         try {
             jobs.submit(request, queued);
         } catch (IllegalStateException e) {
@@ -151,6 +151,7 @@ public final class JobRoutes implements Routes {
         m.put("start_time", s.getStartTimeMs());
         m.put("end_time", s.getEndTimeMs());
         m.put("file_name", s.getFileName());
+        m.put("format", s.getFormat());
         m.put("status", s.getState());
         m.put("progress", s.getProgress());
         m.put("bytes", s.getBytes());
