@@ -127,4 +127,47 @@ class FragmentedMp4Test {
             assertThat(iso.getBoxes(MediaDataBox.class)).hasSize(3);
         }
     }
+
+    @Test
+    void aSegmentWithoutSoundBecomesAFragmentWithTheVideoTrackOnly() throws Exception {
+        InitSegment init = InitSegment.parse(new CmafWriter(List.of(Track.video(1, H265), Track.audio(2, AAC))).initSegment());
+        SampleTable video = new SampleTable();
+        SampleTable audio = new SampleTable();
+        long at = 0;
+        for (int chunk = 0; chunk < 3; chunk++) {
+            video.startChunk(at);
+            for (int i = 0; i < 5; i++) {
+                video.add(chunk * 18_000L + i * 3_600L, 3_600, 500, 0, i == 0);
+                at += 500;
+            }
+            if (chunk != 1) {
+                audio.startChunk(at);
+                for (int i = 0; i < 4; i++) {
+                    audio.add(chunk * 9_600L + i * 1024L, 1024, 50, 0, true);
+                    at += 50;
+                }
+            }
+        }
+        FragmentedMp4 fmp4 = FragmentedMp4.of(List.of(new ProgressiveMp4.Track(init.track(1).orElseThrow(), video),
+                new ProgressiveMp4.Track(init.track(2).orElseThrow(), audio)), 0, 600_000);
+        assertThat(fmp4.fragmentCount()).isEqualTo(3);
+        assertThat(fmp4.payloadEnd(0) - fmp4.payloadStart(0)).isEqualTo(2_700);
+        assertThat(fmp4.payloadEnd(1) - fmp4.payloadStart(1)).isEqualTo(2_500);
+        assertThat(fmp4.size()).isEqualTo(fmp4.initSize() + at + fmp4.headerSize(0) + fmp4.headerSize(1) + fmp4.headerSize(2));
+        byte[] file = new byte[(int) fmp4.size()];
+        System.arraycopy(fmp4.init(), 0, file, 0, fmp4.initSize());
+        for (int k = 0; k < 3; k++) {
+            System.arraycopy(fmp4.header(k), 0, file, (int) fmp4.headerOffset(k), fmp4.headerSize(k));
+        }
+        try (IsoFile iso = new IsoFile(Channels.newChannel(new ByteArrayInputStream(file)))) {
+            List<MovieFragmentBox> moofs = iso.getBoxes(MovieFragmentBox.class);
+            assertThat(moofs).extracting(m -> m.getBoxes(TrackFragmentBox.class).size()).containsExactly(2, 1, 2);
+            TrackFragmentBox lastAudio = moofs.get(2).getBoxes(TrackFragmentBox.class).get(1);
+            // the audio's media time runs on over the segment without sound (its last sample lasts until the next)
+            assertThat(lastAudio.getBoxes(TrackFragmentBaseMediaDecodeTimeBox.class).get(0).getBaseMediaDecodeTime())
+                    .isEqualTo(19_200L);
+            assertThat(moofs.get(1).getBoxes(TrackFragmentBox.class).get(0).getBoxes(TrackRunBox.class).get(0)
+                    .getSampleCount()).isEqualTo(5);
+        }
+    }
 }
