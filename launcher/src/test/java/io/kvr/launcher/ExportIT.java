@@ -147,6 +147,170 @@ class ExportIT {
     }
 
     /**
+     * {@code format=fmp4}: a fragmented file ({@code ftyp}, {@code moov}, then {@code moof} + {@code mdat} pairs) of
+     * the same range shows the same frames for the same duration as the progressive one, and carries the same edit
+     * lists; Range works on it, and a job with {@code "format": "fmp4"} stores the same bytes.
+     */
+    @Test
+    void fragmentedExportsShowTheSameMediaAsProgressiveOnes() throws Exception {
+        checkFragmented(H264, "h264", "avc1");
+        checkFragmented(H265, "hevc", "hvc1");
+    }
+
+    private void checkFragmented(String stream, String codec, String tag) throws Exception {
+        List<SegmentRecord> segments = segments(stream);
+        String name = stream.replace('/', '_');
+        // 3 s starting between keyframes, over more than one segment
+        long start = segments.get(3).getStartTimeMs() + 430;
+        long end = start + 3000;
+
+        // from the keyframe (precise=false): the same media as the progressive file, starting at 0
+        Path mp4 = download(stream, start, end, false, name + "-fmp4-ref.mp4");
+        Path fmp4 = downloadFragmented(stream, start, end, false, name + "-fragmented-keyframe.mp4");
+        checkFragmentedLayout(fmp4);
+        var probe = FFmpegTools.probe(fmp4.toString());
+        var reference = FFmpegTools.probe(mp4.toString());
+        assertThat(probe.formatName()).contains("mp4");
+        assertThat(probe.firstStream("video").orElseThrow()).containsEntry("codec_name", codec)
+                .containsEntry("codec_tag_string", tag);
+        assertThat(probe.firstStream("audio").orElseThrow()).containsEntry("codec_name", "aac");
+        assertThat(Double.parseDouble((String) probe.format().get("duration"))).as("duration of " + fmp4)
+                .isCloseTo(Double.parseDouble((String) reference.format().get("duration")),
+                        org.assertj.core.data.Offset.offset(FRAME + 0.001));
+        assertThat(Math.abs(Double.parseDouble((String) probe.format().get("start_time")))).as("start of " + fmp4)
+                .isLessThan(0.001);
+        decodesCleanly(fmp4);
+        List<String> keyframeHashes = hashes(frames(mp4));
+        assertThat(hashes(frames(fmp4))).as("frames of " + fmp4).isEqualTo(keyframeHashes);
+
+        // precise: the moov has the progressive file's edit lists, which hide the frames before start_time
+        HttpResponse<Path> preciseMp4 = get(stream, start, end, true, name + "-fmp4-ref-precise.mp4");
+        long keyframeMs = Long.parseLong(preciseMp4.headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
+        Path precise = downloadFragmented(stream, start, end, true, name + "-fragmented.mp4");
+        checkFragmentedLayout(precise);
+        assertThat(editLists(precise)).hasSize(2).isEqualTo(editLists(preciseMp4.body()));
+        assertThat(editLists(precise)).isNotEqualTo(editLists(fmp4));
+        decodesCleanly(precise);
+        // FFmpeg 7.1 applies an edit list's start to fragments as an offset only: the hidden frames come out
+        // before 0 (ffprobe) and are not dropped; the frames from 0 on are the progressive file's
+        var preciseProbe = FFmpegTools.probe(precise.toString());
+        assertThat(Double.parseDouble((String) preciseProbe.firstStream("video").orElseThrow().get("start_time")))
+                .as("video start of " + precise).isCloseTo(-(start - keyframeMs) / 1000.0,
+                        org.assertj.core.data.Offset.offset(FRAME + 0.02));
+        assertThat(hashes(frames(precise))).isEqualTo(keyframeHashes);
+        assertThat(keyframeHashes).containsSubsequence(hashes(frames(preciseMp4.body())));
+
+        // Range: the sizes were known before the first byte, so any part of the file can be asked for
+        byte[] all = Files.readAllBytes(precise);
+        HttpResponse<byte[]> tail = HTTP.send(HttpRequest.newBuilder(fmp4Uri(stream, start, end, true))
+                .header("Range", "bytes=-5000").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(tail.statusCode()).isEqualTo(206);
+        assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(all, all.length - 5000, all.length));
+        HttpResponse<byte[]> middle = HTTP.send(HttpRequest.newBuilder(fmp4Uri(stream, start, end, true))
+                .header("Range", "bytes=1000-" + (all.length / 2)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(middle.body()).isEqualTo(java.util.Arrays.copyOfRange(all, 1000, all.length / 2 + 1));
+
+        // a job with "format": "fmp4" stores the same file
+        String[] parts = stream.split("/");
+        var submitted = send("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"" + parts[0] + "\",\"stream_name\":\""
+                + parts[1] + "\",\"start_time\":" + start + ",\"end_time\":" + end + ",\"format\":\"fmp4\"}");
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+        String id = (String) MiniJson.parseObject(submitted.body()).get("id");
+        assertThat(MiniJson.parseObject(submitted.body())).containsEntry("format", "fmp4");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "done".equals(MiniJson.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body()).get("status")));
+        assertThat(MiniJson.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body())).containsEntry("format", "fmp4");
+        HttpResponse<byte[]> job = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/nvr/exports/" + id + "/file"))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(job.statusCode()).isEqualTo(200);
+        assertThat(job.body()).isEqualTo(all);
+        assertThat(send("DELETE", "/v1/nvr/exports/" + id, null).statusCode()).isEqualTo(204);
+    }
+
+    private static Path downloadFragmented(String stream, long start, long end, boolean precise, String name)
+            throws Exception {
+        HttpResponse<Path> r = HTTP.send(HttpRequest.newBuilder(fmp4Uri(stream, start, end, precise)).build(),
+                HttpResponse.BodyHandlers.ofFile(out.resolve(name),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
+        assertThat(r.statusCode()).as("export " + name).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("video/mp4");
+        assertThat(r.headers().firstValue("Content-Length").map(Long::parseLong)).hasValue(Files.size(r.body()));
+        return r.body();
+    }
+
+    /** ftyp, moov (with mvex), then moof + mdat pairs: no media before the moov. */
+    private static void checkFragmentedLayout(Path file) throws java.io.IOException {
+        List<String> boxes = topLevelBoxes(file);
+        System.out.println("FMP4 " + file + ": " + boxes.size() + " boxes " + boxes.subList(0, Math.min(6, boxes.size())));
+        assertThat(boxes.subList(0, 2)).containsExactly("ftyp", "moov");
+        long moofs = boxes.stream().filter("moof"::equals).count();
+        assertThat(moofs).isGreaterThanOrEqualTo(2);
+        assertThat(boxes.stream().filter("mdat"::equals).count()).isEqualTo(moofs);
+        for (int i = 2; i < boxes.size(); i += 2) {
+            assertThat(boxes.subList(i, i + 2)).containsExactly("moof", "mdat");
+        }
+        assertThat(new String(moov(file), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("mvex", "trex");
+    }
+
+    private static void decodesCleanly(Path file) {
+        var decoded = FFmpegTools.decode(Duration.ofSeconds(120), file.toString());
+        assertThat(decoded.exitCode()).as(decoded.describe()).isZero();
+        assertThat(decoded.stderr()).as("ffmpeg errors decoding " + file).isBlank();
+    }
+
+    private static List<String> hashes(List<String[]> frames) {
+        return frames.stream().map(f -> f[5].trim()).toList();
+    }
+
+    /** The file's {@code ftyp} and {@code moov}. */
+    private static byte[] moov(Path file) throws java.io.IOException {
+        byte[] b = Files.readAllBytes(file);
+        java.nio.ByteBuffer at = java.nio.ByteBuffer.wrap(b);
+        int ftyp = at.getInt(0);
+        int moov = at.getInt(ftyp);
+        return java.util.Arrays.copyOf(b, ftyp + moov);
+    }
+
+    /** The {@code elst} boxes of the file's tracks, as hex. */
+    private static List<String> editLists(Path file) throws java.io.IOException {
+        byte[] head = moov(file);
+        List<String> lists = new java.util.ArrayList<>();
+        for (int i = 4; i + 4 <= head.length; i++) {
+            if (head[i] == 'e' && head[i + 1] == 'l' && head[i + 2] == 's' && head[i + 3] == 't') {
+                int size = java.nio.ByteBuffer.wrap(head).getInt(i - 4);
+                lists.add(java.util.HexFormat.of().formatHex(head, i - 4, i - 4 + size));
+            }
+        }
+        return lists;
+    }
+
+    private static URI fmp4Uri(String stream, long start, long end, boolean precise) {
+        return URI.create(kvr.baseUrl() + "/" + stream + "/export.mp4?start_time=" + start + "&end_time=" + end
+                + (precise ? "" : "&precise=false") + "&format=fmp4");
+    }
+
+    /** The types of the file's top-level boxes, in order. */
+    private static List<String> topLevelBoxes(Path file) throws java.io.IOException {
+        byte[] b = Files.readAllBytes(file);
+        List<String> types = new java.util.ArrayList<>();
+        long p = 0;
+        while (p + 8 <= b.length) {
+            java.nio.ByteBuffer at = java.nio.ByteBuffer.wrap(b, (int) p, 16 > b.length - p ? 8 : 16);
+            long size = Integer.toUnsignedLong(at.getInt());
+            types.add(new String(b, (int) p + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1));
+            if (size == 1) {
+                at.getInt();
+                size = at.getLong();
+            }
+            assertThat(size).as("size of box " + types.get(types.size() - 1) + " at " + p).isGreaterThanOrEqualTo(8);
+            p += size;
+        }
+        assertThat(p).as("boxes end at the end of " + file).isEqualTo(b.length);
+        return types;
+    }
+
+    /**
      * One minute from the middle of a recording of 2.5 minutes: the camera's H.264+AAC session looped by
      * {@link MediaLoop} onto the media topic (the segmenter and indexer record it like any camera; only the bridge
      * is skipped), so the test does not record for minutes in real time.
@@ -176,6 +340,31 @@ class ExportIT {
                     assertThat(Long.parseLong(f[2].trim()) * tb).isCloseTo(expectedSeconds,
                             org.assertj.core.data.Offset.offset(FRAME + 0.001));
                 });
+    }
+
+    /**
+     * A fragmented export from its keyframe plays in a plain {@code <video>} element. (Chromium 156, like FFmpeg
+     * 7.1, applies an edit list's start to fragments as a shift only, so a precise fMP4 shows its lead there.)
+     */
+    @Test
+    void chromiumPlaysAFragmentedExport() throws Exception {
+        HlsJsPlayer player = HlsJsPlayer.find();
+        List<SegmentRecord> segments = segments(H264);
+        long start = segments.get(1).getStartTimeMs() + 450;
+        long end = start + 6000;
+        URI uri = fmp4Uri(H264, start, end, false);
+        long keyframeMs = Long.parseLong(HTTP.send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.discarding()).headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
+        Playback p = player.play(Session.file(uri.toString()).until(2.5).timeout(Duration.ofSeconds(90)));
+        System.out.println("CHROMIUM FMP4 " + p);
+        assertThat(p.fatal()).as(p.raw()).isEmpty();
+        assertThat(p.playing()).as(p.raw()).isTrue();
+        assertThat(p.lastTime()).as("currentTime reached: " + p.raw()).isGreaterThanOrEqualTo(2.5);
+        assertThat(p.monotonic()).as(p.raw()).isTrue();
+        assertThat(p.videoWidth()).as(p.raw()).isEqualTo(640);
+        assertThat(p.duration()).as(p.raw()).isNotNull();
+        assertThat(p.duration()).as("duration the browser reads from the fragments")
+                .isCloseTo(media(H264, keyframeMs, end), org.assertj.core.data.Offset.offset(0.1));
     }
 
     @Test
@@ -210,7 +399,7 @@ class ExportIT {
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
         var accepted = MiniJson.parseObject(submitted.body());
         String id = (String) accepted.get("id");
-        assertThat(accepted).containsEntry("status", "queued");
+        assertThat(accepted).containsEntry("status", "queued").containsEntry("format", "mp4");
         assertThat(submitted.headers().firstValue("Location")).hasValue("/v1/nvr/exports/" + id);
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -268,6 +457,7 @@ class ExportIT {
                 new Case("GET", before + "start_time=" + t + "&end_time=" + t, null, 400),
                 new Case("GET", before + "start_time=" + t + "&duration=1000&precise=maybe", null, 400),
                 new Case("GET", before + "start_time=" + t + "&duration=1000&format=avi", null, 400),
+                new Case("GET", before + "start_time=" + t + "&duration=1000&format=FMP4", null, 400),
                 new Case("GET", before + "start_time=" + t + "&duration=1000&file_name=a%2Fb.mp4", null, 400),
                 new Case("GET", before + "start_time=" + t + "&duration=1000&file_name=a%0Ab.mp4", null, 400),
                 new Case("GET", before + "start_time=" + t + "&duration=1000&file_name=" + longName, null, 400),
@@ -293,6 +483,8 @@ class ExportIT {
                 new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"a\\u0007b.mp4\"}", 400),
                 new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"" + longName + "\"}", 400),
                 new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":7}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"format\":\"avi\"}", 400),
+                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"format\":4}", 400),
                 new Case("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"stream_name\":\"x/y\",\"start_time\":" + t + ",\"duration\":1000}", 400),
                 new Case("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"stream_name\":\"nosuchcam\",\"start_time\":" + t + ",\"duration\":1000}", 404),
                 new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":1000,\"duration\":1000}", 404),

@@ -1,5 +1,6 @@
 package io.kvr.exporter.http;
 
+import io.kvr.exporter.plan.ExportFormat;
 import io.kvr.exporter.plan.ExportPlan;
 import io.kvr.exporter.plan.ExportPlanner;
 import io.kvr.exporter.plan.ExportRange;
@@ -20,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /{app}/{stream}/export.mp4?start_time=MS&end_time=MS|duration=MS[&precise=false]}: the MP4 streamed
- * as it is produced. Its length is known before the first byte (the header is built from the index), so
+ * {@code GET /{app}/{stream}/export.mp4?start_time=MS&end_time=MS|duration=MS[&precise=false][&format=fmp4]}: the
+ * MP4 (progressive, or fragmented with {@code format=fmp4}) streamed as it is produced. Its length is known before the first byte (the header is built from the index), so
  * {@code Content-Length} and single {@code Range} requests work, and a player can seek while it downloads.
  */
 public final class DownloadRoutes implements Routes {
@@ -52,14 +53,10 @@ public final class DownloadRoutes implements Routes {
 
     private Response download(Request req) {
         StreamName stream = ExportParams.stream(req.param("app"), req.param("stream"));
-        String format = req.queryParam("format").orElse("mp4");
-        if (!format.equals("mp4")) {
-            throw HttpError.badRequest("format '" + format.replaceAll("\\p{Cntrl}", "?")
-                    + "' is not supported; this version writes format=mp4 (progressive)");
-        }
+        ExportFormat format = ExportParams.format(req.queryParam("format").orElse(null));
         ExportRange range = ExportParams.range(stream, req.queryParam("start_time").orElse(null),
                 req.queryParam("end_time").orElse(null), req.queryParam("duration").orElse(null),
-                ExportParams.flag("precise", req.queryParam("precise").orElse(null), true), maxRangeMs);
+                ExportParams.flag("precise", req.queryParam("precise").orElse(null), true), format, maxRangeMs);
         String name = Optional.ofNullable(ExportParams.fileName(req.queryParam("file_name").orElse(null)))
                 .orElse(ExportParams.defaultFileName(range));
         ExportPlan plan = plan(planner, range);

@@ -1,5 +1,6 @@
 package io.kvr.exporter.http;
 
+import io.kvr.exporter.plan.ExportFormat;
 import io.kvr.exporter.plan.ExportRange;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.stream.StreamName;
@@ -28,8 +29,21 @@ final class ExportParams {
         }
     }
 
+    /** {@code format}: {@code mp4} (progressive, the default) or {@code fmp4} (fragmented). */
+    static ExportFormat format(String value) {
+        if (value == null) {
+            return ExportFormat.MP4;
+        }
+        try {
+            return ExportFormat.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
+    }
+
     /** The range from raw field values (strings of digits); {@code maxMs} bounds its length. */
-    static ExportRange range(StreamName stream, String start, String end, String duration, boolean precise, long maxMs) {
+    static ExportRange range(StreamName stream, String start, String end, String duration, boolean precise,
+                             ExportFormat format, long maxMs) {
         long startMs = number("start_time", start, true);
         long endMs;
         if (end != null) {
@@ -50,7 +64,7 @@ final class ExportParams {
             throw HttpError.badRequest("range of " + (endMs - startMs) + " ms is longer than the maximum of "
                     + maxMs + " ms (exporter.range.max)");
         }
-        return new ExportRange(stream, startMs, endMs, precise);
+        return new ExportRange(stream, startMs, endMs, precise, format);
     }
 
     static long number(String field, String value, boolean required) {

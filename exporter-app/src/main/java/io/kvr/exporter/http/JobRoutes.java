@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvr.exporter.job.JobLog;
 import io.kvr.exporter.job.JobRunner;
 import io.kvr.exporter.job.StatusBook;
+import io.kvr.exporter.plan.ExportFormat;
 import io.kvr.exporter.plan.ExportPlanner;
 import io.kvr.exporter.plan.ExportRange;
 import io.kvr.exporter.plan.ExportRefusedException;
@@ -83,8 +84,9 @@ public final class JobRoutes implements Routes {
             throw HttpError.badRequest("precise must be true or false");
         }
         boolean precise = preciseNode == null || preciseNode.isNull() || preciseNode.asBoolean();
+        ExportFormat format = ExportParams.format(text(body, "format"));
         ExportRange range = ExportParams.range(stream, number(body, "start_time"), number(body, "end_time"),
-                number(body, "duration"), precise, maxRangeMs);
+                number(body, "duration"), precise, format, maxRangeMs);
         String fileName = Optional.ofNullable(ExportParams.fileName(text(body, "file_name")))
                 .orElse(ExportParams.defaultFileName(range));
         // refuses unknown streams and ranges without recording now, before anything is written; a codec change is
@@ -103,10 +105,10 @@ public final class JobRoutes implements Routes {
         long now = System.currentTimeMillis();
         ExportRequest request = ExportRequest.newBuilder().setId(id).setStreamId(stream.id())
                 .setStartTimeMs(range.startMs()).setEndTimeMs(range.endMs()).setFileName(fileName)
-                .setPrecise(precise).setRequestedAtMs(now).build();
+                .setPrecise(precise).setRequestedAtMs(now).setFormat(format.value()).build();
         ExportStatus queued = ExportStatus.newBuilder().setId(id).setStreamId(stream.id())
                 .setStartTimeMs(range.startMs()).setEndTimeMs(range.endMs()).setFileName(fileName)
-                .setState("queued").setRequestedAtMs(now).setUpdatedAtMs(now).build();
+                .setState("queued").setRequestedAtMs(now).setUpdatedAtMs(now).setFormat(format.value()).build();
         try {
             jobs.submit(request, queued);
         } catch (io.kvr.runtime.kafka.AcknowledgedProducer.WriteFailed e) {
@@ -179,6 +181,7 @@ public final class JobRoutes implements Routes {
         m.put("start_time", s.getStartTimeMs());
         m.put("end_time", s.getEndTimeMs());
         m.put("file_name", s.getFileName());
+        m.put("format", s.getFormat());
         m.put("status", s.getState());
         m.put("progress", s.getProgress());
         m.put("bytes", s.getBytes());

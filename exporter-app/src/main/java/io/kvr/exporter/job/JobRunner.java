@@ -1,6 +1,7 @@
 package io.kvr.exporter.job;
 
 import io.kvr.exporter.plan.ExportPlan;
+import io.kvr.exporter.plan.ExportFormat;
 import io.kvr.exporter.plan.ExportPlanner;
 import io.kvr.exporter.plan.ExportRange;
 import io.kvr.exporter.plan.ExportRefusedException;
@@ -208,19 +209,20 @@ public final class JobRunner implements AutoCloseable {
             StreamName stream = StreamName.parse(request.getStreamId());
             long start = request.getStartTimeMs();
             long end = request.getEndTimeMs();
+            ExportFormat format = ExportFormat.parse(request.getFormat());
             // one file per codec configuration: a range that crosses a change is split there
             List<ExportPart> parts = new ArrayList<>();
             for (long from = start; from < end; ) {
                 long to = end;
                 ExportPlan plan;
                 try {
-                    plan = planWhenIndexAnswers(new ExportRange(stream, from, to, request.getPrecise()));
+                    plan = planWhenIndexAnswers(new ExportRange(stream, from, to, request.getPrecise(), format));
                 } catch (ExportRefusedException e) {
                     if (e.codecChangeAtMs() <= from || e.codecChangeAtMs() >= end) {
                         throw e;
                     }
                     to = e.codecChangeAtMs();
-                    plan = planWhenIndexAnswers(new ExportRange(stream, from, to, request.getPrecise()));
+                    plan = planWhenIndexAnswers(new ExportRange(stream, from, to, request.getPrecise(), format));
                 }
                 String partKey = parts.isEmpty() ? key : partKey(exportsPrefix, request.getId(), parts.size());
                 int basePercent = (int) ((from - start) * 100 / (end - start));

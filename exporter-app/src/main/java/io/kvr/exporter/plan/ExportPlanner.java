@@ -1,5 +1,6 @@
 package io.kvr.exporter.plan;
 
+import io.kvr.media.mp4.FragmentedMp4;
 import io.kvr.media.mp4.InitSegment;
 import io.kvr.media.mp4.InitSegment.TrackConfig;
 import io.kvr.media.mp4.ProgressiveMp4;
@@ -250,15 +251,64 @@ public final class ExportPlanner {
                 tracks.add(new ProgressiveMp4.Track(audioConfig, audio));
             }
             long shownUs = windowEndUs - windowStartUs;
+            long shownStart = range.precise() ? Math.max(range.startMs(), firstFrameMs) : firstFrameMs;
+            long mediaEndUs = Math.min(windowEndUs, usOf(video.endDecodeTime(), videoConfig.timescale()));
+            long durationMs = Math.max(0, (mediaEndUs - windowStartUs) / 1000);
+            if (range.format() == ExportFormat.FMP4) {
+                FragmentedMp4 file = FragmentedMp4.of(tracks, windowStartUs, shownUs);
+                return new ExportPlan(file.init(), fragmentReads(file), new Fragments(file), file.size(), firstFrameMs,
+                        shownStart, durationMs, segments);
+            }
             byte[] header = ProgressiveMp4.header(tracks, windowStartUs, shownUs, payload);
             List<MediaRead> placed = new ArrayList<>(reads.size());
             for (MediaRead m : reads) {
                 placed.add(new MediaRead(m.key(), m.objectOffset(), m.length(), header.length + m.fileOffset()));
             }
-            long shownStart = range.precise() ? Math.max(range.startMs(), firstFrameMs) : firstFrameMs;
-            long mediaEndUs = Math.min(windowEndUs, usOf(video.endDecodeTime(), videoConfig.timescale()));
-            return new ExportPlan(header, placed, header.length + payload, firstFrameMs, shownStart,
-                    Math.max(0, (mediaEndUs - windowStartUs) / 1000), segments);
+            return new ExportPlan(header, placed, FragmentHeaders.NONE, header.length + payload, firstFrameMs,
+                    shownStart, durationMs, segments);
+        }
+
+        /** The reads (placed in the progressive payload) moved into the fragments' mdats, split where a fragment ends. */
+        private List<MediaRead> fragmentReads(FragmentedMp4 file) {
+            List<MediaRead> placed = new ArrayList<>(reads.size());
+            int k = 0;
+            for (MediaRead m : reads) {
+                long at = m.fileOffset();
+                long end = m.fileOffset() + m.length();
+                while (at < end) {
+                    while (file.payloadEnd(k) <= at) {
+                        k++;
+                    }
+                    long part = Math.min(end, file.payloadEnd(k)) - at;
+                    placed.add(new MediaRead(m.key(), m.objectOffset() + (at - m.fileOffset()), part,
+                            file.fileOffset(k, at)));
+                    at += part;
+                }
+            }
+            return placed;
+        }
+    }
+
+    /** The fragment headers of a planned fMP4, built as they are written. */
+    private record Fragments(FragmentedMp4 file) implements FragmentHeaders {
+        @Override
+        public int count() {
+            return file.fragmentCount();
+        }
+
+        @Override
+        public long offset(int i) {
+            return file.headerOffset(i);
+        }
+
+        @Override
+        public int size(int i) {
+            return file.headerSize(i);
+        }
+
+        @Override
+        public byte[] bytes(int i) {
+            return file.header(i);
         }
     }
 

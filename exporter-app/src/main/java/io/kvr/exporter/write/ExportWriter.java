@@ -1,6 +1,7 @@
 package io.kvr.exporter.write;
 
 import io.kvr.exporter.plan.ExportPlan;
+import io.kvr.exporter.plan.FragmentHeaders;
 import io.kvr.exporter.plan.MediaRead;
 import io.kvr.runtime.storage.ObjectStore;
 import java.io.IOException;
@@ -17,8 +18,9 @@ import java.util.function.LongConsumer;
 
 /**
  * Writes a planned export (or a byte range of it) to a stream: the header from memory, then the media by ranged
- * object reads, straight through, no temporary file. A few reads run ahead on virtual threads so object storage
- * latency overlaps the client's download; memory is bounded by {@code readAhead} reads (about a segment each).
+ * object reads (an fMP4's fragment headers, built from the plan's tables, in between), straight through, no
+ * temporary file. A few reads run ahead on virtual threads so object storage latency overlaps the client's
+ * download; memory is bounded by {@code readAhead} reads (about a segment each).
  */
 public final class ExportWriter {
     private final ObjectStore store;
@@ -43,8 +45,10 @@ public final class ExportWriter {
             written += end - from;
             progress.accept(written);
         }
+        FragmentHeaders fragments = plan.fragments();
+        int fragment = 0;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Deque<CompletableFuture<byte[]>> ahead = new ArrayDeque<>();
+            Deque<Pending> ahead = new ArrayDeque<>();
             var reads = plan.reads().iterator();
             while (true) {
                 while (ahead.size() < readAhead && reads.hasNext()) {
@@ -56,13 +60,26 @@ public final class ExportWriter {
                     }
                     long objectOffset = r.objectOffset() + (start - r.fileOffset());
                     long length = end - start;
-                    ahead.add(CompletableFuture.supplyAsync(() -> fetch(r.key(), objectOffset, length), pool));
+                    ahead.add(new Pending(start,
+                            CompletableFuture.supplyAsync(() -> fetch(r.key(), objectOffset, length), pool)));
                 }
-                CompletableFuture<byte[]> next = ahead.poll();
+                Pending next = ahead.poll();
+                // an fMP4's fragment headers before the next read (all that are left after the last one)
+                long until = next == null ? Long.MAX_VALUE : next.fileOffset();
+                for (; fragment < fragments.count() && fragments.offset(fragment) < until; fragment++) {
+                    long at = fragments.offset(fragment);
+                    long start = Math.max(from, at);
+                    long end = Math.min(to, at + fragments.size(fragment));
+                    if (end > start) {
+                        out.write(fragments.bytes(fragment), (int) (start - at), (int) (end - start));
+                        written += end - start;
+                        progress.accept(written);
+                    }
+                }
                 if (next == null) {
                     break;
                 }
-                byte[] bytes = join(next, ahead);
+                byte[] bytes = join(next.bytes(), ahead);
                 out.write(bytes);
                 written += bytes.length;
                 progress.accept(written);
@@ -101,15 +118,19 @@ public final class ExportWriter {
         }
     }
 
-    private static byte[] join(CompletableFuture<byte[]> next, Deque<CompletableFuture<byte[]>> ahead) throws IOException {
+    /** A read under way whose bytes go to {@code fileOffset}. */
+    private record Pending(long fileOffset, CompletableFuture<byte[]> bytes) {
+    }
+
+    private static byte[] join(CompletableFuture<byte[]> next, Deque<Pending> ahead) throws IOException {
         try {
             return next.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ahead.forEach(f -> f.cancel(true));
+            ahead.forEach(f -> f.bytes().cancel(true));
             throw new InterruptedIOException("export interrupted");
         } catch (ExecutionException e) {
-            ahead.forEach(f -> f.cancel(true));
+            ahead.forEach(f -> f.bytes().cancel(true));
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
                 throw re;

@@ -47,7 +47,7 @@ public final class ProgressiveMp4 {
         w.fourcc("mp41");
         w.end(ftyp);
         List<int[]> offsetTables = new ArrayList<>();
-        moov(w, tracks, windowStartUs, windowDurationUs, co64, offsetTables);
+        moov(w, tracks, windowStartUs, windowDurationUs, co64, offsetTables, false);
         if (mdatPayload + 8 > U32_MAX) {
             w.u32(1);
             w.fourcc("mdat");
@@ -101,8 +101,18 @@ public final class ProgressiveMp4 {
         }
     }
 
+    /**
+     * The {@code moov} of a fragmented file ({@link FragmentedMp4}): empty sample tables and an {@code mvex}
+     * announcing the movie fragments; its edit lists are the same as the progressive file's.
+     */
+    static byte[] fragmentedMoov(List<Track> tracks, long windowStartUs, long windowDurationUs) {
+        BoxWriter w = new BoxWriter(4096);
+        moov(w, tracks, windowStartUs, windowDurationUs, false, new ArrayList<>(), true);
+        return w.toByteArray();
+    }
+
     private static void moov(BoxWriter w, List<Track> tracks, long windowStartUs, long windowDurationUs, boolean co64,
-                             List<int[]> offsetTables) {
+                             List<int[]> offsetTables, boolean fragmented) {
         int moov = w.begin("moov");
         long movieDuration = 0;
         int nextTrackId = 1;
@@ -125,7 +135,23 @@ public final class ProgressiveMp4 {
         w.u32(nextTrackId);
         w.end(mvhd);
         for (int i = 0; i < tracks.size(); i++) {
-            trak(w, tracks.get(i), edits[i], co64, offsetTables);
+            trak(w, tracks.get(i), edits[i], co64, offsetTables, fragmented);
+        }
+        if (fragmented) {
+            int mvex = w.begin("mvex"); // 8.8.1
+            int mehd = w.beginFull("mehd", 1, 0); // 8.8.2: the whole movie's duration
+            w.u64(movieDuration);
+            w.end(mehd);
+            for (Track t : tracks) {
+                int trex = w.beginFull("trex", 0, 0); // 8.8.3: every fragment states its own sample values
+                w.u32(t.config().trackId());
+                w.u32(1); // default_sample_description_index
+                w.u32(0);
+                w.u32(0);
+                w.u32(0);
+                w.end(trex);
+            }
+            w.end(mvex);
         }
         w.end(moov);
     }
@@ -156,7 +182,8 @@ public final class ProgressiveMp4 {
         return s.sampleCount() > 0 ? Math.max(0, s.compositionOffset(s.sampleCount() - 1)) : 0;
     }
 
-    private static void trak(BoxWriter w, Track track, Edit edit, boolean co64, List<int[]> offsetTables) {
+    private static void trak(BoxWriter w, Track track, Edit edit, boolean co64, List<int[]> offsetTables,
+                             boolean fragmented) {
         InitSegment.TrackConfig c = track.config();
         SampleTable s = track.samples();
         boolean video = c.video();
@@ -192,7 +219,7 @@ public final class ProgressiveMp4 {
         w.end(edts);
 
         int mdia = w.begin("mdia");
-        long mediaDuration = s.mediaDuration();
+        long mediaDuration = fragmented ? 0 : s.mediaDuration(); // a fragmented track's samples are in its moofs
         boolean mv1 = mediaDuration > U32_MAX;
         int mdhd = w.beginFull("mdhd", mv1 ? 1 : 0, 0); // 8.4.2
         times(w, mv1);
@@ -224,7 +251,11 @@ public final class ProgressiveMp4 {
         w.end(url);
         w.end(dref);
         w.end(dinf);
-        stbl(w, c, s, co64, offsetTables);
+        if (fragmented) {
+            emptyStbl(w, c);
+        } else {
+            stbl(w, c, s, co64, offsetTables);
+        }
         w.end(minf);
         w.end(mdia);
         w.end(trak);
@@ -316,6 +347,22 @@ public final class ProgressiveMp4 {
             }
         }
         w.end(stco);
+        w.end(stbl);
+    }
+
+    /** The sample tables of a fragmented track: only the sample description; the samples are in the fragments. */
+    private static void emptyStbl(BoxWriter w, InitSegment.TrackConfig c) {
+        int stbl = w.begin("stbl");
+        w.bytes(c.stsd());
+        for (String table : new String[] {"stts", "stsc", "stco"}) {
+            int box = w.beginFull(table, 0, 0);
+            w.u32(0);
+            w.end(box);
+        }
+        int stsz = w.beginFull("stsz", 0, 0);
+        w.u32(0);
+        w.u32(0);
+        w.end(stsz);
         w.end(stbl);
     }
 

@@ -196,6 +196,10 @@ public final class SampleTable {
         return syncSamples[i];
     }
 
+    boolean isSync(int sample) {
+        return syncCount == count || Arrays.binarySearch(syncSamples, 0, syncCount, sample + 1) >= 0;
+    }
+
     /** Chunks that hold at least one sample. */
     int chunkCount() {
         return chunkCount > 0 && chunkFirstSample[chunkCount - 1] == count ? chunkCount - 1 : chunkCount;

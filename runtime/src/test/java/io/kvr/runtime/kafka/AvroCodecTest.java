@@ -35,6 +35,30 @@ class AvroCodecTest {
     }
 
     @Test
+    void exportRequestsWrittenBeforeTheFormatFieldReadAsProgressive() throws Exception {
+        org.apache.avro.Schema v1;
+        try (java.io.InputStream in = getClass().getResourceAsStream("/schemas/ExportRequest-v1.avsc")) {
+            v1 = new org.apache.avro.Schema.Parser().parse(in);
+        }
+        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(v1);
+        old.put("id", "0123456789abcdef0123456789abcdef");
+        old.put("streamId", "live/door");
+        old.put("startTimeMs", 1_000L);
+        old.put("endTimeMs", 2_000L);
+        old.put("fileName", "door.mp4");
+        old.put("precise", false);
+        old.put("requestedAtMs", 3_000L);
+        byte[] written = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), v1).encode(old).array();
+
+        io.kvr.schemas.ExportRequest read = new AvroCodec<>(io.kvr.schemas.ExportRequest.class).decode(written);
+
+        assertThat(read.getFormat()).isEqualTo("mp4");
+        assertThat(read.getPrecise()).isFalse();
+        assertThat(read.getStreamId()).isEqualTo("live/door");
+    }
+
+    @Test
     void equalValuesEncodeToEqualBytes() {
         assertThat(segments.encode(Fixtures.segment("a/b", 5, 1))).isEqualTo(segments.encode(Fixtures.segment("a/b", 5, 1)));
     }
