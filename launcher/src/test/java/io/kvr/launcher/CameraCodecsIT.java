@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 import io.kvr.bridge.rtsp.ParameterSets;
+import io.kvr.media.codec.mpeg4.VisualStartCodes;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;
@@ -51,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * Issue 3 items 1-4 against real GStreamer RTSP cameras, all recorded at once by one kvr: H.264+AAC over TCP and
  * over UDP, H.265+AAC, H.264+G.711 µ-law, H.264 with B-frames, Digest authentication (the right password as
  * {@code username}/{@code password} settings, a wrong one in the URL),
- * H.264 whose parameter sets change in band, and transport {@code auto} against a TCP-only server. Each recordable camera's live
+ * H.264 whose parameter sets change in band, transport {@code auto} against a TCP-only server, and MPEG-4 Part 2
+ * video (recorded as {@code mp4v}, which FFmpeg plays and browsers do not). Each recordable camera's live
  * playlist decodes in FFmpeg with video and AAC audio (G.711 cameras: the AAC the bridge transcodes); the media
  * topic carries every codec with its configuration and time that never runs backwards; the wrong password gives a
  * clear per-camera error; no log line, API answer or metric holds a password.
@@ -81,6 +83,7 @@ class CameraCodecsIT {
         cameras.put("codecs/h264b", camera.url(TestCamera.H264_BFRAMES));
         cameras.put("codecs/auto", camera.url(TestCamera.TCP_ONLY));
         cameras.put("codecs/switch", camera.url(TestCamera.H264_SWITCH));
+        cameras.put("codecs/mpeg4", camera.url(TestCamera.MPEG4));
         cameras.put("codecs/auth", camera.url(TestCamera.AUTH)); // credentials as settings, below
         cameras.put("codecs/auth-wrong", withUser(camera.url(TestCamera.AUTH), TestCamera.AUTH_USER, WRONG_PASSWORD));
         kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
@@ -122,6 +125,7 @@ class CameraCodecsIT {
         "codecs/auth, h264, ''",
         "codecs/auto, h264, ''",
         "codecs/switch, h264, ''",
+        "codecs/mpeg4, mpeg4, ''",
     })
     @Order(1)
     void eachCameraIsRecordedAndItsLivePlaylistDecodes(String stream, String video, String audio) throws Exception {
@@ -164,6 +168,31 @@ class CameraCodecsIT {
 
         // B-frames: presentation order differs from decode order
         assertThat(media.units("codecs/h264b", 0)).anySatisfy(u -> assertThat(u.getPts()).isGreaterThan(u.getDts()));
+
+        // MPEG-4 Part 2: the VOS/VOL header from the SDP's config= is the track's extradata; I-VOPs are keyframes
+        StreamInfo mpeg4 = media.lastInfo("codecs/mpeg4");
+        assertThat(mpeg4.getTracks()).extracting(TrackInfo::getCodec).containsExactly(Codec.MPEG4);
+        byte[] config = bytes(mpeg4.getTracks().get(0).getExtradata());
+        assertThat(indexOf(config, new byte[] {0, 0, 1, (byte) 0xb0})).as("visual_object_sequence_start_code").isZero();
+        assertThat(mpeg4.getTracks().get(0).getWidth()).isEqualTo(640);
+        assertThat(mpeg4.getTracks().get(0).getHeight()).isEqualTo(360);
+        List<AccessUnit> vops = media.units("codecs/mpeg4", 0);
+        assertThat(vops).hasSizeGreaterThan(50).allSatisfy(u -> assertThat(u.getCodec()).isEqualTo(Codec.MPEG4));
+        assertThat(vops).filteredOn(AccessUnit::getKeyframe).hasSizeGreaterThan(1)
+                .allSatisfy(u -> assertThat(VisualStartCodes.isIntraVop(bytes(u.getPayload()))).isTrue());
+        assertThat(vops).filteredOn(u -> !u.getKeyframe()).isNotEmpty()
+                .allSatisfy(u -> assertThat(VisualStartCodes.isIntraVop(bytes(u.getPayload()))).isFalse());
+    }
+
+    @Test
+    @Order(2)
+    void mpeg4PartTwoIsServedAsMp4v() throws Exception {
+        String master = get(kvr.baseUrl() + "/codecs/mpeg4/master.m3u8").body();
+        assertThat(master).contains("CODECS=\"mp4v.20.", "RESOLUTION=640x360");
+        var probe = FFmpegTools.probe(kvr.baseUrl() + "/codecs/mpeg4/index.m3u8");
+        assertThat(probe.streams()).as("%s", probe.json()).singleElement()
+                .satisfies(v -> assertThat(v).containsEntry("codec_name", "mpeg4").containsEntry("codec_tag_string", "mp4v")
+                        .containsEntry("width", 640L).containsEntry("height", 360L));
     }
 
     @Test
@@ -254,7 +283,7 @@ class CameraCodecsIT {
         assertThat(wrong.get("state")).isNotEqualTo("streaming");
 
         for (String other : List.of("codecs/h264aac", "codecs/h264aac-udp", "codecs/h265aac", "codecs/h264pcmu",
-                "codecs/h264b", "codecs/auth", "codecs/auto", "codecs/switch")) {
+                "codecs/h264b", "codecs/auth", "codecs/auto", "codecs/switch", "codecs/mpeg4")) {
             Map<String, Object> c = camera(other);
             assertThat(c.get("state")).as("%s", c).isEqualTo("streaming");
             assertThat(c.get("last_error")).as("%s", c).isEqualTo("");
