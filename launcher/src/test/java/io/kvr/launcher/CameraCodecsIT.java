@@ -9,9 +9,11 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 import io.kvr.bridge.rtsp.ParameterSets;
 import io.kvr.media.codec.mpeg4.VisualStartCodes;
+import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;
+import io.kvr.schemas.SegmentRecord;
 import io.kvr.schemas.StreamInfo;
 import io.kvr.schemas.TrackInfo;
 import io.kvr.testsupport.FFmpegTools;
@@ -186,13 +188,31 @@ class CameraCodecsIT {
 
     @Test
     @Order(2)
-    void mpeg4PartTwoIsServedAsMp4v() throws Exception {
+    void mpeg4PartTwoIsServedAndExportedAsMp4v() throws Exception {
         String master = get(kvr.baseUrl() + "/codecs/mpeg4/master.m3u8").body();
         assertThat(master).contains("CODECS=\"mp4v.20.", "RESOLUTION=640x360");
         var probe = FFmpegTools.probe(kvr.baseUrl() + "/codecs/mpeg4/index.m3u8");
         assertThat(probe.streams()).as("%s", probe.json()).singleElement()
                 .satisfies(v -> assertThat(v).containsEntry("codec_name", "mpeg4").containsEntry("codec_tag_string", "mp4v")
                         .containsEntry("width", 640L).containsEntry("height", 360L));
+
+        // the MP4 export of what is recorded: the mp4v sample entry copied from the init segment, and it decodes
+        List<SegmentRecord> segments = kvr.index().latest("codecs/mpeg4", 1000).stream()
+                .map(IndexedSegment::segment).toList();
+        assertThat(segments).hasSizeGreaterThanOrEqualTo(4);
+        long start = segments.get(1).getStartTimeMs();
+        long end = segments.get(segments.size() - 1).getEndTimeMs();
+        Path file = data.resolve("mpeg4-export.mp4");
+        HttpResponse<Path> export = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl()
+                + "/codecs/mpeg4/export.mp4?start_time=" + start + "&end_time=" + end)).build(),
+                HttpResponse.BodyHandlers.ofFile(file));
+        assertThat(export.statusCode()).isEqualTo(200);
+        var exported = FFmpegTools.probe(file.toString());
+        assertThat(exported.streams()).as("%s", exported.json()).singleElement()
+                .satisfies(v -> assertThat(v).containsEntry("codec_name", "mpeg4").containsEntry("codec_tag_string", "mp4v"));
+        var decode = FFmpegTools.decode(Duration.ofSeconds(60), file.toString());
+        assertThat(decode.exitCode()).as(decode.describe()).isZero();
+        assertThat(decode.stderr()).as("ffmpeg errors decoding the MPEG-4 export").isBlank();
     }
 
     @Test
