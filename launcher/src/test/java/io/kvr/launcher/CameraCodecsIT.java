@@ -184,6 +184,9 @@ class CameraCodecsIT {
                 .allSatisfy(u -> assertThat(VisualStartCodes.isIntraVop(bytes(u.getPayload()))).isTrue());
         assertThat(vops).filteredOn(u -> !u.getKeyframe()).isNotEmpty()
                 .allSatisfy(u -> assertThat(VisualStartCodes.isIntraVop(bytes(u.getPayload()))).isFalse());
+        // the header repeated before every I-VOP is the SDP's: no new session for it
+        assertThat(secrets.lines()).noneSatisfy(line -> assertThat(line).contains("codecs/mpeg4")
+                .contains("codec configuration of track 0 changed"));
     }
 
     @Test

@@ -10,6 +10,9 @@ import java.util.Optional;
  */
 public final class VisualStartCodes {
 
+  /** video_object_start_code 0x00000100 through 0x0000011F. */
+  public static final int VIDEO_OBJECT_FIRST = 0x00;
+  public static final int VIDEO_OBJECT_LAST = 0x1f;
   /** visual_object_sequence_start_code 0x000001B0. */
   public static final int VISUAL_OBJECT_SEQUENCE = 0xb0;
   /** user_data_start_code 0x000001B2. */
