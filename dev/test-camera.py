@@ -24,6 +24,8 @@ encoders only run while a client plays it):
              with avenc_mpeg4 into --cache, looped and stamped n / 25 s (live avenc_mpeg4 stops encoding with
              "Invalid pts" once gst-rtsp-server restarts the live pipeline's timestamps after the preroll); the
              VOS/VO/VOL header goes in the SDP (config=) and in band before every I-VOP
+  /mpeg4switch MPEG-4 Part 2 whose picture size alternates between 640x360 and 320x180 every 4 s (two such clips
+             looped one after the other): a new VOL header in band with the I-VOP after each change
 
 Options: --cache DIR keeps pre-encoded clips (default: kvr-test-camera-cache in the temp directory).
 --tls PEM serves every mount over RTSP on TLS (rtsps://) with the certificate and private key in the
@@ -196,10 +198,10 @@ def opus_branch(pay="pay1"):
 MPEG4_CLIP_SECONDS = 4
 
 
-def mpeg4_clip(cache):
+def mpeg4_clip(cache, width=WIDTH, height=HEIGHT):
     """A short MPEG-4 Part 2 elementary stream (VOS/VO/VOL header first, an I-VOP every second, whole GOPs so the
     loop point is a keyframe), encoded once into `cache` and reused; None when encoding fails."""
-    path = os.path.join(cache, "mpeg4-%dx%d-%dfps-%dk-%ds.m4v" % (WIDTH, HEIGHT, FPS, VIDEO_KBPS, MPEG4_CLIP_SECONDS))
+    path = os.path.join(cache, "mpeg4-%dx%d-%dfps-%dk-%ds.m4v" % (width, height, FPS, VIDEO_KBPS, MPEG4_CLIP_SECONDS))
     if os.path.exists(path) and os.path.getsize(path) > 0:
         return path
     os.makedirs(cache, exist_ok=True)
@@ -208,7 +210,7 @@ def mpeg4_clip(cache):
     cmd = [
         "gst-launch-1.0", "-q",
         "videotestsrc", "num-buffers=%d" % (FPS * MPEG4_CLIP_SECONDS), "pattern=smpte", "!",
-        "video/x-raw,width=%d,height=%d,framerate=%d/1" % (WIDTH, HEIGHT, FPS), "!",
+        "video/x-raw,width=%d,height=%d,framerate=%d/1" % (width, height, FPS), "!",
     ]
     if has("timeoverlay"):
         cmd += ["timeoverlay", "font-desc=Sans 18", "halignment=right", "valignment=bottom", "!"]
@@ -226,6 +228,24 @@ def mpeg4_clip(cache):
         log("encoding the MPEG-4 clip failed (gst-launch-1.0 exit %d)" % done.returncode)
         return None
     os.replace(tmp, path)
+    return path
+
+
+def mpeg4_switch_clip(cache):
+    """The MPEG-4 clips of both SWITCH_SIZES one after the other: looped, the picture size changes every
+    MPEG4_CLIP_SECONDS, each time with a new VOL header in band before the I-VOP; None when encoding fails."""
+    parts = [mpeg4_clip(cache, w, h) for w, h in SWITCH_SIZES]
+    if None in parts:
+        return None
+    path = os.path.join(cache, "mpeg4-switch-" + "-".join(os.path.basename(p)[len("mpeg4-"):-4] for p in parts)
+                        + ".m4v")
+    if not os.path.exists(path):
+        tmp = "%s.%d.tmp" % (path, os.getpid())
+        with open(tmp, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as f:
+                    out.write(f.read())
+        os.replace(tmp, path)
     return path
 
 
@@ -330,6 +350,11 @@ def build_mounts(cache):
         if clip is not None:
             add("/mpeg4", mpeg4, lambda: mpeg4_branch(clip),
                 "MPEG-4 Part 2 %s avenc_mpeg4, looped %d s clip" % (size, MPEG4_CLIP_SECONDS), "retime")
+        switch_clip = mpeg4_switch_clip(cache)
+        if switch_clip is not None:
+            add("/mpeg4switch", mpeg4, lambda: mpeg4_branch(switch_clip),
+                "MPEG-4 Part 2 avenc_mpeg4, %dx%d and %dx%d alternating every %d s (looped clips)"
+                % (SWITCH_SIZES[0] + SWITCH_SIZES[1] + (MPEG4_CLIP_SECONDS,)), "retime")
     return mounts
 
 

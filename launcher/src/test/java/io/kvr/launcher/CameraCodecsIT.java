@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * over UDP, H.265+AAC, H.264+G.711 µ-law, H.264 with B-frames, Digest authentication (the right password as
  * {@code username}/{@code password} settings, a wrong one in the URL),
  * H.264 whose parameter sets change in band, transport {@code auto} against a TCP-only server, and MPEG-4 Part 2
- * video (recorded as {@code mp4v}, which FFmpeg plays and browsers do not). Each recordable camera's live
+ * video (recorded as {@code mp4v}, which FFmpeg plays and browsers do not), also with a VOL that changes in band. Each recordable camera's live
  * playlist decodes in FFmpeg with video and AAC audio (G.711 cameras: the AAC the bridge transcodes); the media
  * topic carries every codec with its configuration and time that never runs backwards; the wrong password gives a
  * clear per-camera error; no log line, API answer or metric holds a password.
@@ -86,6 +86,7 @@ class CameraCodecsIT {
         cameras.put("codecs/auto", camera.url(TestCamera.TCP_ONLY));
         cameras.put("codecs/switch", camera.url(TestCamera.H264_SWITCH));
         cameras.put("codecs/mpeg4", camera.url(TestCamera.MPEG4));
+        cameras.put("codecs/mpeg4switch", camera.url(TestCamera.MPEG4_SWITCH));
         cameras.put("codecs/auth", camera.url(TestCamera.AUTH)); // credentials as settings, below
         cameras.put("codecs/auth-wrong", withUser(camera.url(TestCamera.AUTH), TestCamera.AUTH_USER, WRONG_PASSWORD));
         kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
@@ -185,7 +186,7 @@ class CameraCodecsIT {
         assertThat(vops).filteredOn(u -> !u.getKeyframe()).isNotEmpty()
                 .allSatisfy(u -> assertThat(VisualStartCodes.isIntraVop(bytes(u.getPayload()))).isFalse());
         // the header repeated before every I-VOP is the SDP's: no new session for it
-        assertThat(secrets.lines()).noneSatisfy(line -> assertThat(line).contains("codecs/mpeg4")
+        assertThat(secrets.lines()).noneSatisfy(line -> assertThat(line).contains("camera codecs/mpeg4 ")
                 .contains("codec configuration of track 0 changed"));
     }
 
@@ -296,6 +297,28 @@ class CameraCodecsIT {
     }
 
     @Test
+    @Order(4)
+    void aNewMpeg4VideoObjectLayerInBandStartsANewSessionRecordedAtItsSize() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> media.poll().sessions("codecs/mpeg4switch").size() >= 3);
+        List<String> sessions = media.sessions("codecs/mpeg4switch");
+        for (int i = 1; i < sessions.size(); i++) {
+            TrackInfo video = media.info("codecs/mpeg4switch", sessions.get(i)).getTracks().get(0);
+            TrackInfo before = media.info("codecs/mpeg4switch", sessions.get(i - 1)).getTracks().get(0);
+            assertThat(bytes(video.getExtradata())).as("session %d announces another VOL", i)
+                    .isNotEqualTo(bytes(before.getExtradata()));
+            assertThat(video.getWidth() + "x" + video.getHeight()).as("session %d picture size", i)
+                    .isIn("640x360", "320x180").isNotEqualTo(before.getWidth() + "x" + before.getHeight());
+        }
+        // the segmenter records each session with its own configuration
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> kvr.index().latest("codecs/mpeg4switch", 1000).stream().map(IndexedSegment::segment)
+                        .map(s -> s.getWidth() + "x" + s.getHeight()).distinct().count() == 2);
+        assertThat(kvr.index().latest("codecs/mpeg4switch", 1000)).extracting(s -> s.segment().getCodecs())
+                .allSatisfy(c -> assertThat(c).startsWith("mp4v.20."));
+    }
+
+    @Test
     @Order(5)
     void theWrongPasswordGivesAClearErrorAndTheOtherCamerasStream() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> !camera("codecs/auth-wrong").get("last_error").toString().isEmpty());
@@ -306,7 +329,7 @@ class CameraCodecsIT {
         assertThat(wrong.get("state")).isNotEqualTo("streaming");
 
         for (String other : List.of("codecs/h264aac", "codecs/h264aac-udp", "codecs/h265aac", "codecs/h264pcmu",
-                "codecs/h264b", "codecs/auth", "codecs/auto", "codecs/switch", "codecs/mpeg4")) {
+                "codecs/h264b", "codecs/auth", "codecs/auto", "codecs/switch", "codecs/mpeg4", "codecs/mpeg4switch")) {
             Map<String, Object> c = camera(other);
             assertThat(c.get("state")).as("%s", c).isEqualTo("streaming");
             assertThat(c.get("last_error")).as("%s", c).isEqualTo("");
