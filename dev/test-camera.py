@@ -20,10 +20,15 @@ encoders only run while a client plays it):
   /udpsilent the /h264 video, whose RTP over UDP never reaches the client (the server's UDP sinks drop every
              packet; TCP works): a client with transport "auto" must fall back to TCP
   /h264opus  the /h264 video plus Opus audio (opusenc, 48 kHz mono)
-  (no MPEG-4 Part 2 mount: avenc_mpeg4 stops encoding with "Invalid pts" once gst-rtsp-server restarts the
-  live pipeline's timestamps after the preroll)
+  /mpeg4     640x360 25 fps MPEG-4 Part 2 (Visual Simple Profile, GOP 25, no B-frames): a 4 s clip encoded once
+             with avenc_mpeg4 into --cache, looped and stamped n / 25 s (live avenc_mpeg4 stops encoding with
+             "Invalid pts" once gst-rtsp-server restarts the live pipeline's timestamps after the preroll); the
+             VOS/VO/VOL header goes in the SDP (config=) and in band before every I-VOP
+  /mpeg4switch MPEG-4 Part 2 whose picture size alternates between 640x360 and 320x180 every 4 s (two such clips
+             looped one after the other): a new VOL header in band with the I-VOP after each change
 
-Options: --tls PEM serves every mount over RTSP on TLS (rtsps://) with the certificate and private key in the
+Options: --cache DIR keeps pre-encoded clips (default: kvr-test-camera-cache in the temp directory).
+--tls PEM serves every mount over RTSP on TLS (rtsps://) with the certificate and private key in the
 PEM file (e.g. self-signed: openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 ...).
 
 Video is videotestsrc with the wall clock (clockoverlay) and the running time
@@ -41,7 +46,9 @@ python3-gst-1.0 gstreamer1.0-plugins-{base,good,bad,ugly} gstreamer1.0-libav).
 import argparse
 import os
 import signal
+import subprocess
 import sys
+import tempfile
 import threading
 
 try:
@@ -188,6 +195,87 @@ def opus_branch(pay="pay1"):
     )
 
 
+MPEG4_CLIP_SECONDS = 4
+
+
+def mpeg4_clip(cache, width=WIDTH, height=HEIGHT):
+    """A short MPEG-4 Part 2 elementary stream (VOS/VO/VOL header first, an I-VOP every second, whole GOPs so the
+    loop point is a keyframe), encoded once into `cache` and reused; None when encoding fails."""
+    path = os.path.join(cache, "mpeg4-%dx%d-%dfps-%dk-%ds.m4v" % (width, height, FPS, VIDEO_KBPS, MPEG4_CLIP_SECONDS))
+    if os.path.exists(path) and os.path.getsize(path) > 0:
+        return path
+    os.makedirs(cache, exist_ok=True)
+    tmp = "%s.%d.tmp" % (path, os.getpid())  # several cameras may start at once: each writes its own, then renames
+    log("encoding %s once" % path)
+    cmd = [
+        "gst-launch-1.0", "-q",
+        "videotestsrc", "num-buffers=%d" % (FPS * MPEG4_CLIP_SECONDS), "pattern=smpte", "!",
+        "video/x-raw,width=%d,height=%d,framerate=%d/1" % (width, height, FPS), "!",
+    ]
+    if has("timeoverlay"):
+        cmd += ["timeoverlay", "font-desc=Sans 18", "halignment=right", "valignment=bottom", "!"]
+    cmd += [
+        "videoconvert", "!", "video/x-raw,format=I420", "!",
+        "avenc_mpeg4", "bitrate=%d" % (VIDEO_KBPS * 1000), "gop-size=%d" % FPS, "max-bframes=0", "!",
+        "mpeg4videoparse", "!", "filesink", "location=%s" % tmp,
+    ]
+    try:
+        done = subprocess.run(cmd, stdout=sys.stderr, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        log("encoding the MPEG-4 clip failed: %s" % e)
+        return None
+    if done.returncode != 0 or not os.path.exists(tmp):
+        log("encoding the MPEG-4 clip failed (gst-launch-1.0 exit %d)" % done.returncode)
+        return None
+    os.replace(tmp, path)
+    return path
+
+
+def mpeg4_switch_clip(cache):
+    """The MPEG-4 clips of both SWITCH_SIZES one after the other: looped, the picture size changes every
+    MPEG4_CLIP_SECONDS, each time with a new VOL header in band before the I-VOP; None when encoding fails."""
+    parts = [mpeg4_clip(cache, w, h) for w, h in SWITCH_SIZES]
+    if None in parts:
+        return None
+    path = os.path.join(cache, "mpeg4-switch-" + "-".join(os.path.basename(p)[len("mpeg4-"):-4] for p in parts)
+                        + ".m4v")
+    if not os.path.exists(path):
+        tmp = "%s.%d.tmp" % (path, os.getpid())
+        with open(tmp, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as f:
+                    out.write(f.read())
+        os.replace(tmp, path)
+    return path
+
+
+def mpeg4_branch(clip, pay="pay0"):
+    # config-interval=-1: the VOS/VO/VOL header before every I-VOP, so a client that joins late (or ignores the
+    # SDP's config=) can decode from the next keyframe
+    return (
+        "multifilesrc location=%s loop=true caps=video/mpeg,mpegversion=4,systemstream=false,framerate=%d/1 "
+        "! mpeg4videoparse name=parse ! clocksync ! rtpmp4vpay name=%s pt=96 config-interval=-1"
+        % (clip, FPS, pay)
+    )
+
+
+def retime(factory, media):
+    """Stamps VOP n of a looped clip with pts = dts = n / FPS (as dev/bench-camera.py does): multifilesrc's
+    buffers carry no usable timestamps, so without this the RTP clock would not advance at the frame rate (nor
+    across loops)."""
+    frame = [0]
+    step = Gst.SECOND // FPS
+
+    def probe(pad, info):
+        buf = info.get_buffer()
+        buf.pts = buf.dts = frame[0] * step
+        buf.duration = step
+        frame[0] += 1
+        return Gst.PadProbeReturn.OK
+
+    media.get_element().get_by_name("parse").get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, probe)
+
+
 def silence_udp(factory, media):
     """Drops every buffer the media's UDP sinks would send: RTP over UDP delivers nothing, TCP is unaffected."""
 
@@ -210,9 +298,9 @@ def missing(*elements):
     return [e for e in elements if not has(e)]
 
 
-def build_mounts():
+def build_mounts(cache):
     """Returns [(path, launch, description, options)] for the encoders installed here; options: "tcp-only",
-    "auth"."""
+    "auth", "basic", "switch", "udp-silent", "retime"."""
     mounts = []
     common = ["videotestsrc", "videoconvert"]
     h264 = common + ["x264enc", "h264parse", "rtph264pay"]
@@ -253,6 +341,20 @@ def build_mounts():
     add("/h264opus", h264 + ["audiotestsrc", "opusenc", "rtpopuspay"],
         lambda: "%s %s" % (h264_branch("pay0"), opus_branch("pay1")),
         "H.264 %s x264enc + Opus 48kHz mono" % size)
+    mpeg4 = ["videotestsrc", "videoconvert", "avenc_mpeg4", "mpeg4videoparse", "multifilesrc", "clocksync",
+             "rtpmp4vpay"]
+    if missing(*mpeg4):
+        log("no /mpeg4: missing GStreamer elements %s" % missing(*mpeg4))
+    else:
+        clip = mpeg4_clip(cache)
+        if clip is not None:
+            add("/mpeg4", mpeg4, lambda: mpeg4_branch(clip),
+                "MPEG-4 Part 2 %s avenc_mpeg4, looped %d s clip" % (size, MPEG4_CLIP_SECONDS), "retime")
+        switch_clip = mpeg4_switch_clip(cache)
+        if switch_clip is not None:
+            add("/mpeg4switch", mpeg4, lambda: mpeg4_branch(switch_clip),
+                "MPEG-4 Part 2 avenc_mpeg4, %dx%d and %dx%d alternating every %d s (looped clips)"
+                % (SWITCH_SIZES[0] + SWITCH_SIZES[1] + (MPEG4_CLIP_SECONDS,)), "retime")
     return mounts
 
 
@@ -329,12 +431,14 @@ def main():
     ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     ap.add_argument("--exit-on-stdin-eof", action="store_true",
                     help="exit when stdin is closed (the launching process died)")
+    ap.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "kvr-test-camera-cache"),
+                    help="directory for pre-encoded clips (default: kvr-test-camera-cache in the temp directory)")
     ap.add_argument("--tls", metavar="PEM",
                     help="serve RTSP over TLS (rtsps://) with the certificate and key in this PEM file")
     args = ap.parse_args()
 
     Gst.init(None)
-    mounts = build_mounts()
+    mounts = build_mounts(args.cache)
     if not mounts:
         log("no mount can be served: install the GStreamer plugins (./dev/test does)")
         return 2
@@ -359,6 +463,8 @@ def main():
             factory.connect("media-configure", switch_sizes)
         if "udp-silent" in options:
             factory.connect("media-configure", silence_udp)
+        if "retime" in options:
+            factory.connect("media-configure", retime)
         factory.set_permissions(user_perms if "auth" in options else open_perms)
         table.add_factory(path, factory)
 

@@ -8,9 +8,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 import io.kvr.bridge.rtsp.ParameterSets;
+import io.kvr.media.codec.mpeg4.VisualStartCodes;
+import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;
+import io.kvr.schemas.SegmentRecord;
 import io.kvr.schemas.StreamInfo;
 import io.kvr.schemas.TrackInfo;
 import io.kvr.testsupport.FFmpegTools;
@@ -51,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * Issue 3 items 1-4 against real GStreamer RTSP cameras, all recorded at once by one kvr: H.264+AAC over TCP and
  * over UDP, H.265+AAC, H.264+G.711 µ-law, H.264 with B-frames, Digest authentication (the right password as
  * {@code username}/{@code password} settings, a wrong one in the URL),
- * H.264 whose parameter sets change in band, and transport {@code auto} against a TCP-only server. Each recordable camera's live
+ * H.264 whose parameter sets change in band, transport {@code auto} against a TCP-only server, and MPEG-4 Part 2
+ * video (recorded as {@code mp4v}, which FFmpeg plays and browsers do not), also with a VOL that changes in band. Each recordable camera's live
  * playlist decodes in FFmpeg with video and AAC audio (G.711 cameras: the AAC the bridge transcodes); the media
  * topic carries every codec with its configuration and time that never runs backwards; the wrong password gives a
  * clear per-camera error; no log line, API answer or metric holds a password.
@@ -81,6 +85,8 @@ class CameraCodecsIT {
         cameras.put("codecs/h264b", camera.url(TestCamera.H264_BFRAMES));
         cameras.put("codecs/auto", camera.url(TestCamera.TCP_ONLY));
         cameras.put("codecs/switch", camera.url(TestCamera.H264_SWITCH));
+        cameras.put("codecs/mpeg4", camera.url(TestCamera.MPEG4));
+        cameras.put("codecs/mpeg4switch", camera.url(TestCamera.MPEG4_SWITCH));
         cameras.put("codecs/auth", camera.url(TestCamera.AUTH)); // credentials as settings, below
         cameras.put("codecs/auth-wrong", withUser(camera.url(TestCamera.AUTH), TestCamera.AUTH_USER, WRONG_PASSWORD));
         kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
@@ -122,6 +128,7 @@ class CameraCodecsIT {
         "codecs/auth, h264, ''",
         "codecs/auto, h264, ''",
         "codecs/switch, h264, ''",
+        "codecs/mpeg4, mpeg4, ''",
     })
     @Order(1)
     void eachCameraIsRecordedAndItsLivePlaylistDecodes(String stream, String video, String audio) throws Exception {
@@ -164,6 +171,52 @@ class CameraCodecsIT {
 
         // B-frames: presentation order differs from decode order
         assertThat(media.units("codecs/h264b", 0)).anySatisfy(u -> assertThat(u.getPts()).isGreaterThan(u.getDts()));
+
+        // MPEG-4 Part 2: the VOS/VOL header from the SDP's config= is the track's extradata; I-VOPs are keyframes
+        StreamInfo mpeg4 = media.lastInfo("codecs/mpeg4");
+        assertThat(mpeg4.getTracks()).extracting(TrackInfo::getCodec).containsExactly(Codec.MPEG4);
+        byte[] config = bytes(mpeg4.getTracks().get(0).getExtradata());
+        assertThat(indexOf(config, new byte[] {0, 0, 1, (byte) 0xb0})).as("visual_object_sequence_start_code").isZero();
+        assertThat(mpeg4.getTracks().get(0).getWidth()).isEqualTo(640);
+        assertThat(mpeg4.getTracks().get(0).getHeight()).isEqualTo(360);
+        List<AccessUnit> vops = media.units("codecs/mpeg4", 0);
+        assertThat(vops).hasSizeGreaterThan(50).allSatisfy(u -> assertThat(u.getCodec()).isEqualTo(Codec.MPEG4));
+        assertThat(vops).filteredOn(AccessUnit::getKeyframe).hasSizeGreaterThan(1)
+                .allSatisfy(u -> assertThat(VisualStartCodes.isIntraVop(bytes(u.getPayload()))).isTrue());
+        assertThat(vops).filteredOn(u -> !u.getKeyframe()).isNotEmpty()
+                .allSatisfy(u -> assertThat(VisualStartCodes.isIntraVop(bytes(u.getPayload()))).isFalse());
+        // the header repeated before every I-VOP is the SDP's: no new session for it
+        assertThat(secrets.lines()).noneSatisfy(line -> assertThat(line).contains("camera codecs/mpeg4 ")
+                .contains("codec configuration of track 0 changed"));
+    }
+
+    @Test
+    @Order(2)
+    void mpeg4PartTwoIsServedAndExportedAsMp4v() throws Exception {
+        String master = get(kvr.baseUrl() + "/codecs/mpeg4/master.m3u8").body();
+        assertThat(master).contains("CODECS=\"mp4v.20.", "RESOLUTION=640x360");
+        var probe = FFmpegTools.probe(kvr.baseUrl() + "/codecs/mpeg4/index.m3u8");
+        assertThat(probe.streams()).as("%s", probe.json()).singleElement()
+                .satisfies(v -> assertThat(v).containsEntry("codec_name", "mpeg4").containsEntry("codec_tag_string", "mp4v")
+                        .containsEntry("width", 640L).containsEntry("height", 360L));
+
+        // the MP4 export of what is recorded: the mp4v sample entry copied from the init segment, and it decodes
+        List<SegmentRecord> segments = kvr.index().latest("codecs/mpeg4", 1000).stream()
+                .map(IndexedSegment::segment).toList();
+        assertThat(segments).hasSizeGreaterThanOrEqualTo(4);
+        long start = segments.get(1).getStartTimeMs();
+        long end = segments.get(segments.size() - 1).getEndTimeMs();
+        Path file = data.resolve("mpeg4-export.mp4");
+        HttpResponse<Path> export = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl()
+                + "/codecs/mpeg4/export.mp4?start_time=" + start + "&end_time=" + end)).build(),
+                HttpResponse.BodyHandlers.ofFile(file));
+        assertThat(export.statusCode()).isEqualTo(200);
+        var exported = FFmpegTools.probe(file.toString());
+        assertThat(exported.streams()).as("%s", exported.json()).singleElement()
+                .satisfies(v -> assertThat(v).containsEntry("codec_name", "mpeg4").containsEntry("codec_tag_string", "mp4v"));
+        var decode = FFmpegTools.decode(Duration.ofSeconds(60), file.toString());
+        assertThat(decode.exitCode()).as(decode.describe()).isZero();
+        assertThat(decode.stderr()).as("ffmpeg errors decoding the MPEG-4 export").isBlank();
     }
 
     @Test
@@ -302,6 +355,28 @@ class CameraCodecsIT {
     }
 
     @Test
+    @Order(4)
+    void aNewMpeg4VideoObjectLayerInBandStartsANewSessionRecordedAtItsSize() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> media.poll().sessions("codecs/mpeg4switch").size() >= 3);
+        List<String> sessions = media.sessions("codecs/mpeg4switch");
+        for (int i = 1; i < sessions.size(); i++) {
+            TrackInfo video = media.info("codecs/mpeg4switch", sessions.get(i)).getTracks().get(0);
+            TrackInfo before = media.info("codecs/mpeg4switch", sessions.get(i - 1)).getTracks().get(0);
+            assertThat(bytes(video.getExtradata())).as("session %d announces another VOL", i)
+                    .isNotEqualTo(bytes(before.getExtradata()));
+            assertThat(video.getWidth() + "x" + video.getHeight()).as("session %d picture size", i)
+                    .isIn("640x360", "320x180").isNotEqualTo(before.getWidth() + "x" + before.getHeight());
+        }
+        // the segmenter records each session with its own configuration
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> kvr.index().latest("codecs/mpeg4switch", 1000).stream().map(IndexedSegment::segment)
+                        .map(s -> s.getWidth() + "x" + s.getHeight()).distinct().count() == 2);
+        assertThat(kvr.index().latest("codecs/mpeg4switch", 1000)).extracting(s -> s.segment().getCodecs())
+                .allSatisfy(c -> assertThat(c).startsWith("mp4v.20."));
+    }
+
+    @Test
     @Order(5)
     void theWrongPasswordGivesAClearErrorAndTheOtherCamerasStream() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> !camera("codecs/auth-wrong").get("last_error").toString().isEmpty());
@@ -312,7 +387,7 @@ class CameraCodecsIT {
         assertThat(wrong.get("state")).isNotEqualTo("streaming");
 
         for (String other : List.of("codecs/h264aac", "codecs/h264aac-udp", "codecs/h265aac", "codecs/h264pcmu",
-                "codecs/h264b", "codecs/auth", "codecs/auto", "codecs/switch")) {
+                "codecs/h264b", "codecs/auth", "codecs/auto", "codecs/switch", "codecs/mpeg4", "codecs/mpeg4switch")) {
             Map<String, Object> c = camera(other);
             assertThat(c.get("state")).as("%s", c).isEqualTo("streaming");
             assertThat(c.get("last_error")).as("%s", c).isEqualTo("");

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * Mounts (live, shared by all clients): {@value #H264} (H.264 640x360 25 fps, GOP 25),
  * {@value #H265} (H.265, same), {@value #H264_AAC} (H.264 + AAC 48 kHz mono), {@value #H265_AAC},
- * {@value #H264_PCMU}, {@value #H264_BFRAMES}, {@value #TCP_ONLY}, {@value #H264_SWITCH}, {@value #AUTH}, {@value #BASIC}, {@value #UDP_SILENT} and {@value #H264_OPUS} when the
+ * {@value #H264_PCMU}, {@value #H264_BFRAMES}, {@value #TCP_ONLY}, {@value #H264_SWITCH}, {@value #AUTH}, {@value #BASIC}, {@value #UDP_SILENT}, {@value #H264_OPUS}, {@value #MPEG4} and {@value #MPEG4_SWITCH} when the
  * encoders are installed (see {@code dev/test-camera.py} and {@link #mounts()}). The camera's output goes to the SLF4J logger
  * {@code io.kvr.testsupport.TestCamera} (DEBUG) and {@link #recentOutput()}. The process also exits by
  * itself when this JVM dies (its stdin closes).
@@ -66,6 +66,10 @@ public final class TestCamera implements AutoCloseable {
     public static final String UDP_SILENT = "/udpsilent";
     /** H.264 + Opus 48 kHz mono. */
     public static final String H264_OPUS = "/h264opus";
+    /** MPEG-4 Part 2 (Visual Simple Profile) 640x360 25 fps, GOP 25: a pre-encoded clip, looped. */
+    public static final String MPEG4 = "/mpeg4";
+    /** MPEG-4 Part 2 whose picture size alternates every 4 s (640x360, 320x180; a new VOL header in band). */
+    public static final String MPEG4_SWITCH = "/mpeg4switch";
     public static final String AUTH_USER = "kvr";
     public static final String AUTH_PASSWORD = "s3cret-pw";
 

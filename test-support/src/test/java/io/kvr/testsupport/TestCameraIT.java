@@ -50,6 +50,14 @@ class TestCameraIT {
     }
 
     @Test
+    void servesMpeg4PartTwoWithItsHeaderInTheSdp() {
+        FFmpegTools.Probe probe = FFmpegTools.probe(camera.url(TestCamera.MPEG4));
+        assertVideo(probe, "mpeg4");
+        // the VOS/VO/VOL header (rtpmp4vpay's config=) reaches FFmpeg as extradata
+        assertThat(((Number) probe.streams("video").get(0).get("extradata_size")).longValue()).isPositive();
+    }
+
+    @Test
     void unknownMountFails() {
         assertThatThrownBy(() -> FFmpegTools.probeJson(camera.url("/nope"), Duration.ofSeconds(20)))
                 .hasMessageContaining("404");

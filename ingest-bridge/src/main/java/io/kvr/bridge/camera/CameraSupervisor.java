@@ -361,7 +361,7 @@ public final class CameraSupervisor implements AutoCloseable {
                         parameterSets[index] = inBand; // none out of band: the first in-band ones are the session's
                     } else if (known.changedBy(inBand)) {
                         parameterSets[index] = inBand;
-                        extradata[index] = inBand.annexB();
+                        extradata[index] = inBand.extradata(track.codec());
                         ParameterSets.PictureSize size = inBand.pictureSize(track.codec())
                                 .orElse(new ParameterSets.PictureSize(0, 0));
                         width[index] = size.width();

@@ -74,11 +74,36 @@ class ParameterSetsTest {
     }
 
     @Test
-    void tracksH264AndH265Only() {
+    void tracksH264H265AndMpeg4PartTwo() {
         assertThat(ParameterSets.tracked(Codec.H264)).isTrue();
         assertThat(ParameterSets.tracked(Codec.H265)).isTrue();
-        assertThat(ParameterSets.tracked(Codec.MPEG4)).isFalse();
+        assertThat(ParameterSets.tracked(Codec.MPEG4)).isTrue();
         assertThat(ParameterSets.tracked(Codec.AAC)).isFalse();
+    }
+
+    // MPEG-4 Part 2 headers as FFmpeg's encoder writes them: VOS (profile_and_level 1), visual object, video
+    // object (its start code alone), video object layer; then user data
+    private static final String MPEG4_640X360 = "000001b001000001b58913000001000000012000c48d8ffffd14042d1463";
+    private static final String MPEG4_320X180 = "000001b001000001b58913000001000000012000c48d8800cd0a04169443";
+    private static final String USER_DATA = "000001b24c61766335392e33372e313030";
+    private static final String GOV_AND_I_VOP = "000001b3001007000001b610000c16";
+
+    @Test
+    void mpeg4HeadersAreTheVosVoAndVolBeforeTheFirstVop() {
+        ParameterSets sdp = ParameterSets.scan(Codec.MPEG4, HEX.parseHex(MPEG4_640X360 + USER_DATA));
+        assertThat(sdp.nalUnits()).extracting(u -> u[0] & 0xff).containsExactly(0xb0, 0xb5, 0x00, 0x20);
+        assertThat(sdp.pictureSize(Codec.MPEG4)).contains(new ParameterSets.PictureSize(640, 360));
+        assertThat(HEX.formatHex(sdp.extradata(Codec.MPEG4))).isEqualTo(MPEG4_640X360);
+
+        // the same header in band, with other user data: no change; a P-VOP has none
+        assertThat(sdp.changedBy(ParameterSets.scan(Codec.MPEG4,
+                HEX.parseHex(MPEG4_640X360 + "000001b26b7672" + GOV_AND_I_VOP)))).isFalse();
+        assertThat(ParameterSets.scan(Codec.MPEG4, HEX.parseHex("000001b650a3de10")).isEmpty()).isTrue();
+
+        // a new picture size is a new video object layer
+        ParameterSets smaller = ParameterSets.scan(Codec.MPEG4, HEX.parseHex(MPEG4_320X180 + GOV_AND_I_VOP));
+        assertThat(sdp.changedBy(smaller)).isTrue();
+        assertThat(smaller.pictureSize(Codec.MPEG4)).contains(new ParameterSets.PictureSize(320, 180));
     }
 
     // real parameter sets (media-core's RealParameterSets): x264 baseline 640x360, x265 Main 320x180

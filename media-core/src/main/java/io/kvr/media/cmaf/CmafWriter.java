@@ -1,9 +1,11 @@
 package io.kvr.media.cmaf;
 
 import io.kvr.media.codec.AudioFormat;
+import io.kvr.media.codec.Mpeg4VisualFormat;
 import io.kvr.media.codec.NalIndex;
 import io.kvr.media.codec.VideoCodec;
 import io.kvr.media.codec.VideoFormat;
+import io.kvr.media.codec.VisualFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +45,12 @@ public final class CmafWriter {
   private static final int TRUN_COMPOSITION_OFFSET = 0x000800;
 
   private static final int MOVIE_TIMESCALE = 1000;
+  /** objectTypeIndication (ISO/IEC 14496-1 Table 5): Visual ISO/IEC 14496-2, Audio ISO/IEC 14496-3. */
+  private static final int OTI_VISUAL_14496_2 = 0x20;
+  private static final int OTI_AUDIO_14496_3 = 0x40;
+  /** streamType (ISO/IEC 14496-1 Table 6): VisualStream, AudioStream. */
+  private static final int STREAM_TYPE_VISUAL = 0x04;
+  private static final int STREAM_TYPE_AUDIO = 0x05;
   /** ISO 639-2/T 'und' packed as three 5-bit letters (8.4.2.3). */
   private static final int LANGUAGE_UNDETERMINED = 0x55c4;
   private static final long[] UNITY_MATRIX = {0x0001_0000, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000};
@@ -151,7 +159,10 @@ public final class CmafWriter {
 
   // --- media segment ------------------------------------------------------------------------------------------
 
-  /** One traf to write: the samples, and the NAL index that sizes and copies video payloads (null for audio). */
+  /**
+   * One traf to write: the samples, and the NAL index that sizes and copies H.264/H.265 payloads (null for audio
+   * and MPEG-4 Part 2, whose payloads are written as they are).
+   */
   private record Run(Track track, List<Sample> samples, NalIndex nalIndex, TrackRun layout, int trunVersion,
       int trunFlags) {}
 
@@ -332,7 +343,7 @@ public final class CmafWriter {
   }
 
   private static void trackBox(BoxWriter w, Track track) {
-    boolean video = track.format() instanceof VideoFormat;
+    boolean video = track.format() instanceof VisualFormat;
     int trak = w.begin("trak");
     int tkhd = w.beginFull("tkhd", 0, 0x3); // 8.3.2, track_enabled | track_in_movie
     w.u32(0); // creation_time
@@ -346,7 +357,7 @@ public final class CmafWriter {
     w.u16(video ? 0 : 0x0100); // volume
     w.u16(0); // reserved
     matrix(w);
-    if (track.format() instanceof VideoFormat v) {
+    if (track.format() instanceof VisualFormat v) {
       w.u32((long) v.width() << 16);
       w.u32((long) v.height() << 16);
     } else {
@@ -396,6 +407,7 @@ public final class CmafWriter {
     w.u32(1);
     switch (track.format()) {
       case VideoFormat v -> visualSampleEntry(w, v);
+      case Mpeg4VisualFormat v -> mpeg4VisualSampleEntry(w, v);
       case AudioFormat a -> audioSampleEntry(w, a);
     }
     w.end(stsd);
@@ -417,7 +429,27 @@ public final class CmafWriter {
   /** VisualSampleEntry (14496-12 12.1.3) 'avc1' with avcC or 'hvc1' with hvcC (14496-15 5.4.2, 8.4.1). */
   private static void visualSampleEntry(BoxWriter w, VideoFormat format) {
     boolean avc = format.codec() == VideoCodec.H264;
-    int entry = w.begin(avc ? "avc1" : "hvc1");
+    int entry = visualSampleEntryFields(w, avc ? "avc1" : "hvc1", format);
+    int config = w.begin(avc ? "avcC" : "hvcC");
+    w.bytes(format.decoderConfigurationRecord());
+    w.end(config);
+    w.end(entry);
+  }
+
+  /**
+   * MP4VisualSampleEntry 'mp4v' (ISO/IEC 14496-14 3.1.2) with an esds whose DecoderConfigDescriptor names Visual
+   * ISO/IEC 14496-2 (objectTypeIndication 0x20, streamType 4) and carries the VOS/VO/VOL header as
+   * DecoderSpecificInfo (the configuration information before the first VOP).
+   */
+  private static void mpeg4VisualSampleEntry(BoxWriter w, Mpeg4VisualFormat format) {
+    int entry = visualSampleEntryFields(w, "mp4v", format);
+    elementaryStreamDescriptor(w, OTI_VISUAL_14496_2, STREAM_TYPE_VISUAL, format.decoderSpecificInfo());
+    w.end(entry);
+  }
+
+  /** Opens a VisualSampleEntry (14496-12 12.1.3) and writes its fields; the caller adds boxes and ends it. */
+  private static int visualSampleEntryFields(BoxWriter w, String type, VisualFormat format) {
+    int entry = w.begin(type);
     w.zeros(6); // reserved
     w.u16(1); // data_reference_index
     w.u16(0); // pre_defined
@@ -432,10 +464,7 @@ public final class CmafWriter {
     w.zeros(32); // compressorname: empty
     w.u16(0x0018); // depth
     w.u16(0xffff); // pre_defined = -1
-    int config = w.begin(avc ? "avcC" : "hvcC");
-    w.bytes(format.decoderConfigurationRecord());
-    w.end(config);
-    w.end(entry);
+    return entry;
   }
 
   /** AudioSampleEntry 'mp4a' (14496-12 12.2.3) with esds (ISO/IEC 14496-14 6.7.2). */
@@ -449,18 +478,20 @@ public final class CmafWriter {
     w.u16(0); // pre_defined
     w.u16(0); // reserved
     w.u32(format.sampleRate() <= 0xffff ? (long) format.sampleRate() << 16 : 0);
-    elementaryStreamDescriptor(w, format.audioSpecificConfig());
+    elementaryStreamDescriptor(w, OTI_AUDIO_14496_3, STREAM_TYPE_AUDIO, format.audioSpecificConfig());
     w.end(entry);
   }
 
   /**
-   * esds: ES_Descriptor (ISO/IEC 14496-1 7.2.6.5) with a DecoderConfigDescriptor (7.2.6.6) for Audio ISO/IEC
-   * 14496-3 (objectTypeIndication 0x40, streamType 5) holding the AudioSpecificConfig as DecoderSpecificInfo, and
-   * an SLConfigDescriptor with predefined = 2 (14496-14 3.1.2).
+   * esds: ES_Descriptor (ISO/IEC 14496-1 7.2.6.5) with a DecoderConfigDescriptor (7.2.6.6) of the given
+   * objectTypeIndication and streamType (Table 5, Table 6) holding {@code specificInfo} as DecoderSpecificInfo
+   * (the AudioSpecificConfig for AAC, the VOS/VOL header for MPEG-4 Part 2), and an SLConfigDescriptor with
+   * predefined = 2 (14496-14 3.1.2).
    */
-  private static void elementaryStreamDescriptor(BoxWriter w, byte[] audioSpecificConfig) {
+  private static void elementaryStreamDescriptor(BoxWriter w, int objectTypeIndication, int streamType,
+      byte[] specificInfo) {
     int esds = w.beginFull("esds", 0, 0);
-    int decoderSpecificInfo = audioSpecificConfig.length;
+    int decoderSpecificInfo = specificInfo.length;
     int decoderConfig = 13 + descriptorSize(decoderSpecificInfo);
     int slConfig = 1;
     int esDescriptor = 3 + descriptorSize(decoderConfig) + descriptorSize(slConfig);
@@ -468,13 +499,13 @@ public final class CmafWriter {
     w.u16(0); // ES_ID: 0 in files (14496-14 3.1.2)
     w.u8(0); // streamDependenceFlag, URL_Flag, OCRstreamFlag, streamPriority
     descriptorHeader(w, 0x04, decoderConfig); // DecoderConfigDescrTag
-    w.u8(0x40); // objectTypeIndication: Audio ISO/IEC 14496-3
-    w.u8((0x05 << 2) | 0x01); // streamType AudioStream, upStream 0, reserved 1
+    w.u8(objectTypeIndication);
+    w.u8((streamType << 2) | 0x01); // streamType, upStream 0, reserved 1
     w.u24(0); // bufferSizeDB
     w.u32(0); // maxBitrate
     w.u32(0); // avgBitrate
     descriptorHeader(w, 0x05, decoderSpecificInfo); // DecSpecificInfoTag
-    w.bytes(audioSpecificConfig);
+    w.bytes(specificInfo);
     descriptorHeader(w, 0x06, slConfig); // SLConfigDescrTag
     w.u8(0x02); // predefined: reserved for use in MP4 files
     w.end(esds);

@@ -3,8 +3,9 @@ package io.kvr.media.cmaf;
 import java.util.Objects;
 
 /**
- * One sample (access unit) to write. Video payloads may be Annex B or 4-byte length-prefixed; the writer emits
- * them length-prefixed without access unit delimiters. Audio payloads are raw frames (no ADTS header). The
+ * One sample (access unit) to write. H.264/H.265 payloads may be Annex B or 4-byte length-prefixed; the writer
+ * emits them length-prefixed without access unit delimiters. MPEG-4 Part 2 payloads are VOPs with their start
+ * codes (a VOS/VOL header before a keyframe's VOP may stay), written as they are. Audio payloads are raw frames (no ADTS header). The
  * payload is shared, not copied, until the writer copies it into the segment.
  *
  * @param decodeTime decode time in the track's timescale

@@ -2,7 +2,7 @@ package io.kvr.media.cmaf;
 
 import io.kvr.media.codec.AudioFormat;
 import io.kvr.media.codec.TrackFormat;
-import io.kvr.media.codec.VideoFormat;
+import io.kvr.media.codec.VisualFormat;
 import java.util.Objects;
 
 /**
@@ -25,7 +25,7 @@ public record Track(int trackId, TrackFormat format, int timescale) {
   }
 
   /** A video track at {@link #VIDEO_TIMESCALE}. */
-  public static Track video(int trackId, VideoFormat format) {
+  public static Track video(int trackId, VisualFormat format) {
     return new Track(trackId, format, VIDEO_TIMESCALE);
   }
 

@@ -24,7 +24,7 @@ import java.util.Optional;
  */
 public record VideoFormat(
     VideoCodec codec, int width, int height, List<byte[]> vps, List<byte[]> sps, List<byte[]> pps)
-    implements TrackFormat {
+    implements VisualFormat {
 
   public VideoFormat {
     Objects.requireNonNull(codec, "codec");

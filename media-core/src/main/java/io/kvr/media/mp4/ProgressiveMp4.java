@@ -42,8 +42,12 @@ public final class ProgressiveMp4 {
         w.u32(0x200);
         w.fourcc("isom");
         w.fourcc("iso2");
-        boolean hevc = tracks.stream().anyMatch(t -> t.config().sampleEntry().startsWith("hv"));
-        w.fourcc(hevc ? "hvc1" : "avc1");
+        // brands of the video codec: hvc1 for H.265, avc1 for H.264; none for MPEG-4 Part 2 (mp4v is plain isom)
+        if (tracks.stream().anyMatch(t -> t.config().sampleEntry().startsWith("hv"))) {
+            w.fourcc("hvc1");
+        } else if (tracks.stream().anyMatch(t -> t.config().sampleEntry().startsWith("avc"))) {
+            w.fourcc("avc1");
+        }
         w.fourcc("mp41");
         w.end(ftyp);
         List<int[]> offsetTables = new ArrayList<>();

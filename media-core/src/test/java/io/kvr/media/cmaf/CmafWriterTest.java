@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvr.media.codec.AudioFormat;
+import io.kvr.media.codec.Mpeg4VisualFormat;
 import io.kvr.media.codec.RealParameterSets;
 import io.kvr.media.codec.VideoCodec;
 import io.kvr.media.codec.VideoFormat;
+import io.kvr.media.mp4.InitSegment;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -24,6 +27,9 @@ import org.mp4parser.boxes.iso14496.part12.TimeToSampleBox;
 import org.mp4parser.boxes.iso14496.part12.TrackExtendsBox;
 import org.mp4parser.boxes.iso14496.part12.TrackHeaderBox;
 import org.mp4parser.boxes.iso14496.part12.TrackRunBox;
+import org.mp4parser.boxes.iso14496.part14.ESDescriptorBox;
+import org.mp4parser.boxes.iso14496.part1.objectdescriptors.DecoderConfigDescriptor;
+import org.mp4parser.boxes.sampleentry.VisualSampleEntry;
 import org.mp4parser.tools.Path;
 
 class CmafWriterTest {
@@ -104,6 +110,59 @@ class CmafWriterTest {
       assertThat(Path.<Box>getPath(iso, "moov/trak/mdia/minf/stbl/stsd/hvc1/hvcC")).isNotNull();
       assertThat(Path.<Box>getPath(iso, "moov/trak/mdia/minf/stbl/stsd/hev1")).isNull();
     }
+  }
+
+  /** VOS (Simple Profile level 1), VO and VOL of 640x360, as avenc_mpeg4 writes them. */
+  private static final byte[] MPEG4_CONFIG = HEX.parseHex(
+      "000001b001000001b58913000001000000012000c48d8ffffd14042d1463000001b24c61766335392e33372e313030");
+
+  @Test
+  void mpeg4PartTwoInitUsesMp4vWithAVisualEsds() throws Exception {
+    Mpeg4VisualFormat format = Mpeg4VisualFormat.fromExtradata(MPEG4_CONFIG);
+    byte[] init = new CmafWriter(List.of(Track.video(1, format), Track.audio(2, AAC))).initSegment();
+
+    try (IsoFile iso = new IsoFile(Channels.newChannel(new java.io.ByteArrayInputStream(init)))) {
+      TrackHeaderBox tkhd = Path.getPath(iso, "moov/trak[0]/tkhd");
+      assertThat(tkhd.getWidth()).isEqualTo(640.0);
+      assertThat(tkhd.getHeight()).isEqualTo(360.0);
+      assertThat(Path.<HandlerBox>getPath(iso, "moov/trak[0]/mdia/hdlr").getHandlerType()).isEqualTo("vide");
+      VisualSampleEntry mp4v = Path.getPath(iso, "moov/trak[0]/mdia/minf/stbl/stsd/mp4v");
+      assertThat(mp4v).isNotNull();
+      assertThat(mp4v.getWidth()).isEqualTo(640);
+      assertThat(mp4v.getHeight()).isEqualTo(360);
+      ESDescriptorBox esds = Path.getPath(mp4v, "esds");
+      DecoderConfigDescriptor config = esds.getEsDescriptor().getDecoderConfigDescriptor();
+      assertThat(config.getObjectTypeIndication()).as("Visual ISO/IEC 14496-2").isEqualTo(0x20);
+      assertThat(config.getStreamType()).as("VisualStream").isEqualTo(0x04);
+      ByteBuffer info = config.getDecoderSpecificInfo().serialize();
+      byte[] tail = new byte[MPEG4_CONFIG.length];
+      info.position(info.limit() - tail.length);
+      info.get(tail);
+      assertThat(HEX.formatHex(tail)).isEqualTo(HEX.formatHex(MPEG4_CONFIG));
+      assertThat(Path.<Box>getPath(iso, "moov/trak[1]/mdia/minf/stbl/stsd/mp4a/esds")).isNotNull();
+    }
+    InitSegment parsed = InitSegment.parse(init);
+    assertThat(parsed.tracks()).extracting(InitSegment.TrackConfig::sampleEntry)
+        .containsExactly("mp4v", "mp4a");
+    assertThat(parsed.track(1).orElseThrow().video()).isTrue();
+    assertThat(parsed.track(1).orElseThrow().width()).isEqualTo(640);
+  }
+
+  @Test
+  void mpeg4PartTwoSamplesAreWrittenAsTheyAre() {
+    CmafWriter writer = new CmafWriter(List.of(Track.video(1, Mpeg4VisualFormat.fromExtradata(MPEG4_CONFIG))));
+    byte[] keyframe = HEX.parseHex(HEX.formatHex(MPEG4_CONFIG) + "000001b3001007" + "000001b610000c16");
+    byte[] delta = HEX.parseHex("000001b650a3de10");
+
+    MediaSegment segment = writer.mediaSegment(1, List.of(new TrackSamples(1, List.of(
+        new Sample(0, 3600, 0, true, keyframe), new Sample(3600, 3600, 0, false, delta)))));
+
+    TrackRun run = segment.layout().track(1).orElseThrow();
+    assertThat(run.sampleSizes()).containsExactly(keyframe.length, delta.length);
+    assertThat(run.syncSamples()).containsExactly(0);
+    int at = (int) run.dataOffset();
+    assertThat(Arrays.copyOfRange(segment.bytes(), at, at + keyframe.length)).isEqualTo(keyframe);
+    assertThat(Arrays.copyOfRange(segment.bytes(), at + keyframe.length, segment.bytes().length)).isEqualTo(delta);
   }
 
   @Test

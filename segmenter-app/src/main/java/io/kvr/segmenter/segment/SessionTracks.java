@@ -3,20 +3,21 @@ package io.kvr.segmenter.segment;
 import io.kvr.media.cmaf.CmafWriter;
 import io.kvr.media.cmaf.Track;
 import io.kvr.media.codec.AudioFormat;
-import io.kvr.media.codec.VideoFormat;
+import io.kvr.media.codec.VisualFormat;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The recorded tracks of one ingest session: one video track (required), at most one AAC track, and the writer
+ * The recorded tracks of one ingest session: one video track (required; H.264, H.265 or MPEG-4 Part 2), at most
+ * one AAC track, and the writer
  * and init segment for them. {@code videoTrack}/{@code audioTrack} are source track indexes (-1: none).
  */
-record SessionTracks(int videoTrack, VideoFormat video, int audioTrack, AudioFormat audio, CmafWriter writer,
+record SessionTracks(int videoTrack, VisualFormat video, int audioTrack, AudioFormat audio, CmafWriter writer,
                      byte[] init, String configHash, String codecs) {
     static final int VIDEO_TRACK_ID = 1;
     static final int AUDIO_TRACK_ID = 2;
 
-    static SessionTracks of(int videoTrack, VideoFormat video, int audioTrack, AudioFormat audio) {
+    static SessionTracks of(int videoTrack, VisualFormat video, int audioTrack, AudioFormat audio) {
         List<Track> tracks = new ArrayList<>();
         tracks.add(Track.video(VIDEO_TRACK_ID, video));
         if (audio != null) {

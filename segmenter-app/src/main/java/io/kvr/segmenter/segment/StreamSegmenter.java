@@ -6,8 +6,10 @@ import io.kvr.media.cmaf.Sample;
 import io.kvr.media.cmaf.TrackRun;
 import io.kvr.media.cmaf.TrackSamples;
 import io.kvr.media.codec.AudioFormat;
+import io.kvr.media.codec.Mpeg4VisualFormat;
 import io.kvr.media.codec.VideoCodec;
 import io.kvr.media.codec.VideoFormat;
+import io.kvr.media.codec.VisualFormat;
 import io.kvr.media.codec.aac.AdtsHeader;
 import io.kvr.runtime.index.Timeline;
 import io.kvr.runtime.policy.EffectivePolicy;
@@ -245,9 +247,8 @@ public final class StreamSegmenter {
         if (info != null && firstVideoTrack(info) >= 0 && firstVideoTrack(info) != unit.getTrack()) {
             return false;
         }
-        VideoCodec codec = unit.getCodec() == Codec.H265 ? VideoCodec.H265 : VideoCodec.H264;
         try {
-            VideoFormat format = videoFormat(codec, unit);
+            VisualFormat format = videoFormat(unit);
             if (format == null) {
                 return false;
             }
@@ -274,19 +275,39 @@ public final class StreamSegmenter {
         }
     }
 
-    private VideoFormat videoFormat(VideoCodec codec, AccessUnit unit) {
+    /**
+     * The video track's configuration from the session's extradata (SDP), else from the keyframe: in-band parameter
+     * sets (H.264/H.265) or the VOS/VOL header before the VOP (MPEG-4 Part 2); null when neither has it.
+     */
+    private VisualFormat videoFormat(AccessUnit unit) {
         if (info != null) {
             for (TrackInfo t : info.getTracks()) {
                 if (t.getTrack() == unit.getTrack() && t.getExtradata().remaining() > 0) {
                     try {
-                        return VideoFormat.fromExtradata(codec, bytes(t.getExtradata()));
+                        return unit.getCodec() == Codec.MPEG4
+                                ? Mpeg4VisualFormat.fromExtradata(bytes(t.getExtradata()))
+                                : VideoFormat.fromExtradata(videoCodec(unit.getCodec()), bytes(t.getExtradata()));
                     } catch (MediaException | IllegalArgumentException e) {
                         log.debug("stream {}: extradata unusable, trying in-band parameter sets: {}", name, e.getMessage());
                     }
                 }
             }
         }
-        return VideoFormat.fromAccessUnit(codec, payload(unit)).orElse(null);
+        return unit.getCodec() == Codec.MPEG4
+                ? Mpeg4VisualFormat.fromAccessUnit(payload(unit)).orElse(null)
+                : VideoFormat.fromAccessUnit(videoCodec(unit.getCodec()), payload(unit)).orElse(null);
+    }
+
+    private static VideoCodec videoCodec(Codec codec) {
+        return codec == Codec.H265 ? VideoCodec.H265 : VideoCodec.H264;
+    }
+
+    /** The media topic codec of a recorded video format. */
+    private static Codec codec(VisualFormat format) {
+        return switch (format) {
+            case VideoFormat v -> v.codec() == VideoCodec.H265 ? Codec.H265 : Codec.H264;
+            case Mpeg4VisualFormat m -> Codec.MPEG4;
+        };
     }
 
     /** AAC configuration from the AudioSpecificConfig, or built from rate and channels (AAC-LC) when absent. */
@@ -329,7 +350,7 @@ public final class StreamSegmenter {
     }
 
     private static boolean isVideo(Codec codec) {
-        return codec == Codec.H264 || codec == Codec.H265;
+        return codec == Codec.H264 || codec == Codec.H265 || codec == Codec.MPEG4;
     }
 
     /**
@@ -414,7 +435,7 @@ public final class StreamSegmenter {
             boolean isVideo = run.trackId() == SessionTracks.VIDEO_TRACK_ID;
             out.add(SegmentTrack.newBuilder()
                     .setTrackId(run.trackId())
-                    .setCodec(isVideo ? (tracks.video().codec() == VideoCodec.H265 ? Codec.H265 : Codec.H264) : Codec.AAC)
+                    .setCodec(isVideo ? codec(tracks.video()) : Codec.AAC)
                     .setTimescale(isVideo ? tracks.videoTimescale() : tracks.audio().sampleRate())
                     .setBaseDecodeTime(run.baseDecodeTime())
                     .setDataOffset(run.dataOffset())
