@@ -345,9 +345,9 @@ public final class TestCamera implements AutoCloseable {
         if (closed || process != died) {
             return; // stopped on purpose, or already replaced
         }
+        List<String> output = recentOutput().lines().toList();
         log.warn("test camera on port {} exited by itself (exit code {}); starting it again. Last output:\n{}", port,
-                died.exitValue(), recentOutput().lines().skip(Math.max(0, recentOutput().lines().count() - 20))
-                        .collect(java.util.stream.Collectors.joining("\n")));
+                died.exitValue(), String.join("\n", output.subList(Math.max(0, output.size() - 20), output.size())));
         process = null;
         reader = null;
         try {
