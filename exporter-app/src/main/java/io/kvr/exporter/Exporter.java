@@ -42,7 +42,7 @@ public final class Exporter implements Routes, AutoCloseable {
         store.ensureBucket();
         ExportPlanner planner = new ExportPlanner(index, new InitSegments(store));
         ExportWriter writer = new ExportWriter(store, config.readAhead(), config.bytesPerSecond());
-        this.downloads = new DownloadRoutes(planner, writer, config.maxRangeMs(), metrics);
+        this.downloads = new DownloadRoutes(planner, writer, config.maxRangeMs(), config.sizedDownloadMaxMs(), metrics);
         JobLog jobs;
         StatusBook book;
         try {

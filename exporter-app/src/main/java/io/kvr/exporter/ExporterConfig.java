@@ -17,11 +17,14 @@ import java.time.Duration;
  * group exporter instances share jobs in ({@code exporter.group.id}, default {@code kvr-exporter}); where finished
  * files go ({@code exporter.exports.prefix}, default {@code s3.prefix + "exports/"}) and how long they are kept
  * ({@code exporter.exports.retention}, default 7d); a cap on each export's speed in bytes per second
- * ({@code exporter.rate.limit}, default 0: none).
+ * ({@code exporter.rate.limit}, default 0: none); the longest direct download planned whole before its first
+ * byte and sent with its length ({@code exporter.download.sized.max}, default 20m; longer ones start at once,
+ * chunked).
  */
 public record ExporterConfig(KafkaSettings kafka, S3Settings s3, String httpHost, int httpPort, URI indexUrl,
                              long maxRangeMs, int readAhead, String requestsTopic, String statusTopic, String groupId,
-                             String exportsPrefix, Duration retention, long bytesPerSecond) {
+                             String exportsPrefix, Duration retention, long bytesPerSecond,
+                             long sizedDownloadMaxMs) {
     public static ExporterConfig from(Settings s) {
         S3Settings s3 = S3Settings.from(s);
         ExporterConfig c = new ExporterConfig(KafkaSettings.from(s), s3,
@@ -34,7 +37,8 @@ public record ExporterConfig(KafkaSettings kafka, S3Settings s3, String httpHost
                 s.string("exporter.group.id", GroupIds.from(s).of("exporter")),
                 s.string("exporter.exports.prefix", s3.prefix() + "exports/"),
                 s.duration("exporter.exports.retention", Duration.ofDays(7)),
-                s.longValue("exporter.rate.limit", 0, 0, Long.MAX_VALUE));
+                s.longValue("exporter.rate.limit", 0, 0, Long.MAX_VALUE),
+                s.duration("exporter.download.sized.max", Duration.ofMinutes(20)).toMillis());
         s.validate();
         return c;
     }

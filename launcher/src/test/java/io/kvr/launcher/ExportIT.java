@@ -50,7 +50,7 @@ class ExportIT {
         out = Files.createDirectories(Path.of("target", "exports"));
         camera = TestCamera.start();
         kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
-                "--kafka-port", "0", "--s3-port", "0"}),
+                "--kafka-port", "0", "--s3-port", "0", "exporter.download.sized.max=2m"}),
                 Map.of(H264, camera.url(TestCamera.H264_AAC), H265, camera.url(TestCamera.H265_AAC)));
         // about 16 s of each recording: enough for a span from the middle and ranges between keyframes
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
@@ -340,6 +340,26 @@ class ExportIT {
                     assertThat(Long.parseLong(f[2].trim()) * tb).isCloseTo(expectedSeconds,
                             org.assertj.core.data.Offset.offset(FRAME + 0.001));
                 });
+
+        // longer than exporter.download.sized.max (2 min here): the answer starts before the whole range is
+        // planned, chunked; asked with "Range: bytes=0-" the same range is planned first and sized: the same file
+        long from = segments.get(0).getStartTimeMs() + 1000;
+        long to = segments.get(segments.size() - 1).getEndTimeMs() - 1000;
+        assertThat(to - from).as("a range over the sized maximum").isGreaterThan(120_000);
+        HttpResponse<Path> streamed = get(stream, from, to, true, "loop-streamed.mp4");
+        assertThat(streamed.statusCode()).isEqualTo(200);
+        assertThat(streamed.headers().firstValue("Content-Length")).isEmpty();
+        assertThat(streamed.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
+        assertThat(streamed.headers().firstValue("X-Kvr-First-Frame-Time")).isPresent();
+        HttpResponse<Path> sized = HTTP.send(HttpRequest.newBuilder(exportUri(stream, from, to, true))
+                        .header("Range", "bytes=0-").build(),
+                HttpResponse.BodyHandlers.ofFile(out.resolve("loop-sized.mp4"),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
+        assertThat(sized.statusCode()).isEqualTo(206);
+        assertThat(sized.headers().firstValue("Content-Length").map(Long::parseLong)).hasValue(Files.size(sized.body()));
+        assertThat(Files.mismatch(streamed.body(), sized.body())).as("streamed and sized files differ at").isEqualTo(-1L);
+        checkFile(streamed.body(), media(stream, from, to), "h264", "avc1");
     }
 
     /**

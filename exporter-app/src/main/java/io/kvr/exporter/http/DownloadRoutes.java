@@ -5,6 +5,7 @@ import io.kvr.exporter.plan.ExportPlan;
 import io.kvr.exporter.plan.ExportPlanner;
 import io.kvr.exporter.plan.ExportRange;
 import io.kvr.exporter.plan.ExportRefusedException;
+import io.kvr.exporter.plan.ExportStart;
 import io.kvr.exporter.write.ExportWriter;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.Request;
@@ -15,15 +16,21 @@ import io.kvr.runtime.index.IndexUnavailableException;
 import io.kvr.runtime.stream.StreamName;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.LongConsumer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /{app}/{stream}/export.mp4?start_time=MS&end_time=MS|duration=MS[&precise=false][&format=fmp4]}: the
- * MP4 (progressive, or fragmented with {@code format=fmp4}) streamed as it is produced. Its length is known before the first byte (the header is built from the index), so
- * {@code Content-Length} and single {@code Range} requests work, and a player can seek while it downloads.
+ * MP4 (progressive, or fragmented with {@code format=fmp4}) streamed as it is produced. Up to
+ * {@code exporter.download.sized.max} (and for any request with {@code Range}) its length is known before the
+ * first byte (the header is built from the index), so {@code Content-Length} and single {@code Range} requests
+ * work and a player can seek while it downloads; longer ranges start at once, chunked (see {@link #startedAtOnce}).
  */
 public final class DownloadRoutes implements Routes {
     private static final Logger log = LoggerFactory.getLogger(DownloadRoutes.class);
@@ -31,13 +38,20 @@ public final class DownloadRoutes implements Routes {
     private final ExportPlanner planner;
     private final ExportWriter writer;
     private final long maxRangeMs;
+    private final long sizedMaxMs;
     private final AtomicInteger running;
     private final Counter downloads;
     private final Counter failures;
     private final Counter bytes;
 
-    public DownloadRoutes(ExportPlanner planner, ExportWriter writer, long maxRangeMs, MeterRegistry metrics) {
+    /**
+     * Ranges up to {@code sizedMaxMs} are planned whole before the first byte and sent with their length; longer
+     * ones (unless a {@code Range} header asks for part of them) start as soon as their first segment is planned.
+     */
+    public DownloadRoutes(ExportPlanner planner, ExportWriter writer, long maxRangeMs, long sizedMaxMs,
+                          MeterRegistry metrics) {
         this.planner = planner;
+        this.sizedMaxMs = sizedMaxMs;
         this.writer = writer;
         this.maxRangeMs = maxRangeMs;
         this.running = metrics.gauge("exporter.downloads.running", new AtomicInteger());
@@ -59,43 +73,119 @@ public final class DownloadRoutes implements Routes {
                 ExportParams.flag("precise", req.queryParam("precise").orElse(null), true), format, maxRangeMs);
         String name = Optional.ofNullable(ExportParams.fileName(req.queryParam("file_name").orElse(null)))
                 .orElse(ExportParams.defaultFileName(range));
-        ExportPlan plan = plan(planner, range);
-        Optional<ByteRange> part = ByteRange.parse(req.header("Range").orElse(null), plan.size());
+        Optional<String> rangeHeader = req.header("Range");
+        if (rangeHeader.isPresent() || range.durationMs() <= sizedMaxMs) {
+            return sized(stream, range, name, plan(planner, range), rangeHeader);
+        }
+        return startedAtOnce(stream, range, name);
+    }
+
+    /** The whole plan first, then a response of known length ({@code Range} works). */
+    private Response sized(StreamName stream, ExportRange range, String name, ExportPlan plan,
+                           Optional<String> rangeHeader) {
+        Optional<ByteRange> part = ByteRange.parse(rangeHeader.orElse(null), plan.size());
         long first = part.map(ByteRange::first).orElse(0L);
         long length = part.map(ByteRange::length).orElse(plan.size());
-        Response r = Response.stream(part.isPresent() ? 206 : 200, "video/mp4", length, out -> {
-            running.incrementAndGet();
-            long[] sent = {0};
-            try {
-                writer.write(plan, first, first + length, out, n -> sent[0] = n);
-                downloads.increment();
-            } catch (RuntimeException | java.io.IOException e) {
-                failures.increment();
-                log.warn("export of {} {}..{} stopped after {} bytes: {}", stream, range.startMs(), range.endMs(),
-                        sent[0], e.toString());
-                throw e;
-            } finally {
-                bytes.increment(sent[0]);
-                running.decrementAndGet();
-            }
-        });
-        r.header("Accept-Ranges", "bytes")
-                .header("Content-Disposition", ExportParams.contentDisposition(name))
-                .header("X-Kvr-First-Frame-Time", Long.toString(plan.firstFrameMs()))
-                .header("X-Kvr-Start-Time", Long.toString(plan.startMs()))
+        Response r = Response.stream(part.isPresent() ? 206 : 200, "video/mp4", length,
+                out -> send(stream, range, sent -> writer.write(plan, first, first + length, out, sent)));
+        headers(r, name, plan.firstFrameMs(), plan.startMs())
                 .header("X-Kvr-Duration", Long.toString(plan.durationMs()));
         part.ifPresent(p -> r.header("Content-Range", "bytes " + p.first() + "-" + p.last() + "/" + plan.size()));
         return r;
+    }
+
+    /**
+     * A long range: the {@code moov} goes first and needs every sample of the range, which takes seconds to read
+     * from the index for a day. So the answer starts as soon as the first segment is planned (refusals found
+     * until then are still 4xx), chunked, with the {@code ftyp}; the rest follows when the plan is whole. A codec
+     * change found later ends the answer without its last chunk, so the client sees it is incomplete.
+     */
+    private Response startedAtOnce(StreamName stream, ExportRange range, String name) {
+        CompletableFuture<ExportStart> started = new CompletableFuture<>();
+        CompletableFuture<ExportPlan> planned = new CompletableFuture<>();
+        Thread.ofVirtual().name("export-plan").start(() -> {
+            try {
+                planned.complete(planner.plan(range, started::complete));
+            } catch (RuntimeException e) {
+                planned.completeExceptionally(e);
+            }
+        });
+        try {
+            CompletableFuture.anyOf(started, planned).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? answer(failure) : e; // a refusal as its 4xx
+        }
+        if (planned.isDone() && !planned.isCompletedExceptionally()) {
+            return sized(stream, range, name, planned.join(), Optional.empty());
+        }
+        ExportStart start = started.join();
+        Response r = Response.chunked(200, "video/mp4", out -> send(stream, range, sent -> {
+                    out.write(start.fileType());
+                    out.flush();
+                    sent.accept(start.fileType().length);
+                    ExportPlan plan = awaitPlan(stream, planned);
+                    writer.write(plan, start.fileType().length, plan.size(), out, sent);
+                }));
+        return headers(r, name, start.firstFrameMs(), start.startMs());
+    }
+
+    private static ExportPlan awaitPlan(StreamName stream, CompletableFuture<ExportPlan> planned) throws IOException {
+        try {
+            return planned.join();
+        } catch (CompletionException e) {
+            throw new IOException("export of " + stream + " refused after its first bytes: "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static Response headers(Response r, String name, long firstFrameMs, long startMs) {
+        return r.header("Accept-Ranges", "bytes")
+                .header("Content-Disposition", ExportParams.contentDisposition(name))
+                .header("X-Kvr-First-Frame-Time", Long.toString(firstFrameMs))
+                .header("X-Kvr-Start-Time", Long.toString(startMs));
+    }
+
+    /** Writes a download with its metrics, logging one that stops early with the camera and the reason. */
+    private void send(StreamName stream, ExportRange range, Body body)
+            throws IOException {
+        running.incrementAndGet();
+        long[] sent = {0};
+        try {
+            body.write(n -> sent[0] = n);
+            downloads.increment();
+        } catch (RuntimeException | IOException e) {
+            failures.increment();
+            log.warn("export of {} {}..{} stopped after {} bytes: {}", stream, range.startMs(), range.endMs(),
+                    sent[0], e.toString());
+            throw e;
+        } finally {
+            bytes.increment(sent[0]);
+            running.decrementAndGet();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void write(LongConsumer sent) throws IOException;
     }
 
     /** Plans, mapping refusals and an unreachable index to HTTP answers. */
     static ExportPlan plan(ExportPlanner planner, ExportRange range) {
         try {
             return planner.plan(range);
-        } catch (ExportRefusedException e) {
-            throw new HttpError(e.status(), e.getMessage());
-        } catch (IndexUnavailableException e) {
-            throw new HttpError(503, "the segment index is not available: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw answer(e);
         }
+    }
+
+    /** A planning failure as its HTTP answer: refusals keep their status, an unreachable index is 503. */
+    private static RuntimeException answer(RuntimeException e) {
+        if (e instanceof ExportRefusedException r) {
+            return new HttpError(r.status(), r.getMessage());
+        }
+        if (e instanceof IndexUnavailableException) {
+            return new HttpError(503, "the segment index is not available: " + e.getMessage());
+        }
+        return e;
     }
 }

@@ -89,10 +89,11 @@ public final class JobRoutes implements Routes {
                 number(body, "duration"), precise, format, maxRangeMs);
         String fileName = Optional.ofNullable(ExportParams.fileName(text(body, "file_name")))
                 .orElse(ExportParams.defaultFileName(range));
-        // refuses unknown streams and ranges without recording now, before anything is written; a codec change is
-        // no reason to refuse a job: it writes one file per configuration
+        // refuses unknown streams and ranges without recording now, before anything is written, from the range's
+        // first segments (the job plans the whole range when it runs); a codec change is no reason to refuse a
+        // job: it writes one file per configuration
         try {
-            planner.plan(range);
+            planner.check(range);
         } catch (ExportRefusedException e) {
             if (e.codecChangeAtMs() < 0) {
                 throw new HttpError(e.status(), e.getMessage());

@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Plans an export from the index alone: which samples of which segments, where their bytes are, and the file
@@ -27,9 +31,12 @@ import java.util.Set;
  */
 public final class ExportPlanner {
     private static final long WINDOW_MS = 3_600_000L;
+    private static final long FIRST_WINDOW_MS = 300_000L;
 
     private final SegmentIndex index;
     private final InitSegments inits;
+    /** Index reads run on virtual threads: they wait on the index, not on a core. */
+    private final Executor fetches = task -> Thread.ofVirtual().name("export-index-read").start(task);
 
     public ExportPlanner(SegmentIndex index, InitSegments inits) {
         this.index = index;
@@ -37,15 +44,50 @@ public final class ExportPlanner {
     }
 
     public ExportPlan plan(ExportRange range) {
+        return plan(range, start -> { });
+    }
+
+    /**
+     * Plans {@code range}; {@code onStart} gets the file's first bytes (its {@code ftyp}) and start times as soon
+     * as the first segment is planned, before the rest of a long range is read from the index: once it is called,
+     * the only refusals left are a codec change later in the range and an index that stops answering.
+     */
+    public ExportPlan plan(ExportRange range, Consumer<ExportStart> onStart) {
+        Builder b = new Builder(range, onStart);
+        scan(range, b);
+        return b.finish();
+    }
+
+    /**
+     * Checks that {@code range} can be exported (a known stream with recorded video in it) from its first
+     * segments only, without planning the whole range; a codec change later in the range is not looked for.
+     */
+    public void check(ExportRange range) {
+        Builder b = new Builder(range, start -> { });
+        b.stopAtStart = true;
+        scan(range, b);
+        if (!b.started) {
+            b.finish(); // refuses: no recording in the range
+        }
+    }
+
+    private void scan(ExportRange range, Builder b) {
         String id = range.stream().id();
         if (index.summary(id).isEmpty()) {
             throw new ExportRefusedException(404, "unknown stream " + id);
         }
-        Builder b = new Builder(range);
+        // a short first window starts the file soon; later windows are read while the one before is planned
+        long w = range.startMs();
+        long next = Math.min(range.endMs(), w + FIRST_WINDOW_MS);
+        CompletableFuture<List<IndexedSegment>> fetched = fetch(id, w, next);
         Set<String> previousWindow = Set.of();
-        for (long w = range.startMs(); w < range.endMs() && !b.done; w += WINDOW_MS) {
+        while (!b.done) {
+            List<IndexedSegment> segments = join(fetched);
+            w = next;
+            next = Math.min(range.endMs(), w + WINDOW_MS);
+            fetched = w < range.endMs() ? fetch(id, w, next) : null;
             Set<String> thisWindow = new HashSet<>();
-            for (IndexedSegment s : index.range(id, w, Math.min(range.endMs(), w + WINDOW_MS))) {
+            for (IndexedSegment s : segments) {
                 SegmentRecord r = s.segment();
                 thisWindow.add(r.getObjectKey());
                 // a segment overlapping two windows comes twice
@@ -54,13 +96,36 @@ public final class ExportPlanner {
                 }
             }
             previousWindow = thisWindow;
+            if (fetched == null) {
+                break;
+            }
         }
-        return b.finish();
+        if (fetched != null) {
+            fetched.cancel(true);
+        }
+    }
+
+    private CompletableFuture<List<IndexedSegment>> fetch(String id, long from, long to) {
+        return CompletableFuture.supplyAsync(() -> index.range(id, from, to), fetches);
+    }
+
+    private static List<IndexedSegment> join(CompletableFuture<List<IndexedSegment>> fetched) {
+        try {
+            return fetched.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re; // IndexUnavailableException and the like, as a direct call would throw them
+            }
+            throw e;
+        }
     }
 
     /** Accumulates one export's tables and reads. */
     private final class Builder {
         final ExportRange range;
+        final Consumer<ExportStart> onStart;
+        boolean stopAtStart;
+        boolean started;
         InitSegment init;
         String initKey;
         TrackConfig videoConfig;
@@ -79,8 +144,9 @@ public final class ExportPlanner {
         int segments;
         boolean done;
 
-        Builder(ExportRange range) {
+        Builder(ExportRange range, Consumer<ExportStart> onStart) {
             this.range = range;
+            this.onStart = onStart;
         }
 
         void add(SegmentRecord r) {
@@ -113,7 +179,7 @@ public final class ExportPlanner {
                 anchor = dts;
                 firstFrameMs = r.getStartTimeMs() + (pts - firstPts) * 1000 / tsv;
                 keyframeCts = pts - dts;
-                long shownFrom = range.precise() ? Math.max(range.startMs(), firstFrameMs) : firstFrameMs;
+                long shownFrom = shownStartMs();
                 windowStartUs = keyframeCts * 1_000_000L / tsv + (shownFrom - firstFrameMs) * 1000;
                 windowEndUs = windowStartUs + (range.endMs() - shownFrom) * 1000;
                 session = r.getIngestSessionId();
@@ -140,6 +206,13 @@ public final class ExportPlanner {
             addSamples(r, v, from, video, anchor, tsv, true);
             if (a != null) {
                 addSamples(r, a, 0, audio, audioAnchor, audioConfig.timescale(), false);
+            }
+            if (!started && !video.isEmpty()) {
+                started = true;
+                done = stopAtStart;
+                List<TrackConfig> configs = audioConfig == null ? List.of(videoConfig) : List.of(videoConfig, audioConfig);
+                onStart.accept(new ExportStart(range.format() == ExportFormat.FMP4 ? FragmentedMp4.fileType(configs)
+                        : ProgressiveMp4.fileType(configs), firstFrameMs, shownStartMs()));
             }
         }
 
@@ -251,7 +324,7 @@ public final class ExportPlanner {
                 tracks.add(new ProgressiveMp4.Track(audioConfig, audio));
             }
             long shownUs = windowEndUs - windowStartUs;
-            long shownStart = range.precise() ? Math.max(range.startMs(), firstFrameMs) : firstFrameMs;
+            long shownStart = shownStartMs();
             long mediaEndUs = Math.min(windowEndUs, usOf(video.endDecodeTime(), videoConfig.timescale()));
             long durationMs = Math.max(0, (mediaEndUs - windowStartUs) / 1000);
             if (range.format() == ExportFormat.FMP4) {
@@ -266,6 +339,11 @@ public final class ExportPlanner {
             }
             return new ExportPlan(header, placed, FragmentHeaders.NONE, header.length + payload, firstFrameMs,
                     shownStart, durationMs, segments);
+        }
+
+        /** Capture time where the file starts showing: the start, or in imprecise mode the keyframe before it. */
+        private long shownStartMs() {
+            return range.precise() ? Math.max(range.startMs(), firstFrameMs) : firstFrameMs;
         }
 
         /** The reads (placed in the progressive payload) moved into the fragments' mdats, split where a fragment ends. */

@@ -42,6 +42,7 @@ class ExportPlannerTest {
 
     private final Map<String, byte[]> inits = new HashMap<>();
     private final List<SegmentRecord> records = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger rangeQueries = new java.util.concurrent.atomic.AtomicInteger();
     private final ExportPlanner planner = new ExportPlanner(new MemoryIndex(), new InitSegments(inits::get));
 
     @Test
@@ -128,6 +129,45 @@ class ExportPlannerTest {
                 .isInstanceOfSatisfying(ExportRefusedException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
 
+    @Test
+    void aLongFileStartsBeforeItsWholeRangeIsReadWithTheHeadersFirstBytes() {
+        session("a", T0, 0, 3600, SPS_640X360, PPS_640X360); // two hours
+
+        for (ExportFormat format : ExportFormat.values()) {
+            rangeQueries.set(0);
+            List<ExportStart> starts = new ArrayList<>();
+            List<Integer> queriesAtStart = new ArrayList<>();
+            ExportPlan plan = planner.plan(new ExportRange(STREAM, T0 + 1500, T0 + 7_200_000, true, format), start -> {
+                starts.add(start);
+                queriesAtStart.add(rangeQueries.get());
+            });
+
+            assertThat(starts).hasSize(1);
+            ExportStart start = starts.get(0);
+            assertThat(queriesAtStart.get(0)).as("index reads when the file could start (the first window, the next"
+                    + " one read ahead)").isLessThanOrEqualTo(2);
+            assertThat(rangeQueries.get()).as("index reads for the whole plan").isGreaterThan(2);
+            assertThat(start.firstFrameMs()).isEqualTo(plan.firstFrameMs()).isEqualTo(T0 + 1000);
+            assertThat(start.startMs()).isEqualTo(plan.startMs()).isEqualTo(T0 + 1500);
+            assertThat(start.fileType()).as("the ftyp the " + format + " header begins with")
+                    .isEqualTo(java.util.Arrays.copyOf(plan.header(), start.fileType().length));
+            assertThat(new String(start.fileType(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("ftyp");
+        }
+    }
+
+    @Test
+    void aJobsRangeIsCheckedFromItsFirstSegmentOnly() {
+        session("a", T0, 0, 2, SPS_640X360, PPS_640X360);
+        session("b", T0 + 4000, 0, 2, SPS_1080P, PPS_1080P);
+
+        // the codec change later in the range is the job's to split, not a reason to refuse it
+        planner.check(new ExportRange(STREAM, T0, T0 + 8000, true));
+        assertThatThrownBy(() -> planner.check(new ExportRange(StreamName.parse("site/other"), T0, T0 + 1000, true)))
+                .isInstanceOfSatisfying(ExportRefusedException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertThatThrownBy(() -> planner.check(new ExportRange(STREAM, T0 + 60_000, T0 + 61_000, true)))
+                .isInstanceOfSatisfying(ExportRefusedException.class, e -> assertThat(e.status()).isEqualTo(404));
+    }
+
     /** Records {@code segments} segments of 2 s at 25 fps from wall clock {@code startMs}, media clock {@code dts0}. */
     private void session(String id, long startMs, long dts0, int segments, String sps, String pps) {
         String initKey = "init/" + id;
@@ -204,6 +244,7 @@ class ExportPlannerTest {
 
         @Override
         public List<IndexedSegment> range(String streamId, long startMs, long endMs) {
+            rangeQueries.incrementAndGet();
             List<IndexedSegment> out = new ArrayList<>();
             for (int i = 0; i < records.size(); i++) {
                 SegmentRecord r = records.get(i);

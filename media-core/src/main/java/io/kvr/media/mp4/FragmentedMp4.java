@@ -65,17 +65,24 @@ public final class FragmentedMp4 {
      */
     public static FragmentedMp4 of(List<ProgressiveMp4.Track> tracks, long windowStartUs, long windowDurationUs) {
         BoxWriter w = new BoxWriter(4096);
+        w.bytes(fileType(tracks.stream().map(ProgressiveMp4.Track::config).toList()));
+        w.bytes(ProgressiveMp4.fragmentedMoov(tracks, windowStartUs, windowDurationUs));
+        return new FragmentedMp4(tracks, w.toByteArray());
+    }
+
+    /** The {@code ftyp} box a fragmented file of tracks with these configurations starts with. */
+    public static byte[] fileType(List<InitSegment.TrackConfig> configs) {
+        BoxWriter w = new BoxWriter(64);
         int ftyp = w.begin("ftyp");
         w.fourcc("isom");
         w.u32(0x200);
         w.fourcc("isom");
         w.fourcc("iso6"); // movie fragments with tfdt
-        boolean hevc = tracks.stream().anyMatch(t -> t.config().sampleEntry().startsWith("hv"));
+        boolean hevc = configs.stream().anyMatch(c -> c.sampleEntry().startsWith("hv"));
         w.fourcc(hevc ? "hvc1" : "avc1");
         w.fourcc("mp41");
         w.end(ftyp);
-        w.bytes(ProgressiveMp4.fragmentedMoov(tracks, windowStartUs, windowDurationUs));
-        return new FragmentedMp4(tracks, w.toByteArray());
+        return w.toByteArray();
     }
 
     /** {@code ftyp} and {@code moov}: the start of the file. */

@@ -37,19 +37,7 @@ public final class ProgressiveMp4 {
         int bound = sizeBound(tracks, true);
         boolean co64 = bound + mdatPayload > U32_MAX;
         BoxWriter w = new BoxWriter(co64 ? bound : sizeBound(tracks, false));
-        int ftyp = w.begin("ftyp");
-        w.fourcc("isom");
-        w.u32(0x200);
-        w.fourcc("isom");
-        w.fourcc("iso2");
-        // brands of the video codec: hvc1 for H.265, avc1 for H.264; none for MPEG-4 Part 2 (mp4v is plain isom)
-        if (tracks.stream().anyMatch(t -> t.config().sampleEntry().startsWith("hv"))) {
-            w.fourcc("hvc1");
-        } else if (tracks.stream().anyMatch(t -> t.config().sampleEntry().startsWith("avc"))) {
-            w.fourcc("avc1");
-        }
-        w.fourcc("mp41");
-        w.end(ftyp);
+        w.bytes(fileType(tracks.stream().map(Track::config).toList()));
         List<int[]> offsetTables = new ArrayList<>();
         moov(w, tracks, windowStartUs, windowDurationUs, co64, offsetTables, false);
         if (mdatPayload + 8 > U32_MAX) {
@@ -64,6 +52,28 @@ public final class ProgressiveMp4 {
         for (int[] table : offsetTables) {
             addToOffsets(w.array(), table[0], table[1], co64, base);
         }
+        return w.toByteArray();
+    }
+
+    /**
+     * The {@code ftyp} box a file of tracks with these configurations starts with: all a client can be sent before
+     * the sample tables are known (a long export's first bytes).
+     */
+    public static byte[] fileType(List<InitSegment.TrackConfig> configs) {
+        BoxWriter w = new BoxWriter(64);
+        int ftyp = w.begin("ftyp");
+        w.fourcc("isom");
+        w.u32(0x200);
+        w.fourcc("isom");
+        w.fourcc("iso2");
+        // brands of the video codec: hvc1 for H.265, avc1 for H.264; none for MPEG-4 Part 2 (mp4v is plain isom)
+        if (configs.stream().anyMatch(c -> c.sampleEntry().startsWith("hv"))) {
+            w.fourcc("hvc1");
+        } else if (configs.stream().anyMatch(c -> c.sampleEntry().startsWith("avc"))) {
+            w.fourcc("avc1");
+        }
+        w.fourcc("mp41");
+        w.end(ftyp);
         return w.toByteArray();
     }
 

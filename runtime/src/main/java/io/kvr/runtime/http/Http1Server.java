@@ -289,14 +289,30 @@ final class Http1Server implements AutoCloseable {
             for (var e : response.headers().entrySet()) {
                 h.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
             }
+            boolean chunked = length == Response.CHUNKED;
             if (!noBody) {
-                h.append("Content-Length: ").append(Math.max(length, 0)).append("\r\n");
+                if (chunked) {
+                    h.append("Transfer-Encoding: chunked\r\n");
+                } else {
+                    h.append("Content-Length: ").append(Math.max(length, 0)).append("\r\n");
+                }
             }
             if (!keepAlive) {
                 h.append("Connection: close\r\n");
             }
             h.append("\r\n");
             out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (!head && !noBody && chunked) {
+                ChunkedStream body = new ChunkedStream(out);
+                try {
+                    response.body().writeTo(body);
+                } catch (IOException | RuntimeException e) {
+                    out.flush();
+                    log.debug("chunked response body not delivered whole: {}", e.toString());
+                    return false; // no last chunk: the client knows the answer is incomplete
+                }
+                body.finish();
+            }
             if (!head && !noBody && length > 0) {
                 CountingStream body = new CountingStream(out, length);
                 try {
@@ -434,6 +450,47 @@ final class Http1Server implements AutoCloseable {
         public void close() {
             // the connection outlives the body
         }
+    }
+
+    /** Writes each write as one chunk ({@code size CRLF bytes CRLF}); {@link #finish} writes the last chunk. */
+    private static final class ChunkedStream extends OutputStream {
+        private final OutputStream out;
+
+        ChunkedStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return; // an empty chunk would end the body
+            }
+            out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(b, off, len);
+            out.write(CRLF);
+        }
+
+        void finish() throws IOException {
+            out.write(LAST_CHUNK);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            // the connection outlives the body
+        }
+
+        private static final byte[] CRLF = {'\r', '\n'};
+        private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
     }
 
     /** Reads request lines and bodies from a connection through one buffer. */

@@ -6,8 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A response: status, headers and a body written to the client (bytes, or streamed with a known length). */
+/**
+ * A response: status, headers and a body written to the client (bytes, streamed with a known length, or streamed
+ * chunked when its length is known only at the end).
+ */
 public final class Response {
+    /** {@link #length()} of a chunked body. */
+    public static final long CHUNKED = -2;
+
     private final int status;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final long length;
@@ -34,6 +40,14 @@ public final class Response {
     /** A body of known length written by {@code writer}, never buffered whole. */
     public static Response stream(int status, String contentType, long length, BodyWriter writer) {
         return new Response(status, contentType, length, writer);
+    }
+
+    /**
+     * A body whose length is not known when it starts, sent with {@code Transfer-Encoding: chunked}; a writer that
+     * fails leaves it without its last chunk, so the client sees it is incomplete.
+     */
+    public static Response chunked(int status, String contentType, BodyWriter writer) {
+        return new Response(status, contentType, CHUNKED, writer);
     }
 
     public static Response empty(int status) {
@@ -66,7 +80,7 @@ public final class Response {
         return headers;
     }
 
-    /** Body length in bytes; -1 for no body. */
+    /** Body length in bytes; -1 for no body, {@link #CHUNKED} for a chunked body. */
     public long length() {
         return length;
     }

@@ -30,6 +30,16 @@ class Http1ServerTest {
                 .get("/header", req -> Response.text(200, "text/plain", req.header("x-thing").orElse("-")))
                 .get("/short", req -> Response.stream(200, "text/plain", 10, out -> out.write(new byte[3])))
                 .get("/none", req -> Response.empty(204))
+                .get("/chunked", req -> Response.chunked(200, "text/plain", out -> {
+                    out.write("ab".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    out.write(new byte[0]);
+                    out.write("c".repeat(20).getBytes(StandardCharsets.US_ASCII));
+                }))
+                .get("/chunked-fails", req -> Response.chunked(200, "text/plain", out -> {
+                    out.write("partial".getBytes(StandardCharsets.US_ASCII));
+                    throw new IOException("source went away");
+                }))
                 .get("/boom", req -> {
                     throw new IllegalStateException("bug");
                 });
@@ -102,6 +112,27 @@ class Http1ServerTest {
             assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
                     .startsWith("HTTP/1.1 500").contains("internal error").doesNotContain("204");
         }
+    }
+
+    @Test
+    void aBodyOfUnknownLengthGoesChunkedAndAFailedOneHasNoLastChunk() throws Exception {
+        try (Socket s = socket()) {
+            send(s, "GET /chunked HTTP/1.1\r\n\r\nGET /hello HTTP/1.1\r\nConnection: close\r\n\r\n");
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(all).contains("Transfer-Encoding: chunked").doesNotContain("Content-Length: 0")
+                    .contains("\r\n\r\n2\r\nab\r\n14\r\n" + "c".repeat(20) + "\r\n0\r\n\r\nHTTP/1.1 200 OK")
+                    .endsWith("hello");
+        }
+        try (Socket s = socket()) {
+            send(s, "GET /chunked-fails HTTP/1.1\r\n\r\nGET /hello HTTP/1.1\r\n\r\n");
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(all).as("closed after the broken body, no last chunk, nothing more answered")
+                    .endsWith("7\r\npartial\r\n").doesNotContain("hello");
+        }
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(server.baseUrl() + "/chunked")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).isEqualTo("ab" + "c".repeat(20));
+        assertThat(r.headers().firstValue("Content-Length")).isEmpty();
     }
 
     @Test
