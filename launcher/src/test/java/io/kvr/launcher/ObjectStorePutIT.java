@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link ObjectStore#put(String, byte[], int, int, String)} sends small objects in one PUT to a presigned URL
  * rather than through the SDK (no payload hashing): the object stored is exactly the slice given, and a refused
- * request is a {@link StorageException} naming S3's error code without the secret.
+ * request is a {@link StorageException} naming S3's error code without the secret. A streamed put whose content
+ * fails part-way throws the content's own error, and nothing is stored.
  */
 class ObjectStorePutIT {
     private static final String ACCESS_KEY = "kvr-put-test";
@@ -52,6 +53,22 @@ class ObjectStorePutIT {
                     .hasMessageContaining("SignatureDoesNotMatch")
                     .hasMessageNotContaining("not-the-secret");
             assertThat(store.stat("app/cam/x.m4s")).isEmpty();
+
+            ObjectStore.Content failing = out -> {
+                out.write(bytes, 0, 1 << 20);
+                throw new java.io.IOException("segment app/cam/s-9.m4s unreadable");
+            };
+            assertThatThrownBy(() -> store.put("exports/x.mp4", bytes.length, "video/mp4", 8L << 20, failing))
+                    .isInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessageContaining("segment app/cam/s-9.m4s unreadable");
+            ObjectStore.Content refusing = out -> {
+                throw new IllegalStateException("codec changed at 1764864000000");
+            };
+            assertThatThrownBy(() -> store.put("exports/y.mp4", bytes.length, "video/mp4", 8L << 20, refusing))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("codec changed at 1764864000000");
+            assertThat(store.stat("exports/x.mp4")).isEmpty();
+            assertThat(store.stat("exports/y.mp4")).isEmpty();
         }
     }
 }

@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -41,11 +43,15 @@ public final class ObjectStore {
     private static final Pattern ERROR_MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
 
     private final MinioClient client;
-    /** Sends the small uploads of {@link #put(String, byte[], int, int, String)} to presigned URLs. */
+    /**
+     * The one HTTP client (and connection pool) of this store: the SDK's calls and the uploads this class sends
+     * itself to presigned URLs.
+     */
     private final OkHttpClient http = new OkHttpClient.Builder()
             .connectTimeout(15, TimeUnit.SECONDS)
             .writeTimeout(60, TimeUnit.SECONDS)
             .readTimeout(60, TimeUnit.SECONDS)
+            .protocols(List.of(Protocol.HTTP_1_1)) // as the SDK's own client
             .build();
     private final String bucket;
     private final String endpoint;
@@ -55,6 +61,7 @@ public final class ObjectStore {
                 .endpoint(settings.endpoint())
                 .region(settings.region())
                 .credentials(settings.accessKey(), settings.secretKey())
+                .httpClient(http)
                 .build();
         settings.applyAddressing(client);
         this.bucket = settings.bucket();
@@ -154,22 +161,28 @@ public final class ObjectStore {
             putMultipart(key, size, contentType, partSize, content);
             return;
         }
-        Exception[] writeFailure = new Exception[1];
         try {
-            putStreamed(key, size, contentType, content, writeFailure);
+            putStreamed(key, size, contentType, content);
         } catch (StorageException e) {
             // the content failed, not the store: its own error says why
-            if (writeFailure[0] instanceof RuntimeException re) {
-                throw re;
-            }
-            if (writeFailure[0] instanceof IOException io) {
-                throw new UncheckedIOException(io);
+            if (e.getCause() instanceof ContentFailure failure) {
+                if (failure.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new UncheckedIOException((IOException) failure.getCause());
             }
             throw e;
         }
     }
 
-    private void putStreamed(String key, long size, String contentType, Content content, Exception[] writeFailure) {
+    /** What the content writer threw while its bytes were being sent (as opposed to the store refusing them). */
+    private static final class ContentFailure extends IOException {
+        ContentFailure(Exception cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private void putStreamed(String key, long size, String contentType, Content content) {
         call("put " + key, () -> {
             String url = client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
                     .method(Method.PUT).bucket(bucket).object(key).expiry(PUT_URL_SECONDS).build());
@@ -194,8 +207,7 @@ public final class ObjectStore {
                     try {
                         content.writeTo(sink.outputStream());
                     } catch (IOException | RuntimeException e) {
-                        writeFailure[0] = e;
-                        throw e;
+                        throw new ContentFailure(e);
                     }
                 }
             };
