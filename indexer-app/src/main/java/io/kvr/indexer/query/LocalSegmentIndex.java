@@ -7,6 +7,7 @@ import io.kvr.indexer.store.StreamState;
 import io.kvr.runtime.index.IndexUnavailableException;
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.index.SegmentIndex;
+import io.kvr.runtime.index.SegmentListCodec;
 import io.kvr.runtime.index.StreamSummary;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -83,6 +84,25 @@ public final class LocalSegmentIndex implements SegmentIndex {
             }
         }
         return out;
+    }
+
+    /** The stored values passed through: only each record's start and end are read, to trim the range. */
+    @Override
+    public byte[] rangeEncoded(String streamId, long startMs, long endMs) {
+        SegmentListCodec.Writer out = new SegmentListCodec.Writer();
+        Bytes from = SegmentKeys.of(streamId, startMs - MAX_SEGMENT_MS, Long.MIN_VALUE);
+        Bytes to = SegmentKeys.of(streamId, endMs - 1, Long.MAX_VALUE);
+        try (KeyValueIterator<Bytes, byte[]> it = segmentsStore().range(from, to)) {
+            while (it.hasNext()) {
+                byte[] value = it.next().value;
+                long[] span = values.timeSpan(value);
+                if (span[1] > startMs && span[0] < endMs) {
+                    out.add(IndexedValue.ordinal(value), IndexedValue.discontinuities(value), value,
+                            IndexedValue.RECORD_OFFSET, value.length - IndexedValue.RECORD_OFFSET);
+                }
+            }
+        }
+        return out.toByteArray();
     }
 
     private ReadOnlyKeyValueStore<Bytes, byte[]> segmentsStore() {

@@ -87,6 +87,11 @@ public final class RoutedSegmentIndex implements SegmentIndex {
         return owner(streamId).range(streamId, startMs, endMs);
     }
 
+    @Override
+    public byte[] rangeEncoded(String streamId, long startMs, long endMs) {
+        return owner(streamId).rangeEncoded(streamId, startMs, endMs);
+    }
+
     /** The index of the instance owning {@code streamId}'s partition. */
     SegmentIndex owner(String streamId) {
         KeyQueryMetadata owner;

@@ -81,10 +81,24 @@ public final class HttpSegmentIndex implements SegmentIndex {
         return segments(streamId, "start=" + startMs + "&end=" + endMs);
     }
 
-    private List<IndexedSegment> segments(String streamId, String query) {
+    /** The owner's answer as it came: an indexer forwarding a query passes it on without decoding it. */
+    @Override
+    public byte[] rangeEncoded(String streamId, long startMs, long endMs) {
+        try (InputStream in = get(segmentsPath(streamId) + "?start=" + startMs + "&end=" + endMs
+                + (localOnly ? "&" + IndexRoutes.LOCAL_ONLY + "=1" : ""))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private static String segmentsPath(String streamId) {
         int slash = streamId.indexOf('/');
-        String path = "/v1/index/segments/" + enc(streamId.substring(0, slash)) + "/" + enc(streamId.substring(slash + 1));
-        try (InputStream in = get(path + "?" + query + (localOnly ? "&" + IndexRoutes.LOCAL_ONLY + "=1" : ""))) {
+        return "/v1/index/segments/" + enc(streamId.substring(0, slash)) + "/" + enc(streamId.substring(slash + 1));
+    }
+
+    private List<IndexedSegment> segments(String streamId, String query) {
+        try (InputStream in = get(segmentsPath(streamId) + "?" + query + (localOnly ? "&" + IndexRoutes.LOCAL_ONLY + "=1" : ""))) {
             return codec.decode(in);
         } catch (IOException e) {
             throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);

@@ -70,7 +70,7 @@ public final class IndexRoutes implements Routes {
         if (end <= start) {
             throw HttpError.badRequest("end must be after start");
         }
-        return Response.bytes(200, SegmentListCodec.CONTENT_TYPE, codec.encode(index.range(streamId, start, end)));
+        return Response.bytes(200, SegmentListCodec.CONTENT_TYPE, index.rangeEncoded(streamId, start, end));
     }
 
     private static long number(Request req, String name, long min, long max) {

@@ -14,6 +14,14 @@ public interface SegmentIndex {
     /** Segments overlapping {@code [startMs, endMs)} of capture wall-clock time. */
     List<IndexedSegment> range(String streamId, long startMs, long endMs);
 
+    /**
+     * {@link #range} in the wire form other processes read ({@link HttpSegmentIndex}): an index that keeps its
+     * segments in that form passes them through instead of decoding and encoding every record.
+     */
+    default byte[] rangeEncoded(String streamId, long startMs, long endMs) {
+        return new SegmentListCodec().encode(range(streamId, startMs, endMs));
+    }
+
     /** What the index knows of one stream; empty for an unknown stream. Implementations look it up by key. */
     default Optional<StreamSummary> summary(String streamId) {
         return streams().stream().filter(s -> s.streamId().equals(streamId)).findFirst();

@@ -12,11 +12,41 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Wire form of indexed segments between indexer and edge: count, then per segment ordinal, discontinuities, length-prefixed Avro value. */
-final class SegmentListCodec {
+/**
+ * Wire form of indexed segments between processes (indexer, edge, exporter): count, then per segment ordinal,
+ * discontinuities, length-prefixed Avro value (single-object encoding, as on the segments topic).
+ */
+public final class SegmentListCodec {
     static final String CONTENT_TYPE = "application/vnd.kvr.segment-records";
 
     private final AvroCodec<SegmentRecord> codec = new AvroCodec<>(SegmentRecord.class);
+
+    /**
+     * Writes the wire form from segments already Avro-encoded, without decoding them: the caller adds each one's
+     * ordinal, discontinuities and value bytes, then takes the result.
+     */
+    public static final class Writer {
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream(64 * 1024);
+        private final DataOutputStream out = new DataOutputStream(buf);
+        private int count;
+
+        public void add(long ordinal, long discontinuities, byte[] value, int offset, int length) {
+            try {
+                out.writeLong(ordinal);
+                out.writeLong(discontinuities);
+                out.writeInt(length);
+                out.write(value, offset, length);
+                count++;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public byte[] toByteArray() {
+            byte[] body = buf.toByteArray();
+            return java.nio.ByteBuffer.allocate(4 + body.length).putInt(count).put(body).array();
+        }
+    }
 
     byte[] encode(List<IndexedSegment> records) {
         try {

@@ -56,11 +56,16 @@ public final class AvroCodec<T extends SpecificRecord> {
 
     /** True when {@code bytes} start with this type's single-object header. */
     public boolean matches(byte[] bytes) {
-        if (bytes == null || bytes.length < fingerprintHeader.length) {
+        return matches(bytes, 0);
+    }
+
+    /** True when {@code bytes} hold this type's single-object header at {@code offset}. */
+    public boolean matches(byte[] bytes, int offset) {
+        if (bytes == null || bytes.length - offset < fingerprintHeader.length) {
             return false;
         }
         for (int i = 0; i < fingerprintHeader.length; i++) {
-            if (bytes[i] != fingerprintHeader[i]) {
+            if (bytes[offset + i] != fingerprintHeader[i]) {
                 return false;
             }
         }
