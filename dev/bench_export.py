@@ -329,10 +329,11 @@ def run(a):
         "it ran (`jvm_memory_used_bytes{area=\"heap\"}` summed over pools, sampled every 200 ms: includes garbage not "
         f"yet collected); {gc_count} collections meanwhile, the largest heap after one {gc_after} MiB (`-Xlog:gc`). "
         f"Its first byte left after {alone_first * 1000:.0f} ms (the {seconds / 60:.0f} min range above: "
-        f"{best_direct[2] * 1000:.0f} ms): the `moov` of a progressive MP4, sent first, holds every sample's size and "
-        "offset, so it waits for the whole plan (every segment record of the range from the index, an hour at a "
-        "time); issue 6 asks for 200 ms whatever the length, which this layout meets only for ranges of about an "
-        "hour or less.\n",
+        f"{best_direct[2] * 1000:.0f} ms, sized): a download longer than `exporter.download.sized.max` (20 min) "
+        "and without a Range header is sent chunked: the `ftyp` leaves once the range's first segment has been "
+        "checked, the `moov` (every sample's size and offset, so it waits for the whole plan, read from the index "
+        "in windows while planning) and the media follow; shorter ranges and Range requests are planned whole and "
+        "sent with a Content-Length.\n",
         f"How the recording was made: {a.seconds} s of dev/bench-camera.py's /h264aac recorded by kvr in real time, then "
         f"that ingest session published again under `{DST}` looped to {loop['seconds']:.0f} s of media "
         f"({loop['loops']} loops of {loop['span_s']:.1f} s, {loop['bytes'] / 1e6:.0f} MB of access units, produced in "
