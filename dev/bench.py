@@ -109,21 +109,26 @@ def ffmpeg_path():
 
 def bench_ffmpeg(cam_port, cameras, seconds, warmup, workdir):
     ffmpeg = ffmpeg_path()
-    procs = []
+    procs, logs = [], []
     for i in range(cameras):
         out = os.path.join(workdir, f"ffmpeg-cam{i}")
         os.makedirs(out, exist_ok=True)
-        procs.append(subprocess.Popen(
-            [ffmpeg, "-nostdin", "-v", "error", "-rtsp_transport", "tcp", "-i", f"rtsp://127.0.0.1:{cam_port}/h264",
-             "-c", "copy", "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "2", "-hls_list_size", "6",
-             os.path.join(out, "index.m3u8")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        logs.append(os.path.join(workdir, f"ffmpeg-cam{i}.log"))
+        with open(logs[-1], "wb") as err:
+            procs.append(subprocess.Popen(
+                [ffmpeg, "-nostdin", "-v", "error", "-rtsp_transport", "tcp", "-i", f"rtsp://127.0.0.1:{cam_port}/h264",
+                 "-c", "copy", "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "2", "-hls_list_size", "6",
+                 os.path.join(out, "index.m3u8")], stdout=subprocess.DEVNULL, stderr=err))
     try:
         def recorders_exited():
-            # a recorder that exits (e.g. its RTSP session refused) is reported, not waited on
+            # a recorder that exits (e.g. its RTSP session refused) is reported with its last words, not waited on
             exited = [i for i, p in enumerate(procs) if p.poll() is not None]
             if exited:
+                with open(logs[exited[0]], errors="replace") as f:
+                    last = " | ".join(line.strip() for line in f.readlines()[-3:]) or "(no output)"
                 raise SystemExit(f"{len(exited)} of {cameras} ffmpeg recorders exited "
-                                 f"(first: cam{exited[0]}, exit code {procs[exited[0]].returncode}); no ffmpeg figure")
+                                 f"(first: cam{exited[0]}, exit code {procs[exited[0]].returncode}: {last}); "
+                                 "no ffmpeg figure")
 
         deadline = time.time() + 60
         while not all(os.path.exists(os.path.join(workdir, f"ffmpeg-cam{i}", "index.m3u8")) for i in range(cameras)):

@@ -35,6 +35,7 @@ import bench_segmenter
 ROOT = bench.ROOT
 SRC, DST = "bench/cam", "bench/export"
 SMALL = "bench/small"
+BUCKET = "kvr"  # the launcher's default s3.bucket
 
 
 def index_summary(base, stream):
@@ -82,6 +83,64 @@ def timed(cmd, **kw):
     t0 = time.time()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=3600, **kw)
     return time.time() - t0
+
+
+def presign(s3, method, key, query=None, region="us-east-1", seconds=3600):
+    """A SigV4 presigned URL (path style, payload unsigned) of the embedded S3, for curl: what kvr's
+    ObjectStore.put sends, without kvr."""
+    import hashlib
+    import hmac
+    from urllib.parse import quote, urlsplit
+    host = urlsplit(s3).netloc
+    now = datetime.datetime.now(datetime.timezone.utc)
+    stamp, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
+    scope = f"{day}/{region}/s3/aws4_request"
+    params = dict(query or {})
+    params.update({"X-Amz-Algorithm": "AWS4-HMAC-SHA256", "X-Amz-Credential": f"{bench_segmenter.S3_ACCESS}/{scope}",
+                   "X-Amz-Date": stamp, "X-Amz-Expires": str(seconds), "X-Amz-SignedHeaders": "host"})
+    qs = "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in sorted(params.items()))
+    path = "/" + BUCKET + ("/" + quote(key, safe="/-_.~") if key else "")
+    canonical = f"{method}\n{path}\n{qs}\nhost:{host}\n\nhost\nUNSIGNED-PAYLOAD"
+    to_sign = f"AWS4-HMAC-SHA256\n{stamp}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+    k = ("AWS4" + bench_segmenter.S3_SECRET).encode()
+    for part in (day, region, "s3", "aws4_request"):
+        k = hmac.new(k, part.encode(), hashlib.sha256).digest()
+    return f"{s3}{path}?{qs}&X-Amz-Signature={hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()}"
+
+
+def object_keys(s3, contains):
+    """Keys of the bucket that contain `contains` (ListObjectsV2, every page)."""
+    import re
+    from html import unescape
+    keys, token = [], None
+    while True:
+        q = {"list-type": "2", "max-keys": "1000"}
+        if token:
+            q["continuation-token"] = token
+        body = bench.http_get(presign(s3, "GET", "", q), timeout=60)[1].decode()
+        keys += [unescape(k) for k in re.findall(r"<Key>([^<]*)</Key>", body) if contains in unescape(k)]
+        m = re.search(r"<NextContinuationToken>([^<]*)</NextContinuationToken>", body)
+        if not m:
+            return keys
+        token = unescape(m.group(1))
+
+
+def storage_read(s3, keys, workdir):
+    """Seconds for one curl to GET every object (sequentially, one kept-alive connection) to /dev/null."""
+    cfg = os.path.join(workdir, "storage-read.curl")
+    with open(cfg, "w") as f:
+        for k in keys:
+            f.write(f'url = "{presign(s3, "GET", k)}"\noutput = "/dev/null"\n')
+    return timed(["curl", "-sS", "-f", "-K", cfg])
+
+
+def storage_write(s3, path):
+    """Seconds for curl to PUT a local file as one object (a presigned URL, as kvr's export jobs do); then deletes it."""
+    key = "bench-storage-floor/file.mp4"
+    t = timed(["curl", "-sS", "-f", "-o", "/dev/null", "-T", path, presign(s3, "PUT", key)])
+    subprocess.run(["curl", "-sS", "-f", "-X", "DELETE", presign(s3, "DELETE", key)], check=True,
+                   stdout=subprocess.DEVNULL, timeout=60)
+    return t
 
 
 def standalone_exporter(kafka, s3, index_base, workdir):
@@ -216,15 +275,21 @@ def run(a):
             files.append(path)
         seg_bytes = sum(os.path.getsize(f) for f in files)
         bench.log(f"{len(files) - 1} segments + init, {seg_bytes / 1e6:.1f} MB")
+        # the storage floor's input: the stream's objects in the embedded S3, and one local file of their size
+        store_keys = object_keys(s3, f"{DST}/")
+        store_file = os.path.join(workdir, "concatenated.mp4")
+        subprocess.run(["sh", "-c", 'cat "$@" > "$0"', store_file, *files], check=True)
 
         with open("/proc/loadavg") as f:
             load_before = f.read().split()[0]
         cold = curl_time(export_url)
         bench.log(f"kvr direct download, first (cold JIT): {cold}")
-        runs = {"direct": [], "fmp4": [], "job": [], "ffmpeg": [], "cat": []}
+        runs = {"direct": [], "fmp4": [], "job": [], "ffmpeg": [], "cat": [], "s3get": [], "s3put": []}
         ff_out = os.path.join(workdir, "ffmpeg.mp4")
         for r in range(a.repeat):
             runs["cat"].append(timed(["sh", "-c", 'cat "$@" > /dev/null', "cat", *files]))
+            runs["s3get"].append(storage_read(s3, store_keys, workdir))
+            runs["s3put"].append(storage_write(s3, store_file))
             runs["ffmpeg"].append(timed([bench.ffmpeg_path(), "-nostdin", "-v", "error", "-y", "-i", playlist,
                                          "-c", "copy", "-movflags", "+faststart", ff_out]))
             ff_bytes = os.path.getsize(ff_out)
@@ -232,8 +297,10 @@ def run(a):
             runs["direct"].append(curl_time(export_url))
             runs["fmp4"].append(curl_time(export_url + "&format=fmp4"))
             runs["job"].append(job_time(base, start, end))
-            bench.log(f"run {r + 1}: cat {runs['cat'][-1]:.2f} s, ffmpeg {runs['ffmpeg'][-1]:.2f} s, "
+            bench.log(f"run {r + 1}: cat {runs['cat'][-1]:.2f} s, S3 GET {runs['s3get'][-1]:.2f} s, S3 PUT "
+                      f"{runs['s3put'][-1]:.2f} s, ffmpeg {runs['ffmpeg'][-1]:.2f} s, "
                       f"kvr direct {runs['direct'][-1]}, fmp4 {runs['fmp4'][-1]}, kvr job {runs['job'][-1]}")
+        os.remove(store_file)
         with open("/proc/loadavg") as f:
             load_after = f.read().split()[0]
 
@@ -290,6 +357,7 @@ def run(a):
     best_job = min(runs["job"], key=lambda x: x[0])
     best_fmp4 = min(runs["fmp4"], key=lambda x: x[0])
     ff, floor = min(runs["ffmpeg"]), min(runs["cat"])
+    s3get, s3put = min(runs["s3get"]), min(runs["s3put"])
     size = best_direct[1]
     seconds = (end - start) / 1000
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -318,11 +386,19 @@ def run(a):
             + ", ".join(f"{x:.2f}" for x in runs["ffmpeg"])),
         row("floor: `cat init seg... > /dev/null`", floor,
             f"{seg_bytes / 1e6:.0f} MB of local files, page cache warm; all " + ", ".join(f"{x:.2f}" for x in runs["cat"])),
+        row("storage read: one `curl` GETs the stream's objects from the embedded S3", s3get,
+            f"{len(store_keys)} objects (presigned URLs, one kept-alive connection, to /dev/null); no kvr code; all "
+            + ", ".join(f"{x:.2f}" for x in runs["s3get"])),
+        row("storage write: `curl -T` PUTs a file of those bytes into the embedded S3", s3put,
+            "one presigned PUT, as kvr's job does; all " + ", ".join(f"{x:.2f}" for x in runs["s3put"])),
+        row("storage floor of a job: read + write above", s3get + s3put, "a job moves every byte through both"),
         "",
         f"Targets: direct download {best_direct[0] / ff:.2f}x ffmpeg ({'met' if best_direct[0] <= 0.5 * ff else 'not met'}), "
         f"{best_direct[0] / floor:.1f}x floor ({'met' if best_direct[0] <= 2 * floor else 'not met'}); job "
         f"{best_job[0] / ff:.2f}x ffmpeg ({'met' if best_job[0] <= 0.5 * ff else 'not met'}), {best_job[0] / floor:.1f}x "
-        f"floor ({'met' if best_job[0] <= 2 * floor else 'not met'}).\n",
+        f"floor ({'met' if best_job[0] <= 2 * floor else 'not met'}). Against the embedded S3 alone (curl, no kvr "
+        f"code): the direct download takes {best_direct[0] / s3get:.2f}x the storage read, the job "
+        f"{best_job[0] / (s3get + s3put):.2f}x the storage read + write.\n",
         f"Largest export, heap: an exporter alone (`ExporterMain`, `-Xmx256m`, heap max {alone_max / 2**20:.0f} MiB) "
         f"streamed {large_minutes:.0f} min ({alone_bytes / 1e6:.0f} MB, from `{large_stream}`) in {alone_t:.2f} s ({alone_bytes / alone_t / 1e6:.0f} MB/s, first byte after "
         f"{alone_first * 1000:.0f} ms); heap used {heap0 / 2**20:.0f} MiB before, at most {alone_peak / 2**20:.0f} MiB while "
