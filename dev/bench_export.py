@@ -11,7 +11,9 @@
    format=fmp4), kvr's job (POST
    /v1/nvr/convert2mp4 until status done: the file is written to object storage), `ffmpeg -i <range playlist> -c
    copy -movflags +faststart out.mp4` (reading the same segments from kvr's edge), and the floor `cat init seg... >
-   /dev/null` over the same segment bytes fetched to local files beforehand (page cache warm).
+   /dev/null` over the same segment bytes fetched to local files beforehand (page cache warm); and the embedded
+   S3 alone, without kvr code: one curl GETting the stream's objects, and curl PUTting a file of those bytes
+   (presigned URLs), the floor of what the exporter's two HTTP hops through storage can reach.
 4. Heap: an exporter alone in its own JVM with -Xmx256m (ExporterMain, against the same Kafka, S3 and index)
    serves the largest direct download while its heap is sampled from /metrics and its GC logged; its MB/s is
    reported too. The largest download is the --minutes range, or --largest-minutes of a second looped recording
