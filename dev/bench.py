@@ -144,13 +144,16 @@ def bench_ffmpeg(cam_port, cameras, seconds, warmup, workdir):
         rss = sum(peak_rss_mib(p.pid) for p in procs)
         return {"cpu": c1 - c0, "wall": t1 - t0, "rss": rss}
     finally:
+        # one deadline for all: waiting 10 s per recorder in turn took minutes at 64 cameras
         for p in procs:
             p.send_signal(signal.SIGTERM)
+        deadline = time.time() + 10
         for p in procs:
             try:
-                p.wait(10)
+                p.wait(max(0.1, deadline - time.time()))
             except subprocess.TimeoutExpired:
                 p.kill()
+                p.wait()
 
 
 def machine():
@@ -332,8 +335,13 @@ def ingest(a):
                 f"live after GC {k['live'] / 2**20:.0f} MiB, units/s {k['units_per_s']:.1f} (expected {n * FPS}), "
                 f"states {k['states']}, ack p50 {k['p50']} p99 {k['p99']}")
             log(f"ffmpeg: {n} recorder(s)")
-            f = bench_ffmpeg(port, n, a.seconds, a.warmup, workdir)
-            log(f"ffmpeg {n}: cpu {f['cpu']:.1f} s / {f['wall']:.1f} s")
+            try:
+                f = bench_ffmpeg(port, n, a.seconds, a.warmup, workdir)
+                log(f"ffmpeg {n}: cpu {f['cpu']:.1f} s / {f['wall']:.1f} s")
+            except SystemExit as e:
+                # kvr's figures for this N still stand; the table says why the peer's are missing
+                f = {"error": str(e)}
+                log(f"ffmpeg {n}: {e}")
             rows.append((n, k, f))
     finally:
         cam.terminate()
@@ -358,8 +366,8 @@ def ingest(a):
     ]
     for n, k, f in rows:
         kc = k["cpu"] / k["wall"] / n * 100
-        fc = f["cpu"] / f["wall"] / n * 100
-        ratio = kc / fc if fc > 0 else float("inf")
+        fc = f["cpu"] / f["wall"] / n * 100 if "error" not in f else None
+        ratio = kc / fc if fc else None
         heap = (k["heap_avg"] - idle["heap_avg"]) / n / 2**20
         # jvm_gc_live_data_size_bytes is 0 until the first old-generation collection: no baseline, no figure
         live = (k["live"] - idle["live"]) / n / 2**20 if idle["live"] > 0 and k["live"] > 0 else None
@@ -370,8 +378,10 @@ def ingest(a):
         ok = rate >= 0.9 * FPS and streaming == n
         kept = (f"yes ({rate:.1f} AU/s per camera, {streaming}/{n} streaming)" if ok else
                 f"**overloaded**: {rate:.1f} of {FPS} AU/s per camera, states {k['states']}")
-        lines.append(f"| {n} | {kc:.1f} | {fc:.1f} | {ratio:.2f}x | {heap:.1f} | {'n/a' if live is None else f'{live:.1f}'} | {p50:.0f} / {p99:.0f} "
-                     f"(worst camera p99 {p99max:.0f}) | {kept} | {'met' if ratio <= 1.0 else 'not met'} "
+        peer = f"n/a ({f['error']})" if fc is None else f"{fc:.1f}"
+        cpu_target = "n/a" if ratio is None else "met" if ratio <= 1.0 else "not met"
+        lines.append(f"| {n} | {kc:.1f} | {peer} | {'n/a' if ratio is None else f'{ratio:.2f}x'} | {heap:.1f} | {'n/a' if live is None else f'{live:.1f}'} | {p50:.0f} / {p99:.0f} "
+                     f"(worst camera p99 {p99max:.0f}) | {kept} | {cpu_target} "
                      f"| {'met' if max(heap, live or 0) <= 8 else 'not met'} |")
     lines += [
         "",
