@@ -278,7 +278,10 @@ def run(a):
         seg_bytes = sum(os.path.getsize(f) for f in files)
         bench.log(f"{len(files) - 1} segments + init, {seg_bytes / 1e6:.1f} MB")
         # the storage floor's input: the stream's objects in the embedded S3, and one local file of their size
-        store_keys = object_keys(s3, f"{DST}/")
+        names = {u.split("?", 1)[0].rsplit(f"/{DST}/", 1)[-1] for u in uris}  # stream-relative: 2026/…/x.m4s, init/…
+        store_keys = [k for k in object_keys(s3, f"{DST}/") if k.split(f"{DST}/", 1)[1] in names]
+        if len(store_keys) != len(uris):
+            raise SystemExit(f"found {len(store_keys)} of the playlist's {len(uris)} objects in the embedded S3")
         store_file = os.path.join(workdir, "concatenated.mp4")
         subprocess.run(["sh", "-c", 'cat "$@" > "$0"', store_file, *files], check=True)
 
