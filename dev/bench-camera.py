@@ -32,6 +32,8 @@ except (ImportError, ValueError) as e:
     sys.stderr.write("bench-camera: GStreamer RTSP server for Python not available (%s); run ./dev/test once\n" % e)
     sys.exit(2)
 
+import looped_clip  # noqa: E402 (needs the GStreamer versions required above)
+
 WIDTH, HEIGHT, FPS, KBPS, SECONDS = 1920, 1080, 25, 4000, 10
 
 
@@ -77,20 +79,7 @@ def aac_encoder():
     return None
 
 
-def retime(factory, media):
-    """Stamps access unit n with pts = dts = n / FPS: multifilesrc's buffers carry no usable timestamps, so
-    without this the RTP clock would not advance at the frame rate (nor across loops)."""
-    frame = [0]
-    step = Gst.SECOND // FPS
-
-    def probe(pad, info):
-        buf = info.get_buffer()
-        buf.pts = buf.dts = frame[0] * step
-        buf.duration = step
-        frame[0] += 1
-        return Gst.PadProbeReturn.OK
-
-    media.get_element().get_by_name("parse").get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, probe)
+retime = looped_clip.retimer(FPS)  # the media-configure handler of the looped-clip mounts
 
 
 def main():

@@ -68,6 +68,8 @@ except (ImportError, ValueError) as e:
     )
     sys.exit(2)
 
+import looped_clip  # noqa: E402 (needs the GStreamer versions required above)
+
 WIDTH, HEIGHT, FPS = 640, 360, 25
 VIDEO_KBPS = 800
 AUTH_USER, AUTH_PASSWORD = "kvr", "s3cret-pw"
@@ -259,21 +261,7 @@ def mpeg4_branch(clip, pay="pay0"):
     )
 
 
-def retime(factory, media):
-    """Stamps VOP n of a looped clip with pts = dts = n / FPS (as dev/bench-camera.py does): multifilesrc's
-    buffers carry no usable timestamps, so without this the RTP clock would not advance at the frame rate (nor
-    across loops)."""
-    frame = [0]
-    step = Gst.SECOND // FPS
-
-    def probe(pad, info):
-        buf = info.get_buffer()
-        buf.pts = buf.dts = frame[0] * step
-        buf.duration = step
-        frame[0] += 1
-        return Gst.PadProbeReturn.OK
-
-    media.get_element().get_by_name("parse").get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, probe)
+retime = looped_clip.retimer(FPS)  # the media-configure handler of the looped-clip mounts
 
 
 def silence_udp(factory, media):
