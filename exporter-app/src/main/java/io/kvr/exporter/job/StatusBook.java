@@ -2,6 +2,7 @@ package io.kvr.exporter.job;
 
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.AvroCodec;
+import io.kvr.runtime.kafka.TopicPartitions;
 import io.kvr.schemas.ExportStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,9 +58,7 @@ public final class StatusBook implements AutoCloseable {
 
     private void read() {
         try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            List<TopicPartition> partitions = TopicPartitions.await(consumer, topic, Duration.ofSeconds(30));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);

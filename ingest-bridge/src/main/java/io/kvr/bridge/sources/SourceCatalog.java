@@ -2,6 +2,7 @@ package io.kvr.bridge.sources;
 
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.AvroCodec;
+import io.kvr.runtime.kafka.TopicPartitions;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.CameraSource;
 import io.micrometer.core.instrument.Counter;
@@ -18,7 +19,6 @@ import java.util.concurrent.ConcurrentMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -174,12 +174,7 @@ final class SourceCatalog implements AutoCloseable {
 
     /** Assigns every partition of the topic; partitions new since {@code before} are read from the beginning. */
     private List<TopicPartition> assignAll(List<TopicPartition> before) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " has no partitions");
-        }
-        List<TopicPartition> all = new ArrayList<>();
-        infos.forEach(p -> all.add(new TopicPartition(topic, p.partition())));
+        List<TopicPartition> all = TopicPartitions.await(consumer, topic, Duration.ofSeconds(30));
         if (all.size() == before.size()) {
             return before;
         }

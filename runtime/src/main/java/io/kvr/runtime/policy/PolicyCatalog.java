@@ -1,6 +1,7 @@
 package io.kvr.runtime.policy;
 
 import io.kvr.runtime.config.KafkaSettings;
+import io.kvr.runtime.kafka.TopicPartitions;
 import io.kvr.runtime.stream.StreamName;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +18,6 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -139,11 +139,7 @@ public final class PolicyCatalog implements AutoCloseable {
 
     private void run() {
         try {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " has no partitions");
-            }
-            List<TopicPartition> all = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> all = TopicPartitions.await(consumer, topic, Duration.ofSeconds(30));
             consumer.assign(all);
             consumer.seekToBeginning(all);
             synchronized (this) {
