@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -73,16 +74,7 @@ public final class LocalSegmentIndex implements SegmentIndex {
     @Override
     public List<IndexedSegment> range(String streamId, long startMs, long endMs) {
         List<IndexedSegment> out = new ArrayList<>();
-        Bytes from = SegmentKeys.of(streamId, startMs - MAX_SEGMENT_MS, Long.MIN_VALUE);
-        Bytes to = SegmentKeys.of(streamId, endMs - 1, Long.MAX_VALUE);
-        try (KeyValueIterator<Bytes, byte[]> it = segmentsStore().range(from, to)) {
-            while (it.hasNext()) {
-                IndexedSegment s = values.decode(it.next().value);
-                if (s.segment().getEndTimeMs() > startMs && s.segment().getStartTimeMs() < endMs) {
-                    out.add(s);
-                }
-            }
-        }
+        forEachOverlapping(streamId, startMs, endMs, value -> out.add(values.decode(value)));
         return out;
     }
 
@@ -90,6 +82,14 @@ public final class LocalSegmentIndex implements SegmentIndex {
     @Override
     public byte[] rangeEncoded(String streamId, long startMs, long endMs) {
         SegmentListCodec.Writer out = new SegmentListCodec.Writer();
+        forEachOverlapping(streamId, startMs, endMs, value -> out.add(IndexedValue.ordinal(value),
+                IndexedValue.discontinuities(value), value, IndexedValue.RECORD_OFFSET,
+                value.length - IndexedValue.RECORD_OFFSET));
+        return out.toByteArray();
+    }
+
+    /** The stored values of the segments overlapping {@code [startMs, endMs)}, in order, without decoding them. */
+    private void forEachOverlapping(String streamId, long startMs, long endMs, Consumer<byte[]> action) {
         Bytes from = SegmentKeys.of(streamId, startMs - MAX_SEGMENT_MS, Long.MIN_VALUE);
         Bytes to = SegmentKeys.of(streamId, endMs - 1, Long.MAX_VALUE);
         try (KeyValueIterator<Bytes, byte[]> it = segmentsStore().range(from, to)) {
@@ -97,12 +97,10 @@ public final class LocalSegmentIndex implements SegmentIndex {
                 byte[] value = it.next().value;
                 long[] span = values.timeSpan(value);
                 if (span[1] > startMs && span[0] < endMs) {
-                    out.add(IndexedValue.ordinal(value), IndexedValue.discontinuities(value), value,
-                            IndexedValue.RECORD_OFFSET, value.length - IndexedValue.RECORD_OFFSET);
+                    action.accept(value);
                 }
             }
         }
-        return out.toByteArray();
     }
 
     private ReadOnlyKeyValueStore<Bytes, byte[]> segmentsStore() {

@@ -4,6 +4,7 @@ import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.kafka.AvroCodec;
 import io.kvr.schemas.SegmentRecord;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 
@@ -12,7 +13,7 @@ public final class IndexedValue {
     private final AvroCodec<SegmentRecord> codec = new AvroCodec<>(SegmentRecord.class);
 
     public byte[] encode(long ordinal, long discontinuities, byte[] segmentRecord) {
-        return ByteBuffer.allocate(16 + segmentRecord.length).putLong(ordinal).putLong(discontinuities)
+        return ByteBuffer.allocate(RECORD_OFFSET + segmentRecord.length).putLong(ordinal).putLong(discontinuities)
                 .put(segmentRecord).array();
     }
 
@@ -52,11 +53,7 @@ public final class IndexedValue {
     }
 
     public IndexedSegment decode(byte[] value) {
-        ByteBuffer b = ByteBuffer.wrap(value);
-        long ordinal = b.getLong();
-        long discontinuities = b.getLong();
-        byte[] record = new byte[value.length - 16];
-        b.get(record);
-        return new IndexedSegment(ordinal, discontinuities, codec.decode(record));
+        byte[] record = Arrays.copyOfRange(value, RECORD_OFFSET, value.length);
+        return new IndexedSegment(ordinal(value), discontinuities(value), codec.decode(record));
     }
 }

@@ -78,31 +78,35 @@ public final class HttpSegmentIndex implements SegmentIndex {
 
     @Override
     public List<IndexedSegment> range(String streamId, long startMs, long endMs) {
-        return segments(streamId, "start=" + startMs + "&end=" + endMs);
+        return segments(streamId, rangeQuery(startMs, endMs));
     }
 
     /** The owner's answer as it came: an indexer forwarding a query passes it on without decoding it. */
     @Override
     public byte[] rangeEncoded(String streamId, long startMs, long endMs) {
-        try (InputStream in = get(segmentsPath(streamId) + "?start=" + startMs + "&end=" + endMs
-                + (localOnly ? "&" + IndexRoutes.LOCAL_ONLY + "=1" : ""))) {
+        try (InputStream in = openSegments(streamId, rangeQuery(startMs, endMs))) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);
         }
     }
 
-    private static String segmentsPath(String streamId) {
-        int slash = streamId.indexOf('/');
-        return "/v1/index/segments/" + enc(streamId.substring(0, slash)) + "/" + enc(streamId.substring(slash + 1));
+    private static String rangeQuery(long startMs, long endMs) {
+        return "start=" + startMs + "&end=" + endMs;
     }
 
     private List<IndexedSegment> segments(String streamId, String query) {
-        try (InputStream in = get(segmentsPath(streamId) + "?" + query + (localOnly ? "&" + IndexRoutes.LOCAL_ONLY + "=1" : ""))) {
+        try (InputStream in = openSegments(streamId, query)) {
             return codec.decode(in);
         } catch (IOException e) {
             throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);
         }
+    }
+
+    private InputStream openSegments(String streamId, String query) {
+        int slash = streamId.indexOf('/');
+        return get("/v1/index/segments/" + enc(streamId.substring(0, slash)) + "/" + enc(streamId.substring(slash + 1))
+                + "?" + query + (localOnly ? "&" + IndexRoutes.LOCAL_ONLY + "=1" : ""));
     }
 
     private InputStream get(String pathAndQuery) {

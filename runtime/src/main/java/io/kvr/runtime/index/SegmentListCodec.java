@@ -9,6 +9,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,13 +23,21 @@ public final class SegmentListCodec {
     private final AvroCodec<SegmentRecord> codec = new AvroCodec<>(SegmentRecord.class);
 
     /**
-     * Writes the wire form from segments already Avro-encoded, without decoding them: the caller adds each one's
-     * ordinal, discontinuities and value bytes, then takes the result.
+     * Writes the wire form. Segments already Avro-encoded (the indexer's stored values) go in without being
+     * decoded: the caller adds each one's ordinal, discontinuities and value bytes, then takes the result.
      */
     public static final class Writer {
         private final ByteArrayOutputStream buf = new ByteArrayOutputStream(64 * 1024);
         private final DataOutputStream out = new DataOutputStream(buf);
         private int count;
+
+        public Writer() {
+            try {
+                out.writeInt(0); // the count, set in toByteArray
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
 
         public void add(long ordinal, long discontinuities, byte[] value, int offset, int length) {
             try {
@@ -43,27 +52,19 @@ public final class SegmentListCodec {
         }
 
         public byte[] toByteArray() {
-            byte[] body = buf.toByteArray();
-            return java.nio.ByteBuffer.allocate(4 + body.length).putInt(count).put(body).array();
+            byte[] bytes = buf.toByteArray();
+            ByteBuffer.wrap(bytes).putInt(0, count);
+            return bytes;
         }
     }
 
     byte[] encode(List<IndexedSegment> records) {
-        try {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream(256 * records.size() + 4);
-            DataOutputStream out = new DataOutputStream(buf);
-            out.writeInt(records.size());
-            for (IndexedSegment r : records) {
-                byte[] b = codec.encode(r.segment());
-                out.writeLong(r.ordinal());
-                out.writeLong(r.discontinuities());
-                out.writeInt(b.length);
-                out.write(b);
-            }
-            return buf.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Writer out = new Writer();
+        for (IndexedSegment r : records) {
+            byte[] b = codec.encode(r.segment());
+            out.add(r.ordinal(), r.discontinuities(), b, 0, b.length);
         }
+        return out.toByteArray();
     }
 
     List<IndexedSegment> decode(InputStream stream) throws IOException {

@@ -45,7 +45,8 @@ public final class ObjectStore {
     private final MinioClient client;
     /**
      * The one HTTP client (and connection pool) of this store: the SDK's calls and the uploads this class sends
-     * itself to presigned URLs.
+     * itself to presigned URLs. Its timeouts apply to the SDK's calls too (the SDK's own client waits 5 min): a
+     * hung store fails a call within a minute, which the segmenter's and exporter's retries then handle.
      */
     private final OkHttpClient http = new OkHttpClient.Builder()
             .connectTimeout(15, TimeUnit.SECONDS)
