@@ -21,8 +21,11 @@
    24 h of media, --largest-minutes 1440, fits on the disk: about 10 GB in Kafka and as much in object storage).
 """
 import datetime
+import hashlib
+import hmac
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -30,6 +33,8 @@ import tempfile
 import threading
 import time
 import urllib.request
+from html import unescape
+from urllib.parse import quote, urlsplit
 
 import bench
 import bench_segmenter
@@ -90,9 +95,6 @@ def timed(cmd, **kw):
 def presign(s3, method, key, query=None, region="us-east-1", seconds=3600):
     """A SigV4 presigned URL (path style, payload unsigned) of the embedded S3, for curl: what kvr's
     ObjectStore.put sends, without kvr."""
-    import hashlib
-    import hmac
-    from urllib.parse import quote, urlsplit
     host = urlsplit(s3).netloc
     now = datetime.datetime.now(datetime.timezone.utc)
     stamp, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
@@ -112,8 +114,6 @@ def presign(s3, method, key, query=None, region="us-east-1", seconds=3600):
 
 def object_keys(s3, contains):
     """Keys of the bucket that contain `contains` (ListObjectsV2, every page)."""
-    import re
-    from html import unescape
     keys, token = [], None
     while True:
         q = {"list-type": "2", "max-keys": "1000"}
