@@ -26,7 +26,10 @@ import java.util.Map;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the live playlist and its segments, hls.js in Chromium plays it, plain HTTP to the TLS port gets a clean close,
  * and a certificate replaced on disk is served to the next connection without a restart.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HttpsPlaybackIT {
     private static final String STREAM = "tls/cam";
 
@@ -79,6 +83,7 @@ class HttpsPlaybackIT {
     }
 
     @Test
+    @Order(1)
     void ffmpegAndHlsJsPlayOverHttps() throws Exception {
         assertThat(kvr.baseUrl()).startsWith("https://");
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
@@ -94,6 +99,7 @@ class HttpsPlaybackIT {
     }
 
     @Test
+    @Order(2)
     void plainHttpToTheTlsPortIsClosedWithoutAnAnswer() throws Exception {
         try (Socket s = new Socket("127.0.0.1", kvr.httpPort())) {
             s.setSoTimeout(10_000);
@@ -112,6 +118,7 @@ class HttpsPlaybackIT {
     }
 
     @Test
+    @Order(3) // last: the clients above trust the first certificate only
     void aRenewedCertificateIsServedWithoutARestart() throws Exception {
         BigInteger before = servedSerial();
         assertThat(before).isEqualTo(certificate.certificate().getSerialNumber());
