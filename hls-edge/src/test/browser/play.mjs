@@ -139,7 +139,8 @@ async function main() {
       '--disable-dev-shm-usage'],
   });
   try {
-    const page = await browser.newPage();
+    // --insecure: the server's certificate is a test's self-signed one
+    const page = await browser.newPage({ ignoreHTTPSErrors: args.insecure === 'true' });
     const consoleErrors = [];
     page.on('console', (m) => { if (m.type() === 'error' && consoleErrors.length < 20) consoleErrors.push(m.text()); });
     await page.route(pageUrl, (route) => route.fulfill({ contentType: 'text/html',

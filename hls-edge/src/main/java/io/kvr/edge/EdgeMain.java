@@ -1,7 +1,9 @@
 package io.kvr.edge;
 
 import io.kvr.runtime.config.AppArgs;
+import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.HttpSettings;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.index.HttpSegmentIndex;
 import io.kvr.runtime.lifecycle.Lifecycle;
@@ -15,13 +17,14 @@ public final class EdgeMain {
     }
 
     public static void main(String[] args) throws Exception {
-        EdgeConfig config = EdgeConfig.from(AppArgs.load(args, Map.of()));
+        Settings settings = AppArgs.load(args, Map.of());
+        EdgeConfig config = EdgeConfig.from(settings);
         var metrics = Metrics.prometheus("hls-edge");
         try (Lifecycle life = new Lifecycle("hls-edge").closeOnShutdown()) {
             Router router = new Router()
                     .include(new OpsRoutes(metrics, Map.of()))
                     .include(new Edge(config, new HttpSegmentIndex(config.indexUrl())));
-            life.own("http", HttpService.start(config.httpHost(), config.httpPort(), router));
+            life.own("http", HttpService.start(HttpSettings.from(settings, config.httpPort()), router));
             life.awaitShutdown();
         }
     }

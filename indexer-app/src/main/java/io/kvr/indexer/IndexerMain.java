@@ -1,7 +1,9 @@
 package io.kvr.indexer;
 
 import io.kvr.runtime.config.AppArgs;
+import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.HttpSettings;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.lifecycle.Lifecycle;
 import io.kvr.runtime.metrics.Metrics;
@@ -14,13 +16,14 @@ public final class IndexerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        IndexerConfig config = IndexerConfig.from(AppArgs.load(args, Map.of()));
+        Settings settings = AppArgs.load(args, Map.of());
+        IndexerConfig config = IndexerConfig.from(settings);
         var metrics = Metrics.prometheus("indexer");
         try (Lifecycle life = new Lifecycle("indexer").closeOnShutdown()) {
             Indexer indexer = life.own("indexer", Indexer.start(config, metrics));
             Router router = new Router().include(indexer.routes())
                     .include(new OpsRoutes(metrics, Map.of("index", indexer::running)));
-            life.own("http", HttpService.start(config.httpHost(), config.httpPort(), router));
+            life.own("http", HttpService.start(HttpSettings.from(settings, config.httpPort()), router));
             life.awaitShutdown();
         }
     }

@@ -2,6 +2,7 @@ package io.kvr.bridge;
 
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.HttpSettings;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.lifecycle.Lifecycle;
 import io.kvr.runtime.metrics.Metrics;
@@ -22,7 +23,7 @@ public final class BridgeMain {
             IngestBridge bridge = life.own("bridge", IngestBridge.start(config, metrics));
             Router router = new Router().include(bridge.routes())
                     .include(new OpsRoutes(metrics, Map.of("cameras", bridge::healthy)));
-            life.own("http", HttpService.start(config.httpHost(), config.httpPort(), router));
+            life.own("http", HttpService.start(HttpSettings.from(settings, config.httpPort()), router));
             life.awaitShutdown();
         }
     }

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Command line of {@code kvr run} and {@code kvr demo}:
- * {@code [--data DIR] [--http HOST:PORT] [--kafka-port N] [--s3-port N] [--config FILE] [--camera APP/STREAM=URL ...]
+ * {@code [--data DIR] [--http HOST:PORT] [--tls-cert PEM --tls-key PEM] [--kafka-port N] [--s3-port N] [--config FILE]
+ * [--camera APP/STREAM=URL ...]
  * [key=value ...]}.
  */
 public record KvrOptions(String command, Path dataDir, String httpHost, int httpPort, int kafkaPort, int s3Port,
@@ -44,7 +45,7 @@ public record KvrOptions(String command, Path dataDir, String httpHost, int http
                 value = a.substring(a.indexOf('=') + 1);
             }
             switch (flag) {
-                case "--data", "--http", "--camera", "--config", "--kafka-port", "--s3-port" -> {
+                case "--data", "--http", "--camera", "--config", "--kafka-port", "--s3-port", "--tls-cert", "--tls-key" -> {
                     if (value == null) {
                         if (i + 1 >= rest.size()) {
                             throw new UsageException(flag + " needs a value");
@@ -67,6 +68,9 @@ public record KvrOptions(String command, Path dataDir, String httpHost, int http
                 case "--kafka-port" -> kafkaPort = port(flag, value);
                 case "--s3-port" -> s3Port = port(flag, value);
                 case "--config" -> config = Path.of(value);
+                // HTTPS for the edge: PEM files, read again when they change
+                case "--tls-cert" -> settings.put("http.tls.cert", value);
+                case "--tls-key" -> settings.put("http.tls.key", value);
                 case "--camera" -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0 || eq == value.length() - 1) {
@@ -100,7 +104,7 @@ public record KvrOptions(String command, Path dataDir, String httpHost, int http
 
     static String usage() {
         return """
-                usage: kvr run  [--data DIR] [--http HOST:PORT] [--camera APP/STREAM=URL ...] [options]
+                usage: kvr run  [--data DIR] [--http HOST:PORT] [--tls-cert F --tls-key F] [--camera APP/STREAM=URL ...] [options]
                        kvr demo [--data DIR] [--http HOST:PORT] [options]
                        kvr infra [--data DIR] [--kafka-port N] [--s3-port N]
                        kvr tool ffmpeg|ffprobe
@@ -118,6 +122,8 @@ public record KvrOptions(String command, Path dataDir, String httpHost, int http
                 options:
                   --data DIR          where Kafka, object storage and the index keep their data (default ./data)
                   --http HOST:PORT    viewer, HLS and API address (default 127.0.0.1:8080)
+                  --tls-cert FILE --tls-key FILE   serve HTTPS with this PEM certificate chain and key
+                                      (reloaded when they change)
                   --camera APP/STREAM=URL   a camera to record; repeatable
                   --kafka-port N      embedded Kafka port on 127.0.0.1 (default 19092; 0 = any free)
                   --s3-port N         embedded S3 port on 127.0.0.1 (default 19000; 0 = any free)

@@ -12,6 +12,7 @@ import io.kvr.indexer.Indexer;
 import io.kvr.indexer.IndexerConfig;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.HttpSettings;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.index.IndexRoutes;
 import io.kvr.runtime.index.SegmentIndex;
@@ -100,7 +101,7 @@ public final class KvrServer implements AutoCloseable {
                     .include(new IndexRoutes(indexer.index()))
                     .include(exporter)
                     .include(new Edge(edgeConfig, indexer.index()));
-            HttpService http = life.own("http", HttpService.start(edgeConfig.httpHost(), edgeConfig.httpPort(), router));
+            HttpService http = life.own("http", HttpService.start(HttpSettings.from(settings, edgeConfig.httpPort()), router));
             if (!indexer.awaitRunning(Duration.ofSeconds(60))) {
                 log.warn("index not yet restored after 60 s; playlists answer 503 until it is");
             }

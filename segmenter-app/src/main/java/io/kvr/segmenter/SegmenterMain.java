@@ -1,7 +1,9 @@
 package io.kvr.segmenter;
 
 import io.kvr.runtime.config.AppArgs;
+import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.HttpSettings;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.lifecycle.Lifecycle;
 import io.kvr.runtime.metrics.Metrics;
@@ -14,11 +16,12 @@ public final class SegmenterMain {
     }
 
     public static void main(String[] args) throws Exception {
-        SegmenterConfig config = SegmenterConfig.from(AppArgs.load(args, Map.of()));
+        Settings settings = AppArgs.load(args, Map.of());
+        SegmenterConfig config = SegmenterConfig.from(settings);
         var metrics = Metrics.prometheus("segmenter");
         try (Lifecycle life = new Lifecycle("segmenter").closeOnShutdown()) {
             Segmenter segmenter = life.own("segmenter", Segmenter.start(config, metrics));
-            life.own("http", HttpService.start(config.httpHost(), config.httpPort(),
+            life.own("http", HttpService.start(HttpSettings.from(settings, config.httpPort()),
                     new Router().include(segmenter.routes())
                             .include(new OpsRoutes(metrics, Map.of("consumer", segmenter::alive)))));
             life.awaitShutdown();

@@ -47,40 +47,45 @@ public final class HlsJsPlayer {
      * {@code <video>} element plays by itself (its {@code src}, no hls.js).
      */
     public record Session(String url, double watchSeconds, Double seekTo, Double until, Duration timeout, String codecs,
-                          boolean plainFile) {
+                          boolean plainFile, boolean anyCertificate) {
         /** Loads {@code url} and plays it until it ends, fails or {@link #timeout} passes. */
         public static Session of(String url) {
-            return new Session(url, 0, null, null, Duration.ofSeconds(60), null, false);
+            return new Session(url, 0, null, null, Duration.ofSeconds(60), null, false, false);
         }
 
         /** Plays the file at {@code url} (e.g. an MP4 export) as the {@code <video>}'s own {@code src}. */
         public static Session file(String url) {
-            return new Session(url, 0, null, null, Duration.ofSeconds(60), null, true);
+            return new Session(url, 0, null, null, Duration.ofSeconds(60), null, true, false);
         }
 
         /** Stops after this much wall time of playback (live). */
         public Session watch(double seconds) {
-            return new Session(url, seconds, seekTo, until, timeout, codecs, plainFile);
+            return new Session(url, seconds, seekTo, until, timeout, codecs, plainFile, anyCertificate);
         }
 
         /** Once playing, seeks to {@code to} seconds and stops when currentTime reaches {@code until}. */
         public Session seek(double to, double untilTime) {
-            return new Session(url, watchSeconds, to, untilTime, timeout, codecs, plainFile);
+            return new Session(url, watchSeconds, to, untilTime, timeout, codecs, plainFile, anyCertificate);
         }
 
         /** Stops when currentTime reaches {@code untilTime} (no seek). */
         public Session until(double untilTime) {
-            return new Session(url, watchSeconds, seekTo, untilTime, timeout, codecs, plainFile);
+            return new Session(url, watchSeconds, seekTo, untilTime, timeout, codecs, plainFile, anyCertificate);
         }
 
         /** Gives up after this much wall time inside the page. */
         public Session timeout(Duration t) {
-            return new Session(url, watchSeconds, seekTo, until, t, codecs, plainFile);
+            return new Session(url, watchSeconds, seekTo, until, t, codecs, plainFile, anyCertificate);
+        }
+
+        /** Accepts the server's certificate whoever signed it (a test's self-signed one). */
+        public Session trustAnyCertificate() {
+            return new Session(url, watchSeconds, seekTo, until, timeout, codecs, plainFile, true);
         }
 
         /** Also asks {@code MediaSource.isTypeSupported} about {@code video/mp4; codecs="…"}. */
         public Session askSupport(String codecString) {
-            return new Session(url, watchSeconds, seekTo, until, timeout, codecString, plainFile);
+            return new Session(url, watchSeconds, seekTo, until, timeout, codecString, plainFile, anyCertificate);
         }
     }
 
@@ -142,6 +147,9 @@ public final class HlsJsPlayer {
         }
         if (s.codecs() != null) {
             cmd.addAll(List.of("--codecs", s.codecs()));
+        }
+        if (s.anyCertificate()) {
+            cmd.addAll(List.of("--insecure", "true"));
         }
         if (s.plainFile()) {
             cmd.addAll(List.of("--mode", "file"));

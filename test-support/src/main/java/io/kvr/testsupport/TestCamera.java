@@ -127,25 +127,14 @@ public final class TestCamera implements AutoCloseable {
      * {@code openssl req -x509}; returns the file.
      */
     public static Path selfSignedPem(Path dir) {
-        Path cert = dir.resolve("camera-cert.pem");
-        Path key = dir.resolve("camera-key.pem");
+        SelfSignedCertificate c = SelfSignedCertificate.write(dir, "camera");
         Path pem = dir.resolve("camera.pem");
         try {
-            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                    "-subj", "/CN=127.0.0.1", "-days", "2", "-keyout", key.toString(), "-out", cert.toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("openssl could not make a certificate: " + out);
-            }
-            Files.write(pem, Files.readAllBytes(cert));
-            Files.write(pem, Files.readAllBytes(key), java.nio.file.StandardOpenOption.APPEND);
+            Files.write(pem, Files.readAllBytes(c.cert()));
+            Files.write(pem, Files.readAllBytes(c.key()), java.nio.file.StandardOpenOption.APPEND);
             return pem;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run openssl (Debian: apt-get install openssl)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new UncheckedIOException("cannot write " + pem, e);
         }
     }
 

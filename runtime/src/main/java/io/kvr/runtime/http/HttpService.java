@@ -11,34 +11,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP server ({@link Http1Server}: a thread per connection). Errors map to status + JSON body here, in one place:
+ * An HTTP server ({@link HttpServer}) serving a {@link Router}. Errors map to status + JSON body here, in one place:
  * {@link HttpError} gives its status and reason; anything else is a bug, logged, and answered 500 without internals.
  */
 public final class HttpService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
-    private static final int MAX_BODY = 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Http1Server server;
     private final Router router;
+    private final boolean tls;
+    private HttpServer server;
 
-    private HttpService(Http1Server server, Router router) {
-        this.server = server;
+    private HttpService(Router router, boolean tls) {
         this.router = router;
+        this.tls = tls;
     }
 
+    /** Plain HTTP on {@code host:port} with the default limits. */
     public static HttpService start(String host, int port, Router router) {
+        return start(HttpSettings.of(host, port), router);
+    }
+
+    public static HttpService start(HttpSettings settings, Router router) {
+        HttpService service = new HttpService(router, settings.tls());
         try {
-            // the server calls back into the service, which needs the server: tie the knot through a holder
-            HttpService[] service = new HttpService[1];
-            Http1Server server = Http1Server.bind(host, port, req -> service[0].serve(req), MAX_BODY);
-            service[0] = new HttpService(server, router);
-            server.start();
-            log.info("HTTP listening on http://{}:{}/", host, server.address().getPort());
-            return service[0];
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            service.server = HttpServer.start(settings, service::serve);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the HTTP server", e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
+                    + e.getMessage(), e);
         }
+        log.info("HTTP listening on {}/", service.baseUrl());
+        return service;
     }
 
     public int port() {
@@ -47,10 +53,10 @@ public final class HttpService implements AutoCloseable {
 
     public String baseUrl() {
         InetSocketAddress a = server.address();
-        return "http://" + a.getHostString() + ":" + a.getPort();
+        return (tls ? "https://" : "http://") + a.getHostString() + ":" + a.getPort();
     }
 
-    private Response serve(Http1Server.RawRequest raw) {
+    private Response serve(HttpServer.RawRequest raw) {
         String method = raw.method();
         try {
             return dispatch(raw, method);
@@ -62,7 +68,7 @@ public final class HttpService implements AutoCloseable {
         }
     }
 
-    private Response dispatch(Http1Server.RawRequest raw, String method) throws Exception {
+    private Response dispatch(HttpServer.RawRequest raw, String method) throws Exception {
         String target = raw.target();
         int q = target.indexOf('?');
         String rawPath = q < 0 ? target : target.substring(0, q);

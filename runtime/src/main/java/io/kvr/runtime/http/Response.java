@@ -18,19 +18,33 @@ public final class Response {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final long length;
     private final BodyWriter body;
+    private final byte[] bytes;
+    private final int offset;
     private AutoCloseable resource = () -> { };
 
     private Response(int status, String contentType, long length, BodyWriter body) {
+        this(status, contentType, length, body, null, 0);
+    }
+
+    private Response(int status, String contentType, long length, BodyWriter body, byte[] bytes, int offset) {
         this.status = status;
         this.length = length;
         this.body = body;
+        this.bytes = bytes;
+        this.offset = offset;
         if (contentType != null) {
             headers.put("Content-Type", contentType);
         }
     }
 
     public static Response bytes(int status, String contentType, byte[] bytes) {
-        return new Response(status, contentType, bytes.length, out -> out.write(bytes));
+        return bytes(status, contentType, bytes, 0, bytes.length);
+    }
+
+    /** {@code length} bytes of {@code bytes} from {@code offset}, sent as they are (not copied). */
+    public static Response bytes(int status, String contentType, byte[] bytes, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        return new Response(status, contentType, length, out -> out.write(bytes, offset, length), bytes, offset);
     }
 
     public static Response text(int status, String contentType, String text) {
@@ -66,6 +80,15 @@ public final class Response {
     public Response closing(AutoCloseable bodySource) {
         this.resource = bodySource;
         return this;
+    }
+
+    /** The body when it is in memory (then {@link #offset()} and {@link #length()} say which part), else null. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    int offset() {
+        return offset;
     }
 
     AutoCloseable resource() {
