@@ -89,6 +89,8 @@ class HostileRequestsIT {
 
     /** {@code http.connections.max} of the second kvr. */
     private static final int CAP = 200;
+    /** How soon after the last surplus connection was opened every one of them must be refused. */
+    private static final Duration REFUSAL_TIME = Duration.ofSeconds(5);
 
     @TempDir
     static Path data;
@@ -274,7 +276,10 @@ class HostileRequestsIT {
         rows.add(row("Content-Length of Long.MAX_VALUE, no body sent",
                 "POST /v1/nvr/convert2mp4 HTTP/1.1\r\n" + H + ADMIN_AUTH + JSON + "Content-Length: 9223372036854775807\r\n\r\n",
                 status(413)));
-        rows.add(row("Transfer-Encoding: gzip", chunkedPost("gzip", "2\r\n{}\r\n0\r\n\r\n"), status(501)));
+        // RFC 9112 6.3: a request whose final coding is not chunked MUST get 400; 6.1: an unknown coding before a
+        // final chunked SHOULD get 501
+        rows.add(row("Transfer-Encoding: gzip", chunkedPost("gzip", "2\r\n{}\r\n0\r\n\r\n"), status(400, 501)));
+        rows.add(row("Transfer-Encoding: gzip, chunked", chunkedPost("gzip, chunked", "2\r\n{}\r\n0\r\n\r\n"), status(501)));
         rows.add(row("Transfer-Encoding: chunked, gzip", chunkedPost("chunked, gzip", "2\r\n{}\r\n0\r\n\r\n"), status(400, 501)));
         rows.add(row("Transfer-Encoding: xchunked", chunkedPost("xchunked", "2\r\n{}\r\n0\r\n\r\n"), status(400, 501)));
         rows.add(row("Transfer-Encoding: identity", chunkedPost("identity", "2\r\n{}\r\n0\r\n\r\n"), status(400, 501)));
@@ -584,7 +589,7 @@ class HostileRequestsIT {
     }
 
     /**
-     * {@code http.connections.max=200}: a served keep-alive client, 200 idle connections filling the cap, and
+     * {@code http.connections.max=200}: a served keep-alive client, 200 served and idle connections filling the cap, and
      * 2000 more, each refused (a 503 with a JSON reason, or a close) within seconds, while the first client is
      * still served within a second. Its own kvr: the cap would refuse the thousand clients of the row above.
      */
@@ -602,8 +607,15 @@ class HostileRequestsIT {
         try (RawConnection client = RawConnection.open(cappedPort, READ_TIMEOUT)) {
             String request = fill(get("/health"), cappedPort);
             assertThat(client.send(request).readAnswer()).get().extracting(Answer::status).isEqualTo(200);
+            // each idle connection is served once and kept alive, so the server has counted it before the surplus
+            // arrives (a connection's event loop may register it later than one opened after it)
             for (int i = 0; i < idleCount; i++) {
-                idle.add(RawConnection.open(cappedPort, READ_TIMEOUT));
+                RawConnection c = RawConnection.open(cappedPort, READ_TIMEOUT);
+                idle.add(c);
+                String which = "idle connection " + i;
+                if (c.sendQuietly(request.getBytes(StandardCharsets.ISO_8859_1))) {
+                    read(c, soft).ifPresent(a -> soft.assertThat(a.status()).as(which).isIn(200, 503));
+                }
             }
             int notAccepted = 0;
             long openUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -624,25 +636,29 @@ class HostileRequestsIT {
             soft.assertThat(again.map(Answer::status)).as("the keep-alive client's second request").hasValue(200);
             soft.assertThat(took).as("the keep-alive client's second request").isLessThan(Duration.ofSeconds(1));
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            int hanging = 0;
-            for (RawConnection c : surplus) {
+            long deadline = System.nanoTime() + REFUSAL_TIME.toNanos();
+            List<Integer> hanging = new ArrayList<>();
+            for (int i = 0; i < surplus.size(); i++) {
+                RawConnection c = surplus.get(i);
                 c.readTimeout(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
                 try {
                     Optional<Answer> answer = c.readAnswer();
                     if (answer.isPresent()) {
                         checkAnswer(answer.get(), Set.of(503), soft);
                         if (c.awaitEnd(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()))) == Ending.OPEN) {
-                            hanging++;
+                            hanging.add(i);
                         }
                     }
                 } catch (SocketTimeoutException e) {
-                    hanging++;
+                    hanging.add(i);
                 }
                 soft.assertThat(STATUS_500.matcher(c.transcript()).find()).as("a 500 to a surplus connection").isFalse();
             }
-            soft.assertThat(hanging).as("of %d surplus connections, left open 5 s after the last was opened",
-                    surplus.size()).isZero();
+            if (!hanging.isEmpty()) {
+                soft.fail("surplus connections (by opening order, of %d) left open %s after the last was opened: %s; "
+                        + "of those, refused within %s more: %s", surplus.size(), REFUSAL_TIME,
+                        hanging.subList(0, Math.min(20, hanging.size())), REFUSAL_TIME, refusedLate(surplus, hanging));
+            }
         } finally {
             closeAll(idle);
             closeAll(surplus);
@@ -650,6 +666,18 @@ class HostileRequestsIT {
         soft.assertThatCode(() -> await().atMost(Duration.ofSeconds(10)).until(() -> health(cappedPort) == 200))
                 .as("GET /health afterwards").doesNotThrowAnyException();
         soft.assertAll();
+    }
+
+    /** How many of the connections {@code hanging} end within another {@link #REFUSAL_TIME}: slow, or never. */
+    private static String refusedLate(List<RawConnection> connections, List<Integer> hanging) throws IOException {
+        long deadline = System.nanoTime() + REFUSAL_TIME.toNanos();
+        int late = 0;
+        for (int i : hanging) {
+            if (connections.get(i).awaitEnd(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()))) != Ending.OPEN) {
+                late++;
+            }
+        }
+        return late + " of " + hanging.size();
     }
 
     /**
