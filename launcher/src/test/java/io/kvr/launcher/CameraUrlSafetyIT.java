@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.read.ListAppender;
+import io.kvr.launcher.demo.DemoCamera;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.schemas.StreamInfo;
 import io.kvr.testsupport.FreePort;
@@ -60,10 +61,12 @@ class CameraUrlSafetyIT {
     private static final String CONFIGURED = "redact/config";
     private static final String POSTED = "redact/api";
     private static final String BROKEN = "redact/broken";
+    private static final String DEMO = "demo/clock";
 
     @TempDir
     static Path data;
     static TestCamera camera;
+    static DemoCamera demo;
     static KvrServer kvr;
     static ListAppender<ILoggingEvent> logs;
     static Logger root;
@@ -84,9 +87,10 @@ class CameraUrlSafetyIT {
         logs.start();
         root.addAppender(logs);
         camera = TestCamera.start();
+        demo = DemoCamera.start(0, DEMO);
         kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
                 "--kafka-port", "0", "--s3-port", "0", "bridge.instance.id=url-it"}),
-                Map.of(CONFIGURED, secretUrl(camera.port(), TestCamera.H264)));
+                Map.of(CONFIGURED, secretUrl(camera.port(), TestCamera.H264), DEMO, demo.url()));
     }
 
     @AfterAll
@@ -96,6 +100,9 @@ class CameraUrlSafetyIT {
         }
         if (camera != null) {
             camera.close();
+        }
+        if (demo != null) {
+            demo.close();
         }
         if (root != null) {
             root.detachAppender(logs);
@@ -114,7 +121,8 @@ class CameraUrlSafetyIT {
                 {"app":"redact","stream":"broken","url":"%s"}""".formatted(secretUrl(closed, "/nothing")));
         assertThat(broken.statusCode()).as(broken.body()).isEqualTo(201);
 
-        for (String id : List.of(CONFIGURED, POSTED)) {
+        // the demo camera of ./kvr demo (udp://127.0.0.1) records under the default URL policy too
+        for (String id : List.of(CONFIGURED, POSTED, DEMO)) {
             await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
                     .until(() -> "streaming".equals(camera(id).get("state")));
         }
@@ -124,7 +132,7 @@ class CameraUrlSafetyIT {
         // the API: every camera, one camera, and FFmpeg's error as last_error
         String list = send("GET", "/v1/cameras", null).body();
         assertThat(list).doesNotContain(SECRETS);
-        assertThat(asList(MiniJson.parse(list))).extracting(c -> c.get("url")).containsExactly(
+        assertThat(asList(MiniJson.parse(list))).extracting(c -> c.get("url")).containsExactly(demo.url(),
                 redactedUrl(camera.port(), "/h264"), redactedUrl(closed, "/nothing"), redactedUrl(camera.port(), "/h264"));
         assertThat((String) camera(BROKEN).get("last_error"))
                 .startsWith("cannot open " + redactedUrl(closed, "/nothing") + ": ")
