@@ -1,8 +1,10 @@
 package io.kvr.runtime.config;
 
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -123,6 +125,39 @@ public final class Secrets {
             }
         }
         return false;
+    }
+
+    /**
+     * What a record's generated {@code toString()} shows ({@code Name[a=1, b=x]}), with every URL in it redacted
+     * and the values of maps whose keys {@link #looksSecret} hidden: for configuration records that hold URLs or
+     * settings, so every component, also one added later, is shown and none leaks.
+     */
+    public static String redactedToString(Record record) {
+        StringBuilder b = new StringBuilder(record.getClass().getSimpleName()).append('[');
+        RecordComponent[] components = record.getClass().getRecordComponents();
+        for (int i = 0; i < components.length; i++) {
+            Object value;
+            try {
+                value = components[i].getAccessor().invoke(record);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                value = "?";
+            }
+            b.append(i == 0 ? "" : ", ").append(components[i].getName()).append('=').append(redactedValue(value));
+        }
+        return b.append(']').toString();
+    }
+
+    private static String redactedValue(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            StringBuilder b = new StringBuilder("{");
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                b.append(b.length() == 1 ? "" : ", ").append(key).append('=')
+                        .append(looksSecret(key) ? "******" : redactUrl(String.valueOf(e.getValue())));
+            }
+            return b.append('}').toString();
+        }
+        return redactUrl(String.valueOf(value));
     }
 
     public static boolean looksSecret(String key) {

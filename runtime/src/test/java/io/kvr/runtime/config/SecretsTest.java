@@ -124,6 +124,20 @@ class SecretsTest {
         assertThat(Secrets.holdsRedaction(url)).isEqualTo(redacted);
     }
 
+    record Example(String name, java.net.URI index, java.util.Map<String, String> settings, int port) {
+    }
+
+    @org.junit.jupiter.api.Test
+    void recordsShowEveryComponentWithUrlsRedactedAndSecretSettingsHidden() {
+        java.util.Map<String, String> settings = new java.util.TreeMap<>(java.util.Map.of(
+                "camera.live/door.url", "rtsp://admin:p1@10.0.0.5/x?token=p2", "s3.secret.key", "p3", "http.port", "80"));
+        Example example = new Example("edge", java.net.URI.create("http://kvr:p4@indexer:8082/?key=p5"), settings, 8080);
+
+        assertThat(Secrets.redactedToString(example)).isEqualTo("Example[name=edge, index=http://***@indexer:8082/?key=***, "
+                + "settings={camera.live/door.url=rtsp://***@10.0.0.5/x?token=***, http.port=80, s3.secret.key=******}, "
+                + "port=8080]");
+    }
+
     @org.junit.jupiter.api.Test
     void nullStaysNull() {
         assertThat(Secrets.redactUrl(null)).isNull();
