@@ -3,6 +3,7 @@ package io.kvr.exporter;
 import io.kvr.runtime.config.GroupIds;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.S3Settings;
+import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.config.TopicNames;
 import java.net.URI;
@@ -41,5 +42,11 @@ public record ExporterConfig(KafkaSettings kafka, S3Settings s3, String httpHost
                 s.duration("exporter.download.sized.max", Duration.ofMinutes(20)).toMillis());
         s.validate();
         return c;
+    }
+
+    /** URLs redacted, secret settings hidden. */
+    @Override
+    public String toString() {
+        return Secrets.redactedToString(this);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.kvr.bridge.camera.CameraUrlPolicy;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.stream.StreamName;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.Set;
  * {@code transport} ({@code tcp} default, {@code udp}, {@code auto}), {@code clock} ({@code camera} default,
  * {@code server}), {@code enabled} (default true) and optional {@code username}/{@code password} (credentials kept
  * apart from the URL; never answered back). Other fields are ignored, so a camera read from {@code GET} can be
- * edited and posted back (with its real URL). Every problem is named in one 400 reason.
+ * edited and posted back (with its real URL). The URL must pass the bridge's {@link CameraUrlPolicy}. Every problem
+ * is named in one 400 reason.
  */
 final class CameraRequest {
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -29,7 +31,7 @@ final class CameraRequest {
     private CameraRequest() {
     }
 
-    static CameraSpec parse(byte[] body) {
+    static CameraSpec parse(byte[] body, CameraUrlPolicy urlPolicy) {
         JsonNode root;
         try {
             root = body == null || body.length == 0 ? null : JSON.readTree(body);
@@ -82,7 +84,7 @@ final class CameraRequest {
         }
         StreamName checkedName = name != null ? name : new StreamName("x", "x");
         CameraSpec spec = CameraSpec.checked(checkedName, url, transport, clock, enabled, username, password,
-                (field, reason) -> {
+                urlPolicy, (field, reason) -> {
                     if (!wrongType.contains(field)) {
                         problems.add(field + ": " + reason);
                     }
