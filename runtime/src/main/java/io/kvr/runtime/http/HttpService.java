@@ -1,6 +1,7 @@
 package io.kvr.runtime.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvr.runtime.config.Secrets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -63,7 +64,8 @@ public final class HttpService implements AutoCloseable {
         } catch (HttpError e) {
             return error(e.status(), e.getMessage());
         } catch (Exception e) {
-            log.error("{} {} failed", method, sanitize(raw.target()), e);
+            // a credential may ride in the query (?token=): never into the log
+            log.error("{} {} failed", method, Secrets.redactUrl(sanitize(raw.target())), e);
             return error(500, "internal error");
         }
     }
