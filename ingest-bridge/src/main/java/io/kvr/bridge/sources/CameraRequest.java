@@ -1,13 +1,9 @@
 package io.kvr.bridge.sources;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.kvr.bridge.camera.CameraUrlPolicy;
 import io.kvr.runtime.http.HttpError;
+import io.kvr.runtime.http.Json;
 import io.kvr.runtime.stream.StreamName;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,28 +19,13 @@ import java.util.Set;
  * is named in one 400 reason.
  */
 final class CameraRequest {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
     private CameraRequest() {
     }
 
     static CameraSpec parse(byte[] body, CameraUrlPolicy urlPolicy) {
-        JsonNode root;
-        try {
-            root = body == null || body.length == 0 ? null : JSON.readTree(body);
-        } catch (JacksonException e) {
-            // Jackson's message may quote the body, which may hold a password: only the duplicate field is named
-            String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-            String what = original.startsWith("Duplicate field") ? original.split("\n")[0] + " " : "";
-            throw HttpError.badRequest("body is not valid JSON: " + what + "(line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
-        } catch (java.io.IOException e) {
-            throw HttpError.badRequest("body is not valid JSON");
-        }
-        if (root == null || root.isMissingNode()) {
+        // the reason never quotes the body, which may hold a password
+        JsonNode root = Json.requestBody(body);
+        if (root.isMissingNode()) {
             throw HttpError.badRequest("body is empty; expected a JSON object with app, stream and url");
         }
         if (!root.isObject()) {

@@ -73,6 +73,18 @@ class CameraRequestTest {
     }
 
     @Test
+    void hostileBodiesAre400NotAStackOverflow() {
+        for (String body : new String[] {"[".repeat(200_000), "{\"app\":" + "[".repeat(200_000),
+                "{\"url\":\"" + "x".repeat(1_100_000) + "\"}", "{\"app\":" + "1".repeat(1000) + "}",
+                "{\"app\":\"a\",\"stream\":\"b\",\"url\":\"rtsp://h/x\",\"password\":\"hunter2\"} garbage"}) {
+            assertThatThrownBy(() -> parse(body)).isInstanceOfSatisfying(HttpError.class, e -> {
+                assertThat(e.status()).isEqualTo(400);
+                assertThat(e.getMessage()).startsWith("body ").hasSizeLessThan(200).doesNotContain("hunter2");
+            });
+        }
+    }
+
+    @Test
     void separateCredentialsAreKeptOutOfTheUrlAndInsertedPercentEncodedWhenOpening() {
         CameraSpec spec = parse("""
                 {"app":"a","stream":"b","url":"rtsp://10.0.0.5:554/stream1","username":"admin","password":"p@ss:w/rd"}""");
