@@ -1,5 +1,6 @@
 package io.kvr.exporter;
 
+import io.kvr.exporter.capacity.ExportSlots;
 import io.kvr.exporter.http.DownloadRoutes;
 import io.kvr.exporter.http.JobRoutes;
 import io.kvr.exporter.job.ExportRetention;
@@ -42,7 +43,9 @@ public final class Exporter implements Routes, AutoCloseable {
         store.ensureBucket();
         ExportPlanner planner = new ExportPlanner(index, new InitSegments(store));
         ExportWriter writer = new ExportWriter(store, config.readAhead(), config.bytesPerSecond());
-        this.downloads = new DownloadRoutes(planner, writer, config.maxRangeMs(), config.sizedDownloadMaxMs(), metrics);
+        ExportSlots slots = new ExportSlots(config.concurrentMax(), metrics);
+        this.downloads = new DownloadRoutes(planner, writer, config.maxRangeMs(), config.sizedDownloadMaxMs(), slots,
+                metrics);
         JobLog jobs;
         StatusBook book;
         try {
@@ -61,10 +64,10 @@ public final class Exporter implements Routes, AutoCloseable {
             life.close();
             throw e;
         }
-        this.jobRoutes = new JobRoutes(planner, jobs, book, store, config.maxRangeMs());
+        this.jobRoutes = new JobRoutes(planner, jobs, book, store, config.maxRangeMs(), config.queueMax(), metrics);
         life.own("export-retention", new ExportRetention(book, jobs, store, config.retention()).start(Duration.ofMinutes(1)));
         this.runner = life.own("export-jobs", new JobRunner(config.kafka(), config.requestsTopic(), config.groupId(),
-                jobs, book, planner, writer, store, config.exportsPrefix(), metrics).start());
+                jobs, book, planner, writer, store, config.exportsPrefix(), slots, metrics).start());
     }
 
     /** Creates the job topics when missing, reads the status topic, and starts taking jobs. */

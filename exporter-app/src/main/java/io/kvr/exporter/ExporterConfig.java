@@ -3,6 +3,7 @@ package io.kvr.exporter;
 import io.kvr.runtime.config.GroupIds;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.S3Settings;
+import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.config.TopicNames;
 import java.net.URI;
@@ -19,12 +20,14 @@ import java.time.Duration;
  * ({@code exporter.exports.retention}, default 7d); a cap on each export's speed in bytes per second
  * ({@code exporter.rate.limit}, default 0: none); the longest direct download planned whole before its first
  * byte and sent with its length ({@code exporter.download.sized.max}, default 20m; longer ones start at once,
- * chunked).
+ * chunked); how many exports (direct downloads and running jobs) one instance runs at once
+ * ({@code exporter.concurrent.max}, default 4; a download beyond it is refused with 503, a job waits) and how many
+ * jobs may wait to run ({@code exporter.queue.max}, default 100; a submission beyond it is refused with 429).
  */
 public record ExporterConfig(KafkaSettings kafka, S3Settings s3, String httpHost, int httpPort, URI indexUrl,
                              long maxRangeMs, int readAhead, String requestsTopic, String statusTopic, String groupId,
                              String exportsPrefix, Duration retention, long bytesPerSecond,
-                             long sizedDownloadMaxMs) {
+                             long sizedDownloadMaxMs, int concurrentMax, int queueMax) {
     public static ExporterConfig from(Settings s) {
         S3Settings s3 = S3Settings.from(s);
         ExporterConfig c = new ExporterConfig(KafkaSettings.from(s), s3,
@@ -38,8 +41,16 @@ public record ExporterConfig(KafkaSettings kafka, S3Settings s3, String httpHost
                 s.string("exporter.exports.prefix", s3.prefix() + "exports/"),
                 s.duration("exporter.exports.retention", Duration.ofDays(7)),
                 s.longValue("exporter.rate.limit", 0, 0, Long.MAX_VALUE),
-                s.duration("exporter.download.sized.max", Duration.ofMinutes(20)).toMillis());
+                s.duration("exporter.download.sized.max", Duration.ofMinutes(20)).toMillis(),
+                s.integer("exporter.concurrent.max", 4, 1, 1024),
+                s.integer("exporter.queue.max", 100, 1, 1_000_000));
         s.validate();
         return c;
+    }
+
+    /** URLs redacted, secret settings hidden. */
+    @Override
+    public String toString() {
+        return Secrets.redactedToString(this);
     }
 }

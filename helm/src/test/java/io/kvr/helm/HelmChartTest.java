@@ -1,6 +1,7 @@
 package io.kvr.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,12 +12,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /** Renders and lints helm/kvr with the real Helm engine (helm-java) and checks the objects it produces. */
 class HelmChartTest {
     private static final Path CHART = Path.of("kvr").toAbsolutePath();
     private static final Path SASL_SSL = Path.of("examples/sasl-ssl-cluster.yaml").toAbsolutePath();
+    private static final Path ACCESS_AND_TLS = Path.of("examples/access-and-tls.yaml").toAbsolutePath();
 
     @Test
     void lintsStrictly() {
@@ -75,6 +79,159 @@ class HelmChartTest {
         assertThat(bridge.at("/spec/template/spec/volumes").findValuesAsText("secretName"))
                 .contains("kvr-kafka", "kafka-ca", "kvr-s3", "kvr-cameras");
         assertNoSecretInline(objects);
+    }
+
+    @Test
+    void accessSecretsAreMountedFromAnExistingSecretInEveryAppAndAccessIsRequired() throws IOException {
+        List<JsonNode> objects = render(new Helm(CHART).template().withName("rec").withValuesFile(ACCESS_AND_TLS));
+
+        assertThat(config(objects)).contains("access.required=true",
+                "access.token.secret.file=/etc/kvr/access/token-secret",
+                "access.jwt.hs256.secret.file=/etc/kvr/access/jwt-hs256-secret",
+                "access.api.keys.file=/etc/kvr/access/api-keys");
+        assertThat(workloads(objects)).hasSize(5).allSatisfy(w -> {
+            String name = w.at("/metadata/name").asText();
+            JsonNode volume = named(w.at("/spec/template/spec/volumes"), "access-secrets");
+            assertThat(volume.at("/secret/secretName").asText()).as(name).isEqualTo("kvr-access");
+            assertThat(volume.at("/secret/items").toString()).as(name)
+                    .contains("{\"key\":\"token-secret\",\"path\":\"token-secret\"}",
+                            "{\"key\":\"jwt-secret\",\"path\":\"jwt-hs256-secret\"}",
+                            "{\"key\":\"api-keys\",\"path\":\"api-keys\"}");
+            JsonNode mount = named(w.at("/spec/template/spec/containers/0/volumeMounts"), "access-secrets");
+            assertThat(mount.at("/mountPath").asText()).as(name).isEqualTo("/etc/kvr/access");
+            assertThat(mount.at("/readOnly").asBoolean()).as(name).isTrue();
+        });
+        assertNoSecretInline(objects);
+
+        // one key is enough; only it is mounted
+        List<JsonNode> tokenOnly = render(new Helm(CHART).template().withName("rec").set("access.required", "true")
+                .set("access.existingSecret.name", "kvr-access").set("access.existingSecret.tokenSecretKey", "t"));
+        assertThat(config(tokenOnly)).contains("access.required=true", "access.token.secret.file=")
+                .doesNotContain("access.jwt.hs256.secret.file", "access.api.keys.file");
+        assertThat(named(workload(tokenOnly, "rec-edge").at("/spec/template/spec/volumes"), "access-secrets")
+                .at("/secret/items")).hasSize(1);
+        // without references nothing is mounted and access stays as the apps default it
+        List<JsonNode> plain = render(new Helm(CHART).template().withName("rec"));
+        assertThat(config(plain)).doesNotContain("access.required", "access.token", "access.jwt", "access.api");
+        assertThat(workload(plain, "rec-edge").at("/spec/template/spec/volumes").findValuesAsText("name"))
+                .doesNotContain("access-secrets");
+    }
+
+    @Test
+    void requiredAccessWithoutAReferencedSecretFailsToRenderWithTheReason() {
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("rec").set("access.required", "true").call())
+                .hasMessageContaining("access.required=true needs a credential");
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("rec").set("access.required", "true")
+                .set("access.existingSecret.name", "kvr-access").call())
+                .hasMessageContaining("no key of it is named");
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("rec")
+                .set("access.existingSecret.tokenSecretKey", "t").call())
+                .hasMessageContaining("set access.existingSecret.name");
+    }
+
+    @Test
+    void requiredAccessWithAPublicKeyInConfigRenders() throws IOException {
+        List<JsonNode> objects = render(new Helm(CHART).template().withName("rec").set("access.required", "true")
+                .withValuesFile(writeValues("config:\n  access.jwt.rs256.public.key: /etc/kvr/jwt/public.pem\n")));
+        assertThat(config(objects)).contains("access.required=true", "access.jwt.rs256.public.key=/etc/kvr/jwt/public.pem");
+    }
+
+    @Test
+    void edgeTlsMountsTheTlsSecretAndSwitchesPortsProbesAndIngressToHttps() throws IOException {
+        List<JsonNode> objects = render(new Helm(CHART).template().withName("rec").withNamespace("video")
+                .withValuesFile(ACCESS_AND_TLS));
+
+        JsonNode edge = workload(objects, "rec-edge");
+        JsonNode pod = edge.at("/spec/template/spec");
+        JsonNode volume = named(pod.at("/volumes"), "edge-tls");
+        assertThat(volume.at("/secret/secretName").asText()).isEqualTo("kvr-edge-tls");
+        assertThat(volume.at("/secret/items").findValuesAsText("key")).containsExactly("tls.crt", "tls.key");
+        assertThat(named(pod.at("/containers/0/volumeMounts"), "edge-tls").at("/mountPath").asText()).isEqualTo("/etc/kvr/tls");
+        Map<String, String> env = env(edge);
+        assertThat(env).containsEntry("KVR_HTTP_TLS_CERT", "/etc/kvr/tls/tls.crt")
+                .containsEntry("KVR_HTTP_TLS_KEY", "/etc/kvr/tls/tls.key")
+                .containsEntry("KVR_HTTP_ALLOWED_HOSTS",
+                        "kvr.example.com,rec-edge,rec-edge.video,rec-edge.video.svc,rec-edge.video.svc.cluster.local");
+        assertThat(pod.at("/containers/0/ports/0/name").asText()).isEqualTo("https");
+        for (String probe : List.of("livenessProbe", "readinessProbe")) {
+            JsonNode get = pod.at("/containers/0/" + probe + "/httpGet");
+            assertThat(get.at("/scheme").asText()).as(probe).isEqualTo("HTTPS");
+            assertThat(get.at("/port").asText()).as(probe).isEqualTo("https");
+            assertThat(get.at("/path").asText()).as(probe).isEqualTo("/health");
+            assertThat(get.at("/httpHeaders/0/name").asText()).as(probe).isEqualTo("Host");
+            assertThat(get.at("/httpHeaders/0/value").asText()).as(probe).isEqualTo("kvr.example.com");
+        }
+        JsonNode service = objects.stream().filter(o -> o.get("kind").asText().equals("Service")
+                && o.at("/metadata/name").asText().equals("rec-edge")).findFirst().orElseThrow();
+        assertThat(service.at("/spec/ports/0/name").asText()).isEqualTo("https");
+        assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo("https");
+
+        JsonNode ingress = objects.stream().filter(o -> o.get("kind").asText().equals("Ingress")).findFirst().orElseThrow();
+        assertThat(ingress.at("/spec/tls/0/secretName").asText()).isEqualTo("kvr-tls");
+        assertThat(ingress.at("/spec/tls/0/hosts/0").asText()).isEqualTo("kvr.example.com");
+        assertThat(ingress.at("/spec/rules/0/http/paths/0/backend/service/port/name").asText()).isEqualTo("https");
+        assertThat(ingress.at("/metadata/annotations/nginx.ingress.kubernetes.io~1backend-protocol").asText()).isEqualTo("HTTPS");
+
+        JsonNode monitor = objects.stream().filter(o -> o.get("kind").asText().equals("ServiceMonitor")).findFirst().orElseThrow();
+        assertThat(monitor.at("/spec/endpoints").findValuesAsText("port")).containsExactly("http", "https");
+        assertThat(monitor.at("/spec/endpoints/1/scheme").asText()).isEqualTo("https");
+        assertThat(monitor.at("/spec/endpoints/1/tlsConfig/serverName").asText()).isEqualTo("kvr.example.com");
+
+        // every other app keeps plain HTTP and answers any host: only the edge is behind the Ingress
+        for (JsonNode w : workloads(objects)) {
+            if (w == edge) {
+                continue;
+            }
+            String name = w.at("/metadata/name").asText();
+            assertThat(env(w)).as(name).doesNotContainKeys("KVR_HTTP_TLS_CERT", "KVR_HTTP_TLS_KEY", "KVR_HTTP_ALLOWED_HOSTS");
+            assertThat(w.at("/spec/template/spec/containers/0/ports/0/name").asText()).as(name).isEqualTo("http");
+            assertThat(w.at("/spec/template/spec/containers/0/livenessProbe/httpGet/scheme").isMissingNode()).as(name).isTrue();
+        }
+        assertThat(config(objects)).doesNotContain("http.tls", "http.allowed.hosts");
+        assertNoSecretInline(objects);
+    }
+
+    @Test
+    void theIngressShortTlsFormAndAPlainEdgeStillRender() throws IOException {
+        // the SASL_SSL example: Ingress TLS by tlsSecret, the edge itself on plain HTTP
+        List<JsonNode> objects = render(new Helm(CHART).template().withName("rec").withValuesFile(SASL_SSL));
+        JsonNode ingress = objects.stream().filter(o -> o.get("kind").asText().equals("Ingress")).findFirst().orElseThrow();
+        assertThat(ingress.at("/spec/tls/0/secretName").asText()).isEqualTo("kvr-tls");
+        assertThat(ingress.at("/spec/tls/0/hosts/0").asText()).isEqualTo("kvr.example.com");
+        assertThat(ingress.at("/spec/rules/0/http/paths/0/backend/service/port/name").asText()).isEqualTo("http");
+        JsonNode edge = workload(objects, "rec-edge");
+        assertThat(env(edge)).containsEntry("KVR_HTTP_ALLOWED_HOSTS",
+                "kvr.example.com,rec-edge,rec-edge.default,rec-edge.default.svc,rec-edge.default.svc.cluster.local")
+                .doesNotContainKey("KVR_HTTP_TLS_CERT");
+        assertThat(edge.at("/spec/template/spec/containers/0/readinessProbe/httpGet/port").asText()).isEqualTo("http");
+        assertThat(edge.at("/spec/template/spec/containers/0/readinessProbe/httpGet/scheme").isMissingNode()).isTrue();
+        JsonNode monitor = objects.stream().filter(o -> o.get("kind").asText().equals("ServiceMonitor")).findFirst().orElseThrow();
+        assertThat(monitor.at("/spec/endpoints").findValuesAsText("port")).containsExactly("http");
+    }
+
+    private static JsonNode workload(List<JsonNode> objects, String name) {
+        return workloads(objects).stream().filter(w -> w.at("/metadata/name").asText().equals(name)).findFirst()
+                .orElseThrow();
+    }
+
+    private static JsonNode named(JsonNode list, String name) {
+        return StreamSupport.stream(list.spliterator(), false).filter(n -> n.path("name").asText().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in " + list));
+    }
+
+    private static Map<String, String> env(JsonNode workload) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (JsonNode e : workload.at("/spec/template/spec/containers/0/env")) {
+            out.put(e.get("name").asText(), e.path("value").asText());
+        }
+        return out;
+    }
+
+    private static Path writeValues(String yaml) throws IOException {
+        Path file = java.nio.file.Files.createTempFile("kvr-values", ".yaml");
+        java.nio.file.Files.writeString(file, yaml);
+        file.toFile().deleteOnExit();
+        return file;
     }
 
     /** No Secret objects, no env value or config line carrying a credential. */

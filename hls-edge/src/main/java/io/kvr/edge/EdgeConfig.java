@@ -2,6 +2,7 @@ package io.kvr.edge;
 
 import io.kvr.runtime.access.AccessSettings;
 import io.kvr.runtime.config.S3Settings;
+import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.config.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -55,5 +56,11 @@ public record EdgeConfig(String httpHost, int httpPort, URI indexUrl, S3Settings
                 s.longValue("edge.segments.cache.bytes", 64L << 20, 0, 1L << 40));
         s.validate();
         return c;
+    }
+
+    /** URLs redacted, secret settings hidden. */
+    @Override
+    public String toString() {
+        return Secrets.redactedToString(this);
     }
 }

@@ -33,10 +33,12 @@ public final class Indexer implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     /** Retention periods come from here; null when retention is off. */
     private final PolicyCatalog policies;
+    private final Duration queryMaxRange;
 
     private Indexer(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, PolicyCatalog policies,
-                    String applicationServer) {
+                    String applicationServer, Duration queryMaxRange) {
         this.streams = streams;
+        this.queryMaxRange = queryMaxRange;
         this.local = new LocalSegmentIndex(streams);
         // with an application.server, instances of the group route each stream's query to its owner
         this.index = applicationServer.isEmpty() ? local
@@ -75,7 +77,7 @@ public final class Indexer implements AutoCloseable {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
         streams.start();
-        return new Indexer(streams, streamsMetrics, policies, config.applicationServer());
+        return new Indexer(streams, streamsMetrics, policies, config.applicationServer(), config.queryMaxRange());
     }
 
     /** Retention periods from the policies topic; deletions in the configured bucket. */
@@ -111,9 +113,12 @@ public final class Indexer implements AutoCloseable {
         return local;
     }
 
-    /** The HTTP index routes of this instance: queries routed to owners, forwarded queries answered locally. */
+    /**
+     * The HTTP index routes of this instance: queries routed to owners, forwarded queries answered locally, a
+     * range answer covering at most {@code index.query.max.range}.
+     */
     public IndexRoutes routes() {
-        return new IndexRoutes(index, local);
+        return new IndexRoutes(index, local, queryMaxRange);
     }
 
     public boolean running() {

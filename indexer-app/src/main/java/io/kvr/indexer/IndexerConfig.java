@@ -3,6 +3,7 @@ package io.kvr.indexer;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.config.Settings;
+import io.kvr.runtime.index.IndexRoutes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,11 +13,12 @@ import java.util.Optional;
  * retention the object storage it deletes from ({@code s3.*}; without {@code s3.endpoint} retention is off) and
  * how often it sweeps ({@code indexer.retention.interval}, default 30 s); and {@code applicationServer}: the
  * {@code host:port} of this instance's HTTP index routes that the other instances of the group forward queries to
- * (Kafka Streams {@code application.server}); empty for a single instance.
+ * (Kafka Streams {@code application.server}); empty for a single instance; and the longest range one answer of
+ * the HTTP index routes covers ({@code index.query.max.range}, default 7d; longer ranges are answered in pages).
  */
 public record IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost,
                             int httpPort, Optional<S3Settings> s3, Duration retentionInterval,
-                            String applicationServer) {
+                            String applicationServer, Duration queryMaxRange) {
     public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort) {
         this(kafka, applicationId, stateDir, httpHost, httpPort, Optional.empty(), Duration.ofSeconds(30), "");
     }
@@ -32,6 +34,12 @@ public record IndexerConfig(KafkaSettings kafka, String applicationId, Path stat
                 applicationServer);
     }
 
+    public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort,
+                         Optional<S3Settings> s3, Duration retentionInterval, String applicationServer) {
+        this(kafka, applicationId, stateDir, httpHost, httpPort, s3, retentionInterval, applicationServer,
+                IndexRoutes.DEFAULT_MAX_RANGE);
+    }
+
     public static IndexerConfig from(Settings s) {
         IndexerConfig c = new IndexerConfig(KafkaSettings.from(s),
                 s.string("indexer.application.id", io.kvr.runtime.config.GroupIds.from(s).of("indexer")),
@@ -40,7 +48,8 @@ public record IndexerConfig(KafkaSettings kafka, String applicationId, Path stat
                 s.integer("http.port", 8082, 0, 65535),
                 s.string("s3.endpoint", "").isEmpty() ? Optional.empty() : Optional.of(S3Settings.from(s)),
                 s.duration("indexer.retention.interval", Duration.ofSeconds(30)),
-                s.string("indexer.application.server", ""));
+                s.string("indexer.application.server", ""),
+                IndexRoutes.maxRange(s));
         if (c.retentionInterval.toMillis() < 100 || c.retentionInterval.toHours() > 24) {
             s.problem("indexer.retention.interval: must be between 100ms and 24h");
         }

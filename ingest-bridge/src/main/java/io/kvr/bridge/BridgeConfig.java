@@ -1,5 +1,6 @@
 package io.kvr.bridge;
 
+import io.kvr.bridge.camera.CameraUrlPolicy;
 import io.kvr.bridge.sources.CameraSpec;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.Settings;
@@ -19,13 +20,15 @@ import java.util.regex.Pattern;
  * Configuration of the ingest bridge. Cameras are keys {@code camera.<app>/<stream>.url} with optional
  * {@code .transport} ({@code tcp}, {@code udp}, {@code auto}), {@code .clock} ({@code camera}, {@code server}),
  * {@code .enabled} and {@code .username}/{@code .password}; they are written to the sources topic at start, where
- * the REST API adds more. Kafka client settings pass through under {@code kafka.}.
+ * the REST API adds more. Kafka client settings pass through under {@code kafka.}. Which camera URLs are taken:
+ * {@code bridge.url.schemes} and {@code bridge.url.deny.private} ({@link CameraUrlPolicy}).
  *
  * @param instanceId names this bridge in the camera group and in {@code GET /v1/cameras}; unique per instance
  * @param groupId    the consumer group of the bridges that share the cameras
+ * @param urlPolicy  which camera URLs are taken and what FFmpeg may open for them
  */
 public record BridgeConfig(KafkaSettings kafka, List<CameraSpec> cameras, String httpHost, int httpPort,
-                           Duration readTimeout, String instanceId, String groupId) {
+                           Duration readTimeout, String instanceId, String groupId, CameraUrlPolicy urlPolicy) {
     private static final Set<String> CAMERA_SETTINGS = Set.of("url", "transport", "clock", "enabled", "username",
             "password");
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
@@ -36,7 +39,8 @@ public record BridgeConfig(KafkaSettings kafka, List<CameraSpec> cameras, String
 
     public static BridgeConfig from(Settings s) {
         KafkaSettings kafka = KafkaSettings.from(s);
-        List<CameraSpec> cameras = cameras(s);
+        CameraUrlPolicy urlPolicy = CameraUrlPolicy.from(s);
+        List<CameraSpec> cameras = cameras(s, urlPolicy);
         String instanceId = s.string("bridge.instance.id", defaultInstanceId());
         if (!INSTANCE_ID.matcher(instanceId).matches()) {
             s.problem("bridge.instance.id: '" + instanceId + "' must be 1-100 characters of A-Z a-z 0-9 . _ : -");
@@ -46,12 +50,13 @@ public record BridgeConfig(KafkaSettings kafka, List<CameraSpec> cameras, String
                 s.integer("http.port", 8081, 0, 65535),
                 s.duration("bridge.read.timeout", Duration.ofSeconds(5)),
                 instanceId,
-                s.string("bridge.group.id", io.kvr.runtime.config.GroupIds.from(s).of("ingest-bridge")));
+                s.string("bridge.group.id", io.kvr.runtime.config.GroupIds.from(s).of("ingest-bridge")),
+                urlPolicy);
         s.validate();
         return config;
     }
 
-    private static List<CameraSpec> cameras(Settings s) {
+    private static List<CameraSpec> cameras(Settings s, CameraUrlPolicy urlPolicy) {
         Map<String, Map<String, String>> byCamera = new TreeMap<>();
         for (var e : s.withPrefix("camera.").entrySet()) {
             int dot = e.getKey().lastIndexOf('.');
@@ -76,7 +81,7 @@ public record BridgeConfig(KafkaSettings kafka, List<CameraSpec> cameras, String
             }
             boolean enabled = s.bool(key + "enabled", true);
             CameraSpec spec = CameraSpec.checked(name, settings.get("url"), settings.get("transport"),
-                    settings.get("clock"), enabled, settings.get("username"), settings.get("password"),
+                    settings.get("clock"), enabled, settings.get("username"), settings.get("password"), urlPolicy,
                     (field, reason) -> s.problem(key + field + ": " + reason));
             if (spec != null) {
                 cameras.add(spec);

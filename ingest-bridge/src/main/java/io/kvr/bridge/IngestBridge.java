@@ -34,8 +34,9 @@ public final class IngestBridge implements AutoCloseable {
         AccessUnitPublisher publisher = new AccessUnitPublisher(config.kafka(), "kvr-ingest-bridge");
         try {
             CameraSources sources = CameraSources.start(config.kafka(), config.instanceId(), config.groupId(),
-                    config.cameras(), metrics,
-                    camera -> new CameraSupervisor(camera, publisher, config.readTimeout(), metrics).start());
+                    config.cameras(), config.urlPolicy(), metrics,
+                    camera -> new CameraSupervisor(camera, publisher, config.readTimeout(), config.urlPolicy(),
+                            metrics).start());
             return new IngestBridge(publisher, sources);
         } catch (RuntimeException e) {
             publisher.close();

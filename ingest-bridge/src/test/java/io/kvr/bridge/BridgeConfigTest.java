@@ -112,6 +112,28 @@ class BridgeConfigTest {
     }
 
     @Test
+    void cameraUrlsMustPassTheUrlPolicy() {
+        Settings s = settings(
+                "camera.live/file.url", "file:///etc/passwd",
+                "camera.live/http.url", "http://admin:hunter2@10.0.0.5/mjpeg",
+                "camera.live/local.url", "rtsp://admin:hunter2@127.0.0.1/x",
+                "camera.live/ok.url", "rtsp://admin:hunter2@8.8.8.8/x",
+                "bridge.url.deny.private", "true");
+
+        assertThatThrownBy(() -> BridgeConfig.from(s)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.problems()).hasSize(3)
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/file.url: scheme 'file' is not allowed"))
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/http.url: scheme 'http' is not allowed"))
+                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/local.url: host resolves to 127.0.0.1"));
+            assertThat(e.getMessage()).doesNotContain("hunter2");
+        });
+        BridgeConfig mjpeg = BridgeConfig.from(settings("camera.live/http.url", "http://10.0.0.5/mjpeg",
+                "bridge.url.schemes", "rtsp,http"));
+        assertThat(mjpeg.cameras()).singleElement().satisfies(c -> assertThat(c.url()).isEqualTo("http://10.0.0.5/mjpeg"));
+        assertThat(mjpeg.urlPolicy().schemes()).containsExactlyInAnyOrder("rtsp", "http");
+    }
+
+    @Test
     void missingBootstrapServersIsReportedWithTheOtherProblems() {
         Settings s = Settings.of(Map.of("camera.bad.url", "rtsp://x/y"));
 

@@ -2,6 +2,7 @@ package io.kvr.launcher;
 
 import io.kvr.launcher.demo.DemoCamera;
 import io.kvr.runtime.config.ConfigException;
+import io.kvr.runtime.config.Secrets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -44,7 +45,7 @@ public final class Kvr {
         try {
             options = KvrOptions.parse(args);
         } catch (KvrOptions.UsageException e) {
-            System.err.println("kvr: " + e.getMessage());
+            System.err.println("kvr: " + Secrets.redactUrl(e.getMessage()));
             System.err.print(KvrOptions.usage());
             System.exit(2);
             return;
@@ -52,10 +53,10 @@ public final class Kvr {
         try {
             run(options);
         } catch (ConfigException e) {
-            System.err.println("kvr: " + e.getMessage());
+            System.err.println("kvr: " + Secrets.redactUrl(e.getMessage()));
             System.exit(2);
         } catch (RuntimeException e) {
-            log.error("kvr failed to start: {}", e.getMessage(), e);
+            log.error("kvr failed to start: {}", Secrets.redactUrl(e.getMessage()), e);
             System.exit(1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -111,7 +111,7 @@ public record KvrOptions(String command, Path dataDir, String httpHost, int http
                        kvr token --stream APP/STREAM|APP/*|* [--ttl 1h] [--start MS --end MS] [--config FILE]
                        kvr topics --print|--create [--config FILE] [key=value ...]
 
-                  run    records the given cameras (RTSP, or any URL FFmpeg opens) and serves HLS
+                  run    records the given cameras (rtsp, rtsps, rtmp, rtmps, srt, udp URLs) and serves HLS
                   demo   records a built-in test camera with a burned-in wall clock
                   infra  only the embedded Kafka broker and S3 server (ports default to any free one), for apps
                          run as separate processes (dev/cluster); prints one line "kvr-infra key=value ..."
@@ -137,5 +137,11 @@ public record KvrOptions(String command, Path dataDir, String httpHost, int http
         public UsageException(String message) {
             super(message);
         }
+    }
+
+    /** URLs redacted, secret settings hidden. */
+    @Override
+    public String toString() {
+        return Secrets.redactedToString(this);
     }
 }

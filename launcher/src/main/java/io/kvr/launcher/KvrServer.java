@@ -14,7 +14,6 @@ import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.HttpSettings;
 import io.kvr.runtime.http.Router;
-import io.kvr.runtime.index.IndexRoutes;
 import io.kvr.runtime.index.SegmentIndex;
 import io.kvr.runtime.lifecycle.Lifecycle;
 import io.kvr.runtime.metrics.Metrics;
@@ -98,7 +97,7 @@ public final class KvrServer implements AutoCloseable {
                             "exports", exporter::alive)))
                     .include(bridge.routes())
                     .include(segmenter.routes())
-                    .include(new IndexRoutes(indexer.index()))
+                    .include(indexer.routes())
                     .include(exporter)
                     .include(new Edge(edgeConfig, indexer.index()));
             HttpService http = life.own("http", HttpService.start(HttpSettings.from(settings, edgeConfig.httpPort()), router));

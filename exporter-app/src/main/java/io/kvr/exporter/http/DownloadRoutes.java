@@ -1,5 +1,6 @@
 package io.kvr.exporter.http;
 
+import io.kvr.exporter.capacity.ExportSlots;
 import io.kvr.exporter.plan.ExportFormat;
 import io.kvr.exporter.plan.ExportPlan;
 import io.kvr.exporter.plan.ExportPlanner;
@@ -8,6 +9,7 @@ import io.kvr.exporter.plan.ExportRefusedException;
 import io.kvr.exporter.plan.ExportStart;
 import io.kvr.exporter.write.ExportWriter;
 import io.kvr.runtime.http.HttpError;
+import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Request;
 import io.kvr.runtime.http.Response;
 import io.kvr.runtime.http.Router;
@@ -31,26 +33,33 @@ import org.slf4j.LoggerFactory;
  * {@code exporter.download.sized.max} (and for any request with {@code Range}) its length is known before the
  * first byte (the header is built from the index), so {@code Content-Length} and single {@code Range} requests
  * work and a player can seek while it downloads; longer ranges start at once, chunked (see {@link #startedAtOnce}).
+ * Each download holds one of the instance's {@link ExportSlots} from its planning to its last byte; when none is
+ * free it is refused with {@code 503} and {@code Retry-After}.
  */
 public final class DownloadRoutes implements Routes {
     private static final Logger log = LoggerFactory.getLogger(DownloadRoutes.class);
+    /** Seconds a refused download is told to wait: downloads of a few minutes end within seconds. */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     private final ExportPlanner planner;
     private final ExportWriter writer;
     private final long maxRangeMs;
     private final long sizedMaxMs;
+    private final ExportSlots slots;
     private final AtomicInteger running;
     private final Counter downloads;
     private final Counter failures;
     private final Counter bytes;
+    private final Counter refused;
 
     /**
      * Ranges up to {@code sizedMaxMs} are planned whole before the first byte and sent with their length; longer
      * ones (unless a {@code Range} header asks for part of them) start as soon as their first segment is planned.
      */
     public DownloadRoutes(ExportPlanner planner, ExportWriter writer, long maxRangeMs, long sizedMaxMs,
-                          MeterRegistry metrics) {
+                          ExportSlots slots, MeterRegistry metrics) {
         this.planner = planner;
+        this.slots = slots;
         this.sizedMaxMs = sizedMaxMs;
         this.writer = writer;
         this.maxRangeMs = maxRangeMs;
@@ -58,6 +67,7 @@ public final class DownloadRoutes implements Routes {
         this.downloads = metrics.counter("exporter.downloads", "result", "done");
         this.failures = metrics.counter("exporter.downloads", "result", "failed");
         this.bytes = metrics.counter("exporter.bytes", "kind", "download");
+        this.refused = metrics.counter("exporter.downloads.refused");
     }
 
     @Override
@@ -74,10 +84,23 @@ public final class DownloadRoutes implements Routes {
         String name = Optional.ofNullable(ExportParams.fileName(req.queryParam("file_name").orElse(null)))
                 .orElse(ExportParams.defaultFileName(range));
         Optional<String> rangeHeader = req.header("Range");
-        if (rangeHeader.isPresent() || range.durationMs() <= sizedMaxMs) {
-            return sized(stream, range, name, plan(planner, range), rangeHeader);
+        Optional<ExportSlots.Slot> slot = slots.tryTake();
+        if (slot.isEmpty()) {
+            refused.increment();
+            return HttpService.error(503, "the exporter is busy: " + slots.max() + " exports are running "
+                            + "(exporter.concurrent.max); retry in " + RETRY_AFTER_SECONDS + " s")
+                    .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
         }
-        return startedAtOnce(stream, range, name);
+        try {
+            // the slot is given back when the answer is done, also when its body is never written
+            Response r = rangeHeader.isPresent() || range.durationMs() <= sizedMaxMs
+                    ? sized(stream, range, name, plan(planner, range), rangeHeader)
+                    : startedAtOnce(stream, range, name);
+            return r.closing(slot.get());
+        } catch (RuntimeException e) {
+            slot.get().close();
+            throw e;
+        }
     }
 
     /** The whole plan first, then a response of known length ({@code Range} works). */

@@ -3,6 +3,7 @@ package io.kvr.exporter.http;
 import io.kvr.exporter.plan.ExportFormat;
 import io.kvr.exporter.plan.ExportRange;
 import io.kvr.runtime.http.HttpError;
+import io.kvr.runtime.http.Millis;
 import io.kvr.runtime.stream.StreamName;
 
 /**
@@ -41,19 +42,26 @@ final class ExportParams {
         }
     }
 
-    /** The range from raw field values (strings of digits); {@code maxMs} bounds its length. */
+    /**
+     * The range from raw field values (strings of digits); {@code maxMs} bounds its length. Times are within
+     * {@code 0 … }{@link Millis#LATEST} (year 9999).
+     */
     static ExportRange range(StreamName stream, String start, String end, String duration, boolean precise,
                              ExportFormat format, long maxMs) {
-        long startMs = number("start_time", start, true);
+        long startMs = Millis.parse("start_time", start);
         long endMs;
         if (end != null) {
-            endMs = number("end_time", end, true);
+            endMs = Millis.parse("end_time", end);
         } else if (duration != null) {
-            long d = number("duration", duration, true);
+            long d = Millis.parse("duration", duration);
             if (d <= 0) {
                 throw HttpError.badRequest("duration must be more than 0 ms");
             }
-            endMs = Math.addExact(startMs, d);
+            if (d > maxMs) {
+                throw HttpError.badRequest("duration of " + d + " ms is longer than the maximum of " + maxMs
+                        + " ms (exporter.range.max)");
+            }
+            endMs = Millis.end(startMs, d, "start_time + duration");
         } else {
             throw HttpError.badRequest("end_time or duration is required");
         }
@@ -65,17 +73,6 @@ final class ExportParams {
                     + maxMs + " ms (exporter.range.max)");
         }
         return new ExportRange(stream, startMs, endMs, precise, format);
-    }
-
-    static long number(String field, String value, boolean required) {
-        if (value == null || value.isEmpty()) {
-            throw HttpError.badRequest(field + " is missing");
-        }
-        if (value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
-            throw HttpError.badRequest(field + " must be a non-negative whole number of milliseconds, not '"
-                    + printable(value) + "'");
-        }
-        return Long.parseLong(value);
     }
 
     static boolean flag(String field, String value, boolean otherwise) {
@@ -128,14 +125,5 @@ final class ExportParams {
         }
         return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
                 + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < Math.min(40, s.length()); i++) {
-            char c = s.charAt(i);
-            b.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return b.toString();
     }
 }

@@ -1,7 +1,6 @@
 package io.kvr.exporter.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvr.exporter.job.JobLog;
 import io.kvr.exporter.job.JobRunner;
 import io.kvr.exporter.job.StatusBook;
@@ -12,6 +11,8 @@ import io.kvr.exporter.plan.ExportRefusedException;
 import io.kvr.runtime.index.IndexUnavailableException;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.InvalidJsonException;
+import io.kvr.runtime.http.Json;
 import io.kvr.runtime.http.Request;
 import io.kvr.runtime.http.Response;
 import io.kvr.runtime.http.Router;
@@ -20,10 +21,12 @@ import io.kvr.runtime.storage.ObjectInfo;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.runtime.storage.StoredObject;
 import io.kvr.runtime.stream.StreamName;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.kvr.schemas.ExportPart;
 import io.kvr.schemas.ExportRequest;
 import io.kvr.schemas.ExportStatus;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,24 +39,36 @@ import java.util.regex.Pattern;
  * Asynchronous exports (seed 004): {@code POST /v1/nvr/convert2mp4} answers {@code 202} with an id once the
  * request is checked against the index and stored in Kafka; {@code GET /v1/nvr/exports[/{id}]} shows status and
  * progress; {@code GET /v1/nvr/exports/{id}/file} downloads a finished file (Range supported);
- * {@code DELETE /v1/nvr/exports/{id}} removes it.
+ * {@code DELETE /v1/nvr/exports/{id}} removes it. At most {@code exporter.queue.max} jobs wait to run (of all
+ * instances, as the status topic shows them); a submission beyond that is refused with {@code 429} and
+ * {@code Retry-After}.
  */
 public final class JobRoutes implements Routes {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+    /** Seconds a refused submission is told to wait: about what a queued job of a few minutes takes. */
+    static final int RETRY_AFTER_SECONDS = 30;
 
     private final ExportPlanner planner;
     private final JobLog jobs;
     private final StatusBook book;
     private final ObjectStore store;
     private final long maxRangeMs;
+    private final int queueMax;
+    private final Counter refused;
 
-    public JobRoutes(ExportPlanner planner, JobLog jobs, StatusBook book, ObjectStore store, long maxRangeMs) {
+    public JobRoutes(ExportPlanner planner, JobLog jobs, StatusBook book, ObjectStore store, long maxRangeMs,
+                     int queueMax, MeterRegistry metrics) {
         this.planner = planner;
         this.jobs = jobs;
         this.book = book;
         this.store = store;
         this.maxRangeMs = maxRangeMs;
+        this.queueMax = queueMax;
+        this.refused = metrics.counter("exporter.jobs.refused");
+        Gauge.builder("exporter.queue.max", () -> queueMax).strongReference(true)
+                .description("export jobs waiting to run at most").register(metrics);
+        Gauge.builder("exporter.jobs.queued", book, StatusBook::queued).strongReference(true)
+                .description("export jobs waiting to run").register(metrics);
     }
 
     @Override
@@ -69,12 +84,12 @@ public final class JobRoutes implements Routes {
     private Response submit(Request req) {
         JsonNode body;
         try {
-            body = JSON.readTree(req.body());
-        } catch (IOException e) {
-            throw HttpError.badRequest("body must be a JSON object (seed 004: app_name, stream_name, start_time, "
-                    + "end_time or duration, file_name)");
+            body = Json.tree(req.body());
+        } catch (InvalidJsonException e) {
+            throw HttpError.badRequest(e.getMessage() + "; expected a JSON object with app_name, stream_name, "
+                    + "start_time, end_time or duration, file_name");
         }
-        if (body == null || !body.isObject()) {
+        if (!body.isObject()) {
             throw HttpError.badRequest("body must be a JSON object (seed 004: app_name, stream_name, start_time, "
                     + "end_time or duration, file_name)");
         }
@@ -89,6 +104,14 @@ public final class JobRoutes implements Routes {
                 number(body, "duration"), precise, format, maxRangeMs);
         String fileName = Optional.ofNullable(ExportParams.fileName(text(body, "file_name")))
                 .orElse(ExportParams.defaultFileName(range));
+        // a full queue refuses before the index is asked
+        int waiting = book.queued();
+        if (waiting >= queueMax) {
+            refused.increment();
+            return HttpService.error(429, waiting + " export jobs are waiting to run (exporter.queue.max is "
+                            + queueMax + "); retry in " + RETRY_AFTER_SECONDS + " s")
+                    .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        }
         // refuses unknown streams and ranges without recording now, before anything is written, from the range's
         // first segments (the job plans the whole range when it runs); a codec change is no reason to refuse a
         // job: it writes one file per configuration

@@ -1,5 +1,6 @@
 package io.kvr.exporter.job;
 
+import io.kvr.exporter.capacity.ExportSlots;
 import io.kvr.exporter.plan.ExportPlan;
 import io.kvr.exporter.plan.ExportFormat;
 import io.kvr.exporter.plan.ExportPlanner;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * A request's offset is committed only after the job's terminal status ({@code done} or {@code failed}) is
  * acknowledged, so a job whose exporter dies is run again by the partition's next owner (its file is written
  * again under the same key). While a job runs, the partitions are paused and polling continues, so a long job
- * keeps the group membership.
+ * keeps the group membership. A job runs in one of the instance's {@link ExportSlots}, shared with direct
+ * downloads: while every slot is taken it waits, still {@code queued}.
  */
 public final class JobRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
@@ -53,6 +56,7 @@ public final class JobRunner implements AutoCloseable {
     private final ExportWriter writer;
     private final ObjectStore store;
     private final String exportsPrefix;
+    private final ExportSlots slots;
     private final AvroCodec<ExportRequest> codec = new AvroCodec<>(ExportRequest.class);
     private final Thread thread;
     private final AtomicInteger running;
@@ -63,7 +67,7 @@ public final class JobRunner implements AutoCloseable {
 
     public JobRunner(KafkaSettings kafka, String topic, String groupId, JobLog jobs, StatusBook book,
                      ExportPlanner planner, ExportWriter writer, ObjectStore store, String exportsPrefix,
-                     MeterRegistry metrics) {
+                     ExportSlots slots, MeterRegistry metrics) {
         Map<String, Object> config = kafka.clientConfig(Map.of(
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1));
@@ -77,6 +81,7 @@ public final class JobRunner implements AutoCloseable {
         this.writer = writer;
         this.store = store;
         this.exportsPrefix = exportsPrefix;
+        this.slots = slots;
         this.running = metrics.gauge("exporter.jobs.running", new AtomicInteger());
         this.done = metrics.counter("exporter.jobs", "result", "done");
         this.failed = metrics.counter("exporter.jobs", "result", "failed");
@@ -122,8 +127,9 @@ public final class JobRunner implements AutoCloseable {
             consumer.subscribe(List.of(topic));
             while (!stopping) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    handle(r);
-                    commit(r);
+                    if (handle(r)) {
+                        commit(r);
+                    }
                     if (stopping) {
                         break;
                     }
@@ -150,23 +156,24 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> r) {
+    /** Handles one request; false when it is left for later (this runner stops), so its offset stays uncommitted. */
+    private boolean handle(ConsumerRecord<String, byte[]> r) {
         ExportRequest request;
         try {
             request = codec.decode(r.value());
         } catch (RuntimeException e) {
             log.warn("skipping unreadable export request at {}-{} offset {}: {}", r.topic(), r.partition(), r.offset(), e.toString());
-            return;
+            return true;
         }
         ExportStatus status = awaitStatus(request.getId());
         if (status == null) {
             log.info("export {} was deleted before it ran", request.getId());
-            return;
+            return true;
         }
         if (status.getState().equals("done") || status.getState().equals("failed")) {
-            return; // finished before a crash kept its offset from being committed
+            return true; // finished before a crash kept its offset from being committed
         }
-        CompletableFuture<ExportStatus> job = CompletableFuture.supplyAsync(() -> run(request, status),
+        CompletableFuture<ExportStatus> job = CompletableFuture.supplyAsync(() -> runInSlot(request, status),
                 r2 -> Thread.ofVirtual().name("export-" + request.getId()).start(r2));
         var assignment = consumer.assignment();
         consumer.pause(assignment);
@@ -180,7 +187,32 @@ public final class JobRunner implements AutoCloseable {
         } finally {
             consumer.resume(consumer.assignment());
         }
-        job.join();
+        return job.join() != null;
+    }
+
+    /** Waits for a free export slot, then runs the job; null when this runner stops before one is free. */
+    private ExportStatus runInSlot(ExportRequest request, ExportStatus queued) {
+        boolean told = false;
+        while (!stopping) {
+            Optional<ExportSlots.Slot> slot;
+            try {
+                slot = slots.take(Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            if (slot.isPresent()) {
+                try (ExportSlots.Slot taken = slot.get()) {
+                    return run(request, queued);
+                }
+            }
+            if (!told) {
+                log.info("export {} waits: all {} export slots are taken (exporter.concurrent.max)", request.getId(),
+                        slots.max());
+                told = true;
+            }
+        }
+        return null;
     }
 
     private ExportStatus awaitStatus(String id) {

@@ -131,6 +131,17 @@ public final class StatusBook implements AutoCloseable {
         return Optional.ofNullable(statuses.get(id));
     }
 
+    /** Jobs waiting to run (state {@code queued}), of every exporter instance. */
+    public int queued() {
+        int n = 0;
+        for (ExportStatus s : statuses.values()) {
+            if (s.getState().equals("queued")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** All jobs, newest request first. */
     public List<ExportStatus> all() {
         List<ExportStatus> list = new ArrayList<>(new HashMap<>(statuses).values());

@@ -1,6 +1,7 @@
 package io.kvr.edge.http;
 
 import io.kvr.runtime.http.HttpError;
+import io.kvr.runtime.http.Millis;
 import io.kvr.runtime.http.Request;
 import java.util.Optional;
 
@@ -16,7 +17,7 @@ public record TimeRange(long start, long end) {
 
     /**
      * Parses the range; a missing {@code start_time} or end becomes the given default (null: required).
-     * {@code maxMs} bounds the length.
+     * {@code maxMs} bounds the length. Times are within {@code 0 … }{@link Millis#LATEST} (year 9999).
      */
     public static TimeRange parse(Request req, Long defaultStart, Long defaultEnd, long maxMs) {
         Optional<Long> start = number(req, "start_time");
@@ -31,7 +32,10 @@ public record TimeRange(long start, long end) {
             if (duration.get() <= 0) {
                 throw HttpError.badRequest("duration must be positive");
             }
-            e = Math.addExact(s, duration.get());
+            if (duration.get() > maxMs) {
+                throw HttpError.badRequest("duration is longer than the maximum of " + maxMs + " ms");
+            }
+            e = Millis.end(s, duration.get(), "start_time + duration");
         } else if (defaultEnd != null) {
             e = defaultEnd;
         } else {
@@ -50,19 +54,7 @@ public record TimeRange(long start, long end) {
     }
 
     private static Optional<Long> number(Request req, String name) {
-        Optional<String> raw = req.queryParam(name);
-        if (raw.isEmpty()) {
-            return Optional.empty();
-        }
         // no trim(): it would also drop control characters, and a padded number is as malformed as a word
-        String v = raw.get();
-        if (v.isEmpty() || v.length() > 19 || !v.chars().allMatch(Character::isDigit)) {
-            throw HttpError.badRequest(name + " must be a non-negative whole number of milliseconds");
-        }
-        try {
-            return Optional.of(Long.parseLong(v));
-        } catch (NumberFormatException ex) {
-            throw HttpError.badRequest(name + " is too large");
-        }
+        return req.queryParam(name).map(v -> Millis.parse(name, v));
     }
 }

@@ -169,6 +169,63 @@ class MalformedRequestsTest {
         }
     }
 
+    /**
+     * Hostile time values on every route that parses a range (the playlist, its {@code &}-glued form, the recordings
+     * listing): overflowing, negative, exponent, hex, empty, very long, past year 9999, zero durations, inverted
+     * ranges. Each is a 400 with a reason, never a 500.
+     */
+    @ParameterizedTest(name = "{0}?{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            /live/cam/playlist.m3u8  | start_time=9223372036854775807&duration=1
+            /live/cam/playlist.m3u8  | start_time=9223372036854775807&duration=9223372036854775807
+            /live/cam/playlist.m3u8  | start_time=1&duration=9223372036854775807
+            /live/cam/playlist.m3u8  | start_time=-9223372036854775808&duration=5000
+            /live/cam/playlist.m3u8  | start_time=-9223372036854775808&end_time=9223372036854775807
+            /live/cam/playlist.m3u8  | start_time=0&end_time=9223372036854775807
+            /live/cam/playlist.m3u8  | start_time=-1&duration=5000
+            /live/cam/playlist.m3u8  | start_time=1e3&duration=5000
+            /live/cam/playlist.m3u8  | start_time=1700000000000&duration=1e3
+            /live/cam/playlist.m3u8  | start_time=&duration=5000
+            /live/cam/playlist.m3u8  | start_time=1700000000000&duration=
+            /live/cam/playlist.m3u8  | start_time=0x10&end_time=0x20
+            /live/cam/playlist.m3u8  | start_time=%2B1700000000000&duration=5000
+            /live/cam/playlist.m3u8  | start_time=170000000000000000000000000000000000000000000000000000000000&duration=5
+            /live/cam/playlist.m3u8  | start_time=253402300799999&duration=1
+            /live/cam/playlist.m3u8  | start_time=253402300800000&duration=1
+            /live/cam/playlist.m3u8  | start_time=253402300799998&end_time=253402300800001
+            /live/cam/playlist.m3u8  | start_time=1700000000000&duration=0
+            /live/cam/playlist.m3u8  | start_time=1700000000000&duration=00
+            /live/cam/playlist.m3u8  | start_time=1700000005000&end_time=1700000000000
+            /live/cam/playlist.m3u8  | start_time=1700000000000&end_time=1700000000000
+            /live/cam/playlist.m3u8&start_time=9223372036854775807&duration=1 |
+            /live/cam/playlist.m3u8&start_time=-1&duration=5000 |
+            /v1/streams/live/cam/recordings | start_time=9223372036854775807&duration=1
+            /v1/streams/live/cam/recordings | start_time=9223372036854775807
+            /v1/streams/live/cam/recordings | end_time=9223372036854775807
+            /v1/streams/live/cam/recordings | start_time=-9223372036854775808
+            /v1/streams/live/cam/recordings | start_time=0&end_time=253402300799999
+            /v1/streams/live/cam/recordings | start_time=1e3
+            /v1/streams/live/cam/recordings | start_time=1700000000000&duration=0
+            /v1/streams/live/cam/recordings | start_time=1700000000000&duration=-1
+            /v1/streams/live/cam/recordings | end_time=0x10
+            """)
+    void hostileTimesAre400NeverA500(String path, String query) throws Exception {
+        String target = query == null || query.isEmpty() ? path : path + "?" + query;
+        String[] response = rawRequest("GET", target);
+        assertThat(Integer.parseInt(response[0])).as("%s: %s", target, response[1]).isEqualTo(400);
+        assertThat(response[1]).contains("\"error\"").doesNotContain("internal error");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aVeryLongDigitStringIs400() throws Exception {
+        String digits = "9".repeat(4000);
+        for (String target : List.of("/live/cam/playlist.m3u8?start_time=" + digits + "&duration=5000",
+                "/live/cam/playlist.m3u8?start_time=1700000000000&duration=" + digits,
+                "/v1/streams/live/cam/recordings?end_time=" + digits)) {
+            assertThat(rawRequest("GET", target)[0]).as(target).isEqualTo("400");
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void anUnparseableUriIsRefusedBeforeRouting() throws Exception {
         // refused before any route sees it, with the reason phrase of the status in the reason

@@ -5,6 +5,7 @@ import io.kvr.runtime.stream.StreamName;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +28,7 @@ public record CameraConfig(StreamName name, String url, String transport, String
     public static final String AUTO = "auto";
     public static final String CLOCK_CAMERA = "camera";
     public static final String CLOCK_SERVER = "server";
+    private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://");
     private static final Pattern USERINFO = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s]*@.*", Pattern.DOTALL);
 
     public CameraConfig {
@@ -75,12 +77,15 @@ public record CameraConfig(StreamName name, String url, String transport, String
      * (percent-encoded; FFmpeg decodes them for Basic and Digest authentication). Holds the password: never log it.
      */
     public String openUrl() {
+        // schemes are case-insensitive (RFC 3986), FFmpeg's protocol names are not: RTSPS:// would go unencrypted
+        Matcher scheme = SCHEME.matcher(url);
+        String base = scheme.find() ? scheme.group().toLowerCase(Locale.ROOT) + url.substring(scheme.end()) : url;
         if (username.isEmpty()) {
-            return url;
+            return base;
         }
-        int scheme = url.indexOf("://") + 3;
+        int at = base.indexOf("://") + 3;
         String userinfo = encode(username) + (password.isEmpty() ? "" : ":" + encode(password));
-        return url.substring(0, scheme) + userinfo + "@" + url.substring(scheme);
+        return base.substring(0, at) + userinfo + "@" + base.substring(at);
     }
 
     public boolean isRtsp() {

@@ -1,5 +1,6 @@
 package io.kvr.bridge.camera;
 
+import io.kvr.runtime.config.Secrets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -76,11 +77,12 @@ public final class CameraMetrics {
     }
 
     /**
-     * Shows {@code error} (already redacted) as {@code kvr_bridge_camera_last_error{stream,error}} = 1; blank
+     * Shows {@code error} (redacted) as {@code kvr_bridge_camera_last_error{stream,error}} = 1; blank
      * removes it. Cheap when the error is unchanged.
      */
     public static void lastError(MeterRegistry registry, String streamId, String error) {
-        String tag = error == null ? "" : error.strip();
+        // redacted again here too: a label is scraped by anyone who reads /metrics
+        String tag = error == null ? "" : Secrets.redactUrl(error).strip();
         if (tag.length() > MAX_ERROR_TAG) {
             tag = tag.substring(0, MAX_ERROR_TAG - 3) + "...";
         }

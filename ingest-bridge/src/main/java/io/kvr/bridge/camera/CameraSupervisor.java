@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -56,6 +57,7 @@ public final class CameraSupervisor implements AutoCloseable {
     private final CameraConfig camera;
     private final AccessUnitPublisher publisher;
     private final Duration readTimeout;
+    private final CameraUrlPolicy urlPolicy;
     private final Thread thread;
     private final AtomicReference<CameraState> state = new AtomicReference<>(CameraState.CONNECTING);
     private final AtomicReference<String> lastError = new AtomicReference<>("");
@@ -77,11 +79,13 @@ public final class CameraSupervisor implements AutoCloseable {
     private long openingAt;
     private long lastCaptureMs = Long.MIN_VALUE;
 
+    /** {@code urlPolicy} is checked before every connection (DNS may have changed) and limits what FFmpeg opens. */
     public CameraSupervisor(CameraConfig camera, AccessUnitPublisher publisher, Duration readTimeout,
-                            MeterRegistry metrics) {
+                            CameraUrlPolicy urlPolicy, MeterRegistry metrics) {
         this.camera = camera;
         this.publisher = publisher;
         this.readTimeout = readTimeout;
+        this.urlPolicy = urlPolicy;
         this.metrics = new CameraMetrics(metrics, camera.name().id(), state::get);
         this.driftCorrections = corrections(metrics, "drift");
         this.jumpCorrections = corrections(metrics, "jump");
@@ -166,10 +170,15 @@ public final class CameraSupervisor implements AutoCloseable {
     /** Opens the camera with its transport; for {@code auto}, UDP first (see the class comment). */
     private PacketSource connect() throws SourceException {
         String url = camera.openUrl();
+        Optional<String> refused = urlPolicy.refusal(url);
+        if (refused.isPresent()) {
+            throw new SourceException("cannot open " + camera.redactedUrl() + ": the url " + refused.get(), null);
+        }
         Duration openTimeout = readTimeout.multipliedBy(2).plus(ANALYSIS);
         if (camera.transport().equals(CameraConfig.AUTO) && camera.isRtsp() && !camera.isRtsps() && !udpFailed) {
             String udpProblem;
-            PacketSource udp = new PacketSource(camera.redactedUrl(), CameraConfig.UDP, readTimeout);
+            PacketSource udp = new PacketSource(camera.redactedUrl(), CameraConfig.UDP, readTimeout,
+                    urlPolicy.protocols(url));
             current = udp;
             openingAt = System.currentTimeMillis();
             if (!running) {
@@ -198,7 +207,7 @@ public final class CameraSupervisor implements AutoCloseable {
     }
 
     private PacketSource open(String url, String transport, Duration openTimeout) throws SourceException {
-        PacketSource source = new PacketSource(camera.redactedUrl(), transport, readTimeout);
+        PacketSource source = new PacketSource(camera.redactedUrl(), transport, readTimeout, urlPolicy.protocols(url));
         current = source;  // from here close() can end a hung opening
         openingAt = System.currentTimeMillis();
         if (!running) {

@@ -45,6 +45,7 @@ public final class PacketSource implements AutoCloseable {
     }
 
     private final String redactedUrl;
+    private final String protocols;
     private String transport;
     private final long readTimeoutNanos;
     private final LongPointer opaque = new LongPointer(1);
@@ -62,9 +63,12 @@ public final class PacketSource implements AutoCloseable {
      * @param redactedUrl the URL for messages
      * @param transport for RTSP: {@code tcp} (interleaved) or {@code udp}; {@code rtsps://} always uses TCP
      * @param readTimeout the longest wait for any single packet once open
+     * @param protocols the only FFmpeg protocols this source may open ({@code protocol_whitelist}, comma list),
+     *     whatever the URL, a redirect or a stream description names
      */
-    public PacketSource(String redactedUrl, String transport, Duration readTimeout) {
+    public PacketSource(String redactedUrl, String transport, Duration readTimeout, String protocols) {
         this.redactedUrl = redactedUrl;
+        this.protocols = protocols;
         this.transport = transport;
         this.readTimeoutNanos = readTimeout.toNanos();
     }
@@ -84,11 +88,11 @@ public final class PacketSource implements AutoCloseable {
         if (lower.startsWith("rtsps://") || !rtsp) {
             transport = "tcp";
         }
-        connect(url, rtsp, openTimeout);
+        connect(url, rtsp, lower.startsWith("rtmp"), openTimeout);
         return this;
     }
 
-    private void connect(String url, boolean rtsp, Duration openTimeout) throws SourceException {
+    private void connect(String url, boolean rtsp, boolean rtmp, Duration openTimeout) throws SourceException {
         OPEN.put(opaque.address(), this);
         AVDictionary options = new AVDictionary(null);
         try {
@@ -109,10 +113,16 @@ public final class PacketSource implements AutoCloseable {
                 // socket I/O timeout of the RTSP connection (a peer that accepts and never answers)
                 avutil.av_dict_set(options, "timeout", micros, 0);
             } else {
-                avutil.av_dict_set(options, "timeout", micros, 0);
+                if (!rtmp) {
+                    // RTMP's "timeout" is how long to wait as a server (it implies rtmp_listen): never set it
+                    avutil.av_dict_set(options, "timeout", micros, 0);
+                }
                 avutil.av_dict_set(options, "rw_timeout", micros, 0);
             }
             avutil.av_dict_set(options, "analyzeduration", Long.toString(ANALYZE_MICROS), 0);
+            // inherited by every nested open (RTSP's tcp/udp/rtp, TLS's tcp): a file, http, concat or subfile
+            // named by a peer fails to open
+            avutil.av_dict_set(options, "protocol_whitelist", protocols, 0);
             AVInputFormat format = rtsp ? avformat.av_find_input_format("rtsp") : null;
             arm(openTimeout.toNanos(), "answer");
             long openingNanos = System.nanoTime();

@@ -1,5 +1,7 @@
 package io.kvr.bridge.sources;
 
+import io.kvr.bridge.camera.CameraUrlPolicy;
+import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Request;
@@ -41,8 +43,11 @@ final class CameraApi implements Routes {
     private final SourceWriter writer;
     private final GroupOwners owners;
     private final String instanceId;
+    private final CameraUrlPolicy urlPolicy;
 
-    CameraApi(SourceCatalog catalog, CameraFleet fleet, SourceWriter writer, GroupOwners owners, String instanceId) {
+    CameraApi(SourceCatalog catalog, CameraFleet fleet, SourceWriter writer, GroupOwners owners, String instanceId,
+              CameraUrlPolicy urlPolicy) {
+        this.urlPolicy = urlPolicy;
         this.catalog = catalog;
         this.fleet = fleet;
         this.writer = writer;
@@ -70,7 +75,7 @@ final class CameraApi implements Routes {
     }
 
     private Response post(Request req) throws InterruptedException {
-        CameraSpec spec = CameraRequest.parse(req.body());
+        CameraSpec spec = CameraRequest.parse(req.body(), urlPolicy);
         boolean existed = catalog.get(spec.name()).isPresent();
         RecordMetadata written = write(() -> writer.put(spec, "api"));
         log.info("camera {} {} through the API: {}", spec.name(), existed ? "replaced" : "added", spec);
@@ -95,7 +100,7 @@ final class CameraApi implements Routes {
         try {
             return write.get();
         } catch (io.kvr.runtime.kafka.AcknowledgedProducer.WriteFailed e) {
-            throw new HttpError(503, e.getMessage());
+            throw new HttpError(503, Secrets.redactUrl(e.getMessage()));
         }
     }
 
@@ -142,7 +147,8 @@ final class CameraApi implements Routes {
         if (local.isPresent()) {
             c.put("instance", instanceId);
             c.put("state", local.get().state().name().toLowerCase(Locale.ROOT));
-            c.put("last_error", local.get().lastError());
+            // redacted where it arose already; once more since it may quote FFmpeg, which quotes URLs
+            c.put("last_error", Secrets.redactUrl(local.get().lastError()));
             c.put("sessions", local.get().sessions());
             return c;
         }

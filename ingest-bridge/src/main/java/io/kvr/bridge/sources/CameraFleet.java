@@ -4,6 +4,7 @@ import io.kvr.bridge.camera.CameraConfig;
 import io.kvr.bridge.camera.CameraMetrics;
 import io.kvr.bridge.camera.CameraState;
 import io.kvr.bridge.camera.CameraSupervisor;
+import io.kvr.bridge.camera.CameraUrlPolicy;
 import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.stream.StreamName;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,6 +51,7 @@ final class CameraFleet implements SourceOwnership.Listener, AutoCloseable {
     private final SourceCatalog catalog;
     private final Function<CameraConfig, CameraSupervisor> starter;
     private final MeterRegistry registry;
+    private final CameraUrlPolicy urlPolicy;
     private final ConcurrentMap<Integer, Long> owned = new ConcurrentHashMap<>();
     private final ConcurrentMap<StreamName, Local> local = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
@@ -57,10 +59,12 @@ final class CameraFleet implements SourceOwnership.Listener, AutoCloseable {
     private boolean closed;   // guarded by this
 
     /** {@code starter} creates and starts a supervisor; it may throw {@link IllegalArgumentException} for a bad config. */
-    CameraFleet(SourceCatalog catalog, Function<CameraConfig, CameraSupervisor> starter, MeterRegistry registry) {
+    CameraFleet(SourceCatalog catalog, Function<CameraConfig, CameraSupervisor> starter, MeterRegistry registry,
+                CameraUrlPolicy urlPolicy) {
         this.catalog = catalog;
         this.starter = starter;
         this.registry = registry;
+        this.urlPolicy = urlPolicy;
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("camera-fleet").daemon(true).factory());
     }
@@ -162,7 +166,9 @@ final class CameraFleet implements SourceOwnership.Listener, AutoCloseable {
     }
 
     private void start(CameraSpec spec) {
-        String problems = spec.problems();
+        // the scheme now (the topic may hold a camera written under other settings); the address when the
+        // supervisor connects, off this thread, since DNS may be slow
+        String problems = spec.problems(urlPolicy.schemesOnly());
         if (problems.isEmpty()) {
             try {
                 CameraConfig config = spec.cameraConfig();

@@ -1,12 +1,9 @@
 package io.kvr.bridge.sources;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.kvr.bridge.camera.CameraUrlPolicy;
 import io.kvr.runtime.http.HttpError;
+import io.kvr.runtime.http.Json;
 import io.kvr.runtime.stream.StreamName;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,31 +15,17 @@ import java.util.Set;
  * {@code transport} ({@code tcp} default, {@code udp}, {@code auto}), {@code clock} ({@code camera} default,
  * {@code server}), {@code enabled} (default true) and optional {@code username}/{@code password} (credentials kept
  * apart from the URL; never answered back). Other fields are ignored, so a camera read from {@code GET} can be
- * edited and posted back (with its real URL). Every problem is named in one 400 reason.
+ * edited and posted back (with its real URL). The URL must pass the bridge's {@link CameraUrlPolicy}. Every problem
+ * is named in one 400 reason.
  */
 final class CameraRequest {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
     private CameraRequest() {
     }
 
-    static CameraSpec parse(byte[] body) {
-        JsonNode root;
-        try {
-            root = body == null || body.length == 0 ? null : JSON.readTree(body);
-        } catch (JacksonException e) {
-            // Jackson's message may quote the body, which may hold a password: only the duplicate field is named
-            String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-            String what = original.startsWith("Duplicate field") ? original.split("\n")[0] + " " : "";
-            throw HttpError.badRequest("body is not valid JSON: " + what + "(line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
-        } catch (java.io.IOException e) {
-            throw HttpError.badRequest("body is not valid JSON");
-        }
-        if (root == null || root.isMissingNode()) {
+    static CameraSpec parse(byte[] body, CameraUrlPolicy urlPolicy) {
+        // the reason never quotes the body, which may hold a password
+        JsonNode root = Json.requestBody(body);
+        if (root.isMissingNode()) {
             throw HttpError.badRequest("body is empty; expected a JSON object with app, stream and url");
         }
         if (!root.isObject()) {
@@ -82,7 +65,7 @@ final class CameraRequest {
         }
         StreamName checkedName = name != null ? name : new StreamName("x", "x");
         CameraSpec spec = CameraSpec.checked(checkedName, url, transport, clock, enabled, username, password,
-                (field, reason) -> {
+                urlPolicy, (field, reason) -> {
                     if (!wrongType.contains(field)) {
                         problems.add(field + ": " + reason);
                     }

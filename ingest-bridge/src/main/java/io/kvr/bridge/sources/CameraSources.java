@@ -3,6 +3,7 @@ package io.kvr.bridge.sources;
 import io.kvr.bridge.camera.CameraConfig;
 import io.kvr.bridge.camera.CameraState;
 import io.kvr.bridge.camera.CameraSupervisor;
+import io.kvr.bridge.camera.CameraUrlPolicy;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.http.Routes;
 import io.micrometer.core.instrument.Gauge;
@@ -43,22 +44,23 @@ public final class CameraSources implements AutoCloseable {
     private final CameraApi api;
 
     private CameraSources(String instanceId, SourceCatalog catalog, CameraFleet fleet, SourceWriter writer,
-                          GroupOwners owners, SourceOwnership ownership) {
+                          GroupOwners owners, SourceOwnership ownership, CameraUrlPolicy urlPolicy) {
         this.instanceId = instanceId;
         this.catalog = catalog;
         this.fleet = fleet;
         this.writer = writer;
         this.owners = owners;
         this.ownership = ownership;
-        this.api = new CameraApi(catalog, fleet, writer, owners, instanceId);
+        this.api = new CameraApi(catalog, fleet, writer, owners, instanceId, urlPolicy);
     }
 
     /**
      * Reads the sources topic, writes {@code configured} cameras to it, joins the group {@code groupId} and starts
-     * pulling the cameras assigned here with {@code starter} (which creates and starts a supervisor).
+     * pulling the cameras assigned here with {@code starter} (which creates and starts a supervisor). Cameras of the
+     * API must pass {@code urlPolicy}; cameras of the topic whose scheme it refuses are not started.
      */
     public static CameraSources start(KafkaSettings kafka, String instanceId, String groupId,
-                                      List<CameraSpec> configured, MeterRegistry metrics,
+                                      List<CameraSpec> configured, CameraUrlPolicy urlPolicy, MeterRegistry metrics,
                                       Function<CameraConfig, CameraSupervisor> starter) {
         SourceCatalog catalog = null;
         CameraFleet fleet = null;
@@ -66,7 +68,7 @@ public final class CameraSources implements AutoCloseable {
         GroupOwners owners = null;
         try {
             catalog = new SourceCatalog(kafka, instanceId + "-sources-reader", metrics);
-            fleet = new CameraFleet(catalog, starter, metrics);
+            fleet = new CameraFleet(catalog, starter, metrics, urlPolicy);
             catalog.start(fleet::requestReconcile);
             if (!catalog.awaitLoaded(LOAD_TIMEOUT)) {
                 throw new IllegalStateException("cannot read the camera sources topic " + kafka.topics().sources()
@@ -77,7 +79,7 @@ public final class CameraSources implements AutoCloseable {
             fleet.start();
             owners = new GroupOwners(kafka, groupId, instanceId);
             SourceOwnership ownership = new SourceOwnership(kafka, groupId, instanceId, fleet).start();
-            CameraSources sources = new CameraSources(instanceId, catalog, fleet, writer, owners, ownership);
+            CameraSources sources = new CameraSources(instanceId, catalog, fleet, writer, owners, ownership, urlPolicy);
             Gauge.builder("kvr_bridge_cameras", catalog, c -> c.entries().size())
                     .description("cameras in the sources topic").tag("scope", "all").register(metrics);
             Gauge.builder("kvr_bridge_cameras", fleet, f -> f.supervisors().size())

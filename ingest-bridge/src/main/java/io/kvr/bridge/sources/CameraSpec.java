@@ -1,12 +1,14 @@
 package io.kvr.bridge.sources;
 
 import io.kvr.bridge.camera.CameraConfig;
+import io.kvr.bridge.camera.CameraUrlPolicy;
 import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.CameraSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
@@ -42,23 +44,19 @@ public record CameraSpec(StreamName name, String url, String transport, String c
     }
 
     /**
-     * A checked spec: blank transport and clock take their defaults, values are lower-cased. Every problem goes to
-     * {@code problem} as (field, reason) and null is returned; reasons never quote a password.
+     * A checked spec: blank transport and clock take their defaults, values are lower-cased, the URL must pass
+     * {@code urlPolicy}. Every problem goes to {@code problem} as (field, reason) and null is returned; reasons
+     * never quote a password.
      */
     public static CameraSpec checked(StreamName name, String url, String transport, String clock, boolean enabled,
+                                     String username, String password, CameraUrlPolicy urlPolicy,
                                      BiConsumer<String, String> problem) {
-        return checked(name, url, transport, clock, enabled, null, null, problem);
-    }
-
-    /** {@link #checked(StreamName, String, String, String, boolean, BiConsumer)} with separate credentials. */
-    public static CameraSpec checked(StreamName name, String url, String transport, String clock, boolean enabled,
-                                     String username, String password, BiConsumer<String, String> problem) {
         String user = username == null ? "" : username;
         String pass = password == null ? "" : password;
         String t = transport == null || transport.isBlank() ? DEFAULT_TRANSPORT : transport.trim().toLowerCase(Locale.ROOT);
         String c = clock == null || clock.isBlank() ? DEFAULT_CLOCK : clock.trim().toLowerCase(Locale.ROOT);
         boolean ok = true;
-        String urlProblem = urlProblem(url);
+        String urlProblem = urlProblem(url, urlPolicy);
         if (urlProblem != null) {
             problem.accept("url", urlProblem);
             ok = false;
@@ -91,7 +89,7 @@ public record CameraSpec(StreamName name, String url, String transport, String c
     }
 
     /** Why {@code url} cannot be a camera URL, or null when it can. */
-    static String urlProblem(String url) {
+    static String urlProblem(String url, CameraUrlPolicy urlPolicy) {
         if (url == null || url.isBlank()) {
             return "required (e.g. rtsp://user:password@10.0.0.5/stream1)";
         }
@@ -99,21 +97,31 @@ public record CameraSpec(StreamName name, String url, String transport, String c
         if (u.length() > MAX_URL) {
             return "longer than " + MAX_URL + " characters";
         }
-        if (!ABSOLUTE_URL.matcher(u).matches()) {
-            return "must be an absolute URL without spaces, such as rtsp://host/path, not '"
-                    + printable(Secrets.redactUrl(u)) + "'";
+        // never quoted: a malformed URL may hold a password where redaction does not find it
+        if (u.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            return "must be an absolute URL without spaces, such as rtsp://host/path";
         }
-        if (u.contains("://***@")) {
+        Optional<String> refused = urlPolicy.refusal(u);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        if (!ABSOLUTE_URL.matcher(u).matches()) {
+            return "must be an absolute URL such as rtsp://host/path";
+        }
+        if (Secrets.holdsRedaction(u)) {
             // what GET answers: posting it back would replace the real credentials with stars
-            return "holds redacted credentials (***@); give the real user:password@ or none";
+            return "holds redacted credentials (***@ or a secret parameter = ***); give the real ones";
         }
         return null;
     }
 
-    /** Problems of a spec read from the topic (written by anyone), joined; empty when it can be recorded. */
-    public String problems() {
+    /**
+     * Problems of a spec read from the topic (written by anyone, under any settings), joined; empty when it can be
+     * recorded.
+     */
+    public String problems(CameraUrlPolicy urlPolicy) {
         StringBuilder b = new StringBuilder();
-        checked(name, url, transport, clock, enabled, username, password, (field, reason) ->
+        checked(name, url, transport, clock, enabled, username, password, urlPolicy, (field, reason) ->
                 b.append(b.isEmpty() ? "" : "; ").append(field).append(": ").append(reason));
         return b.toString();
     }

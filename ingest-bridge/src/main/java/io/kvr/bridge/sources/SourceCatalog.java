@@ -1,6 +1,7 @@
 package io.kvr.bridge.sources;
 
 import io.kvr.runtime.config.KafkaSettings;
+import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.kafka.AvroCodec;
 import io.kvr.runtime.kafka.TopicPartitions;
 import io.kvr.runtime.stream.StreamName;
@@ -196,7 +197,7 @@ final class SourceCatalog implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             badRecords.increment();
             log.warn("sources topic {}-{} offset {}: key is not a stream id, ignored: {}", r.topic(), r.partition(),
-                    r.offset(), e.getMessage());
+                    r.offset(), Secrets.redactUrl(e.getMessage()));
             return false;
         }
         if (r.value() == null) {
@@ -209,7 +210,7 @@ final class SourceCatalog implements AutoCloseable {
             // the latest value is unreadable: recording the previous one would contradict whoever wrote it
             badRecords.increment();
             log.warn("sources topic {}-{} offset {}: camera {} has an unreadable value, not recorded: {}", r.topic(),
-                    r.partition(), r.offset(), name, e.getMessage());
+                    r.partition(), r.offset(), name, Secrets.redactUrl(e.getMessage()));
             entries.remove(name);
         }
         return true;

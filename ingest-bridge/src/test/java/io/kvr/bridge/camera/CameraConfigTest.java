@@ -107,6 +107,18 @@ class CameraConfigTest {
         assertThat(new CameraConfig(DOOR, SECRET_URL, "tcp").openUrl()).isEqualTo(SECRET_URL);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "RTSPS://Cam.Local/Live, rtsps://Cam.Local/Live",
+        "Rtsp://admin:PW@10.0.0.5/X, rtsp://admin:PW@10.0.0.5/X",
+        "UDP://127.0.0.1:5000?A=B, udp://127.0.0.1:5000?A=B",
+    })
+    void theSchemeIsOpenedInLowerCaseAsFfmpegNamesItsProtocols(String url, String opened) {
+        assertThat(new CameraConfig(DOOR, url, "tcp").openUrl()).isEqualTo(opened);
+        assertThat(new CameraConfig(DOOR, "RTSPS://10.0.0.5/x", "tcp", null, "kvr", "pw").openUrl())
+                .isEqualTo("rtsps://kvr:pw@10.0.0.5/x");
+    }
+
     @Test
     void credentialsInBothPlacesOrAPasswordWithoutUserAreRefused() {
         assertThatThrownBy(() -> new CameraConfig(DOOR, SECRET_URL, "tcp", null, "kvr", "s3cret-pw"))

@@ -3,12 +3,14 @@ package io.kvr.bridge.rtsp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kvr.bridge.camera.CameraUrlPolicy;
 import io.kvr.runtime.config.Secrets;
 import io.kvr.schemas.Codec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class PacketSourceTest {
     private static final String PASSWORD = "s3cret-pw";
+    private static final String RTSP = "tcp,udp,rtp";
 
     @Test
     void aRefusedConnectionSaysSoWithoutTheCredentials() throws IOException {
@@ -36,7 +39,7 @@ class PacketSourceTest {
             port = s.getLocalPort();
         }
         String url = "rtsp://kvr:" + PASSWORD + "@127.0.0.1:" + port + "/cam";
-        PacketSource source = new PacketSource(Secrets.redactUrl(url), "tcp", Duration.ofSeconds(2));
+        PacketSource source = new PacketSource(Secrets.redactUrl(url), "tcp", Duration.ofSeconds(2), RTSP);
 
         assertThatThrownBy(() -> source.open(url, Duration.ofSeconds(5)))
                 .isInstanceOf(SourceException.class)
@@ -47,11 +50,45 @@ class PacketSourceTest {
     }
 
     @Test
+    void aProtocolOffTheWhitelistIsNotOpened(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("not-media.txt");
+        Files.writeString(file, "no media in here");
+        String url = "file://" + file;
+
+        assertThatThrownBy(() -> new PacketSource(url, "tcp", Duration.ofSeconds(2), RTSP).open(url, Duration.ofSeconds(5)))
+                .isInstanceOf(SourceException.class)
+                .hasMessage("cannot open " + url + ": Invalid argument");
+        // allowed, FFmpeg reads the file and finds no media in it
+        assertThatThrownBy(() -> new PacketSource(url, "tcp", Duration.ofSeconds(2), "file").open(url, Duration.ofSeconds(5)))
+                .isInstanceOf(SourceException.class)
+                .message().doesNotContain("Invalid argument");
+    }
+
+    /** What each default scheme needs is on its whitelist: a closed port is refused, not the protocol. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"rtsp", "rtsps", "rtmp", "rtmps"})
+    void everyDefaultSchemeGetsTheProtocolsItNeeds(String scheme) throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String url = scheme + "://127.0.0.1:" + port + "/live/cam";
+        String protocols = CameraUrlPolicy.defaults().protocols(url);
+
+        assertThatThrownBy(() -> new PacketSource(url, "tcp", Duration.ofSeconds(2), protocols).open(url, Duration.ofSeconds(5)))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("Connection refused");
+        assertThatThrownBy(() -> new PacketSource(url, "tcp", Duration.ofSeconds(2), "udp").open(url, Duration.ofSeconds(5)))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("Invalid argument");
+    }
+
+    @Test
     void aPeerThatAcceptsAndNeverAnswersTimesOut() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
              Holder held = new Holder(silent)) {
             String url = "rtsp://127.0.0.1:" + silent.getLocalPort() + "/cam";
-            PacketSource source = new PacketSource(url, "tcp", Duration.ofMillis(500));
+            PacketSource source = new PacketSource(url, "tcp", Duration.ofMillis(500), RTSP);
             long start = System.nanoTime();
 
             assertThatThrownBy(() -> source.open(url, Duration.ofMillis(1500)))
@@ -65,7 +102,7 @@ class PacketSourceTest {
         try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
              Holder held = new Holder(silent)) {
             String url = "rtsp://127.0.0.1:" + silent.getLocalPort() + "/cam";
-            PacketSource source = new PacketSource(url, "tcp", Duration.ofSeconds(30));
+            PacketSource source = new PacketSource(url, "tcp", Duration.ofSeconds(30), RTSP);
             CompletableFuture<Throwable> failure = CompletableFuture.supplyAsync(() -> {
                 try {
                     source.open(url, Duration.ofSeconds(60));
@@ -96,7 +133,7 @@ class PacketSourceTest {
         assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
 
         List<Packet> packets = new ArrayList<>();
-        try (PacketSource source = new PacketSource(clip.toString(), "tcp", Duration.ofSeconds(5))
+        try (PacketSource source = new PacketSource(clip.toString(), "tcp", Duration.ofSeconds(5), "file")
                 .open(clip.toString(), Duration.ofSeconds(10))) {
             assertThat(source.tracks()).extracting(SourceTrack::codec).containsExactly(Codec.MPEG4, Codec.PCM_ALAW);
             SourceTrack video = source.tracks().get(0);

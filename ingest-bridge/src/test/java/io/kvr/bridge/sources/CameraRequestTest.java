@@ -3,6 +3,7 @@ package io.kvr.bridge.sources;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kvr.bridge.camera.CameraUrlPolicy;
 import io.kvr.runtime.http.HttpError;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class CameraRequestTest {
 
     private static CameraSpec parse(String json) {
-        return CameraRequest.parse(json.getBytes(StandardCharsets.UTF_8));
+        return CameraRequest.parse(json.getBytes(StandardCharsets.UTF_8), CameraUrlPolicy.defaults());
     }
 
     @Test
@@ -49,6 +50,11 @@ class CameraRequestTest {
             "`{\"app\":\"a\",\"stream\":\"b\",\"url\":\"10.0.0.5/x\"}`              | url: must be an absolute URL",
             "`{\"app\":\"a\",\"stream\":\"b\",\"url\":\"rtsp://h/a b\"}`            | url: must be an absolute URL",
             "`{\"app\":\"a\",\"stream\":\"b\",\"url\":\"rtsp://***@h/x\"}`          | redacted credentials",
+            "`{\"app\":\"a\",\"stream\":\"b\",\"url\":\"rtsp://h/x?password=***\"}` | redacted credentials",
+            "`{\"app\":\"a\",\"stream\":\"b\",\"url\":\"file:///etc/passwd\"}`      | url: scheme 'file' is not allowed",
+            "`{\"app\":\"a\",\"stream\":\"b\",\"url\":\"http://127.0.0.1:80/\"}`     | url: scheme 'http' is not allowed",
+            "`{\"app\":\"a\",\"stream\":\"b\",\"url\":\"tcp://127.0.0.1:6379\"}`    | url: scheme 'tcp' is not allowed",
+            "`{\"app\":\"a\",\"stream\":\"b\",\"url\":\"concat:/etc/passwd\"}`      | url: scheme 'concat' is not allowed",
             "`{\"app\":\"bad name\",\"stream\":\"b\",\"url\":\"rtsp://h/x\"}`       | application name 'bad name'",
             "`{\"app\":\"a\",\"stream\":\"..\",\"url\":\"rtsp://h/x\"}`             | stream name '..'",
             "`{\"app\":\"a/b\",\"stream\":\"c\",\"url\":\"rtsp://h/x\"}`            | application name 'a/b'",
@@ -64,6 +70,18 @@ class CameraRequestTest {
             assertThat(e.status()).isEqualTo(400);
             assertThat(e.getMessage()).contains(reason);
         });
+    }
+
+    @Test
+    void hostileBodiesAre400NotAStackOverflow() {
+        for (String body : new String[] {"[".repeat(200_000), "{\"app\":" + "[".repeat(200_000),
+                "{\"url\":\"" + "x".repeat(1_100_000) + "\"}", "{\"app\":" + "1".repeat(1000) + "}",
+                "{\"app\":\"a\",\"stream\":\"b\",\"url\":\"rtsp://h/x\",\"password\":\"hunter2\"} garbage"}) {
+            assertThatThrownBy(() -> parse(body)).isInstanceOfSatisfying(HttpError.class, e -> {
+                assertThat(e.status()).isEqualTo(400);
+                assertThat(e.getMessage()).startsWith("body ").hasSizeLessThan(200).doesNotContain("hunter2");
+            });
+        }
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.kvr.runtime.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvr.runtime.config.Secrets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Router router;
     private final boolean tls;
@@ -63,7 +62,8 @@ public final class HttpService implements AutoCloseable {
         } catch (HttpError e) {
             return error(e.status(), e.getMessage());
         } catch (Exception e) {
-            log.error("{} {} failed", method, sanitize(raw.target()), e);
+            // a credential may ride in the query (?token=): never into the log
+            log.error("{} {} failed", method, Secrets.redactUrl(sanitize(raw.target())), e);
             return error(500, "internal error");
         }
     }
@@ -165,11 +165,7 @@ public final class HttpService implements AutoCloseable {
     }
 
     public static Response json(int status, Object value) {
-        try {
-            return Response.bytes(status, "application/json", JSON.writeValueAsBytes(value));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Response.bytes(status, "application/json", Json.bytes(value));
     }
 
     @Override

@@ -1,7 +1,8 @@
 package io.kvr.runtime.index;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvr.runtime.http.Json;
+import io.kvr.runtime.http.Millis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -11,17 +12,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A {@link SegmentIndex} in another process, reached through its {@link IndexRoutes}. An indexer instance asked
  * this way routes each stream's query to the instance that owns the stream; with {@code localOnly} it answers
- * from its own stores only (how instances forward to each other, so a query never travels twice).
+ * from its own stores only (how instances forward to each other, so a query never travels twice). A range
+ * longer than the server answers at once comes in pages ({@link IndexRoutes#NEXT_START}), which are followed.
  */
 public final class HttpSegmentIndex implements SegmentIndex {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final URI base;
     private final boolean localOnly;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -39,7 +41,7 @@ public final class HttpSegmentIndex implements SegmentIndex {
     @Override
     public List<StreamSummary> streams() {
         try (InputStream in = get("/v1/index/streams" + (localOnly ? "?" + IndexRoutes.LOCAL_ONLY + "=1" : ""))) {
-            return JSON.readValue(in, new TypeReference<List<StreamSummary>>() { });
+            return Json.read(in, new TypeReference<List<StreamSummary>>() { });
         } catch (IOException e) {
             throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);
         }
@@ -61,7 +63,7 @@ public final class HttpSegmentIndex implements SegmentIndex {
                 if (r.statusCode() != 200) {
                     throw new IndexUnavailableException("index at " + base + " answered " + r.statusCode(), null);
                 }
-                return Optional.of(JSON.readValue(in, StreamSummary.class));
+                return Optional.of(Json.read(in, StreamSummary.class));
             }
         } catch (IOException e) {
             throw new IndexUnavailableException("index at " + base + " unreachable: " + e.getMessage(), e);
@@ -76,19 +78,93 @@ public final class HttpSegmentIndex implements SegmentIndex {
         return segments(streamId, "last=" + limit);
     }
 
+    /**
+     * Every page of the range (see {@link IndexRoutes}): a range longer than the server answers at once is asked in
+     * turns, within the stream's recorded time only (so a range of centuries costs the pages of its recordings).
+     */
     @Override
     public List<IndexedSegment> range(String streamId, long startMs, long endMs) {
-        return segments(streamId, rangeQuery(startMs, endMs));
+        long from = Math.max(0, startMs);
+        long to = Math.min(Millis.LATEST, endMs);
+        if (to <= from) {
+            return List.of();
+        }
+        List<IndexedSegment> out = new ArrayList<>();
+        for (boolean firstPage = true; ; firstPage = false) {
+            long pageStart = from;
+            HttpResponse<InputStream> page = send(segmentsPath(streamId, rangeQuery(pageStart, to)));
+            try (InputStream in = page.body()) {
+                for (IndexedSegment s : codec.decode(in)) {
+                    // a segment crossing into this page from the one before was in that page already
+                    if (firstPage || s.segment().getStartTimeMs() >= pageStart) {
+                        out.add(s);
+                    }
+                }
+            } catch (IOException e) {
+                throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);
+            }
+            OptionalLong next = nextStart(page, pageStart, to);
+            if (next.isEmpty()) {
+                return out;
+            }
+            from = next.getAsLong();
+            if (firstPage) {
+                // no segment starts before the first or ends after the last: the pages outside hold nothing
+                Optional<StreamSummary> recorded = summary(streamId);
+                if (recorded.isEmpty()) {
+                    return out;
+                }
+                from = Math.max(from, recorded.get().firstStartMs());
+                to = Math.min(to, recorded.get().lastEndMs());
+                if (from >= to) {
+                    return out;
+                }
+            }
+        }
     }
 
-    /** The owner's answer as it came: an indexer forwarding a query passes it on without decoding it. */
+    /**
+     * The owner's answer as it came when it fits one page (an indexer forwarding a query passes it on without
+     * decoding it); a longer range is gathered page by page and encoded again.
+     */
     @Override
     public byte[] rangeEncoded(String streamId, long startMs, long endMs) {
-        try (InputStream in = openSegments(streamId, rangeQuery(startMs, endMs))) {
+        long from = Math.max(0, startMs);
+        long to = Math.min(Millis.LATEST, endMs);
+        if (to <= from) {
+            return codec.encode(List.of());
+        }
+        HttpResponse<InputStream> first = send(segmentsPath(streamId, rangeQuery(from, to)));
+        if (nextStart(first, from, to).isPresent()) {
+            closeQuietly(first);
+            return codec.encode(range(streamId, from, to));
+        }
+        try (InputStream in = first.body()) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);
         }
+    }
+
+    /** The next page's start a paged answer names; empty for the last page. */
+    private OptionalLong nextStart(HttpResponse<InputStream> page, long pageStart, long end) {
+        Optional<String> header = page.headers().firstValue(IndexRoutes.NEXT_START);
+        if (header.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        long next;
+        try {
+            next = Long.parseLong(header.get());
+        } catch (NumberFormatException e) {
+            next = -1;
+        }
+        // each page must move forward and stay inside the range, or the pages would never end
+        if (next <= pageStart || next >= end) {
+            closeQuietly(page);
+            throw new IndexUnavailableException("index at " + base + " answered a bad " + IndexRoutes.NEXT_START
+                    + " header", null);
+        }
+        return OptionalLong.of(next);
     }
 
     private static String rangeQuery(long startMs, long endMs) {
@@ -96,20 +172,33 @@ public final class HttpSegmentIndex implements SegmentIndex {
     }
 
     private List<IndexedSegment> segments(String streamId, String query) {
-        try (InputStream in = openSegments(streamId, query)) {
+        try (InputStream in = get(segmentsPath(streamId, query))) {
             return codec.decode(in);
         } catch (IOException e) {
             throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);
         }
     }
 
-    private InputStream openSegments(String streamId, String query) {
+    private String segmentsPath(String streamId, String query) {
         int slash = streamId.indexOf('/');
-        return get("/v1/index/segments/" + enc(streamId.substring(0, slash)) + "/" + enc(streamId.substring(slash + 1))
-                + "?" + query + (localOnly ? "&" + IndexRoutes.LOCAL_ONLY + "=1" : ""));
+        return "/v1/index/segments/" + enc(streamId.substring(0, slash)) + "/" + enc(streamId.substring(slash + 1))
+                + "?" + query + (localOnly ? "&" + IndexRoutes.LOCAL_ONLY + "=1" : "");
     }
 
     private InputStream get(String pathAndQuery) {
+        return send(pathAndQuery).body();
+    }
+
+    private static void closeQuietly(HttpResponse<InputStream> r) {
+        try {
+            r.body().close();
+        } catch (IOException e) {
+            // nothing more to read from it
+        }
+    }
+
+    /** A 200 answer, its body still to read; anything else is {@link IndexUnavailableException}. */
+    private HttpResponse<InputStream> send(String pathAndQuery) {
         try {
             HttpResponse<InputStream> r = client.send(
                     HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(10)).GET().build(),
@@ -118,7 +207,7 @@ public final class HttpSegmentIndex implements SegmentIndex {
                 r.body().close();
                 throw new IndexUnavailableException("index at " + base + " answered " + r.statusCode(), null);
             }
-            return r.body();
+            return r;
         } catch (IOException e) {
             throw new IndexUnavailableException("index at " + base + " unreachable: " + e.getMessage(), e);
         } catch (InterruptedException e) {

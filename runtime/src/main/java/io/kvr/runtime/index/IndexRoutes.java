@@ -1,11 +1,14 @@
 package io.kvr.runtime.index;
 
+import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
+import io.kvr.runtime.http.Millis;
 import io.kvr.runtime.http.Request;
 import io.kvr.runtime.http.Response;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.http.Routes;
+import java.time.Duration;
 
 /**
  * Serves a {@link SegmentIndex} to other processes: {@code GET /v1/index/streams} (JSON),
@@ -13,13 +16,24 @@ import io.kvr.runtime.http.Routes;
  * {@code GET /v1/index/segments/{app}/{stream}?last=N} or {@code ?start=MS&end=MS} (binary segment records).
  * With {@code local=1} the {@code local} index answers instead (an indexer instance's own stores, asked by
  * another instance that forwards a query). An index that cannot answer now gives 503.
+ *
+ * <p>A range answer covers at most {@code index.query.max.range} (default 7 days) from {@code start}, so one
+ * request never builds a stream's whole history in memory: when the range asked is longer, the answer holds the
+ * segments overlapping the first {@code [start, start + max)} and the header {@value #NEXT_START} names the
+ * {@code start} of the next page (the same {@code end}). A segment crossing a page boundary is in both pages;
+ * {@link HttpSegmentIndex} follows the pages and keeps it once.
  */
 public final class IndexRoutes implements Routes {
     /** Query parameter of a forwarded query: answer from this instance's stores only. */
     public static final String LOCAL_ONLY = "local";
+    /** Header of a range answer cut at the page size: the {@code start} of the next page. */
+    public static final String NEXT_START = "X-Kvr-Next-Start";
+    /** Default of {@code index.query.max.range}. */
+    public static final Duration DEFAULT_MAX_RANGE = Duration.ofDays(7);
 
     private final SegmentIndex index;
     private final SegmentIndex local;
+    private final long maxRangeMs;
     private final SegmentListCodec codec = new SegmentListCodec();
 
     public IndexRoutes(SegmentIndex index) {
@@ -28,8 +42,27 @@ public final class IndexRoutes implements Routes {
 
     /** {@code index} answers queries; {@code local} answers those forwarded by another indexer instance. */
     public IndexRoutes(SegmentIndex index, SegmentIndex local) {
+        this(index, local, DEFAULT_MAX_RANGE);
+    }
+
+    /** ... and a range answer covers at most {@code maxRange} ({@code index.query.max.range}). */
+    public IndexRoutes(SegmentIndex index, SegmentIndex local, Duration maxRange) {
+        if (maxRange.toMillis() <= 0) {
+            throw new IllegalArgumentException("maxRange must be positive");
+        }
         this.index = index;
         this.local = local;
+        this.maxRangeMs = maxRange.toMillis();
+    }
+
+    /** {@code index.query.max.range}: the longest range one answer covers (default 7d, from 1m). */
+    public static Duration maxRange(Settings s) {
+        Duration d = s.duration("index.query.max.range", DEFAULT_MAX_RANGE);
+        if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.toMillis() > Millis.LATEST) {
+            s.problem("index.query.max.range: must be at least 1m");
+            return DEFAULT_MAX_RANGE;
+        }
+        return d;
     }
 
     @Override
@@ -65,12 +98,14 @@ public final class IndexRoutes implements Routes {
             int last = (int) number(req, "last", 1, 100_000);
             return Response.bytes(200, SegmentListCodec.CONTENT_TYPE, codec.encode(index.latest(streamId, last)));
         }
-        long start = number(req, "start", 0, Long.MAX_VALUE);
-        long end = number(req, "end", 0, Long.MAX_VALUE);
+        long start = Millis.parse("start", req.queryParam("start").orElse(null));
+        long end = Millis.parse("end", req.queryParam("end").orElse(null));
         if (end <= start) {
             throw HttpError.badRequest("end must be after start");
         }
-        return Response.bytes(200, SegmentListCodec.CONTENT_TYPE, index.rangeEncoded(streamId, start, end));
+        long pageEnd = end - start > maxRangeMs ? start + maxRangeMs : end; // both ≤ Millis.LATEST: no overflow
+        Response answer = Response.bytes(200, SegmentListCodec.CONTENT_TYPE, index.rangeEncoded(streamId, start, pageEnd));
+        return pageEnd < end ? answer.header(NEXT_START, Long.toString(pageEnd)) : answer;
     }
 
     private static long number(Request req, String name, long min, long max) {

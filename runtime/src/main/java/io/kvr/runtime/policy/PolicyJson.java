@@ -1,13 +1,9 @@
 package io.kvr.runtime.policy;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.kvr.runtime.http.InvalidJsonException;
+import io.kvr.runtime.http.Json;
 import io.kvr.runtime.stream.StreamName;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -29,10 +25,6 @@ import java.util.TreeMap;
  * Every problem is named in one message.
  */
 public final class PolicyJson {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
     private static final Set<String> SETTINGS = Set.of("recording", "segment_duration_ms", "retention_ms", "storage_prefix");
     private static final Set<String> ANSWERED = Set.of("app", "effective", "stored", "updated_at_ms", "updated_by", "streams");
 
@@ -47,14 +39,11 @@ public final class PolicyJson {
         }
         JsonNode root;
         try {
-            root = body == null || body.length == 0 ? null : JSON.readTree(body);
-        } catch (JacksonException e) {
-            throw new InvalidPolicyException(List.of("body is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw new InvalidPolicyException(List.of("body is not valid JSON"));
+            root = Json.tree(body);
+        } catch (InvalidJsonException e) {
+            throw new InvalidPolicyException(List.of(e.getMessage()));
         }
-        if (root == null || root.isMissingNode() || !root.isObject()) {
+        if (!root.isObject()) {
             throw new InvalidPolicyException(List.of("body must be a JSON object, e.g. {\"recording\": false}"));
         }
         List<String> problems = new ArrayList<>();

@@ -66,6 +66,22 @@ class PolicyJsonTest {
     }
 
     @Test
+    void hostileBodiesAreRefusedAsBadInput() {
+        assertThatThrownBy(() -> parse("[".repeat(200_000))).isInstanceOf(InvalidPolicyException.class)
+                .hasMessageContaining("nested deeper than 64 levels");
+        assertThatThrownBy(() -> parse("{\"streams\": " + "{\"a\": ".repeat(100_000))).isInstanceOf(InvalidPolicyException.class)
+                .hasMessageContaining("nested deeper than 64 levels");
+        assertThatThrownBy(() -> parse("{\"storage_prefix\": \"" + "a".repeat(1_100_000) + "\"}"))
+                .isInstanceOf(InvalidPolicyException.class).hasMessageContaining("string longer than");
+        assertThatThrownBy(() -> parse("{\"retention_ms\": " + "9".repeat(5000) + "}"))
+                .isInstanceOf(InvalidPolicyException.class).hasMessageContaining("number longer than");
+        assertThatThrownBy(() -> parse("{\"retention_ms\": " + "9".repeat(50) + "}"))
+                .isInstanceOf(InvalidPolicyException.class).hasMessageContaining("retention_ms: must be a whole number");
+        assertThatThrownBy(() -> parse("")).isInstanceOf(InvalidPolicyException.class)
+                .hasMessageContaining("body must be a JSON object");
+    }
+
+    @Test
     void namesEveryProblemAtOnce() {
         assertThatThrownBy(() -> parse("{\"segment_duration_ms\": 1, \"retention_ms\": 5, \"x\": 1}"))
                 .isInstanceOfSatisfying(InvalidPolicyException.class, e -> assertThat(e.problems()).hasSize(3));
