@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -563,11 +564,8 @@ class HostileRequestsIT {
                 held.add(RawConnection.open(port, READ_TIMEOUT).send(head));
             }
             SoftAssertions soft = new SoftAssertions();
-            long t0 = System.nanoTime();
-            int health = health(port);
-            Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            soft.assertThat(health).as("GET /health while %d bodies are held", clients).isEqualTo(200);
-            soft.assertThat(took).as("GET /health while %d bodies are held", clients).isLessThan(Duration.ofSeconds(1));
+            soft.assertThat(quickestOfThree(() -> health(port) == 200))
+                    .as("GET /health on a new connection while %d bodies are held", clients).isLessThan(Duration.ofSeconds(1));
 
             // for two seconds on end, so the server has had time to read every head
             soft.assertThatCode(() -> await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
@@ -630,11 +628,8 @@ class HostileRequestsIT {
             }
             soft.assertThat(notAccepted).as("connections not accepted within 3 s").isZero();
 
-            long t0 = System.nanoTime();
-            Optional<Answer> again = read(client.send(request), soft);
-            Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            soft.assertThat(again.map(Answer::status)).as("the keep-alive client's second request").hasValue(200);
-            soft.assertThat(took).as("the keep-alive client's second request").isLessThan(Duration.ofSeconds(1));
+            soft.assertThat(quickestOfThree(() -> read(client.send(request), soft).map(Answer::status).orElse(-1) == 200))
+                    .as("the keep-alive client's next request while the surplus is refused").isLessThan(Duration.ofSeconds(1));
 
             long deadline = System.nanoTime() + REFUSAL_TIME.toNanos();
             List<Integer> hanging = new ArrayList<>();
@@ -666,6 +661,29 @@ class HostileRequestsIT {
         soft.assertThatCode(() -> await().atMost(Duration.ofSeconds(10)).until(() -> health(cappedPort) == 200))
                 .as("GET /health afterwards").doesNotThrowAnyException();
         soft.assertAll();
+    }
+
+    /** A request that answers whether it was served. */
+    @FunctionalInterface
+    interface TimedRequest {
+        boolean served() throws IOException;
+    }
+
+    /**
+     * The quickest of three tries of {@code request}, as a single one could meet a scheduling hiccup of a busy
+     * machine; a try that is not served counts as forever.
+     */
+    private static Duration quickestOfThree(TimedRequest request) throws IOException {
+        Duration quickest = ChronoUnit.FOREVER.getDuration();
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            boolean served = request.served();
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            if (served && took.compareTo(quickest) < 0) {
+                quickest = took;
+            }
+        }
+        return quickest;
     }
 
     /** How many of the connections {@code hanging} end within another {@link #REFUSAL_TIME}: slow, or never. */
