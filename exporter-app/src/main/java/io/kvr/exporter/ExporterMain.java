@@ -1,6 +1,9 @@
 package io.kvr.exporter;
 
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.AccessSettings;
 import io.kvr.runtime.config.AppArgs;
+import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.index.HttpSegmentIndex;
@@ -15,11 +18,13 @@ public final class ExporterMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ExporterConfig config = ExporterConfig.from(AppArgs.load(args, Map.of()));
+        Settings settings = AppArgs.load(args, Map.of());
+        AccessSettings access = AccessSettings.from(settings);
+        ExporterConfig config = ExporterConfig.from(settings);
         var metrics = Metrics.prometheus("exporter");
         try (Lifecycle life = new Lifecycle("exporter").closeOnShutdown()) {
             Exporter exporter = life.own("exporter", Exporter.start(config, new HttpSegmentIndex(config.indexUrl()), metrics));
-            life.own("http", HttpService.start(config.httpHost(), config.httpPort(), new Router()
+            life.own("http", HttpService.start(config.httpHost(), config.httpPort(), new Router(new AccessControl(access))
                     .include(exporter)
                     .include(new OpsRoutes(metrics, Map.of("exports", exporter::alive)))));
             life.awaitShutdown();

@@ -1,5 +1,6 @@
 package io.kvr.edge;
 
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.config.AppArgs;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
@@ -18,7 +19,7 @@ public final class EdgeMain {
         EdgeConfig config = EdgeConfig.from(AppArgs.load(args, Map.of()));
         var metrics = Metrics.prometheus("hls-edge");
         try (Lifecycle life = new Lifecycle("hls-edge").closeOnShutdown()) {
-            Router router = new Router()
+            Router router = new Router(new AccessControl(config.access()))
                     .include(new OpsRoutes(metrics, Map.of()))
                     .include(new Edge(config, new HttpSegmentIndex(config.indexUrl())));
             life.own("http", HttpService.start(config.httpHost(), config.httpPort(), router));

@@ -10,6 +10,7 @@ import io.kvr.exporter.Exporter;
 import io.kvr.exporter.ExporterConfig;
 import io.kvr.indexer.Indexer;
 import io.kvr.indexer.IndexerConfig;
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything in one process: embedded Kafka and S3 under the data directory, then indexer, segmenter, bridge
  * and edge, wired with the same configuration keys the apps read when they run alone. The edge asks the
- * indexer in-process; the HTTP server carries the edge, camera, index and ops routes.
+ * indexer in-process; the HTTP server carries the edge, camera, policy, index, export and ops routes, each with
+ * the role it needs ({@code access.*}).
  */
 public final class KvrServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KvrServer.class);
@@ -91,7 +93,7 @@ public final class KvrServer implements AutoCloseable {
             IngestBridge bridge = life.own("bridge", IngestBridge.start(BridgeConfig.from(settings), metrics));
             Exporter exporter = life.own("exporter", Exporter.start(ExporterConfig.from(settings), indexer.index(), metrics));
             EdgeConfig edgeConfig = EdgeConfig.from(settings);
-            Router router = new Router()
+            Router router = new Router(new AccessControl(edgeConfig.access()))
                     .include(new OpsRoutes(metrics, Map.of(
                             "index", indexer::running, "segmenter", segmenter::alive, "cameras", bridge::healthy,
                             "exports", exporter::alive)))

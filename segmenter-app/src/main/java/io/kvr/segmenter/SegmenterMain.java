@@ -1,6 +1,9 @@
 package io.kvr.segmenter;
 
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.AccessSettings;
 import io.kvr.runtime.config.AppArgs;
+import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.lifecycle.Lifecycle;
@@ -14,12 +17,14 @@ public final class SegmenterMain {
     }
 
     public static void main(String[] args) throws Exception {
-        SegmenterConfig config = SegmenterConfig.from(AppArgs.load(args, Map.of()));
+        Settings settings = AppArgs.load(args, Map.of());
+        AccessSettings access = AccessSettings.from(settings);
+        SegmenterConfig config = SegmenterConfig.from(settings);
         var metrics = Metrics.prometheus("segmenter");
         try (Lifecycle life = new Lifecycle("segmenter").closeOnShutdown()) {
             Segmenter segmenter = life.own("segmenter", Segmenter.start(config, metrics));
             life.own("http", HttpService.start(config.httpHost(), config.httpPort(),
-                    new Router().include(segmenter.routes())
+                    new Router(new AccessControl(access)).include(segmenter.routes())
                             .include(new OpsRoutes(metrics, Map.of("consumer", segmenter::alive)))));
             life.awaitShutdown();
         }

@@ -1,5 +1,6 @@
 package io.kvr.runtime.index;
 
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Request;
@@ -12,7 +13,9 @@ import io.kvr.runtime.http.Routes;
  * {@code GET /v1/index/streams/{app}/{stream}} (JSON, 404 when unknown) and
  * {@code GET /v1/index/segments/{app}/{stream}?last=N} or {@code ?start=MS&end=MS} (binary segment records).
  * With {@code local=1} the {@code local} index answers instead (an indexer instance's own stores, asked by
- * another instance that forwards a query). An index that cannot answer now gives 503.
+ * another instance that forwards a query). An index that cannot answer now gives 503. Every route needs an
+ * operator; the stream list shows the streams the credential covers, the others answer for a covered stream
+ * only (and a time-range credential for its range only).
  */
 public final class IndexRoutes implements Routes {
     /** Query parameter of a forwarded query: answer from this instance's stores only. */
@@ -34,12 +37,20 @@ public final class IndexRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.get("/v1/index/streams", req -> answer(() -> HttpService.json(200, choose(req).streams())));
-        router.get("/v1/index/segments/{app}/{stream}", req -> answer(() -> segments(req)));
-        router.get("/v1/index/streams/{app}/{stream}", req -> answer(() -> choose(req)
-                .summary(req.param("app") + "/" + req.param("stream"))
+        router.get("/v1/index/streams", Role.OPERATOR, req -> answer(() -> HttpService.json(200,
+                choose(req).streams().stream().filter(s -> req.access().covers(s.streamId())).toList())));
+        router.get("/v1/index/segments/{app}/{stream}", Role.OPERATOR, req -> answer(() -> segments(req)));
+        router.get("/v1/index/streams/{app}/{stream}", Role.OPERATOR, req -> answer(() -> choose(req)
+                .summary(streamId(req))
                 .map(s -> HttpService.json(200, s))
                 .orElseThrow(() -> HttpError.notFound("no such stream"))));
+    }
+
+    /** {@code app/stream} of the path; 403 unless the credential covers it. */
+    private static String streamId(Request req) {
+        String streamId = req.param("app") + "/" + req.param("stream");
+        req.access().requireStream(streamId);
+        return streamId;
     }
 
     private SegmentIndex choose(Request req) {
@@ -59,10 +70,11 @@ public final class IndexRoutes implements Routes {
     }
 
     private Response segments(Request req) {
-        String streamId = req.param("app") + "/" + req.param("stream");
+        String streamId = streamId(req);
         SegmentIndex index = choose(req);
         if (req.queryParam("last").isPresent()) {
             int last = (int) number(req, "last", 1, 100_000);
+            req.access().requireUnlimited("the newest segments");
             return Response.bytes(200, SegmentListCodec.CONTENT_TYPE, codec.encode(index.latest(streamId, last)));
         }
         long start = number(req, "start", 0, Long.MAX_VALUE);
@@ -70,6 +82,7 @@ public final class IndexRoutes implements Routes {
         if (end <= start) {
             throw HttpError.badRequest("end must be after start");
         }
+        req.access().requireRange(start, end);
         return Response.bytes(200, SegmentListCodec.CONTENT_TYPE, index.rangeEncoded(streamId, start, end));
     }
 

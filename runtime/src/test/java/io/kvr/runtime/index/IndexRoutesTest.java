@@ -3,6 +3,7 @@ package io.kvr.runtime.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
 import io.kvr.schemas.SegmentRecord;
@@ -55,7 +56,7 @@ class IndexRoutesTest {
     }
 
     private URI start(SegmentIndex index, SegmentIndex local) {
-        server = HttpService.start("127.0.0.1", 0, new Router().include(new IndexRoutes(index, local)));
+        server = HttpService.start("127.0.0.1", 0, new Router(AccessControl.open()).include(new IndexRoutes(index, local)));
         return URI.create(server.baseUrl() + "/");
     }
 
