@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,15 +46,17 @@ public final class KvrServer implements AutoCloseable {
 
     private final Lifecycle life;
     private final HttpService http;
+    private final List<Router.Endpoint> endpoints;
     private final IngestBridge bridge;
     private final SegmentIndex index;
     private final String kafkaBootstrap;
     private final String s3Endpoint;
 
-    private KvrServer(Lifecycle life, HttpService http, IngestBridge bridge, SegmentIndex index,
-                      String kafkaBootstrap, String s3Endpoint) {
+    private KvrServer(Lifecycle life, HttpService http, List<Router.Endpoint> endpoints, IngestBridge bridge,
+                      SegmentIndex index, String kafkaBootstrap, String s3Endpoint) {
         this.life = life;
         this.http = http;
+        this.endpoints = endpoints;
         this.bridge = bridge;
         this.index = index;
         this.kafkaBootstrap = kafkaBootstrap;
@@ -106,7 +109,8 @@ public final class KvrServer implements AutoCloseable {
             if (!indexer.awaitRunning(Duration.ofSeconds(60))) {
                 log.warn("index not yet restored after 60 s; playlists answer 503 until it is");
             }
-            return new KvrServer(life, http, bridge, indexer.index(), kafka.bootstrapServers(), s3.endpoint());
+            return new KvrServer(life, http, router.endpoints(), bridge, indexer.index(), kafka.bootstrapServers(),
+                    s3.endpoint());
         } catch (IOException e) {
             life.close();
             throw new IllegalStateException("cannot use data directory " + options.dataDir() + ": " + e.getMessage(), e);
@@ -140,6 +144,11 @@ public final class KvrServer implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** Every route the HTTP server carries, with the role it needs. */
+    public List<Router.Endpoint> endpoints() {
+        return endpoints;
     }
 
     public String kafkaBootstrap() {
