@@ -20,10 +20,13 @@ public final class ExporterMain {
     public static void main(String[] args) throws Exception {
         Settings settings = AppArgs.load(args, Map.of());
         AccessSettings access = AccessSettings.from(settings);
+        // the indexer's credential when it requires access: an operator's API key
+        String indexApiKey = settings.string("index.api.key", "");
         ExporterConfig config = ExporterConfig.from(settings);
         var metrics = Metrics.prometheus("exporter");
         try (Lifecycle life = new Lifecycle("exporter").closeOnShutdown()) {
-            Exporter exporter = life.own("exporter", Exporter.start(config, new HttpSegmentIndex(config.indexUrl()), metrics));
+            Exporter exporter = life.own("exporter", Exporter.start(config,
+                    new HttpSegmentIndex(config.indexUrl(), false, indexApiKey), metrics));
             life.own("http", HttpService.start(config.httpHost(), config.httpPort(), new Router(new AccessControl(access))
                     .include(exporter)
                     .include(new OpsRoutes(metrics, Map.of("exports", exporter::alive)))));

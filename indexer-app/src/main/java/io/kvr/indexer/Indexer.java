@@ -35,12 +35,12 @@ public final class Indexer implements AutoCloseable {
     private final PolicyCatalog policies;
 
     private Indexer(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, PolicyCatalog policies,
-                    String applicationServer) {
+                    String applicationServer, String indexApiKey) {
         this.streams = streams;
         this.local = new LocalSegmentIndex(streams);
         // with an application.server, instances of the group route each stream's query to its owner
         this.index = applicationServer.isEmpty() ? local
-                : RoutedSegmentIndex.overHttp(streams, local, HostInfo.buildFromEndpoint(applicationServer));
+                : RoutedSegmentIndex.overHttp(streams, local, HostInfo.buildFromEndpoint(applicationServer), indexApiKey);
         this.streamsMetrics = streamsMetrics;
         this.policies = policies;
     }
@@ -75,7 +75,7 @@ public final class Indexer implements AutoCloseable {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
         streams.start();
-        return new Indexer(streams, streamsMetrics, policies, config.applicationServer());
+        return new Indexer(streams, streamsMetrics, policies, config.applicationServer(), config.indexApiKey());
     }
 
     /** Retention periods from the policies topic; deletions in the configured bucket. */

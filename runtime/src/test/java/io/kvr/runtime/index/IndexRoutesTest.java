@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.AccessSettings;
+import io.kvr.runtime.access.ApiKeys;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
 import io.kvr.schemas.SegmentRecord;
@@ -68,6 +70,29 @@ class IndexRoutesTest {
         assertThat(new HttpSegmentIndex(base, true).range("live/door", 0, 10).get(0).segment().getObjectKey()).isEqualTo("local.m4s");
         assertThat(new HttpSegmentIndex(base).streams()).extracting(StreamSummary::streamId).containsExactly("routed/cam");
         assertThat(new HttpSegmentIndex(base, true).streams()).extracting(StreamSummary::streamId).containsExactly("local/cam");
+    }
+
+    @Test
+    void anIndexRequiringAccessAnswersItsOperatorsApiKeyOnlyAndTheirStreams() throws Exception {
+        String key = "index-client-key-0123456789";
+        AccessSettings open = AccessSettings.off();
+        AccessSettings required = new AccessSettings(true, null, null, null, null, null, "stream", "roles",
+                ApiKeys.parse("keys", List.of(key + " operator live/*", "viewer-key-0123456789abc viewer"), p -> {
+                    throw new AssertionError(p);
+                }), open.clockSkew(), false);
+        server = HttpService.start("127.0.0.1", 0, new Router(new AccessControl(required))
+                .include(new IndexRoutes(named("live"), named("live"))));
+        URI base = URI.create(server.baseUrl() + "/");
+        assertThatThrownBy(() -> new HttpSegmentIndex(base).latest("live/door", 1))
+                .isInstanceOf(IndexUnavailableException.class).hasMessageContaining("401");
+        assertThat(new HttpSegmentIndex(base, false, key).latest("live/door", 1)).hasSize(1);
+        assertThat(new HttpSegmentIndex(base, true, key).streams()).extracting(StreamSummary::streamId)
+                .containsExactly("live/cam");
+        assertThat(new HttpSegmentIndex(base, false, key).summary("live/cam")).isPresent();
+        assertThatThrownBy(() -> new HttpSegmentIndex(base, false, key).latest("other/door", 1))
+                .isInstanceOf(IndexUnavailableException.class).hasMessageContaining("403");
+        assertThatThrownBy(() -> new HttpSegmentIndex(base, false, "viewer-key-0123456789abc").latest("live/door", 1))
+                .isInstanceOf(IndexUnavailableException.class).hasMessageContaining("403");
     }
 
     @Test
