@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  *   <li>{@code ROLE}: {@code viewer}, {@code operator} or {@code admin};
  *   <li>{@code STREAMS}: a comma list of {@code app/stream} or {@code app/*}; every stream when omitted.
  * </ul>
- * e.g. {@code sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 operator live/*}. Keys are
+ * e.g. {@code sha256:0d6ba954a5a71c320f9f7719cfb9215bf62ca0078d984b4cbe19be01069689f2 operator live/*}. Keys are
  * compared by their SHA-256, in constant time, against every entry. Neither keys nor their hashes reach a log
  * line, an error message or {@code toString()}.
  */
