@@ -27,7 +27,8 @@ public final class ExporterMain {
         try (Lifecycle life = new Lifecycle("exporter").closeOnShutdown()) {
             Exporter exporter = life.own("exporter", Exporter.start(config,
                     new HttpSegmentIndex(config.indexUrl(), false, indexApiKey), metrics));
-            life.own("http", HttpService.start(config.httpHost(), config.httpPort(), new Router(new AccessControl(access))
+            life.own("http", HttpService.start(config.httpHost(), config.httpPort(),
+                    new Router(new AccessControl(access))
                     .include(exporter)
                     .include(new OpsRoutes(metrics, Map.of("exports", exporter::alive)))));
             life.awaitShutdown();

@@ -40,7 +40,8 @@ public final class Indexer implements AutoCloseable {
         this.local = new LocalSegmentIndex(streams);
         // with an application.server, instances of the group route each stream's query to its owner
         this.index = applicationServer.isEmpty() ? local
-                : RoutedSegmentIndex.overHttp(streams, local, HostInfo.buildFromEndpoint(applicationServer), indexApiKey);
+                : RoutedSegmentIndex.overHttp(streams, local, HostInfo.buildFromEndpoint(applicationServer),
+                        indexApiKey);
         this.streamsMetrics = streamsMetrics;
         this.policies = policies;
     }

@@ -96,7 +96,8 @@ public final class JwtVerifier {
             String stream = claims.getStringClaim(streamClaim);
             Long start = claims.getLongClaim("start_time");
             Long end = claims.getLongClaim("end_time");
-            return new Grant(stream, claims.getExpirationTime().getTime() / 1000, start, end, role(claims.getClaim(rolesClaim)));
+            return new Grant(stream, claims.getExpirationTime().getTime() / 1000, start, end,
+                    role(claims.getClaim(rolesClaim)));
         } catch (ParseException | IllegalArgumentException e) {
             throw new InvalidCredentialException("JWT claims unusable: " + e.getMessage());
         }

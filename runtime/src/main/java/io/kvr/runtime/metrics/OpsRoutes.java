@@ -25,7 +25,8 @@ public final class OpsRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.get("/metrics", router.access().metricsRole(), req -> Response.text(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        router.get("/metrics", router.access().metricsRole(),
+                req -> Response.text(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         router.get("/health", Role.PUBLIC, req -> {
             Map<String, Object> body = new LinkedHashMap<>();
             boolean up = true;

@@ -151,7 +151,8 @@ class Http1ServerTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(none.statusCode()).isEqualTo(204);
             HttpResponse<String> echo = client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000))).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(echo.body()).hasSize(100_000);
             HttpResponse<String> missing = client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/nope?a=b")).build(),
                     HttpResponse.BodyHandlers.ofString());
