@@ -234,7 +234,7 @@ class RouteAccessIT {
         assertThat(MiniJson.parseObject(body(form)).get("error")).asString().contains("application/json");
     }
 
-    // ---- helpers ----
+    // ---- requests and credentials ----
 
     private static List<SegmentRecord> segments() {
         try {
