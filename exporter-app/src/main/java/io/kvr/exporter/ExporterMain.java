@@ -1,5 +1,7 @@
 package io.kvr.exporter;
 
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.AccessSettings;
 import io.kvr.runtime.config.AppArgs;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
@@ -18,11 +20,16 @@ public final class ExporterMain {
 
     public static void main(String[] args) throws Exception {
         Settings settings = AppArgs.load(args, Map.of());
+        AccessSettings access = AccessSettings.from(settings);
+        // the indexer's credential when it requires access: an operator's API key
+        String indexApiKey = settings.string("index.api.key", "");
         ExporterConfig config = ExporterConfig.from(settings);
         var metrics = Metrics.prometheus("exporter");
         try (Lifecycle life = new Lifecycle("exporter").closeOnShutdown()) {
-            Exporter exporter = life.own("exporter", Exporter.start(config, new HttpSegmentIndex(config.indexUrl()), metrics));
-            life.own("http", HttpService.start(HttpSettings.from(settings, config.httpPort()), new Router()
+            Exporter exporter = life.own("exporter", Exporter.start(config,
+                    new HttpSegmentIndex(config.indexUrl(), false, indexApiKey), metrics));
+            life.own("http", HttpService.start(HttpSettings.from(settings, config.httpPort()),
+                    new Router(new AccessControl(access))
                     .include(exporter)
                     .include(new OpsRoutes(metrics, Map.of("exports", exporter::alive)))));
             life.awaitShutdown();

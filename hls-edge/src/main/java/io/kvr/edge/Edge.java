@@ -8,7 +8,6 @@ import io.kvr.edge.http.ObjectProxy;
 import io.kvr.edge.http.PresignedRedirect;
 import io.kvr.edge.http.RecentObjects;
 import io.kvr.edge.http.ViewerRoutes;
-import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.http.Cors;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.http.Routes;
@@ -28,8 +27,7 @@ public final class Edge implements Routes {
                         config.access().required())
                 : new ObjectProxy(new ObjectStore(config.s3()), new RecentObjects(config.segmentCacheBytes()));
         this.routes = new EdgeRoutes(index, delivery, new ObjectKeys(config.s3().prefix()),
-                config.liveWindow(), config.dvrWindowMs(), config.maxRangeMs(),
-                new AccessControl(config.access()), new Cors(config.corsOrigins()),
+                config.liveWindow(), config.dvrWindowMs(), config.maxRangeMs(), new Cors(config.corsOrigins()),
                 new LiveWindowCache(config.liveCache().toNanos(), System::nanoTime),
                 new SettledRangeCache(config.rangeCacheBytes(), java.time.Duration.ofMinutes(1).toNanos(), System::nanoTime),
                 config.liveCache().toNanos());

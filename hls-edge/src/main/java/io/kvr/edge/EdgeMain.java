@@ -1,5 +1,6 @@
 package io.kvr.edge;
 
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.config.AppArgs;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
@@ -11,19 +12,24 @@ import io.kvr.runtime.metrics.Metrics;
 import io.kvr.runtime.metrics.OpsRoutes;
 import java.util.Map;
 
-/** Runs the edge alone: {@code EdgeMain [--config FILE] [key=value ...]}, asking the indexer over HTTP. */
+/**
+ * Runs the edge alone: {@code EdgeMain [--config FILE] [key=value ...]}, asking the indexer over HTTP (with
+ * {@code index.api.key} when the indexer requires access).
+ */
 public final class EdgeMain {
     private EdgeMain() {
     }
 
     public static void main(String[] args) throws Exception {
         Settings settings = AppArgs.load(args, Map.of());
+        // the indexer's credential when it requires access: an operator's API key
+        String indexApiKey = settings.string("index.api.key", "");
         EdgeConfig config = EdgeConfig.from(settings);
         var metrics = Metrics.prometheus("hls-edge");
         try (Lifecycle life = new Lifecycle("hls-edge").closeOnShutdown()) {
-            Router router = new Router()
+            Router router = new Router(new AccessControl(config.access()))
                     .include(new OpsRoutes(metrics, Map.of()))
-                    .include(new Edge(config, new HttpSegmentIndex(config.indexUrl())));
+                    .include(new Edge(config, new HttpSegmentIndex(config.indexUrl(), false, indexApiKey)));
             life.own("http", HttpService.start(HttpSettings.from(settings, config.httpPort()), router));
             life.awaitShutdown();
         }

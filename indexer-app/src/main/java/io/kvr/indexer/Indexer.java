@@ -36,13 +36,14 @@ public final class Indexer implements AutoCloseable {
     private final Duration queryMaxRange;
 
     private Indexer(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, PolicyCatalog policies,
-                    String applicationServer, Duration queryMaxRange) {
+                    String applicationServer, Duration queryMaxRange, String indexApiKey) {
         this.streams = streams;
         this.queryMaxRange = queryMaxRange;
         this.local = new LocalSegmentIndex(streams);
         // with an application.server, instances of the group route each stream's query to its owner
         this.index = applicationServer.isEmpty() ? local
-                : RoutedSegmentIndex.overHttp(streams, local, HostInfo.buildFromEndpoint(applicationServer));
+                : RoutedSegmentIndex.overHttp(streams, local, HostInfo.buildFromEndpoint(applicationServer),
+                        indexApiKey);
         this.streamsMetrics = streamsMetrics;
         this.policies = policies;
     }
@@ -77,7 +78,8 @@ public final class Indexer implements AutoCloseable {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
         streams.start();
-        return new Indexer(streams, streamsMetrics, policies, config.applicationServer(), config.queryMaxRange());
+        return new Indexer(streams, streamsMetrics, policies, config.applicationServer(), config.queryMaxRange(),
+                config.indexApiKey());
     }
 
     /** Retention periods from the policies topic; deletions in the configured bucket. */

@@ -13,31 +13,33 @@ import java.util.Optional;
  * retention the object storage it deletes from ({@code s3.*}; without {@code s3.endpoint} retention is off) and
  * how often it sweeps ({@code indexer.retention.interval}, default 30 s); and {@code applicationServer}: the
  * {@code host:port} of this instance's HTTP index routes that the other instances of the group forward queries to
- * (Kafka Streams {@code application.server}); empty for a single instance; and the longest range one answer of
- * the HTTP index routes covers ({@code index.query.max.range}, default 7d; longer ranges are answered in pages).
+ * (Kafka Streams {@code application.server}); empty for a single instance; the longest range one answer of
+ * the HTTP index routes covers ({@code index.query.max.range}, default 7d; longer ranges are answered in pages);
+ * and {@code indexApiKey} ({@code index.api.key}): the operator's API key it sends when it forwards a query to
+ * another instance that requires access, or null.
  */
 public record IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost,
                             int httpPort, Optional<S3Settings> s3, Duration retentionInterval,
-                            String applicationServer, Duration queryMaxRange) {
+                            String applicationServer, Duration queryMaxRange, String indexApiKey) {
     public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort) {
-        this(kafka, applicationId, stateDir, httpHost, httpPort, Optional.empty(), Duration.ofSeconds(30), "");
+        this(kafka, applicationId, stateDir, httpHost, httpPort, Optional.empty(), Duration.ofSeconds(30), "", IndexRoutes.DEFAULT_MAX_RANGE, null);
     }
 
     public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort,
                          Optional<S3Settings> s3, Duration retentionInterval) {
-        this(kafka, applicationId, stateDir, httpHost, httpPort, s3, retentionInterval, "");
+        this(kafka, applicationId, stateDir, httpHost, httpPort, s3, retentionInterval, "", IndexRoutes.DEFAULT_MAX_RANGE, null);
     }
 
     public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort,
                          String applicationServer) {
         this(kafka, applicationId, stateDir, httpHost, httpPort, Optional.empty(), Duration.ofSeconds(30),
-                applicationServer);
+                applicationServer, IndexRoutes.DEFAULT_MAX_RANGE, null);
     }
 
     public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort,
                          Optional<S3Settings> s3, Duration retentionInterval, String applicationServer) {
         this(kafka, applicationId, stateDir, httpHost, httpPort, s3, retentionInterval, applicationServer,
-                IndexRoutes.DEFAULT_MAX_RANGE);
+                IndexRoutes.DEFAULT_MAX_RANGE, null);
     }
 
     public static IndexerConfig from(Settings s) {
@@ -49,7 +51,8 @@ public record IndexerConfig(KafkaSettings kafka, String applicationId, Path stat
                 s.string("s3.endpoint", "").isEmpty() ? Optional.empty() : Optional.of(S3Settings.from(s)),
                 s.duration("indexer.retention.interval", Duration.ofSeconds(30)),
                 s.string("indexer.application.server", ""),
-                IndexRoutes.maxRange(s));
+                IndexRoutes.maxRange(s),
+                s.string("index.api.key", "").isBlank() ? null : s.string("index.api.key", "").trim());
         if (c.retentionInterval.toMillis() < 100 || c.retentionInterval.toHours() > 24) {
             s.problem("indexer.retention.interval: must be between 100ms and 24h");
         }
@@ -58,5 +61,14 @@ public record IndexerConfig(KafkaSettings kafka, String applicationId, Path stat
         }
         s.validate();
         return c;
+    }
+
+    @Override
+    public String toString() {
+        return "IndexerConfig[kafka=" + kafka + ", applicationId=" + applicationId + ", stateDir=" + stateDir
+                + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", s3=" + s3 + ", retentionInterval="
+                + retentionInterval + ", applicationServer=" + applicationServer + ", queryMaxRange=" + queryMaxRange
+                + ", indexApiKey="
+                + (indexApiKey == null ? "unset" : "******") + "]";
     }
 }

@@ -1,5 +1,7 @@
 package io.kvr.indexer;
 
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.AccessSettings;
 import io.kvr.runtime.config.AppArgs;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
@@ -17,11 +19,12 @@ public final class IndexerMain {
 
     public static void main(String[] args) throws Exception {
         Settings settings = AppArgs.load(args, Map.of());
+        AccessSettings access = AccessSettings.from(settings);
         IndexerConfig config = IndexerConfig.from(settings);
         var metrics = Metrics.prometheus("indexer");
         try (Lifecycle life = new Lifecycle("indexer").closeOnShutdown()) {
             Indexer indexer = life.own("indexer", Indexer.start(config, metrics));
-            Router router = new Router().include(indexer.routes())
+            Router router = new Router(new AccessControl(access)).include(indexer.routes())
                     .include(new OpsRoutes(metrics, Map.of("index", indexer::running)));
             life.own("http", HttpService.start(HttpSettings.from(settings, config.httpPort()), router));
             life.awaitShutdown();

@@ -1,5 +1,7 @@
 package io.kvr.bridge;
 
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.AccessSettings;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.HttpSettings;
@@ -17,11 +19,12 @@ public final class BridgeMain {
 
     public static void main(String[] args) throws Exception {
         Settings settings = AppArgs.load(args, Map.of());
+        AccessSettings access = AccessSettings.from(settings);
         BridgeConfig config = BridgeConfig.from(settings);
         var metrics = Metrics.prometheus("ingest-bridge");
         try (Lifecycle life = new Lifecycle("ingest-bridge").closeOnShutdown()) {
             IngestBridge bridge = life.own("bridge", IngestBridge.start(config, metrics));
-            Router router = new Router().include(bridge.routes())
+            Router router = new Router(new AccessControl(access)).include(bridge.routes())
                     .include(new OpsRoutes(metrics, Map.of("cameras", bridge::healthy)));
             life.own("http", HttpService.start(HttpSettings.from(settings, config.httpPort()), router));
             life.awaitShutdown();

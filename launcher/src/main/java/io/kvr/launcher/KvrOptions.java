@@ -108,7 +108,8 @@ public record KvrOptions(String command, Path dataDir, String httpHost, int http
                        kvr demo [--data DIR] [--http HOST:PORT] [options]
                        kvr infra [--data DIR] [--kafka-port N] [--s3-port N]
                        kvr tool ffmpeg|ffprobe
-                       kvr token --stream APP/STREAM|APP/*|* [--ttl 1h] [--start MS --end MS] [--config FILE]
+                       kvr token --stream APP/STREAM|APP/*|* [--role viewer|operator|admin] [--ttl 1h]
+                                 [--start MS --end MS] [--config FILE]
                        kvr topics --print|--create [--config FILE] [key=value ...]
 
                   run    records the given cameras (rtsp, rtsps, rtmp, rtmps, srt, udp URLs) and serves HLS
@@ -116,7 +117,8 @@ public record KvrOptions(String command, Path dataDir, String httpHost, int http
                   infra  only the embedded Kafka broker and S3 server (ports default to any free one), for apps
                          run as separate processes (dev/cluster); prints one line "kvr-infra key=value ..."
                   tool ffmpeg|ffprobe   prints the path of the FFmpeg program shipped inside kvr
-                  token  prints a signed viewer token (?token=) made with access.token.secret (hls-edge README)
+                  token  prints a signed token (?token= or Authorization: Bearer; a viewer's unless --role says
+                         otherwise) made with access.token.secret (README, Access)
                   topics prints the kafka-topics.sh commands for kvr's topics (--print) or creates them (--create)
 
                 options:

@@ -10,6 +10,7 @@ import io.kvr.exporter.Exporter;
 import io.kvr.exporter.ExporterConfig;
 import io.kvr.indexer.Indexer;
 import io.kvr.indexer.IndexerConfig;
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.HttpSettings;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything in one process: embedded Kafka and S3 under the data directory, then indexer, segmenter, bridge
  * and edge, wired with the same configuration keys the apps read when they run alone. The edge asks the
- * indexer in-process; the HTTP server carries the edge, camera, index and ops routes.
+ * indexer in-process; the HTTP server carries the edge, camera, policy, index, export and ops routes, each with
+ * the role it needs ({@code access.*}).
  */
 public final class KvrServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KvrServer.class);
@@ -43,15 +46,17 @@ public final class KvrServer implements AutoCloseable {
 
     private final Lifecycle life;
     private final HttpService http;
+    private final List<Router.Endpoint> endpoints;
     private final IngestBridge bridge;
     private final SegmentIndex index;
     private final String kafkaBootstrap;
     private final String s3Endpoint;
 
-    private KvrServer(Lifecycle life, HttpService http, IngestBridge bridge, SegmentIndex index,
-                      String kafkaBootstrap, String s3Endpoint) {
+    private KvrServer(Lifecycle life, HttpService http, List<Router.Endpoint> endpoints, IngestBridge bridge,
+                      SegmentIndex index, String kafkaBootstrap, String s3Endpoint) {
         this.life = life;
         this.http = http;
+        this.endpoints = endpoints;
         this.bridge = bridge;
         this.index = index;
         this.kafkaBootstrap = kafkaBootstrap;
@@ -91,7 +96,7 @@ public final class KvrServer implements AutoCloseable {
             IngestBridge bridge = life.own("bridge", IngestBridge.start(BridgeConfig.from(settings), metrics));
             Exporter exporter = life.own("exporter", Exporter.start(ExporterConfig.from(settings), indexer.index(), metrics));
             EdgeConfig edgeConfig = EdgeConfig.from(settings);
-            Router router = new Router()
+            Router router = new Router(new AccessControl(edgeConfig.access()))
                     .include(new OpsRoutes(metrics, Map.of(
                             "index", indexer::running, "segmenter", segmenter::alive, "cameras", bridge::healthy,
                             "exports", exporter::alive)))
@@ -104,7 +109,8 @@ public final class KvrServer implements AutoCloseable {
             if (!indexer.awaitRunning(Duration.ofSeconds(60))) {
                 log.warn("index not yet restored after 60 s; playlists answer 503 until it is");
             }
-            return new KvrServer(life, http, bridge, indexer.index(), kafka.bootstrapServers(), s3.endpoint());
+            return new KvrServer(life, http, router.endpoints(), bridge, indexer.index(), kafka.bootstrapServers(),
+                    s3.endpoint());
         } catch (IOException e) {
             life.close();
             throw new IllegalStateException("cannot use data directory " + options.dataDir() + ": " + e.getMessage(), e);
@@ -138,6 +144,11 @@ public final class KvrServer implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** Every route the HTTP server carries, with the role it needs. */
+    public List<Router.Endpoint> endpoints() {
+        return endpoints;
     }
 
     public String kafkaBootstrap() {

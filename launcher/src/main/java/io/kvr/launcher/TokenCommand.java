@@ -2,6 +2,7 @@ package io.kvr.launcher;
 
 import io.kvr.runtime.access.AccessSettings;
 import io.kvr.runtime.access.Grant;
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.access.SignedToken;
 import io.kvr.runtime.config.ConfigException;
 import io.kvr.runtime.config.Settings;
@@ -14,14 +15,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code kvr token --stream APP/STREAM [--ttl 1h] [--start MS --end MS] [--config FILE] [key=value ...]}: prints a
- * signed viewer token ({@link SignedToken}) for {@code ?token=}. The secret is {@code access.token.secret}, read
+ * {@code kvr token --stream APP/STREAM [--role viewer|operator|admin] [--ttl 1h] [--start MS --end MS]
+ * [--config FILE] [key=value ...]}: prints a signed token ({@link SignedToken}, a viewer's unless {@code --role}
+ * says otherwise) for {@code ?token=} or {@code Authorization: Bearer}. The secret is {@code access.token.secret}, read
  * like every setting (config file, {@code KVR_ACCESS_TOKEN_SECRET}, or {@code key=value}, which other users
  * of the machine may see in the process list).
  */
 final class TokenCommand {
-    static final String USAGE = "usage: kvr token --stream APP/STREAM|APP/*|* [--ttl DURATION] [--start MS --end MS] "
-            + "[--config FILE] [key=value ...]\n";
+    static final String USAGE = "usage: kvr token --stream APP/STREAM|APP/*|* [--role viewer|operator|admin] "
+            + "[--ttl DURATION] [--start MS --end MS] [--config FILE] [key=value ...]\n";
 
     private TokenCommand() {
     }
@@ -29,6 +31,7 @@ final class TokenCommand {
     /** Runs the command; the exit status. */
     static int run(String[] args, Map<String, String> env, Clock clock, PrintStream out, PrintStream err) {
         String stream = null;
+        Role role = Role.VIEWER;
         String ttl = "1h";
         Long start = null;
         Long end = null;
@@ -39,6 +42,8 @@ final class TokenCommand {
                 String a = args[i];
                 switch (a) {
                     case "--stream" -> stream = value(args, ++i, a);
+                    case "--role" -> role = Role.ofCredential(value(args, ++i, a)).orElseThrow(
+                            () -> new IllegalArgumentException("--role must be viewer, operator or admin"));
                     case "--ttl" -> ttl = value(args, ++i, a);
                     case "--start" -> start = number(value(args, ++i, a), a);
                     case "--end" -> end = number(value(args, ++i, a), a);
@@ -77,7 +82,7 @@ final class TokenCommand {
                 throw new IllegalArgumentException("--ttl must be positive");
             }
             long expires = clock.millis() / 1000 + lifetime.toSeconds();
-            out.println(new SignedToken(access.tokenSecret()).mint(new Grant(stream, expires, start, end)));
+            out.println(new SignedToken(access.tokenSecret()).mint(new Grant(stream, expires, start, end, role)));
             return 0;
         } catch (IllegalArgumentException | ConfigException e) {
             err.println("kvr token: " + e.getMessage());

@@ -3,6 +3,7 @@ package io.kvr.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.index.IndexRoutes;
@@ -42,7 +43,7 @@ class ExporterCrashIT {
     @Test
     void aJobInterruptedByKillDashNineIsFinishedByTheNextExporter() throws Exception {
         try (TestCamera camera = TestCamera.start(); RecordingRig rig = RecordingRig.start(data, 2);
-             HttpService index = HttpService.start("127.0.0.1", 0, new Router().include(new IndexRoutes(rig.index())))) {
+             HttpService index = HttpService.start("127.0.0.1", 0, new Router(AccessControl.open()).include(new IndexRoutes(rig.index())))) {
             rig.startBridge(Map.of(STREAM, camera.url(TestCamera.H264_AAC)));
             rig.startSegmenter();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
@@ -105,6 +106,9 @@ class ExporterCrashIT {
     private static HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
         var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 

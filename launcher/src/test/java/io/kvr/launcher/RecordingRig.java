@@ -8,6 +8,7 @@ import io.kvr.embedded.kafka.EmbeddedKafka;
 import io.kvr.embedded.s3.EmbeddedS3;
 import io.kvr.indexer.Indexer;
 import io.kvr.indexer.IndexerConfig;
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
@@ -71,7 +72,8 @@ final class RecordingRig implements AutoCloseable {
         try {
             rig.indexer = Indexer.start(IndexerConfig.from(Settings.of(settings)), rig.metrics);
             EdgeConfig edgeConfig = EdgeConfig.from(Settings.of(settings));
-            rig.edge = HttpService.start("127.0.0.1", 0, new Router().include(new Edge(edgeConfig, rig.indexer.index())));
+            rig.edge = HttpService.start("127.0.0.1", 0, new Router(new AccessControl(edgeConfig.access()))
+                    .include(new Edge(edgeConfig, rig.indexer.index())));
             if (!rig.indexer.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("indexer not running after 60 s");
             }

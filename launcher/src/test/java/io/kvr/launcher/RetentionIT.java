@@ -191,6 +191,9 @@ class RetentionIT {
     private static HttpResponse<String> send(String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(kvr.baseUrl() + path)).timeout(Duration.ofSeconds(20));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

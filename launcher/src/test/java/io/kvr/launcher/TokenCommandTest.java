@@ -3,6 +3,7 @@ package io.kvr.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.runtime.access.Grant;
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.access.SignedToken;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -45,5 +46,22 @@ class TokenCommandTest {
         assertThat(run(env, "token", "--stream", "live/door", "--start", "5").status()).isEqualTo(2);
         assertThat(run(env, "token", "--stream", "live/door", "--ttl", "soon").status()).isEqualTo(2);
         assertThat(run(env, "token", "--stream", "live/*").status()).isZero();
+        Run badRole = run(env, "token", "--stream", "live/door", "--role", "root");
+        assertThat(badRole.status()).isEqualTo(2);
+        assertThat(badRole.err()).contains("--role must be viewer, operator or admin");
+        assertThat(run(env, "token", "--stream", "live/door", "--role").status()).isEqualTo(2);
+    }
+
+    @Test
+    void aRoleIsMintedIntoTheTokenAndViewerIsTheDefault() {
+        Map<String, String> env = Map.of("KVR_ACCESS_TOKEN_SECRET", SECRET);
+        SignedToken tokens = new SignedToken(SECRET);
+        assertThat(tokens.verify(run(env, "token", "--stream", "live/door").out()).role()).isEqualTo(Role.VIEWER);
+        Run admin = run(env, "token", "--stream", "*", "--role", "admin", "--ttl", "10m");
+        assertThat(admin.status()).as(admin.err()).isZero();
+        assertThat(tokens.verify(admin.out())).isEqualTo(new Grant("*", 1_763_800_000L + 600, null, null, Role.ADMIN));
+        Run operator = run(env, "token", "--role", "operator", "--stream", "live/*", "--start", "1000", "--end", "2000");
+        assertThat(tokens.verify(operator.out()))
+                .isEqualTo(new Grant("live/*", 1_763_800_000L + 3600, 1000L, 2000L, Role.OPERATOR));
     }
 }

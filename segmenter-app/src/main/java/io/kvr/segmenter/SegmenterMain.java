@@ -1,5 +1,7 @@
 package io.kvr.segmenter;
 
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.AccessSettings;
 import io.kvr.runtime.config.AppArgs;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
@@ -17,12 +19,13 @@ public final class SegmenterMain {
 
     public static void main(String[] args) throws Exception {
         Settings settings = AppArgs.load(args, Map.of());
+        AccessSettings access = AccessSettings.from(settings);
         SegmenterConfig config = SegmenterConfig.from(settings);
         var metrics = Metrics.prometheus("segmenter");
         try (Lifecycle life = new Lifecycle("segmenter").closeOnShutdown()) {
             Segmenter segmenter = life.own("segmenter", Segmenter.start(config, metrics));
             life.own("http", HttpService.start(HttpSettings.from(settings, config.httpPort()),
-                    new Router().include(segmenter.routes())
+                    new Router(new AccessControl(access)).include(segmenter.routes())
                             .include(new OpsRoutes(metrics, Map.of("consumer", segmenter::alive)))));
             life.awaitShutdown();
         }

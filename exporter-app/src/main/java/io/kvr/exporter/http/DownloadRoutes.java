@@ -8,6 +8,7 @@ import io.kvr.exporter.plan.ExportRange;
 import io.kvr.exporter.plan.ExportRefusedException;
 import io.kvr.exporter.plan.ExportStart;
 import io.kvr.exporter.write.ExportWriter;
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Request;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * first byte (the header is built from the index), so {@code Content-Length} and single {@code Range} requests
  * work and a player can seek while it downloads; longer ranges start at once, chunked (see {@link #startedAtOnce}).
  * Each download holds one of the instance's {@link ExportSlots} from its planning to its last byte; when none is
- * free it is refused with {@code 503} and {@code Retry-After}.
+ * free it is refused with {@code 503} and {@code Retry-After}. A viewer's route: the credential must cover the
+ * stream and the range.
  */
 public final class DownloadRoutes implements Routes {
     private static final Logger log = LoggerFactory.getLogger(DownloadRoutes.class);
@@ -72,15 +74,17 @@ public final class DownloadRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.get("/{app}/{stream}/export.mp4", this::download);
+        router.get("/{app}/{stream}/export.mp4", Role.VIEWER, this::download);
     }
 
     private Response download(Request req) {
         StreamName stream = ExportParams.stream(req.param("app"), req.param("stream"));
+        req.access().requireStream(stream.id());
         ExportFormat format = ExportParams.format(req.queryParam("format").orElse(null));
         ExportRange range = ExportParams.range(stream, req.queryParam("start_time").orElse(null),
                 req.queryParam("end_time").orElse(null), req.queryParam("duration").orElse(null),
                 ExportParams.flag("precise", req.queryParam("precise").orElse(null), true), format, maxRangeMs);
+        req.access().requireRange(range.startMs(), range.endMs());
         String name = Optional.ofNullable(ExportParams.fileName(req.queryParam("file_name").orElse(null)))
                 .orElse(ExportParams.defaultFileName(range));
         Optional<String> rangeHeader = req.header("Range");

@@ -8,6 +8,7 @@ import io.kvr.exporter.plan.ExportFormat;
 import io.kvr.exporter.plan.ExportPlanner;
 import io.kvr.exporter.plan.ExportRange;
 import io.kvr.exporter.plan.ExportRefusedException;
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.index.IndexUnavailableException;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
@@ -41,7 +42,8 @@ import java.util.regex.Pattern;
  * progress; {@code GET /v1/nvr/exports/{id}/file} downloads a finished file (Range supported);
  * {@code DELETE /v1/nvr/exports/{id}} removes it. At most {@code exporter.queue.max} jobs wait to run (of all
  * instances, as the status topic shows them); a submission beyond that is refused with {@code 429} and
- * {@code Retry-After}.
+ * {@code Retry-After}. Every route needs an operator whose credential covers the job's stream and range (the list
+ * shows those jobs only).
  */
 public final class JobRoutes implements Routes {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
@@ -73,12 +75,12 @@ public final class JobRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.post("/v1/nvr/convert2mp4", this::submit);
-        router.get("/v1/nvr/exports", req -> HttpService.json(200,
-                Map.of("exports", book.all().stream().map(JobRoutes::json).toList())));
-        router.get("/v1/nvr/exports/{id}", req -> HttpService.json(200, json(status(req.param("id")))));
-        router.get("/v1/nvr/exports/{id}/file", this::file);
-        router.delete("/v1/nvr/exports/{id}", this::delete);
+        router.post("/v1/nvr/convert2mp4", Role.OPERATOR, this::submit);
+        router.get("/v1/nvr/exports", Role.OPERATOR, req -> HttpService.json(200,
+                Map.of("exports", book.all().stream().filter(s -> covers(req, s)).map(JobRoutes::json).toList())));
+        router.get("/v1/nvr/exports/{id}", Role.OPERATOR, req -> HttpService.json(200, json(status(req))));
+        router.get("/v1/nvr/exports/{id}/file", Role.OPERATOR, this::file);
+        router.delete("/v1/nvr/exports/{id}", Role.OPERATOR, this::delete);
     }
 
     private Response submit(Request req) {
@@ -94,6 +96,7 @@ public final class JobRoutes implements Routes {
                     + "end_time or duration, file_name)");
         }
         StreamName stream = ExportParams.stream(text(body, "app_name"), text(body, "stream_name"));
+        req.access().requireStream(stream.id());
         JsonNode preciseNode = body.get("precise");
         if (preciseNode != null && !preciseNode.isNull() && !preciseNode.isBoolean()) {
             throw HttpError.badRequest("precise must be true or false");
@@ -102,6 +105,7 @@ public final class JobRoutes implements Routes {
         ExportFormat format = ExportParams.format(text(body, "format"));
         ExportRange range = ExportParams.range(stream, number(body, "start_time"), number(body, "end_time"),
                 number(body, "duration"), precise, format, maxRangeMs);
+        req.access().requireRange(range.startMs(), range.endMs());
         String fileName = Optional.ofNullable(ExportParams.fileName(text(body, "file_name")))
                 .orElse(ExportParams.defaultFileName(range));
         // a full queue refuses before the index is asked
@@ -142,15 +146,24 @@ public final class JobRoutes implements Routes {
         return HttpService.json(202, json(queued)).header("Location", "/v1/nvr/exports/" + id);
     }
 
-    private ExportStatus status(String id) {
+    /** The job of the path's id; 403 unless the credential covers its stream and range. */
+    private ExportStatus status(Request req) {
+        String id = req.param("id");
         if (id == null || !ID.matcher(id).matches()) {
             throw HttpError.notFound("no export with this id");
         }
-        return book.get(id).orElseThrow(() -> HttpError.notFound("no export " + id));
+        ExportStatus s = book.get(id).orElseThrow(() -> HttpError.notFound("no export " + id));
+        req.access().requireStream(s.getStreamId()).requireRange(s.getStartTimeMs(), s.getEndTimeMs());
+        return s;
+    }
+
+    private static boolean covers(Request req, ExportStatus s) {
+        return req.access().covers(s.getStreamId())
+                && req.access().grant().coversRange(s.getStartTimeMs(), s.getEndTimeMs());
     }
 
     private Response file(Request req) {
-        ExportStatus s = status(req.param("id"));
+        ExportStatus s = status(req);
         if (!s.getState().equals("done") || s.getObjectKey() == null) {
             String state = s.getState().equals("failed") ? "failed: " + s.getReason()
                     : s.getState() + " (" + s.getProgress() + "%)";
@@ -189,7 +202,7 @@ public final class JobRoutes implements Routes {
     }
 
     private Response delete(Request req) {
-        ExportStatus s = status(req.param("id"));
+        ExportStatus s = status(req);
         book.forget(s.getId());
         jobs.remove(s.getId());
         JobRunner.objectKeys(s).forEach(store::remove);

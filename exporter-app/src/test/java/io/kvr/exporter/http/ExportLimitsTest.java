@@ -3,6 +3,7 @@ package io.kvr.exporter.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.exporter.capacity.ExportSlots;
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.exporter.job.JobLog;
 import io.kvr.exporter.job.StatusBook;
 import io.kvr.exporter.plan.ExportPlanner;
@@ -103,7 +104,7 @@ class ExportLimitsTest {
         book = new StatusBook(kafka, "kvr.export-status.v1", "export-limits-test");
         jobs = new JobLog(kafka, "kvr.export-requests.v1", "kvr.export-status.v1", "export-limits-test");
         long day = Duration.ofDays(1).toMillis();
-        server = HttpService.start("127.0.0.1", 0, new Router()
+        server = HttpService.start("127.0.0.1", 0, new Router(AccessControl.open())
                 .include(new DownloadRoutes(planner, new ExportWriter(store, 1, 0), day, 20 * 60_000, slots, METRICS))
                 .include(new JobRoutes(planner, jobs, book, store, day, QUEUE, METRICS)));
     }
@@ -124,6 +125,7 @@ class ExportLimitsTest {
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

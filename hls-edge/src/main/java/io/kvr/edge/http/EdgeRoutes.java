@@ -3,8 +3,8 @@ package io.kvr.edge.http;
 import io.kvr.edge.hls.LiveWindowCache;
 import io.kvr.edge.hls.PlaylistBuilder;
 import io.kvr.edge.hls.SettledRangeCache;
-import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.access.AccessControl.Access;
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.http.Cors;
 import io.kvr.runtime.http.Handler;
 import io.kvr.runtime.http.HttpError;
@@ -33,8 +33,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /v1/streams}, {@code GET /{app}/{stream}/index.m3u8} (live) and the stream's init and media
- * segments below {@code /{app}/{stream}/}. Every route checks the request's credential ({@link AccessControl};
- * open when access control is off) and answers with the configured CORS headers, errors included.
+ * segments below {@code /{app}/{stream}/}. Every route is a viewer's: the HTTP service checks the credential
+ * before a handler runs, and the handlers check the stream and time range on the request's {@link Access}. Every
+ * answer carries the configured CORS headers, errors and refusals included.
  */
 public final class EdgeRoutes implements Routes {
     private static final String M3U8 = "application/vnd.apple.mpegurl";
@@ -46,18 +47,16 @@ public final class EdgeRoutes implements Routes {
     private final int liveWindow;
     private final long dvrWindowMs;
     private final long maxRangeMs;
-    private final AccessControl access;
     private final Cors cors;
     private final LiveWindowCache liveWindows;
     private final SettledRangeCache settledRanges;
     private final long openRangeTtlNanos;
 
     public EdgeRoutes(SegmentIndex index, ObjectDelivery objects, ObjectKeys keys, int liveWindow, long dvrWindowMs,
-                      long maxRangeMs, AccessControl access, Cors cors, LiveWindowCache liveWindows,
+                      long maxRangeMs, Cors cors, LiveWindowCache liveWindows,
                       SettledRangeCache settledRanges, long openRangeTtlNanos) {
         this.settledRanges = settledRanges;
         this.openRangeTtlNanos = openRangeTtlNanos;
-        this.access = access;
         this.cors = cors;
         this.liveWindows = liveWindows;
         this.index = index;
@@ -79,18 +78,18 @@ public final class EdgeRoutes implements Routes {
         route(router, "/{app}/{stream}/{rest*}", this::object);
     }
 
-    /** GET (and HEAD) with access challenges and CORS headers; OPTIONS for CORS preflights. */
+    /** GET (and HEAD) for viewers, with CORS headers; OPTIONS for CORS preflights (which carry no credential). */
     private void route(Router router, String pattern, Handler handler) {
-        router.get(pattern, cors.wrap(AccessControl.challenging(handler)));
-        router.add("OPTIONS", pattern, cors::preflight);
+        router.add("GET", pattern, Role.VIEWER, cors, handler);
+        router.add("OPTIONS", pattern, Role.PUBLIC, cors::preflight);
     }
 
     /** The streams the request's credential covers (all of them with access control off). */
     private List<Map<String, Object>> streams(Request req) {
-        Access a = access.check(req);
+        Access a = req.access();
         List<Map<String, Object>> out = new ArrayList<>();
         for (StreamSummary s : ask(index::streams)) {
-            if (!a.grant().coversStream(s.streamId())) {
+            if (!a.covers(s.streamId())) {
                 continue;
             }
             StreamName name = StreamName.parse(s.streamId());
@@ -118,7 +117,7 @@ public final class EdgeRoutes implements Routes {
      */
     private Response recordings(Request req) {
         StreamName name = streamName(req);
-        Access a = access.check(req, name.id());
+        Access a = req.access().requireStream(name.id());
         StreamSummary summary = ask(() -> index.summary(name.id()))
                 .orElseThrow(() -> HttpError.notFound("stream " + name.id() + " has no recording"));
         long now = System.currentTimeMillis();
@@ -146,7 +145,8 @@ public final class EdgeRoutes implements Routes {
         if (!dvr.equals("0") && !dvr.equals("1")) {
             throw HttpError.badRequest("dvr must be 0 or 1");
         }
-        Access a = access.check(req, name.id()).requireUnlimited(dvr.equals("1") ? "time-shift" : "live playback");
+        Access a = req.access().requireStream(name.id())
+                .requireUnlimited(dvr.equals("1") ? "time-shift" : "live playback");
         String cacheControl = cacheControl(a, "max-age=1");
         if (dvr.equals("1")) {
             return m3u8(playlists.media(name.id(), currentRecording(name), "EVENT", a.uriSuffix()), cacheControl);
@@ -169,7 +169,7 @@ public final class EdgeRoutes implements Routes {
 
     /** Shared caches may keep answers that need no credential; with one, only the viewer's own cache may. */
     private static String cacheControl(Access a, String maxAge) {
-        return (a.grant() == io.kvr.runtime.access.Grant.ALL ? "public, " : "private, ") + maxAge;
+        return (a.isOpen() ? "public, " : "private, ") + maxAge;
     }
 
     /**
@@ -201,7 +201,7 @@ public final class EdgeRoutes implements Routes {
      */
     private Response range(Request req) {
         StreamName name = streamName(req);
-        Access a = access.check(req, name.id());
+        Access a = req.access().requireStream(name.id());
         TimeRange range = TimeRange.parse(req, null, null, maxRangeMs);
         a.requireRange(range.start(), range.end());
         // a range that ends in the past never changes; one reaching into the future grows
@@ -230,7 +230,7 @@ public final class EdgeRoutes implements Routes {
     /** {@code master.m3u8}: one variant (the live playlist) with CODECS and RESOLUTION. */
     private Response multivariant(Request req) {
         StreamName name = streamName(req);
-        Access a = access.check(req, name.id()).requireUnlimited("live playback");
+        Access a = req.access().requireStream(name.id()).requireUnlimited("live playback");
         List<IndexedSegment> segments = liveWindow(name).segments();
         return m3u8(playlists.multivariant(segments, "index.m3u8" + a.uriSuffix()), cacheControl(a, "max-age=1"));
     }
@@ -249,7 +249,7 @@ public final class EdgeRoutes implements Routes {
         if (!ObjectKeys.isStreamRelative(rest)) {
             throw HttpError.notFound("no such resource below /" + name.id() + "/");
         }
-        Access a = access.check(req, name.id());
+        Access a = req.access().requireStream(name.id());
         if (!rest.startsWith("init/")) {
             // an impossible date (month 13) names no segment: 404 without asking the store
             long hour = hourOf(rest);
@@ -300,7 +300,7 @@ public final class EdgeRoutes implements Routes {
                 query.putIfAbsent(pair.substring(0, eq), pair.substring(eq + 1));
             }
         }
-        return new Request(req.method(), req.path(), req.pathParams(), query, req.headers(), req.body());
+        return new Request(req.method(), req.path(), req.pathParams(), query, req.headers(), req.body(), req.access());
     }
 
     private static StreamName streamName(Request req) {

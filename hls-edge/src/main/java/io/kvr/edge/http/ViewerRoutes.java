@@ -1,5 +1,6 @@
 package io.kvr.edge.http;
 
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.Response;
 import io.kvr.runtime.http.Router;
@@ -10,7 +11,11 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** {@code GET /}: the viewer page; {@code GET /assets/{file}}: its scripts (hls.js ships inside the jar). */
+/**
+ * {@code GET /}: the viewer page, a viewer's (open it as {@code /?token=…}: the page passes the token on to every
+ * call it makes); {@code GET /assets/{file}}: its scripts (hls.js ships inside the jar), public, as they carry no
+ * data.
+ */
 public final class ViewerRoutes implements Routes {
     private static final String ASSETS = "/io/kvr/edge/assets/";
     private static final Map<String, String> TYPES = Map.of(
@@ -22,8 +27,9 @@ public final class ViewerRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.get("/", req -> asset("index.html").header("Cache-Control", "no-cache"));
-        router.get("/assets/{file}", req -> asset(req.param("file")).header("Cache-Control", "public, max-age=3600"));
+        router.get("/", Role.VIEWER, req -> asset("index.html").header("Cache-Control", "no-cache"));
+        router.get("/assets/{file}", Role.PUBLIC,
+                req -> asset(req.param("file")).header("Cache-Control", "public, max-age=3600"));
     }
 
     private Response asset(String file) {

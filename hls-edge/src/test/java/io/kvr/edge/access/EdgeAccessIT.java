@@ -12,6 +12,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.kvr.edge.Edge;
 import io.kvr.edge.EdgeConfig;
 import io.kvr.embedded.s3.EmbeddedS3;
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.access.Grant;
 import io.kvr.runtime.access.SignedToken;
 import io.kvr.runtime.config.Settings;
@@ -75,7 +76,7 @@ class EdgeAccessIT {
         ObjectStore store = new ObjectStore(config.s3());
         store.ensureBucket();
         streams = new RecordedStreams(store);
-        server = HttpService.start("127.0.0.1", 0, new Router().include(new Edge(config, streams)));
+        server = HttpService.start("127.0.0.1", 0, new Router(new AccessControl(config.access())).include(new Edge(config, streams)));
     }
 
     @AfterAll
@@ -198,7 +199,11 @@ class EdgeAccessIT {
         }
         assertThat(get("/live/cam/index.m3u8?token=garbage").statusCode()).isEqualTo(403);
         assertThat(get("/live/cam/index.m3u8", "Authorization", "Bearer k1.x.y").statusCode()).isEqualTo(403);
-        assertThat(get("/").statusCode()).as("the viewer page itself is public").isEqualTo(200);
+        assertThat(get("/").statusCode()).as("the viewer page is a viewer's").isEqualTo(401);
+        HttpResponse<byte[]> page = get("/?token=" + credential("token", "live/cam", in(3600), null, null));
+        assertThat(page.statusCode()).as("opened as /?token=…").isEqualTo(200);
+        assertThat(body(page)).contains("withToken('/v1/streams')");
+        assertThat(get("/assets/hls.min.js").statusCode()).as("its script carries no data and is public").isEqualTo(200);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kvr.edge.Edge;
 import io.kvr.edge.EdgeConfig;
 import io.kvr.embedded.s3.EmbeddedS3;
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
@@ -40,7 +41,7 @@ class SegmentRedirectIT {
         ObjectStore store = new ObjectStore(config.s3());
         store.ensureBucket();
         streams = new RecordedStreams(store);
-        server = HttpService.start("127.0.0.1", 0, new Router().include(new Edge(config, streams)));
+        server = HttpService.start("127.0.0.1", 0, new Router(AccessControl.open()).include(new Edge(config, streams)));
     }
 
     @AfterAll

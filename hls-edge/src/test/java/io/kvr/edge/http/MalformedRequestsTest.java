@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.edge.Edge;
 import io.kvr.edge.EdgeConfig;
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
@@ -69,7 +70,8 @@ class MalformedRequestsTest {
     static void start() {
         Settings settings = Settings.of(Map.of("s3.endpoint", "http://127.0.0.1:9", "s3.access.key", "a",
                 "s3.secret.key", "b", "http.port", "0"));
-        server = HttpService.start("127.0.0.1", 0, new Router().include(new Edge(EdgeConfig.from(settings), new TenSegments())));
+        server = HttpService.start("127.0.0.1", 0,
+                new Router(AccessControl.open()).include(new Edge(EdgeConfig.from(settings), new TenSegments())));
     }
 
     @AfterAll

@@ -3,6 +3,8 @@ package io.kvr.edge.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.embedded.s3.EmbeddedS3;
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
@@ -49,7 +51,7 @@ class ObjectProxyIT {
         objects.forEach((key, bytes) -> store.put(key, bytes, "video/iso.segment"));
         recent = new RecentObjects(CACHE_BYTES);
         ObjectProxy proxy = new ObjectProxy(store, recent);
-        server = HttpService.start("127.0.0.1", 0, new Router().get("/{key*}",
+        server = HttpService.start("127.0.0.1", 0, new Router(AccessControl.open()).get("/{key*}", Role.PUBLIC,
                 req -> proxy.serve(req.param("key"), req.header("Range").orElse(null))));
     }
 

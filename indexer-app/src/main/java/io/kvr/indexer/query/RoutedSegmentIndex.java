@@ -51,10 +51,10 @@ public final class RoutedSegmentIndex implements SegmentIndex {
         this.remote = remote;
     }
 
-    /** Instances reached over their HTTP index routes. */
-    public static RoutedSegmentIndex overHttp(KafkaStreams streams, SegmentIndex local, HostInfo self) {
-        return new RoutedSegmentIndex(streams, local, self,
-                host -> new HttpSegmentIndex(URI.create("http://" + host.host() + ":" + host.port() + "/"), true));
+    /** Instances reached over their HTTP index routes, with {@code apiKey} (or null) as their credential. */
+    public static RoutedSegmentIndex overHttp(KafkaStreams streams, SegmentIndex local, HostInfo self, String apiKey) {
+        return new RoutedSegmentIndex(streams, local, self, host -> new HttpSegmentIndex(
+                URI.create("http://" + host.host() + ":" + host.port() + "/"), true, apiKey));
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kvr.embedded.kafka.EmbeddedKafka;
 import io.kvr.indexer.Indexer;
 import io.kvr.indexer.IndexerConfig;
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
@@ -73,7 +74,7 @@ class IndexRoutingIT {
             s.put("indexer.application.server", "127.0.0.1:" + port);
             Indexer indexer = Indexer.start(IndexerConfig.from(Settings.of(s)), Metrics.prometheus("indexer" + i));
             indexers.add(indexer);
-            servers.add(HttpService.start("127.0.0.1", port, new Router().include(indexer.routes())));
+            servers.add(HttpService.start("127.0.0.1", port, new Router(AccessControl.open()).include(indexer.routes())));
         }
         for (Indexer indexer : indexers) {
             assertThat(indexer.awaitRunning(Duration.ofSeconds(60))).isTrue();

@@ -1,6 +1,7 @@
 package io.kvr.bridge.sources;
 
 import io.kvr.bridge.camera.CameraUrlPolicy;
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET/POST /v1/cameras} and {@code GET/DELETE /v1/cameras/{app}/{stream}}. Writes go to the sources topic
  * (any instance takes them; the owner of the camera's partition starts it) and answer once this instance has read
- * them back, so a following GET here sees them. Responses never hold credentials.
+ * them back, so a following GET here sees them. Responses never hold credentials. Reads need an operator, writes
+ * an admin; either only for the cameras the credential covers (the list shows those).
  *
  * <p>A camera as answered: {@code app}, {@code stream}, {@code url} (redacted), {@code transport}, {@code clock},
  * {@code enabled}, {@code origin} ({@code config} or {@code api}), {@code instance} (the bridge that pulls it, when
@@ -57,10 +59,10 @@ final class CameraApi implements Routes {
 
     @Override
     public void register(Router router) {
-        router.get("/v1/cameras", this::list);
-        router.post("/v1/cameras", this::post);
-        router.get("/v1/cameras/{app}/{stream}", req -> HttpService.json(200, view(existing(req))));
-        router.delete("/v1/cameras/{app}/{stream}", this::delete);
+        router.get("/v1/cameras", Role.OPERATOR, this::list);
+        router.post("/v1/cameras", Role.ADMIN, this::post);
+        router.get("/v1/cameras/{app}/{stream}", Role.OPERATOR, req -> HttpService.json(200, view(existing(req))));
+        router.delete("/v1/cameras/{app}/{stream}", Role.ADMIN, this::delete);
     }
 
     private Response list(Request req) {
@@ -69,13 +71,16 @@ final class CameraApi implements Routes {
         Supplier<Map<Integer, String>> lazyOwners = memo(owners::owners);
         List<Map<String, Object>> out = new ArrayList<>();
         for (SourceCatalog.Entry e : entries) {
-            out.add(view(e, lazyOwners));
+            if (req.access().covers(e.spec().name().id())) {
+                out.add(view(e, lazyOwners));
+            }
         }
         return HttpService.json(200, out);
     }
 
     private Response post(Request req) throws InterruptedException {
         CameraSpec spec = CameraRequest.parse(req.body(), urlPolicy);
+        req.access().requireStream(spec.name().id());
         boolean existed = catalog.get(spec.name()).isPresent();
         RecordMetadata written = write(() -> writer.put(spec, "api"));
         log.info("camera {} {} through the API: {}", spec.name(), existed ? "replaced" : "added", spec);
@@ -122,6 +127,7 @@ final class CameraApi implements Routes {
         } catch (IllegalArgumentException e) {
             throw HttpError.badRequest(e.getMessage());
         }
+        req.access().requireStream(name.id());
         return catalog.get(name).orElseThrow(() -> HttpError.notFound("no camera " + name));
     }
 

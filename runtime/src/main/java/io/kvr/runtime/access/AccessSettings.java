@@ -12,20 +12,26 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * Access control keys (shared by every app that serves recordings, like {@code s3.*}):
+ * Access control keys (shared by every app with an HTTP server, like {@code s3.*}):
  * <ul>
- *   <li>{@code access.required} — {@code true} to require a credential on viewer URLs (default {@code false});
+ *   <li>{@code access.required} — {@code true} to require a credential with the route's {@link Role} on every
+ *       route but the public ones (default {@code false}: everything is open);
  *   <li>{@code access.token.secret} — HMAC-SHA256 secret of {@link SignedToken}s, ≥ 32 bytes;
  *   <li>{@code access.jwt.hs256.secret} — shared secret of HS256 JWTs, ≥ 32 bytes;
  *   <li>{@code access.jwt.rs256.public.key} — RSA public key of RS256 JWTs: PEM text or a PEM file's path;
  *   <li>{@code access.jwt.issuer}, {@code access.jwt.audience} — required {@code iss}/{@code aud} when set;
  *   <li>{@code access.jwt.stream.claim} — the claim naming the stream (default {@code stream});
- *   <li>{@code access.clock.skew} — tolerated clock difference for expiry (default 30s).
+ *   <li>{@code access.jwt.roles.claim} — the claim naming the roles (default {@code roles});
+ *   <li>{@code access.api.keys.file} — static API keys, one {@code KEY ROLE [STREAMS]} per line ({@link ApiKeys});
+ *   <li>{@code access.clock.skew} — tolerated clock difference for expiry (default 30s);
+ *   <li>{@code metrics.public} — {@code true} to serve {@code /metrics} without a credential (default
+ *       {@code false}: it needs an operator's).
  * </ul>
- * With {@code access.required=true} at least one of the secrets or the key must be set.
+ * With {@code access.required=true} at least one of the secrets, the key or the API keys file must be set.
  */
 public record AccessSettings(boolean required, String tokenSecret, String jwtHs256Secret, RSAPublicKey jwtRs256Key,
-                             String jwtIssuer, String jwtAudience, String jwtStreamClaim, Duration clockSkew) {
+                             String jwtIssuer, String jwtAudience, String jwtStreamClaim, String jwtRolesClaim,
+                             ApiKeys apiKeys, Duration clockSkew, boolean metricsPublic) {
     public static AccessSettings from(Settings s) {
         boolean required = s.bool("access.required", false);
         String token = blankToNull(s.string("access.token.secret", ""));
@@ -45,18 +51,22 @@ public record AccessSettings(boolean required, String tokenSecret, String jwtHs2
         if (hs != null && hs.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
             s.problem("access.jwt.hs256.secret must be at least 32 bytes");
         }
-        if (required && token == null && hs == null && rsText == null) {
-            s.problem("access.required=true needs access.token.secret, access.jwt.hs256.secret or "
-                    + "access.jwt.rs256.public.key");
+        String keysFile = blankToNull(s.string("access.api.keys.file", ""));
+        ApiKeys keys = keysFile == null ? ApiKeys.NONE : ApiKeys.load(Path.of(keysFile), s::problem);
+        if (required && token == null && hs == null && rsText == null && keysFile == null) {
+            s.problem("access.required=true needs access.token.secret, access.jwt.hs256.secret, "
+                    + "access.jwt.rs256.public.key or access.api.keys.file");
         }
         return new AccessSettings(required, token, hs, rs,
                 blankToNull(s.string("access.jwt.issuer", "")), blankToNull(s.string("access.jwt.audience", "")),
-                s.string("access.jwt.stream.claim", "stream"), s.duration("access.clock.skew", Duration.ofSeconds(30)));
+                s.string("access.jwt.stream.claim", "stream").trim(), s.string("access.jwt.roles.claim", "roles").trim(),
+                keys, s.duration("access.clock.skew", Duration.ofSeconds(30)), s.bool("metrics.public", false));
     }
 
     /** Access control off: every request is granted everything. */
     public static AccessSettings off() {
-        return new AccessSettings(false, null, null, null, null, null, "stream", Duration.ofSeconds(30));
+        return new AccessSettings(false, null, null, null, null, null, "stream", "roles", ApiKeys.NONE,
+                Duration.ofSeconds(30), false);
     }
 
     /** An RSA public key from PEM ({@code -----BEGIN PUBLIC KEY-----}, X.509 SubjectPublicKeyInfo) or a PEM file. */
@@ -89,6 +99,7 @@ public record AccessSettings(boolean required, String tokenSecret, String jwtHs2
         return "AccessSettings[required=" + required + ", tokenSecret=" + (tokenSecret == null ? "unset" : "******")
                 + ", jwtHs256Secret=" + (jwtHs256Secret == null ? "unset" : "******")
                 + ", jwtRs256Key=" + (jwtRs256Key == null ? "unset" : "set") + ", jwtIssuer=" + jwtIssuer
-                + ", jwtAudience=" + jwtAudience + ", jwtStreamClaim=" + jwtStreamClaim + ", clockSkew=" + clockSkew + "]";
+                + ", jwtAudience=" + jwtAudience + ", jwtStreamClaim=" + jwtStreamClaim + ", jwtRolesClaim=" + jwtRolesClaim
+                + ", apiKeys=" + apiKeys.size() + ", clockSkew=" + clockSkew + ", metricsPublic=" + metricsPublic + "]";
     }
 }

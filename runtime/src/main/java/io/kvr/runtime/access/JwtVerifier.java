@@ -26,15 +26,23 @@ import java.util.Set;
  * Verifies bearer JWTs (compact JWS) signed with HS256 (shared secret) and/or RS256 (RSA public key) — only
  * the algorithms configured, so {@code alg: none} and HS/RS key confusion are refused. Claims: {@code exp}
  * (required), {@code stream} (required, {@code app/stream}, {@code app/*} or {@code *}; the claim name is
- * configurable), optional {@code start_time}/{@code end_time} (unix ms) limiting the time range, and
+ * configurable), optional {@code start_time}/{@code end_time} (unix ms) limiting the time range, optional
+ * {@code roles} (an array or a single string, the claim name configurable: the highest of {@code viewer},
+ * {@code operator}, {@code admin} counts, other names are ignored, none means {@code viewer}), and
  * {@code iss}/{@code aud} when configured.
  */
 public final class JwtVerifier {
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final String streamClaim;
+    private final String rolesClaim;
 
     public JwtVerifier(String hs256Secret, RSAPublicKey rs256Key, String issuer, String audience,
                        String streamClaim, int clockSkewSec) {
+        this(hs256Secret, rs256Key, issuer, audience, streamClaim, "roles", clockSkewSec);
+    }
+
+    public JwtVerifier(String hs256Secret, RSAPublicKey rs256Key, String issuer, String audience,
+                       String streamClaim, String rolesClaim, int clockSkewSec) {
         List<JWK> keys = new ArrayList<>();
         Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
         if (hs256Secret != null) {
@@ -53,6 +61,7 @@ public final class JwtVerifier {
             throw new IllegalArgumentException("a JWT verifier needs an HS256 secret or an RS256 public key");
         }
         this.streamClaim = streamClaim;
+        this.rolesClaim = rolesClaim;
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(new JWKSet(keys))));
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
         if (issuer != null) {
@@ -87,9 +96,25 @@ public final class JwtVerifier {
             String stream = claims.getStringClaim(streamClaim);
             Long start = claims.getLongClaim("start_time");
             Long end = claims.getLongClaim("end_time");
-            return new Grant(stream, claims.getExpirationTime().getTime() / 1000, start, end);
+            return new Grant(stream, claims.getExpirationTime().getTime() / 1000, start, end,
+                    role(claims.getClaim(rolesClaim)));
         } catch (ParseException | IllegalArgumentException e) {
             throw new InvalidCredentialException("JWT claims unusable: " + e.getMessage());
         }
+    }
+
+    /** The highest known role the claim names (a string or an array of them); viewer when it names none. */
+    private static Role role(Object claim) {
+        List<?> names = claim instanceof List<?> list ? list : claim == null ? List.of() : List.of(claim);
+        Role highest = Role.VIEWER;
+        for (Object name : names) {
+            if (name instanceof String s) {
+                Role r = Role.ofCredential(s).orElse(Role.VIEWER);
+                if (r.compareTo(highest) > 0) {
+                    highest = r;
+                }
+            }
+        }
+        return highest;
     }
 }

@@ -9,14 +9,17 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * kvr's compact signed token, for {@code ?token=} on viewer URLs:
+ * kvr's compact signed token, for {@code ?token=} or {@code Authorization: Bearer}:
  * <pre>
  *   k1.{base64url(payload)}.{base64url(HMAC-SHA256(secret, "k1." + base64url(payload)))}
  *   payload = {stream} "|" {expiry, unix seconds} [ "|" {range start, unix ms} "|" {range end, unix ms} ]
+ *             [ "|" {role: operator or admin} ]
  * </pre>
- * e.g. {@code live/door|1763809200} or {@code live/*|1763809200|1763798400000|1763802000000}. Base64url is
- * without padding, so a token is URL-safe as it is. The MAC covers the encoded payload exactly as sent (nothing
- * to canonicalise) and is compared in constant time.
+ * e.g. {@code live/door|1763809200}, {@code live/*|1763809200|1763798400000|1763802000000} or
+ * {@code *|1763809200|admin}. Without a role the token is a viewer's: tokens minted before roles existed keep
+ * working, and a viewer's token is minted without one, so older servers read it too. Base64url is without
+ * padding, so a token is URL-safe as it is. The MAC covers the encoded payload exactly as sent (nothing to
+ * canonicalise) and is compared in constant time. A token names one stream pattern.
  */
 public final class SignedToken {
     public static final String PREFIX = "k1.";
@@ -39,10 +42,20 @@ public final class SignedToken {
         return credential.startsWith(PREFIX);
     }
 
+    /** A token for {@code grant}, which names one stream pattern and a viewer, operator or admin role. */
     public String mint(Grant grant) {
+        if (grant.streams().size() != 1) {
+            throw new IllegalArgumentException("a token names exactly one stream pattern");
+        }
+        if (!grant.role().includes(Role.VIEWER)) {
+            throw new IllegalArgumentException("a token's role is viewer, operator or admin");
+        }
         StringBuilder payload = new StringBuilder(grant.stream()).append('|').append(grant.expiresAtSec());
         if (grant.hasRange()) {
             payload.append('|').append(grant.rangeStartMs()).append('|').append(grant.rangeEndMs());
+        }
+        if (grant.role() != Role.VIEWER) {
+            payload.append('|').append(grant.role().wireName());
         }
         String signed = PREFIX + B64.encodeToString(payload.toString().getBytes(StandardCharsets.UTF_8));
         return signed + "." + B64.encodeToString(mac(signed));
@@ -75,11 +88,14 @@ public final class SignedToken {
         }
         String[] f = new String(payload, StandardCharsets.UTF_8).split("\\|", -1);
         try {
-            if (f.length == 2) {
-                return new Grant(f[0], Long.parseLong(f[1]), null, null);
+            // an odd field count ends with a role; an even one is a viewer's token
+            Role role = f.length % 2 == 1 ? Role.ofCredential(f[f.length - 1])
+                    .orElseThrow(() -> new IllegalArgumentException("unknown role")) : Role.VIEWER;
+            if (f.length == 2 || f.length == 3) {
+                return new Grant(f[0], Long.parseLong(f[1]), null, null, role);
             }
-            if (f.length == 4) {
-                return new Grant(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
+            if (f.length == 4 || f.length == 5) {
+                return new Grant(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), role);
             }
         } catch (IllegalArgumentException e) {
             // a genuine signature over a payload we cannot read: minted by something else, refuse it

@@ -17,18 +17,22 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * Kubernetes Secret mounted as files feeds any setting without its value ever being in an environment variable
  * or a config file: {@code s3.secret.key.file}, {@code kafka.sasl.jaas.config.file}, … The file wins over a
  * plain {@code KEY} value. Kafka's own settings that end in {@code .file} (e.g.
- * {@code sasl.oauthbearer.assertion.file}) are passed through as they are.
+ * {@code sasl.oauthbearer.assertion.file}) and kvr's settings that name a file their owner reads itself
+ * ({@code access.api.keys.file}) are passed through as they are.
  */
 final class SecretFiles {
     static final String SUFFIX = ".file";
     private static final Set<String> KAFKA_CONFIGS = kafkaConfigs();
+    /** Files read line by line by their owner, which names the file and line of a bad entry. */
+    private static final Set<String> READ_BY_OWNER = Set.of("access.api.keys.file");
 
     private SecretFiles() {
     }
 
     static void resolve(Map<String, String> values, List<String> problems) {
         for (String key : List.copyOf(values.keySet())) {
-            if (!key.endsWith(SUFFIX) || key.length() == SUFFIX.length() || isKafkaOwn(key)) {
+            if (!key.endsWith(SUFFIX) || key.length() == SUFFIX.length() || isKafkaOwn(key)
+                    || READ_BY_OWNER.contains(key)) {
                 continue;
             }
             String target = key.substring(0, key.length() - SUFFIX.length());

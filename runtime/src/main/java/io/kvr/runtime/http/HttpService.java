@@ -1,5 +1,6 @@
 package io.kvr.runtime.http;
 
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.config.Secrets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,6 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An HTTP server ({@link HttpServer}) serving a {@link Router}. Errors map to status + JSON body here, in one place:
  * {@link HttpError} gives its status and reason; anything else is a bug, logged, and answered 500 without internals.
+ * Every matched route's role is checked here, with the router's {@link AccessControl}, before its handler runs;
+ * {@code POST} and {@code PUT} bodies must be JSON (else 415).
  */
 public final class HttpService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
@@ -60,7 +63,7 @@ public final class HttpService implements AutoCloseable {
         try {
             return dispatch(raw, method);
         } catch (HttpError e) {
-            return error(e.status(), e.getMessage());
+            return refusal(e);
         } catch (Exception e) {
             // a credential may ride in the query (?token=): never into the log
             log.error("{} {} failed", method, Secrets.redactUrl(sanitize(raw.target())), e);
@@ -94,7 +97,39 @@ public final class HttpService implements AutoCloseable {
         }
         Map<String, String> query = parseQuery(rawQuery);
         Request request = new Request(method, path, match.get().params(), query, raw.headers(), raw.body());
-        return match.get().route().handler().handle(request);
+        Router.Route route = match.get().route();
+        Response answer;
+        try {
+            // the one access check of every route, before its handler can run
+            Request authorized = request.withAccess(router.access().authorize(request, route.role()));
+            requireJsonBody(authorized);
+            answer = route.handler().handle(authorized);
+        } catch (HttpError e) {
+            answer = refusal(e);
+        }
+        return route.cors() == null ? answer : route.cors().decorate(request, answer);
+    }
+
+    /**
+     * {@code POST} and {@code PUT} take JSON only: an HTML form on another site cannot send that content type
+     * without the browser asking first (a CORS preflight), so it cannot make a write on a viewer's behalf.
+     */
+    private static void requireJsonBody(Request request) {
+        if (!request.method().equals("POST") && !request.method().equals("PUT")) {
+            return;
+        }
+        String type = request.header("Content-Type").orElse("");
+        int parameters = type.indexOf(';');
+        String media = (parameters < 0 ? type : type.substring(0, parameters)).trim();
+        if (!media.equalsIgnoreCase("application/json")) {
+            throw new HttpError(415, request.method() + " needs Content-Type: application/json");
+        }
+    }
+
+    /** The answer to an {@link HttpError}: its status and reason, and the challenge on a 401 (RFC 7235). */
+    private static Response refusal(HttpError e) {
+        Response r = error(e.status(), e.getMessage());
+        return e.status() == 401 ? r.header("WWW-Authenticate", AccessControl.CHALLENGE) : r;
     }
 
     /** Every {@code %} starts a two-hex-digit escape. */

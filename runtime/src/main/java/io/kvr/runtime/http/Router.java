@@ -1,43 +1,74 @@
 package io.kvr.runtime.http;
 
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.Role;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Matches a method and path against patterns like {@code /v1/streams}, {@code /{app}/{stream}/index.m3u8} or
  * {@code /{app}/{stream}/{rest*}} (the last segment may capture the remaining path). Literal routes win over
  * parameter routes; earlier registrations win among equals.
+ *
+ * <p>Every route declares the {@link Role} it needs; the router carries the {@link AccessControl} that
+ * {@link HttpService} asks before any handler runs, so no handler can forget the check. A route registered with
+ * a {@link Cors} gets its headers on every answer, refusals by the access check included.
  */
 public final class Router {
+    private final AccessControl access;
     private final List<Route> routes = new ArrayList<>();
 
-    public Router get(String pattern, Handler handler) {
-        return add("GET", pattern, handler);
+    public Router(AccessControl access) {
+        this.access = Objects.requireNonNull(access, "a router needs its access control");
     }
 
-    public Router post(String pattern, Handler handler) {
-        return add("POST", pattern, handler);
+    public Router get(String pattern, Role role, Handler handler) {
+        return add("GET", pattern, role, handler);
     }
 
-    public Router put(String pattern, Handler handler) {
-        return add("PUT", pattern, handler);
+    public Router post(String pattern, Role role, Handler handler) {
+        return add("POST", pattern, role, handler);
     }
 
-    public Router delete(String pattern, Handler handler) {
-        return add("DELETE", pattern, handler);
+    public Router put(String pattern, Role role, Handler handler) {
+        return add("PUT", pattern, role, handler);
     }
 
-    public Router add(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, split(pattern), handler));
+    public Router delete(String pattern, Role role, Handler handler) {
+        return add("DELETE", pattern, role, handler);
+    }
+
+    public Router add(String method, String pattern, Role role, Handler handler) {
+        return add(method, pattern, role, null, handler);
+    }
+
+    /** A route whose answers, errors and refusals included, carry the CORS headers of {@code cors}. */
+    public Router add(String method, String pattern, Role role, Cors cors, Handler handler) {
+        Objects.requireNonNull(role, () -> method + " " + pattern + " must declare the role it needs");
+        routes.add(new Route(method, pattern, split(pattern), role, cors, Objects.requireNonNull(handler)));
         return this;
     }
 
     public Router include(Routes group) {
         group.register(this);
         return this;
+    }
+
+    public AccessControl access() {
+        return access;
+    }
+
+    /** Every registered route, in registration order. */
+    public List<Endpoint> endpoints() {
+        return routes.stream().map(r -> new Endpoint(r.method(), r.text(), r.role())).toList();
+    }
+
+    /** A registered route as tests and documentation see it. */
+    public record Endpoint(String method, String pattern, Role role) {
     }
 
     /** The best route for this path; {@code methodAllowed} false when only other methods match. */
@@ -75,7 +106,8 @@ public final class Router {
     record Match(Route route, Map<String, String> params, boolean methodAllowed) {
     }
 
-    record Route(String method, String[] pattern, Handler handler) {
+    /** {@code cors} is null for a route without CORS headers. */
+    record Route(String method, String text, String[] pattern, Role role, Cors cors, Handler handler) {
         int literalCount() {
             int n = 0;
             for (String p : pattern) {

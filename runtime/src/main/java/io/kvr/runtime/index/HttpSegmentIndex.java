@@ -1,6 +1,7 @@
 package io.kvr.runtime.index;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.kvr.runtime.access.AccessControl;
 import io.kvr.runtime.http.Json;
 import io.kvr.runtime.http.Millis;
 import java.io.IOException;
@@ -21,11 +22,14 @@ import java.util.OptionalLong;
  * A {@link SegmentIndex} in another process, reached through its {@link IndexRoutes}. An indexer instance asked
  * this way routes each stream's query to the instance that owns the stream; with {@code localOnly} it answers
  * from its own stores only (how instances forward to each other, so a query never travels twice). A range
- * longer than the server answers at once comes in pages ({@link IndexRoutes#NEXT_START}), which are followed.
+ * longer than the server answers at once comes in pages ({@link IndexRoutes#NEXT_START}), which are followed. An
+ * indexer with {@code access.required=true} wants an operator's credential: the API key given here
+ * ({@code index.api.key}) goes with every query as {@code X-Api-Key}.
  */
 public final class HttpSegmentIndex implements SegmentIndex {
     private final URI base;
     private final boolean localOnly;
+    private final String apiKey;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final SegmentListCodec codec = new SegmentListCodec();
 
@@ -34,8 +38,19 @@ public final class HttpSegmentIndex implements SegmentIndex {
     }
 
     public HttpSegmentIndex(URI base, boolean localOnly) {
+        this(base, localOnly, null);
+    }
+
+    /** {@code apiKey}: an operator's API key sent with every query, or null (or blank) for none. */
+    public HttpSegmentIndex(URI base, boolean localOnly, String apiKey) {
         this.base = base;
         this.localOnly = localOnly;
+        this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
+    }
+
+    private HttpRequest request(String pathAndQuery) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(10)).GET();
+        return apiKey == null ? b.build() : b.header(AccessControl.API_KEY_HEADER, apiKey).build();
     }
 
     @Override
@@ -53,9 +68,7 @@ public final class HttpSegmentIndex implements SegmentIndex {
         String path = "/v1/index/streams/" + enc(streamId.substring(0, slash)) + "/" + enc(streamId.substring(slash + 1))
                 + (localOnly ? "?" + IndexRoutes.LOCAL_ONLY + "=1" : "");
         try {
-            HttpResponse<InputStream> r = client.send(
-                    HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = client.send(request(path), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = r.body()) {
                 if (r.statusCode() == 404) {
                     return Optional.empty();
@@ -200,9 +213,7 @@ public final class HttpSegmentIndex implements SegmentIndex {
     /** A 200 answer, its body still to read; anything else is {@link IndexUnavailableException}. */
     private HttpResponse<InputStream> send(String pathAndQuery) {
         try {
-            HttpResponse<InputStream> r = client.send(
-                    HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = client.send(request(pathAndQuery), HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() != 200) {
                 r.body().close();
                 throw new IndexUnavailableException("index at " + base + " answered " + r.statusCode(), null);

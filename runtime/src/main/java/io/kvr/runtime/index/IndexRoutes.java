@@ -1,5 +1,6 @@
 package io.kvr.runtime.index;
 
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
@@ -15,7 +16,9 @@ import java.time.Duration;
  * {@code GET /v1/index/streams/{app}/{stream}} (JSON, 404 when unknown) and
  * {@code GET /v1/index/segments/{app}/{stream}?last=N} or {@code ?start=MS&end=MS} (binary segment records).
  * With {@code local=1} the {@code local} index answers instead (an indexer instance's own stores, asked by
- * another instance that forwards a query). An index that cannot answer now gives 503.
+ * another instance that forwards a query). An index that cannot answer now gives 503. Every route needs an
+ * operator; the stream list shows the streams the credential covers, the others answer for a covered stream
+ * only (and a time-range credential for its range only).
  *
  * <p>A range answer covers at most {@code index.query.max.range} (default 7 days) from {@code start}, so one
  * request never builds a stream's whole history in memory: when the range asked is longer, the answer holds the
@@ -67,12 +70,20 @@ public final class IndexRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.get("/v1/index/streams", req -> answer(() -> HttpService.json(200, choose(req).streams())));
-        router.get("/v1/index/segments/{app}/{stream}", req -> answer(() -> segments(req)));
-        router.get("/v1/index/streams/{app}/{stream}", req -> answer(() -> choose(req)
-                .summary(req.param("app") + "/" + req.param("stream"))
+        router.get("/v1/index/streams", Role.OPERATOR, req -> answer(() -> HttpService.json(200,
+                choose(req).streams().stream().filter(s -> req.access().covers(s.streamId())).toList())));
+        router.get("/v1/index/segments/{app}/{stream}", Role.OPERATOR, req -> answer(() -> segments(req)));
+        router.get("/v1/index/streams/{app}/{stream}", Role.OPERATOR, req -> answer(() -> choose(req)
+                .summary(streamId(req))
                 .map(s -> HttpService.json(200, s))
                 .orElseThrow(() -> HttpError.notFound("no such stream"))));
+    }
+
+    /** {@code app/stream} of the path; 403 unless the credential covers it. */
+    private static String streamId(Request req) {
+        String streamId = req.param("app") + "/" + req.param("stream");
+        req.access().requireStream(streamId);
+        return streamId;
     }
 
     private SegmentIndex choose(Request req) {
@@ -92,10 +103,11 @@ public final class IndexRoutes implements Routes {
     }
 
     private Response segments(Request req) {
-        String streamId = req.param("app") + "/" + req.param("stream");
+        String streamId = streamId(req);
         SegmentIndex index = choose(req);
         if (req.queryParam("last").isPresent()) {
             int last = (int) number(req, "last", 1, 100_000);
+            req.access().requireUnlimited("the newest segments");
             return Response.bytes(200, SegmentListCodec.CONTENT_TYPE, codec.encode(index.latest(streamId, last)));
         }
         long start = Millis.parse("start", req.queryParam("start").orElse(null));
@@ -103,6 +115,7 @@ public final class IndexRoutes implements Routes {
         if (end <= start) {
             throw HttpError.badRequest("end must be after start");
         }
+        req.access().requireRange(start, end);
         long pageEnd = end - start > maxRangeMs ? start + maxRangeMs : end; // both ≤ Millis.LATEST: no overflow
         Response answer = Response.bytes(200, SegmentListCodec.CONTENT_TYPE, index.rangeEncoded(streamId, start, pageEnd));
         return pageEnd < end ? answer.header(NEXT_START, Long.toString(pageEnd)) : answer;

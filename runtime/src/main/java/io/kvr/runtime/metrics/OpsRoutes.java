@@ -1,5 +1,6 @@
 package io.kvr.runtime.metrics;
 
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Response;
 import io.kvr.runtime.http.Router;
@@ -9,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** {@code GET /metrics} (Prometheus text) and {@code GET /health} (200 when every check is up, else 503). */
+/**
+ * {@code GET /metrics} (Prometheus text; an operator's, or public with {@code metrics.public=true}) and
+ * {@code GET /health} (public; 200 when every check is up, else 503).
+ */
 public final class OpsRoutes implements Routes {
     private final PrometheusMeterRegistry registry;
     private final Map<String, Supplier<Boolean>> checks;
@@ -21,8 +25,9 @@ public final class OpsRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.get("/metrics", req -> Response.text(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        router.get("/health", req -> {
+        router.get("/metrics", router.access().metricsRole(),
+                req -> Response.text(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        router.get("/health", Role.PUBLIC, req -> {
             Map<String, Object> body = new LinkedHashMap<>();
             boolean up = true;
             for (var e : new java.util.TreeMap<>(checks).entrySet()) {

@@ -1,5 +1,6 @@
 package io.kvr.runtime.policy;
 
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Request;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v1/policies}, {@code GET/PUT/DELETE /v1/policies/{app}} (JSON, see {@link PolicyJson}). Writes go to
  * the policies topic and answer once this instance has read them back, so a following GET here sees them; every
  * segmenter and indexer follows the topic and applies the change without a restart. {@code PUT} replaces the
- * whole policy of the application (omitted fields inherit); {@code DELETE} returns it to the defaults.
+ * whole policy of the application (omitted fields inherit); {@code DELETE} returns it to the defaults. Reads need
+ * an operator, writes an admin, whose credential covers the whole application ({@code app/*} or {@code *}).
  */
 public final class PolicyRoutes implements Routes {
     private static final Logger log = LoggerFactory.getLogger(PolicyRoutes.class);
@@ -37,16 +39,19 @@ public final class PolicyRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.get("/v1/policies", req -> HttpService.json(200, list()));
-        router.get("/v1/policies/{app}", req -> HttpService.json(200, view(app(req))));
-        router.put("/v1/policies/{app}", this::put);
-        router.delete("/v1/policies/{app}", this::delete);
+        router.get("/v1/policies", Role.OPERATOR, req -> HttpService.json(200, list(req)));
+        router.get("/v1/policies/{app}", Role.OPERATOR, req -> HttpService.json(200, view(app(req))));
+        router.put("/v1/policies/{app}", Role.ADMIN, this::put);
+        router.delete("/v1/policies/{app}", Role.ADMIN, this::delete);
     }
 
-    private List<Map<String, Object>> list() {
+    /** The policies of the applications the credential covers whole. */
+    private List<Map<String, Object>> list(Request req) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (AppPolicy p : catalog.all()) {
-            out.add(PolicyJson.view(p.app(), p, catalog.defaults()));
+            if (req.access().grant().coversApp(p.app())) {
+                out.add(PolicyJson.view(p.app(), p, catalog.defaults()));
+            }
         }
         return out;
     }
@@ -93,11 +98,13 @@ public final class PolicyRoutes implements Routes {
         }
     }
 
+    /** The application of the path; 403 unless the credential covers every stream of it (a policy governs them all). */
     private static String app(Request req) {
         String app = req.param("app");
         if (!StreamName.isValidPart(app)) {
             throw HttpError.badRequest("application name must be 1-64 characters of A-Z a-z 0-9 . _ - (and not . or ..)");
         }
+        req.access().requireApp(app);
         return app;
     }
 }

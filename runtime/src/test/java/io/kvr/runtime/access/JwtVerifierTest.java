@@ -16,6 +16,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JwtVerifierTest {
@@ -41,6 +44,30 @@ class JwtVerifierTest {
                 .claim("start_time", 1000L).claim("end_time", 2000L).expirationTime(new Date(EXP * 1000)).build());
         rs.sign(new RSASSASigner(rsa.getPrivate()));
         assertThat(v.verify(rs.serialize())).isEqualTo(new Grant("live/*", EXP, 1000L, 2000L));
+    }
+
+    @Test
+    void theHighestKnownRoleOfTheRolesClaimCounts() throws Exception {
+        JwtVerifier v = new JwtVerifier(HS, null, null, null, "stream", 30);
+        Map<Object, Role> cases = new LinkedHashMap<>();
+        cases.put(List.of("viewer", "operator"), Role.OPERATOR);
+        cases.put(List.of("admin", "viewer"), Role.ADMIN);
+        cases.put("operator", Role.OPERATOR);
+        cases.put("ADMIN", Role.ADMIN);
+        cases.put(List.of("root", "auditor"), Role.VIEWER);
+        cases.put(List.of(), Role.VIEWER);
+        cases.put(List.of(7, "operator"), Role.OPERATOR);
+        cases.put("superuser", Role.VIEWER);
+        for (var c : cases.entrySet()) {
+            JWTClaimsSet claims = new JWTClaimsSet.Builder(claims("live/cam", EXP)).claim("roles", c.getKey()).build();
+            assertThat(v.verify(hs256(claims, HS)).role()).as("roles %s", c.getKey()).isEqualTo(c.getValue());
+        }
+        assertThat(v.verify(hs256(claims("live/cam", EXP), HS)).role()).as("no roles claim").isEqualTo(Role.VIEWER);
+        JwtVerifier custom = new JwtVerifier(HS, null, null, null, "stream", "kvr_roles", 30);
+        JWTClaimsSet both = new JWTClaimsSet.Builder(claims("live/cam", EXP)).claim("kvr_roles", List.of("admin"))
+                .claim("roles", List.of("viewer")).build();
+        assertThat(custom.verify(hs256(both, HS)).role()).isEqualTo(Role.ADMIN);
+        assertThat(v.verify(hs256(both, HS)).role()).isEqualTo(Role.VIEWER);
     }
 
     @Test

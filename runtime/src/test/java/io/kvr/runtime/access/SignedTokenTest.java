@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,6 +31,47 @@ class SignedTokenTest {
         String token = tokens.mint(new Grant("live/door", 1_763_809_200L, null, null));
         String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
         assertThat(payload).isEqualTo("live/door|1763809200");
+    }
+
+    @Test
+    void aRoleRoundTripsAndATokenWithoutOneIsAViewers() throws Exception {
+        for (Role role : List.of(Role.VIEWER, Role.OPERATOR, Role.ADMIN)) {
+            Grant g = new Grant("live/*", 1_763_809_200L, null, null, role);
+            assertThat(tokens.verify(tokens.mint(g))).isEqualTo(g);
+            Grant ranged = new Grant("*", 1_763_809_200L, 1000L, 2000L, role);
+            assertThat(tokens.verify(tokens.mint(ranged))).isEqualTo(ranged);
+        }
+        String admin = tokens.mint(new Grant("*", 1_763_809_200L, 1000L, 2000L, Role.ADMIN));
+        assertThat(payload(admin)).isEqualTo("*|1763809200|1000|2000|admin");
+        assertThat(payload(tokens.mint(new Grant("live/door", 1_763_809_200L, null, null, Role.OPERATOR))))
+                .isEqualTo("live/door|1763809200|operator");
+        // minted before roles existed: no role field
+        assertThat(tokens.verify(signed("live/door|1763809200")).role()).isEqualTo(Role.VIEWER);
+        assertThat(tokens.verify(signed("live/door|1763809200|1000|2000")).role()).isEqualTo(Role.VIEWER);
+    }
+
+    @Test
+    void anUnknownRoleOrAGrantATokenCannotCarryIsRefused() throws Exception {
+        assertThatThrownBy(() -> tokens.verify(signed("live/door|1763809200|root")))
+                .isInstanceOf(InvalidCredentialException.class).hasMessageContaining("payload");
+        assertThatThrownBy(() -> tokens.verify(signed("live/door|1763809200|1000|2000|viewer|x")))
+                .isInstanceOf(InvalidCredentialException.class);
+        assertThatThrownBy(() -> tokens.mint(new Grant(List.of("live/a", "live/b"), 1, null, null, Role.VIEWER)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tokens.mint(Grant.NONE)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static String payload(String token) {
+        return new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+    }
+
+    /** A genuine token over any payload, as another minter (or an older one) would make it. */
+    private static String signed(String payload) throws Exception {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String signed = "k1." + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return signed + "." + b64.encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
     }
 
     @Test

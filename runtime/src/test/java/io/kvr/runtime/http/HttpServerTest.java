@@ -2,6 +2,9 @@ package io.kvr.runtime.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.Role;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,23 +28,23 @@ class HttpServerTest {
 
     @BeforeAll
     static void start() {
-        Router router = new Router()
-                .get("/hello", req -> Response.text(200, "text/plain", "hello"))
-                .post("/echo", req -> Response.bytes(200, "application/octet-stream", req.body()))
-                .get("/header", req -> Response.text(200, "text/plain", req.header("x-thing").orElse("-")))
-                .get("/short", req -> Response.stream(200, "text/plain", 10, out -> out.write(new byte[3])))
-                .get("/none", req -> Response.empty(204))
-                .get("/chunked", req -> Response.chunked(200, "text/plain", out -> {
+        Router router = new Router(AccessControl.open())
+                .get("/hello", Role.PUBLIC, req -> Response.text(200, "text/plain", "hello"))
+                .post("/echo", Role.PUBLIC, req -> Response.bytes(200, "application/octet-stream", req.body()))
+                .get("/header", Role.PUBLIC, req -> Response.text(200, "text/plain", req.header("x-thing").orElse("-")))
+                .get("/short", Role.PUBLIC, req -> Response.stream(200, "text/plain", 10, out -> out.write(new byte[3])))
+                .get("/none", Role.PUBLIC, req -> Response.empty(204))
+                .get("/chunked", Role.PUBLIC, req -> Response.chunked(200, "text/plain", out -> {
                     out.write("ab".getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     out.write(new byte[0]);
                     out.write("c".repeat(20).getBytes(StandardCharsets.US_ASCII));
                 }))
-                .get("/chunked-fails", req -> Response.chunked(200, "text/plain", out -> {
+                .get("/chunked-fails", Role.PUBLIC, req -> Response.chunked(200, "text/plain", out -> {
                     out.write("partial".getBytes(StandardCharsets.US_ASCII));
                     throw new IOException("source went away");
                 }))
-                .get("/boom", req -> {
+                .get("/boom", Role.PUBLIC, req -> {
                     throw new IllegalStateException("bug");
                 });
         server = HttpService.start("127.0.0.1", 0, router);
@@ -76,9 +79,9 @@ class HttpServerTest {
     @Test
     void chunkedAndExpectContinueBodiesAreRead() throws Exception {
         try (Socket s = socket()) {
-            send(s, "POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n");
+            send(s, "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n");
             assertThat(readResponse(s.getInputStream())).endsWith("abcde");
-            send(s, "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
+            send(s, "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 4\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
             InputStream in = s.getInputStream();
             assertThat(readHead(in)).startsWith("HTTP/1.1 100 Continue");
             send(s, "wxyz");
@@ -148,7 +151,7 @@ class HttpServerTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(none.statusCode()).isEqualTo(204);
             HttpResponse<String> echo = client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
-                    .POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000))).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(echo.body()).hasSize(100_000);
             HttpResponse<String> missing = client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/nope?a=b")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -210,7 +213,7 @@ class HttpServerTest {
     void slowAndSilentClientsAreCutOffByOverallDeadlines() throws Exception {
         HttpSettings strict = HttpSettings.of("127.0.0.1", 0)
                 .withTimeouts(Duration.ofMillis(1500), Duration.ofMillis(1500), Duration.ofMillis(1500));
-        try (HttpService quick = HttpService.start(strict, new Router().get("/hello", req -> Response.text(200, "text/plain", "hello")))) {
+        try (HttpService quick = HttpService.start(strict, new Router(AccessControl.open()).get("/hello", Role.PUBLIC, req -> Response.text(200, "text/plain", "hello")))) {
             // a head trickled a byte every 200 ms: more bytes keep coming, the deadline does not move
             try (Socket s = new Socket("127.0.0.1", quick.port())) {
                 s.setSoTimeout(10_000);
@@ -258,7 +261,7 @@ class HttpServerTest {
     @Test
     void connectionsBeyondTheCapAreRefusedWhileOpenOnesAreServed() throws Exception {
         try (HttpService capped = HttpService.start(HttpSettings.of("127.0.0.1", 0).withMaxConnections(3),
-                new Router().get("/hello", req -> Response.text(200, "text/plain", "hello")))) {
+                new Router(AccessControl.open()).get("/hello", Role.PUBLIC, req -> Response.text(200, "text/plain", "hello")))) {
             List<Socket> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {

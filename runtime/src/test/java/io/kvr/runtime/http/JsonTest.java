@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.Role;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -106,7 +108,7 @@ class JsonTest {
     /** A route reading its body through {@link Json#requestBody}: the hostile body is a 400, not a 500. */
     @Test
     void aHostileBodyToARouteIsA400WithAReason() throws Exception {
-        Router router = new Router().post("/echo", req -> {
+        Router router = new Router(AccessControl.open()).post("/echo", Role.PUBLIC, req -> {
             JsonNode body = Json.requestBody(req.body());
             return HttpService.json(200, Map.of("type", body.getNodeType().name()));
         });

@@ -2,6 +2,8 @@ package io.kvr.runtime.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.Role;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -15,12 +17,12 @@ class RouterTest {
     private final Handler objects = r -> Response.empty(200);
     private final Handler create = r -> Response.empty(201);
 
-    private final Router router = new Router()
-            .get("/{app}/{stream}", anyPair)
-            .get("/v1/streams", streamsApi)
-            .get("/{app}/{stream}/index.m3u8", playlist)
-            .get("/{app}/{stream}/{rest*}", objects)
-            .post("/v1/exports", create);
+    private final Router router = new Router(AccessControl.open())
+            .get("/{app}/{stream}", Role.PUBLIC, anyPair)
+            .get("/v1/streams", Role.PUBLIC, streamsApi)
+            .get("/{app}/{stream}/index.m3u8", Role.PUBLIC, playlist)
+            .get("/{app}/{stream}/{rest*}", Role.PUBLIC, objects)
+            .post("/v1/exports", Role.PUBLIC, create);
 
     private Router.Match match(String method, String path) {
         Optional<Router.Match> m = router.match(method, path);
@@ -64,7 +66,8 @@ class RouterTest {
     void earlierRegistrationWinsAmongEquals() {
         Handler first = r -> Response.empty(200);
         Handler second = r -> Response.empty(200);
-        Router r = new Router().get("/{a}/x", first).get("/{b}/x", second);
+        Router r = new Router(AccessControl.open()).get("/{a}/x", Role.PUBLIC, first)
+                .get("/{b}/x", Role.PUBLIC, second);
 
         assertThat(r.match("GET", "/q/x")).get().satisfies(m -> {
             assertThat(m.route().handler()).isSameAs(first);
@@ -92,15 +95,15 @@ class RouterTest {
     @ParameterizedTest
     @ValueSource(strings = {"/", "", "/live", "/v1/exports/1/2/3/4/5/x", "//door", "/live//index.m3u8"})
     void unknownPathsMatchNothing(String path) {
-        Router r = new Router().get("/{app}/{stream}", anyPair).get("/{app}/{stream}/index.m3u8", playlist)
-                .post("/v1/exports", create);
+        Router r = new Router(AccessControl.open()).get("/{app}/{stream}", Role.PUBLIC, anyPair)
+                .get("/{app}/{stream}/index.m3u8", Role.PUBLIC, playlist).post("/v1/exports", Role.PUBLIC, create);
 
         assertThat(r.match("GET", path)).isEmpty();
     }
 
     @Test
     void restParameterNeedsAtLeastOneSegment() {
-        Router r = new Router().get("/files/{rest*}", objects);
+        Router r = new Router(AccessControl.open()).get("/files/{rest*}", Role.PUBLIC, objects);
 
         assertThat(r.match("GET", "/files")).isEmpty();
         assertThat(r.match("GET", "/files/a")).get().extracting(m -> m.params().get("rest")).isEqualTo("a");
@@ -108,7 +111,8 @@ class RouterTest {
 
     @Test
     void includeRegistersAGroupOfRoutes() {
-        Router r = new Router().include(g -> g.get("/health", streamsApi).delete("/x", create));
+        Router r = new Router(AccessControl.open())
+                .include(g -> g.get("/health", Role.PUBLIC, streamsApi).delete("/x", Role.ADMIN, create));
 
         assertThat(r.match("GET", "/health")).get().extracting(m -> m.route().handler()).isSameAs(streamsApi);
         assertThat(r.match("DELETE", "/x")).get().extracting(Router.Match::methodAllowed).isEqualTo(true);

@@ -3,6 +3,10 @@ package io.kvr.runtime.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kvr.runtime.access.AccessControl;
+import io.kvr.runtime.access.Role;
+import io.kvr.runtime.access.AccessSettings;
+import io.kvr.runtime.access.ApiKeys;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
 import io.kvr.schemas.SegmentRecord;
@@ -69,7 +73,7 @@ class IndexRoutesTest {
     }
 
     private URI start(SegmentIndex index, SegmentIndex local) {
-        server = HttpService.start("127.0.0.1", 0, new Router().include(new IndexRoutes(index, local)));
+        server = HttpService.start("127.0.0.1", 0, new Router(AccessControl.open()).include(new IndexRoutes(index, local)));
         return URI.create(server.baseUrl() + "/");
     }
 
@@ -81,6 +85,29 @@ class IndexRoutesTest {
         assertThat(new HttpSegmentIndex(base, true).range("live/door", 0, 10).get(0).segment().getObjectKey()).isEqualTo("local.m4s");
         assertThat(new HttpSegmentIndex(base).streams()).extracting(StreamSummary::streamId).containsExactly("routed/cam");
         assertThat(new HttpSegmentIndex(base, true).streams()).extracting(StreamSummary::streamId).containsExactly("local/cam");
+    }
+
+    @Test
+    void anIndexRequiringAccessAnswersItsOperatorsApiKeyOnlyAndTheirStreams() throws Exception {
+        String key = "index-client-key-0123456789";
+        AccessSettings open = AccessSettings.off();
+        AccessSettings required = new AccessSettings(true, null, null, null, null, null, "stream", "roles",
+                ApiKeys.parse("keys", List.of(key + " operator live/*", "viewer-key-0123456789abc viewer"), p -> {
+                    throw new AssertionError(p);
+                }), open.clockSkew(), false);
+        server = HttpService.start("127.0.0.1", 0, new Router(new AccessControl(required))
+                .include(new IndexRoutes(named("live"), named("live"))));
+        URI base = URI.create(server.baseUrl() + "/");
+        assertThatThrownBy(() -> new HttpSegmentIndex(base).latest("live/door", 1))
+                .isInstanceOf(IndexUnavailableException.class).hasMessageContaining("401");
+        assertThat(new HttpSegmentIndex(base, false, key).latest("live/door", 1)).hasSize(1);
+        assertThat(new HttpSegmentIndex(base, true, key).streams()).extracting(StreamSummary::streamId)
+                .containsExactly("live/cam");
+        assertThat(new HttpSegmentIndex(base, false, key).summary("live/cam")).isPresent();
+        assertThatThrownBy(() -> new HttpSegmentIndex(base, false, key).latest("other/door", 1))
+                .isInstanceOf(IndexUnavailableException.class).hasMessageContaining("403");
+        assertThatThrownBy(() -> new HttpSegmentIndex(base, false, "viewer-key-0123456789abc").latest("live/door", 1))
+                .isInstanceOf(IndexUnavailableException.class).hasMessageContaining("403");
     }
 
     @Test
@@ -223,7 +250,7 @@ class IndexRoutesTest {
     @Test
     void theMaximumRangeIsASetting() {
         TwentyDays index = new TwentyDays();
-        server = HttpService.start("127.0.0.1", 0, new Router().include(new IndexRoutes(index, index,
+        server = HttpService.start("127.0.0.1", 0, new Router(AccessControl.open()).include(new IndexRoutes(index, index,
                 IndexRoutes.maxRange(Settings.of(Map.of("index.query.max.range", "1d"))))));
         HttpSegmentIndex client = new HttpSegmentIndex(URI.create(server.baseUrl() + "/"));
         assertThat(keys(client.range("live/door", T0, T0 + 20 * DAY))).isEqualTo(keys(index.segments));
@@ -237,7 +264,7 @@ class IndexRoutesTest {
 
     @Test
     void aNextStartThatDoesNotMoveForwardIsRefusedByTheClient() {
-        server = HttpService.start("127.0.0.1", 0, new Router().get("/v1/index/segments/{app}/{stream}", req -> {
+        server = HttpService.start("127.0.0.1", 0, new Router(AccessControl.open()).get("/v1/index/segments/{app}/{stream}", Role.PUBLIC, req -> {
             String start = req.queryParam("start").orElseThrow(() -> HttpError.badRequest("start"));
             return Response.bytes(200, SegmentListCodec.CONTENT_TYPE, new SegmentListCodec().encode(List.of()))
                     .header(IndexRoutes.NEXT_START, start);
