@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.kvr.launcher.RawConnection.Answer;
 import io.kvr.launcher.RawConnection.Ending;
 import io.kvr.runtime.access.Grant;
+import io.kvr.runtime.access.Role;
 import io.kvr.runtime.access.SignedToken;
 import io.kvr.testsupport.MiniJson;
 import java.io.IOException;
@@ -56,13 +57,9 @@ class HostileRequestsIT {
     private static final long IN_AN_HOUR = Instant.now().plusSeconds(3600).getEpochSecond();
     private static final SignedToken TOKENS = new SignedToken(SECRET);
 
-    /**
-     * An administrator's credential. Signed tokens carry no role yet: a grant of every stream stands in for the
-     * admin role until {@link SignedToken} mints roles, and then this is the one place to mint an admin token.
-     * The rows that need admin rights (415, bounded work, JSON bodies) use {@link #ADMIN_AUTH}.
-     */
-    private static final String ADMIN = TOKENS.mint(new Grant("*", IN_AN_HOUR, null, null));
-    /** A viewer's genuine token, for another stream than the ones asked for. */
+    /** An administrator's credential, for the rows that must get past access control (see {@link #ADMIN_AUTH}). */
+    private static final String ADMIN = TOKENS.mint(new Grant("*", IN_AN_HOUR, null, null, Role.ADMIN));
+    /** A viewer's genuine token, for another stream than the ones asked for: no route here is open to it. */
     private static final String OTHER_STREAM = TOKENS.mint(new Grant("other/stream", IN_AN_HOUR, null, null));
     private static final String EXPIRED = TOKENS.mint(new Grant("*", Instant.now().minusSeconds(7200).getEpochSecond(), null, null));
     /** Well formed, signed with another secret. */
