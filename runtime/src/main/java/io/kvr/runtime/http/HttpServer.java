@@ -4,6 +4,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -19,6 +21,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * kvr's HTTP/1.1 server on Netty. Each connection is a pipeline of small handlers, each with one job:
  * <ol>
  *   <li>TLS, when {@link HttpSettings#tls()} ({@link TlsContext}, reloaded when the files change);
- *   <li>the deadlines' byte watch ({@link RequestDeadlines});
+ *   <li>the deadlines' byte watch ({@link RequestDeadlines}) and the refusal of folded header lines
+ *       ({@link FoldedHeaderCheck});
  *   <li>Netty's request decoder with kvr's framing rules and its response encoder ({@link RequestFraming});
  *   <li>the deadlines' message watch, then {@link RequestHeadChecks} (version, Host, lengths, codings);
  *   <li>the body aggregator, bounded while reading ({@link RequestFraming#aggregator});
@@ -59,6 +63,8 @@ final class HttpServer implements AutoCloseable {
     interface Exchange {
         Response handle(RawRequest request);
     }
+
+    private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("kvr.http.refused");
 
     private final EventLoopGroup loops;
     private final ExecutorService handlers;
@@ -91,15 +97,28 @@ final class HttpServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                    .handler(new ChannelInboundHandlerAdapter() {
+                        // counted as accepted, on the acceptor's thread: first come, first served
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            Channel child = (Channel) msg;
+                            boolean over = open.incrementAndGet() > settings.maxConnections();
+                            if (over) {
+                                open.decrementAndGet();
+                            } else {
+                                child.closeFuture().addListener(f -> open.decrementAndGet());
+                            }
+                            child.attr(REFUSED).set(over);
+                            ctx.fireChannelRead(msg);
+                        }
+                    })
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            if (open.incrementAndGet() > settings.maxConnections()) {
-                                open.decrementAndGet();
+                            if (Boolean.TRUE.equals(c.attr(REFUSED).get())) {
                                 refuse(c, tls != null);
                                 return;
                             }
-                            c.closeFuture().addListener(f -> open.decrementAndGet());
                             var p = c.pipeline();
                             if (tls != null) {
                                 SslHandler ssl = tls.current().newHandler(c.alloc());
@@ -110,11 +129,14 @@ final class HttpServer implements AutoCloseable {
                             RequestDeadlines deadlines = new RequestDeadlines(settings.headerTimeout(),
                                     settings.bodyTimeout(), settings.idleTimeout(), () -> exchangeRef[0].lateRequest());
                             exchangeRef[0] = new ExchangeHandler(exchange, date, handlers, deadlines, writeTimeout);
+                            FoldedHeaderCheck folds = new FoldedHeaderCheck();
                             p.addLast("deadline-bytes", deadlines.bytes());
+                            p.addLast("folds", folds.bytes());
                             p.addLast("decoder", RequestFraming.decoder());
                             p.addLast("encoder", new HttpResponseEncoder());
+                            p.addLast("folds-reset", folds.requestEnds());
                             p.addLast("deadline-messages", deadlines.messages());
-                            p.addLast("checks", new RequestHeadChecks(hosts));
+                            p.addLast("checks", new RequestHeadChecks(hosts, settings.maxBodyBytes()));
                             p.addLast("body", RequestFraming.aggregator(settings.maxBodyBytes()));
                             p.addLast("exchange", exchangeRef[0]);
                         }
@@ -136,9 +158,9 @@ final class HttpServer implements AutoCloseable {
             c.close();
             return;
         }
-        c.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+        c.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override
-            public void channelActive(io.netty.channel.ChannelHandlerContext ctx) {
+            public void channelActive(ChannelHandlerContext ctx) {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(BUSY)).addListener(ChannelFutureListener.CLOSE);
             }
         });

@@ -16,16 +16,19 @@ import java.util.List;
  * Refuses a request whose head the decoder could not read or that breaks kvr's rules, before any of its body is
  * read: unknown HTTP versions (505), a missing or repeated {@code Host} on HTTP/1.1 (400) or one this server does
  * not answer for (421), a {@code Content-Length} that is not plain digits or disagrees with itself (400), transfer
- * codings other than {@code chunked} (501), more than {@link HttpSettings#MAX_HEADERS} header lines (431), an
- * invalid method token or a target that is not a path (400). A refused request closes the connection: whatever
+ * codings other than {@code chunked} (501), a declared body over the limit (413), more than
+ * {@link HttpSettings#MAX_HEADERS} header lines (431), an invalid method token, a target that is not a path or holds
+ * control characters, or a repeated credential header (400); an absolute-form target naming another host (421). A refused request closes the connection: whatever
  * follows on it is discarded unread.
  */
 final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
     private final HostCheck hosts;
+    private final long maxBodyBytes;
     private boolean refused;
 
-    RequestHeadChecks(HostCheck hosts) {
+    RequestHeadChecks(HostCheck hosts, long maxBodyBytes) {
         this.hosts = hosts;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
@@ -85,8 +88,33 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
             return new Rejection(400, "Bad Request: HTTP/1.1 requires a Host header");
         }
         if (!host.isEmpty() && !hosts.allows(host.get(0))) {
-            return new Rejection(421, "Misdirected Request: this server does not answer for that host name "
-                    + "(see http.allowed.hosts)");
+            return misdirected();
+        }
+        String uri = request.uri();
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return new Rejection(400, "Bad Request: control or non-ASCII character in the request target");
+            }
+        }
+        if (!uri.startsWith("/")) {
+            if (!(uri.startsWith("http://") || uri.startsWith("https://"))) {
+                return new Rejection(400, "Bad Request: request target must be a path");
+            }
+            // absolute form (RFC 9112 3.2.2): its authority names the host, and it must be one of ours
+            int from = uri.indexOf("://") + 3;
+            int to = uri.indexOf('/', from);
+            String authority = uri.substring(from, to < 0 ? uri.length() : to);
+            int at = authority.lastIndexOf('@');
+            if (at >= 0 || !hosts.allows(authority)) {
+                return misdirected();
+            }
+        }
+        for (CharSequence credential : List.of(HttpHeaderNames.AUTHORIZATION, "X-Api-Key")) {
+            if (request.headers().getAll(credential).size() > 1) {
+                // which one would count is a guess another server in front may make differently
+                return new Rejection(400, "Bad Request: more than one " + credential + " header");
+            }
         }
         List<String> te = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
         List<String> cl = request.headers().getAll(HttpHeaderNames.CONTENT_LENGTH);
@@ -100,7 +128,7 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
         for (String value : cl) {
             for (String part : value.split(",", -1)) {
                 String p = part.trim();
-                if (p.isEmpty() || p.length() > 18 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                if (p.isEmpty() || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
                     return new Rejection(400, "Bad Request: malformed Content-Length");
                 }
                 if (length != null && !length.equals(p)) {
@@ -109,11 +137,15 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
                 length = p;
             }
         }
-        String uri = request.uri();
-        if (!uri.startsWith("/") && !(uri.startsWith("http://") || uri.startsWith("https://"))) {
-            return new Rejection(400, "Bad Request: request target must be a path");
+        if (length != null && (length.length() > 18 || Long.parseLong(length) > maxBodyBytes)) {
+            return new Rejection(413, "request body larger than " + maxBodyBytes + " bytes");
         }
         return null;
+    }
+
+    private static Rejection misdirected() {
+        return new Rejection(421, "Misdirected Request: this server does not answer for that host name "
+                + "(see http.allowed.hosts)");
     }
 
     /** The decoder's reason, without control characters and short (it may quote what the client sent). */

@@ -188,9 +188,22 @@ class HttpServerTest {
         assertThat(exchange("GET /hello HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
         assertThat(exchange("GET /hello HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.1 200").endsWith("hello");
         assertThat(exchange("GET /hello HTTP/1.1\r\nHost: localhost\r\nX-Thing : a\r\n\r\n")).startsWith("HTTP/1.1 400");
-        // RFC 9112 5.2 lets a server replace an obs-fold with a space instead of refusing it
-        assertThat(exchange("GET /header HTTP/1.1\r\nHost: localhost\r\nX-Thing: a\r\n folded\r\nConnection: close\r\n\r\n"))
-                .startsWith("HTTP/1.1 200").endsWith("a folded");
+        // a folded line that a proxy in front may read as a header of its own (a framing header, say)
+        assertThat(exchange("GET /header HTTP/1.1\r\nHost: localhost\r\nX-Thing: a\r\n Transfer-Encoding: chunked\r\n\r\n"))
+                .startsWith("HTTP/1.1 400").contains("folding");
+        assertThat(exchange("GET /header HTTP/1.1\r\nHost: localhost\r\nX-Thing: a\r\n\tb\r\n\r\n")).startsWith("HTTP/1.1 400");
+        // a space or tab inside a value, and a body after the head, are not folds
+        assertThat(exchange("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Thing: a \tb\r\n"
+                + "Content-Length: 5\r\nConnection: close\r\n\r\n\n a\n\t")).startsWith("HTTP/1.1 200").endsWith("\n a\n\t");
+        assertThat(exchange("GET /hello\u0000x HTTP/1.1\r\nHost: localhost\r\n\r\n")).startsWith("HTTP/1.1 400");
+        assertThat(exchange("GET /hello\u007f HTTP/1.1\r\nHost: localhost\r\n\r\n")).startsWith("HTTP/1.1 400");
+        assertThat(exchange("GET http://rebound.example/hello HTTP/1.1\r\nHost: localhost\r\n\r\n")).startsWith("HTTP/1.1 421");
+        assertThat(exchange("GET http://localhost/hello HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 200").endsWith("hello");
+        assertThat(exchange("GET /hello HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n"))
+                .startsWith("HTTP/1.1 400");
+        assertThat(exchange("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 9223372036854775807\r\n\r\n"))
+                .startsWith("HTTP/1.1 413");
         assertThat(exchange("G(T /hello HTTP/1.1\r\nHost: localhost\r\n\r\n")).startsWith("HTTP/1.1 400");
         StringBuilder many = new StringBuilder("GET /hello HTTP/1.1\r\nHost: localhost\r\n");
         for (int i = 0; i < 201; i++) {

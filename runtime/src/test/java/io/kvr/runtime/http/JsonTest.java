@@ -114,11 +114,11 @@ class JsonTest {
         });
         try (HttpService server = HttpService.start("127.0.0.1", 0, router)) {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> deep = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
+            HttpResponse<String> deep = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo")).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("[".repeat(200_000))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(deep.statusCode()).isEqualTo(400);
             assertThat(deep.body()).contains("nested deeper than 64 levels");
-            HttpResponse<String> fine = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
+            HttpResponse<String> fine = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo")).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("[[1]]")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(fine.statusCode()).isEqualTo(200);
             assertThat(fine.body()).isEqualTo("{\"type\":\"ARRAY\"}");
