@@ -287,7 +287,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private static void closeResource(Response response) {
         try {
-            response.resource().close();
+            response.closeResource();
         } catch (Exception e) {
             log.debug("closing the body source failed: {}", e.toString());
         }

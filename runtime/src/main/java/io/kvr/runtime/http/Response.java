@@ -91,8 +91,11 @@ public final class Response {
         return offset;
     }
 
-    AutoCloseable resource() {
-        return resource;
+    /** Closes what {@link #closing} named, once however often it is called (a slot it holds is given back once). */
+    void closeResource() throws Exception {
+        AutoCloseable r = resource;
+        resource = () -> { };
+        r.close();
     }
 
     public int status() {
