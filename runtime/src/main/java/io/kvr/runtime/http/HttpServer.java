@@ -19,7 +19,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
@@ -34,9 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * kvr's HTTP/1.1 server on Netty. Each connection is a pipeline of small handlers, each with one job:
+ * kvr's HTTP server on Netty: HTTP/1.1, and HTTP/2 for TLS clients that ask for it ({@link ConnectionPipeline}).
+ * Each connection is a pipeline of small handlers, each with one job:
  * <ol>
- *   <li>TLS, when {@link HttpSettings#tls()} ({@link TlsContext}, reloaded when the files change);
+ *   <li>TLS, when {@link HttpSettings#tls()} ({@link TlsContext}, reloaded when the files change), then the
+ *       protocol the client chose;
  *   <li>the deadlines' byte watch ({@link RequestDeadlines}) and the refusal of folded header lines
  *       ({@link FoldedHeaderCheck});
  *   <li>Netty's request decoder with kvr's framing rules and its response encoder ({@link RequestFraming});
@@ -85,10 +86,8 @@ final class HttpServer implements AutoCloseable {
                 Thread.ofPlatform().name("http-io-", 0).daemon(true).factory(), io);
         ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
         TlsContext tls = settings.tls() ? new TlsContext(settings.tlsCert(), settings.tlsKey()) : null;
-        HostCheck hosts = new HostCheck(settings.host(), settings.allowedHosts());
-        HttpDate date = new HttpDate();
+        ConnectionPipeline connections = new ConnectionPipeline(settings, exchange, new HttpDate(), handlers);
         AtomicInteger open = new AtomicInteger();
-        long writeTimeout = settings.writeTimeout().toNanos();
         try {
             Channel ch = new ServerBootstrap()
                     .group(loops)
@@ -120,25 +119,14 @@ final class HttpServer implements AutoCloseable {
                                 return;
                             }
                             var p = c.pipeline();
-                            if (tls != null) {
-                                SslHandler ssl = tls.current().newHandler(c.alloc());
-                                ssl.setHandshakeTimeoutMillis(settings.headerTimeout().toMillis());
-                                p.addLast("tls", ssl);
+                            if (tls == null) {
+                                connections.http1(p);
+                                return;
                             }
-                            ExchangeHandler[] exchangeRef = new ExchangeHandler[1];
-                            RequestDeadlines deadlines = new RequestDeadlines(settings.headerTimeout(),
-                                    settings.bodyTimeout(), settings.idleTimeout(), () -> exchangeRef[0].lateRequest());
-                            exchangeRef[0] = new ExchangeHandler(exchange, date, handlers, deadlines, writeTimeout);
-                            FoldedHeaderCheck folds = new FoldedHeaderCheck();
-                            p.addLast("deadline-bytes", deadlines.bytes());
-                            p.addLast("folds", folds.bytes());
-                            p.addLast("decoder", RequestFraming.decoder());
-                            p.addLast("encoder", new HttpResponseEncoder());
-                            p.addLast("folds-reset", folds.requestEnds());
-                            p.addLast("deadline-messages", deadlines.messages());
-                            p.addLast("checks", new RequestHeadChecks(hosts, settings.maxBodyBytes()));
-                            p.addLast("body", RequestFraming.aggregator(settings.maxBodyBytes()));
-                            p.addLast("exchange", exchangeRef[0]);
+                            SslHandler ssl = tls.current().newHandler(c.alloc());
+                            ssl.setHandshakeTimeoutMillis(settings.headerTimeout().toMillis());
+                            p.addLast("tls", ssl);
+                            p.addLast("negotiate", connections.negotiated());
                         }
                     })
                     .bind(new InetSocketAddress(settings.host(), settings.port())).sync().channel();

@@ -46,10 +46,24 @@ final class RequestDeadlines {
     ChannelHandler bytes() {
         return new ChannelInboundHandlerAdapter() {
             @Override
+            public void handlerAdded(ChannelHandlerContext c) {
+                // added behind TLS once the protocol is chosen: the connection is already active
+                if (c.channel().isActive()) {
+                    start(c);
+                }
+            }
+
+            @Override
             public void channelActive(ChannelHandlerContext c) {
-                ctx = c;
-                arm(headerNanos);
+                start(c);
                 c.fireChannelActive();
+            }
+
+            private void start(ChannelHandlerContext c) {
+                if (ctx == null) {
+                    ctx = c;
+                    arm(headerNanos);
+                }
             }
 
             @Override
