@@ -70,8 +70,10 @@ class KvrPipelineIT {
         List<Segment> segments = segments(playlist);
         assertThat(segments).allSatisfy(s -> assertThat(s.seconds()).isBetween(1.5, 2.5));
 
-        // when a new segment appears, its start is within 3 s of the wall clock (2 s of media + latency);
-        // the best of three arrivals, so one scheduling hiccup on a busy machine does not decide
+        // when a new segment appears, its start is close to the wall clock (2 s of media + latency): live, not
+        // replayed from long ago. The bound holds on a loaded 2-core machine (a run beside other builds saw 4.2 s);
+        // how close it is on a quiet one is measured by ./dev/bench --scenario segmenter (segment-visible
+        // latency), not here. The best of three arrivals, so one scheduling hiccup does not decide
         Duration best = null;
         String before = segments.get(segments.size() - 1).uri();
         for (int i = 0; i < 3; i++) {
@@ -93,7 +95,7 @@ class KvrPipelineIT {
             best = best == null || age.compareTo(best) < 0 ? age : best;
             before = newest.get().uri();
         }
-        assertThat(best).isLessThan(Duration.ofSeconds(3));
+        assertThat(best).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
