@@ -118,8 +118,9 @@ def git(*args):
 
 
 def describe_head():
-    """This tree's revision as the table names it: short hash, and whether files differ from it."""
-    dirty = git("status", "--porcelain", "--untracked-files=no")
+    """This tree's revision as the table names it: short hash, and whether files differ from it (BENCHMARKS.md,
+    which the bench itself writes, aside)."""
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)BENCHMARKS.md")
     return f"`{git('rev-parse', '--short', 'HEAD')}`" + (" with local changes" if dirty else "")
 
 
