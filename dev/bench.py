@@ -466,6 +466,7 @@ def main():
     ap.add_argument("--cameras", type=int, default=4)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--connections", type=int, default=32, help="edge: wrk connections")
+    ap.add_argument("--compare-ref", help="edge: also build this git revision's kvr and measure it first, the same way")
     ap.add_argument("--minutes", type=float, default=10, help="export: minutes of recording to export")
     ap.add_argument("--largest-minutes", type=float, default=0,
                     help="export: also record this many minutes the same way for the exporter-alone MB/s and heap")

@@ -1,4 +1,4 @@
-"""Scenario "edge" of ./dev/bench (issue 5): the HLS edge's req/s next to nginx serving the same bytes from disk.
+"""Scenario "edge" of ./dev/bench: the HLS edge's req/s next to nginx serving the same bytes from disk.
 
 One kvr process records dev/bench-camera.py's /h264 (1080p ~4 Mb/s) with a recording policy of 4 s segments
 (~2 MB each) for --warmup seconds. dev/EdgeBenchIndex.java then announces an hour of segments (copies of a recorded
@@ -7,7 +7,14 @@ recording for an hour. The live playlist, that past hour's range playlist, a ran
 largest segment of the live window are fetched once and written to a directory that nginx serves as static files.
 wrk (loopback, --connections connections, --seconds each) loads kvr's URL and nginx's copy of it in turn: req/s,
 MB/s and p99 latency, and the ratio kvr / nginx. Installs nginx-light and wrk via apt-get when missing.
+
+With --compare-ref REF, the kvr of git revision REF is built first (in a temporary git worktree outside the
+repository, removed afterwards) and measured in the same run, before the current kvr: the same camera, recorded the
+same way, the same hour of history placed the same way relative to its recording, the same URLs and wrk settings.
+Only one kvr runs at a time. The table then has the old kvr's columns and the ratios new / nginx, old / nginx and
+new / old.
 """
+import contextlib
 import datetime
 import json
 import os
@@ -21,13 +28,17 @@ import time
 import bench
 
 ROOT = bench.ROOT
-CLASSPATH = f"{ROOT}/launcher/target/kvr-launcher.jar:{ROOT}/launcher/target/lib/*"
-SEGMENT_MS = 4000  # with the bench camera's ~4 Mb/s: ~2 MB segments, as issue 5 asks
+SEGMENT_MS = 4000  # with the bench camera's ~4 Mb/s: ~2 MB segments
+NAMES = ("live", "range", "open", "segment")
 
 
 def java():
     return os.path.join(subprocess.run([os.path.join(ROOT, "dev/java-home")], capture_output=True, text=True,
                                        check=True).stdout.strip(), "bin", "java")
+
+
+def classpath(kvr_root):
+    return f"{kvr_root}/launcher/target/kvr-launcher.jar:{kvr_root}/launcher/target/lib/*"
 
 
 def http_put(url, body):
@@ -97,30 +108,71 @@ def wrk(url, seconds, connections):
     return {"rps": rps, "mbs": mbs, "p99": p99, "non2xx": int(errors.group(1)) if errors else 0}
 
 
-def run(a):
-    ensure_tools()
-    workdir = tempfile.mkdtemp(prefix="kvr-bench-edge-")
-    os.chmod(workdir, 0o755)  # nginx's worker runs as another user (www-data) when started by root
-    cam, cam_port = bench.start_camera("dev/bench-camera.py")
-    http_port, nginx_port, kafka_port = bench.free_port(), bench.free_port(), bench.free_port()
-    logf = open(os.path.join(workdir, "kvr.log"), "w")
-    kvr = subprocess.Popen([os.path.join(ROOT, "kvr"), "run", "--data", os.path.join(workdir, "data"), "--http",
-                            f"127.0.0.1:{http_port}", "--kafka-port", str(kafka_port), "--s3-port", "0", "--camera",
-                            f"bench/cam=rtsp://127.0.0.1:{cam_port}/h264"], stdout=logf, stderr=subprocess.STDOUT)
-    nginx = None
-    results = {}
+def load_1min():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def git(*args):
+    return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def describe_head():
+    """This tree's revision as the table names it: short hash, and whether files differ from it (BENCHMARKS.md,
+    which the bench itself writes, aside)."""
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)BENCHMARKS.md")
+    return f"`{git('rev-parse', '--short', 'HEAD')}`" + (" with local changes" if dirty else "")
+
+
+@contextlib.contextmanager
+def ref_build(ref):
+    """Checks out git revision `ref` in a temporary worktree outside the repository and builds its launcher;
+    yields (worktree, short hash, subject). The worktree is removed afterwards."""
+    sha = git("rev-parse", "--verify", f"{ref}^{{commit}}")
+    short, subject = git("rev-parse", "--short", sha), git("log", "-1", "--format=%s", sha)
+    parent = tempfile.mkdtemp(prefix="kvr-bench-ref-")
+    tree = os.path.join(parent, "kvr")
+    try:
+        bench.log(f"building kvr at {short} ({subject}) in {tree}")
+        git("worktree", "add", "--detach", tree, sha)
+        java_home = os.path.join(tree if os.path.exists(os.path.join(tree, "dev/java-home")) else ROOT, "dev/java-home")
+        env = dict(os.environ, JAVA_HOME=subprocess.run([java_home], capture_output=True, text=True,
+                                                        check=True).stdout.strip())
+        # package, not install: the local Maven repository keeps the current tree's artifacts
+        build = subprocess.run(["mvn", "-B", "-o", "-q", "-DskipTests", "-pl", "launcher", "-am", "package"],
+                               cwd=tree, env=env, capture_output=True, text=True)
+        if build.returncode != 0:
+            raise SystemExit(f"building {short} failed:\n{(build.stdout + build.stderr)[-3000:]}")
+        yield tree, short, subject
+    finally:
+        subprocess.run(["git", "-C", ROOT, "worktree", "remove", "--force", tree], capture_output=True)
+        shutil.rmtree(parent, ignore_errors=True)
+        subprocess.run(["git", "-C", ROOT, "worktree", "prune"], capture_output=True)
+
+
+@contextlib.contextmanager
+def recording_kvr(kvr_root, name, cam_port, a, workdir):
+    """Starts the kvr of `kvr_root` with fresh data, records the camera for --warmup seconds with 4 s segments,
+    gives its index a past hour of segments ending 10 s before the recording started, and yields the URLs to
+    measure and their bodies; stops kvr (and waits for it to exit) afterwards."""
+    http_port, kafka_port = bench.free_port(), bench.free_port()
+    logf = open(os.path.join(workdir, f"kvr-{name}.log"), "w")
+    kvr = subprocess.Popen([os.path.join(kvr_root, "kvr"), "run", "--data", os.path.join(workdir, f"data-{name}"),
+                            "--http", f"127.0.0.1:{http_port}", "--kafka-port", str(kafka_port), "--s3-port", "0",
+                            "--camera", f"bench/cam=rtsp://127.0.0.1:{cam_port}/h264"],
+                           stdout=logf, stderr=subprocess.STDOUT)
     try:
         root = f"http://127.0.0.1:{http_port}"
         base = f"{root}/bench/cam"
-        bench.wait_until(lambda: bench.http_get(f"{root}/health")[0] == 200, 120, "kvr to start")
+        bench.wait_until(lambda: bench.http_get(f"{root}/health")[0] == 200, 120, f"{name} kvr to start")
         http_put(f"{root}/v1/policies/bench", json.dumps({"segment_duration_ms": SEGMENT_MS}))
-        bench.wait_until(lambda: bench.http_get(f"{base}/index.m3u8")[0] == 200, 120, "kvr to record the camera")
-        bench.log(f"recording for {a.warmup} s before measuring")
+        bench.wait_until(lambda: bench.http_get(f"{base}/index.m3u8")[0] == 200, 120, f"{name} kvr to record the camera")
+        bench.log(f"{name} kvr (pid {kvr.pid}): recording for {a.warmup} s before measuring")
         time.sleep(a.warmup)
         summary = [s for s in json.loads(bench.http_get(f"{root}/v1/streams")[1]) if s["stream"] == "cam"][0]
         # an hour of history, ending 10 s before the recording started (a gap, as after a restart)
         hour_end = summary["first_start_ms"] - 10_000
-        fixture = subprocess.run([java(), "-cp", CLASSPATH, os.path.join(ROOT, "dev/EdgeBenchIndex.java"),
+        fixture = subprocess.run([java(), "-cp", classpath(kvr_root), os.path.join(ROOT, "dev/EdgeBenchIndex.java"),
                                   f"127.0.0.1:{kafka_port}", "kvr.segments.v1", "bench/cam",
                                   str(3_600_000 // SEGMENT_MS), str(hour_end)], capture_output=True, text=True)
         if fixture.returncode != 0:
@@ -136,65 +188,143 @@ def run(a):
         listing = f"{root}/v1/streams/bench/cam/recordings?start_time={hour_start}&end_time={hour_end}"
         bench.wait_until(lambda: sum(s["segments"] for s in json.loads(bench.http_get(listing)[1])["spans"])
                          >= hour["count"], 120, "the index to hold the hour of segments")
-        static = os.path.join(workdir, "static")
-        os.makedirs(static)
-        live_text = bench.http_get(urls["live"])[1]
-        range_text = bench.http_get(urls["range"])[1]
-        open_text = bench.http_get(urls["open"])[1]
-        sizes = {s: len(bench.http_get(f"{base}/{s}")[1]) for s in playlist_segments(live_text)}
+        bodies = {name: bench.http_get(urls[name])[1] for name in ("live", "range", "open")}
+        sizes = {s: len(bench.http_get(f"{base}/{s}")[1]) for s in playlist_segments(bodies["live"])}
         biggest = max(sizes, key=sizes.get)
         urls["segment"] = f"{base}/{biggest}"
-        for name, body in (("live.m3u8", live_text), ("range.m3u8", range_text), ("open.m3u8", open_text),
-                           ("segment.m4s", bench.http_get(urls["segment"])[1])):
-            with open(os.path.join(static, name), "wb") as f:
-                f.write(body)
-        nginx = start_nginx(static, nginx_port, workdir)
-        peer = {"live": "live.m3u8", "range": "range.m3u8", "open": "open.m3u8", "segment": "segment.m4s"}
-        loads = []
-        for name in ("live", "range", "open", "segment"):
-            with open("/proc/loadavg") as f:
-                loads.append(float(f.read().split()[0]))
-            k = wrk(urls[name], a.seconds, a.connections)
-            n = wrk(f"http://127.0.0.1:{nginx_port}/{peer[name]}", a.seconds, a.connections)
-            bench.log(f"{name}: kvr {k}, nginx {n}")
-            results[name] = (k, n)
-        with open("/proc/loadavg") as f:
-            loads.append(float(f.read().split()[0]))
-        info = {"live_lines": live_text.count(b"#EXTINF"), "range_segments": range_text.count(b"#EXTINF"),
-                "range_bytes": len(range_text), "open_segments": open_text.count(b"#EXTINF"),
-                "open_bytes": len(open_text), "segment_bytes": sizes[biggest]}
+        bodies["segment"] = bench.http_get(urls["segment"])[1]
+        yield {"pid": kvr.pid, "urls": urls, "bodies": bodies}
     finally:
-        for p in (nginx, kvr, cam):
-            if p is not None:
-                p.send_signal(signal.SIGTERM)
-        for p in (nginx, kvr, cam):
-            if p is not None:
-                try:
-                    p.wait(30)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        kvr.send_signal(signal.SIGTERM)
+        try:
+            kvr.wait(30)
+        except subprocess.TimeoutExpired:
+            kvr.kill()
+            kvr.wait()
         logf.close()
-        shutil.rmtree(workdir, ignore_errors=True)
 
+
+def body_info(bodies):
+    return {"live_lines": bodies["live"].count(b"#EXTINF"), "range_segments": bodies["range"].count(b"#EXTINF"),
+            "range_bytes": len(bodies["range"]), "open_segments": bodies["open"].count(b"#EXTINF"),
+            "open_bytes": len(bodies["open"]), "segment_bytes": len(bodies["segment"])}
+
+
+def stop(p):
+    if p is None:
+        return
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
+def run(a):
+    ensure_tools()
+    if not a.compare_ref:
+        return measure(a, None)
+    with ref_build(a.compare_ref) as ref:
+        return measure(a, ref)
+
+
+def measure(a, ref):
+    workdir = tempfile.mkdtemp(prefix="kvr-bench-edge-")
+    os.chmod(workdir, 0o755)  # nginx's worker runs as another user (www-data) when started by root
+    cam, cam_port = bench.start_camera("dev/bench-camera.py")
+    nginx_port = bench.free_port()
+    nginx = None
+    results, old = {}, None
+    try:
+        if ref is not None:
+            # the old kvr first, alone; it has exited before the current one starts
+            with recording_kvr(ref[0], "old", cam_port, a, workdir) as k:
+                old = {"results": {}, "loads": [], "info": body_info(k["bodies"])}
+                for name in NAMES:
+                    old["loads"].append(load_1min())
+                    old["results"][name] = wrk(k["urls"][name], a.seconds, a.connections)
+                    bench.log(f"{name}: old kvr {old['results'][name]}")
+                old["loads"].append(load_1min())
+        with recording_kvr(ROOT, "new" if ref else "current", cam_port, a, workdir) as k:
+            static = os.path.join(workdir, "static")
+            os.makedirs(static)
+            peer = {"live": "live.m3u8", "range": "range.m3u8", "open": "open.m3u8", "segment": "segment.m4s"}
+            for name in NAMES:
+                with open(os.path.join(static, peer[name]), "wb") as f:
+                    f.write(k["bodies"][name])
+            nginx = start_nginx(static, nginx_port, workdir)
+            loads = []
+            try:
+                for name in NAMES:
+                    loads.append(load_1min())
+                    kr = wrk(k["urls"][name], a.seconds, a.connections)
+                    n = wrk(f"http://127.0.0.1:{nginx_port}/{peer[name]}", a.seconds, a.connections)
+                    bench.log(f"{name}: kvr {kr}, nginx {n}")
+                    results[name] = (kr, n)
+                loads.append(load_1min())
+            finally:
+                stop(nginx)
+            info = body_info(k["bodies"])
+    finally:
+        stop(cam)
+        shutil.rmtree(workdir, ignore_errors=True)
+    write(a, ref, results, loads, info, old)
+
+
+def ratio(name, x, y):
+    return x["mbs"] / y["mbs"] if name == "segment" else x["rps"] / y["rps"]
+
+
+def write(a, ref, results, loads, info, old):
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    rows = []
     labels = {"live": f"live playlist ({info['live_lines']} segments)",
               "range": f"range playlist, a past hour ({info['range_segments']} segments, {info['range_bytes']} B)",
               "open": f"range playlist, last 50 min to 10 min ahead ({info['open_segments']} segments, {info['open_bytes']} B)",
               "segment": f"segment ({info['segment_bytes'] / 1e6:.2f} MB, proxied from embedded S3)"}
-    for name in ("live", "range", "open", "segment"):
+    rows = []
+    for name in NAMES:
         k, n = results[name]
-        ratio = k["mbs"] / n["mbs"] if name == "segment" else k["rps"] / n["rps"]
         unit = "MB/s" if name == "segment" else "req/s"
-        rows.append(f"| {labels[name]} | {k['rps']:.0f} | {k['mbs']:.1f} | {k['p99']:.1f} | {n['rps']:.0f} | "
-                    f"{n['mbs']:.1f} | {n['p99']:.1f} | **{ratio:.2f}x** {unit} | {k['non2xx']} |")
+        if old is None:
+            rows.append(f"| {labels[name]} | {k['rps']:.0f} | {k['mbs']:.1f} | {k['p99']:.1f} | {n['rps']:.0f} | "
+                        f"{n['mbs']:.1f} | {n['p99']:.1f} | **{ratio(name, k, n):.2f}x** {unit} | {k['non2xx']} |")
+        else:
+            o = old["results"][name]
+            rows.append(f"| {labels[name]} | {o['rps']:.0f} | {o['mbs']:.1f} | {o['p99']:.1f} | {k['rps']:.0f} | "
+                        f"{k['mbs']:.1f} | {k['p99']:.1f} | {n['rps']:.0f} | {n['mbs']:.1f} | {n['p99']:.1f} | "
+                        f"**{ratio(name, k, n):.2f}x** {unit} | {ratio(name, o, n):.2f}x | "
+                        f"{ratio(name, k, o):.2f}x | {o['non2xx']} / {k['non2xx']} |")
+    loads_text = " / ".join(f"{l:.1f}" for l in loads)
+    if old is None:
+        title = f"wrk on loopback, 2 threads, {a.connections} connections, {a.seconds} s per URL, kvr then nginx"
+        load_line = (f"Load average (1 min) before each URL and after the last: {loads_text} (other jobs share the "
+                     "machine; kvr records one camera meanwhile).")
+        head = ("| URL | kvr req/s | kvr MB/s | kvr p99 ms | nginx req/s | nginx MB/s | nginx p99 ms | ratio kvr / nginx "
+                "| kvr non-2xx |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+        versions = ""
+    else:
+        title = (f"wrk on loopback, 2 threads, {a.connections} connections, {a.seconds} s per URL; old kvr, then "
+                 "new kvr and nginx")
+        load_line = (f"Load average (1 min) before each URL and after the last: old kvr "
+                     f"{' / '.join(f'{l:.1f}' for l in old['loads'])}; new kvr and nginx {loads_text} (other jobs "
+                     "share the machine; each kvr records one camera meanwhile).")
+        head = ("| URL | old req/s | old MB/s | old p99 ms | new req/s | new MB/s | new p99 ms | nginx req/s "
+                "| nginx MB/s | nginx p99 ms | new / nginx | old / nginx | new / old | non-2xx old / new |\n"
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+        oi = old["info"]
+        same = all(oi[key] == info[key] for key in ("live_lines", "range_segments", "open_segments"))
+        versions = (f"Old: kvr built from `{ref[1]}` ({ref[2]}); new: kvr of this tree ({describe_head()}). Each "
+                    f"recorded the same camera the same way, alone (the old one had exited before the new one "
+                    f"started); the old kvr's playlists had {oi['live_lines']} / {oi['range_segments']} "
+                    f"({oi['range_bytes']} B) / {oi['open_segments']} ({oi['open_bytes']} B) segments and its "
+                    f"segment {oi['segment_bytes'] / 1e6:.2f} MB"
+                    + (" (the same counts)" if same else "") + ". nginx serves the new kvr's bytes.\n\n")
     table = (
-        f"## Edge: wrk on loopback, 2 threads, {a.connections} connections, {a.seconds} s per URL, kvr then nginx\n\n"
-        f"Machine: {bench.machine()}. Run: {when}. Load average (1 min) before each URL and after the last: "
-        f"{' / '.join(f'{l:.1f}' for l in loads)} (other jobs share the machine; kvr records one camera meanwhile).\n\n"
-        "| URL | kvr req/s | kvr MB/s | kvr p99 ms | nginx req/s | nginx MB/s | nginx p99 ms | ratio kvr / nginx "
-        "| kvr non-2xx |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n\n"
-        "nginx (1 worker, sendfile) serves the same playlist text and segment bytes as static files. Targets (issue 5): "
+        f"## Edge: {title}\n\n"
+        f"Machine: {bench.machine()}. Run: {when}. {load_line}\n\n"
+        + versions + head + "\n".join(rows) + "\n\n"
+        "nginx (1 worker, sendfile) serves the same playlist text and segment bytes as static files. Targets: "
         "playlists >= 0.8x nginx req/s, segments >= 0.5x nginx throughput (MB/s) when proxied. The camera is "
         "dev/bench-camera.py's 1080p ~4 Mb/s /h264 with a recording policy of 4 s segments; the past hour is "
         f"{info['range_segments']} copies of a recorded segment's index entry announced by dev/EdgeBenchIndex.java "
