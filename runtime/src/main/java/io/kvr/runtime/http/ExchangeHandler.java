@@ -30,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the requests of one connection, one at a time and in order (pipelined requests wait their turn, and
- * reading pauses while one is answered). A route's handler may block (index queries, object storage, long
+ * Answers the requests of one connection, one at a time and in order (a pipelined request waits its turn, and
+ * reading pauses while it waits). A route's handler may block (index queries, object storage, long
  * downloads), so it runs on {@code handlers}, never on the event loop; its answer is written from there: a body
  * known as bytes leaves without a copy, a streamed one through {@link BodyStream}. Refusals from the pipeline
  * ({@link Rejection}) are answered in the same order and close the connection.
@@ -55,6 +55,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private boolean busy;
+    private boolean paused;
     private boolean closing;
 
     ExchangeHandler(HttpServer.Exchange exchange, HttpDate date, Executor handlers, RequestDeadlines deadlines,
@@ -78,6 +79,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         waiting.add(msg);
+        if (busy && !paused) {
+            // a pipelined request while one is answered: stop reading until the queue drains, so a connection holds
+            // at most one more request's body. Clients that wait for each answer never pay for this switch.
+            paused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
         if (waiting.size() > MAX_WAITING) {
             closing = true;
             releaseWaiting();
@@ -135,11 +142,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         Object msg = waiting.poll();
         if (msg == null) {
-            ctx.channel().config().setAutoRead(true);
+            if (paused) {
+                paused = false;
+                ctx.channel().config().setAutoRead(true);
+            }
             return;
         }
         busy = true;
-        ctx.channel().config().setAutoRead(false);
         deadlines.answering();
         if (msg instanceof Rejection r) {
             closing = true;
