@@ -77,15 +77,20 @@ public final class Router {
         Match best = null;
         boolean pathMatched = false;
         for (Route r : routes) {
-            Map<String, String> params = r.match(parts);
-            if (params == null) {
+            // parameters are collected only for a route that wins so far: most routes are ruled out by
+            // fits() and the method alone, and this runs on every request
+            if (!r.fits(parts)) {
                 continue;
             }
             pathMatched = true;
             if (!r.method.equals(method) && !("HEAD".equals(method) && "GET".equals(r.method))) {
                 continue;
             }
-            if (best == null || r.literalCount() > best.route.literalCount()) {
+            if (best != null && r.literalCount() <= best.route.literalCount()) {
+                continue;
+            }
+            Map<String, String> params = r.match(parts);
+            if (params != null) {
                 best = new Match(r, params, true);
             }
         }
