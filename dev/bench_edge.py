@@ -5,7 +5,7 @@ One kvr process records dev/bench-camera.py's /h264 (1080p ~4 Mb/s) with a recor
 one) ending before the recording started, so a past 1 h range playlist has a full hour of segments without
 recording for an hour. The live playlist, that past hour's range playlist, a range from 50 min ago to 10 min ahead (still growing) and the
 largest segment of the live window are fetched once and written to a directory that nginx serves as static files.
-wrk (loopback, --connections connections, --seconds each) loads kvr's URL and nginx's copy of it in turn: req/s,
+wrk (loopback, --connections connections, --seconds each, after an unmeasured 5 s pass) loads kvr's URL and nginx's copy of it in turn: req/s,
 MB/s and p99 latency, and the ratio kvr / nginx. Installs nginx-light and wrk via apt-get when missing.
 
 With --compare-ref REF, the kvr of git revision REF is built first (in a temporary git worktree outside the
@@ -29,6 +29,8 @@ import bench
 
 ROOT = bench.ROOT
 SEGMENT_MS = 4000  # with the bench camera's ~4 Mb/s: ~2 MB segments
+# an unmeasured wrk pass per URL and server first: the measured one sees JIT-compiled code, not the compiler at work
+WARMUP_SECONDS = 5
 NAMES = ("live", "range", "open", "segment")
 
 
@@ -242,6 +244,7 @@ def measure(a, ref):
             with recording_kvr(ref[0], "old", cam_port, a, workdir) as k:
                 old = {"results": {}, "loads": [], "info": body_info(k["bodies"])}
                 for name in NAMES:
+                    wrk(k["urls"][name], WARMUP_SECONDS, a.connections)
                     old["loads"].append(load_1min())
                     old["results"][name] = wrk(k["urls"][name], a.seconds, a.connections)
                     bench.log(f"{name}: old kvr {old['results'][name]}")
@@ -257,6 +260,8 @@ def measure(a, ref):
             loads = []
             try:
                 for name in NAMES:
+                    wrk(k["urls"][name], WARMUP_SECONDS, a.connections)
+                    wrk(f"http://127.0.0.1:{nginx_port}/{peer[name]}", WARMUP_SECONDS, a.connections)
                     loads.append(load_1min())
                     kr = wrk(k["urls"][name], a.seconds, a.connections)
                     n = wrk(f"http://127.0.0.1:{nginx_port}/{peer[name]}", a.seconds, a.connections)
