@@ -3,7 +3,7 @@ package io.kvr.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,7 +68,7 @@ class CameraApiIT {
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(created.body()).doesNotContain(PASSWORD);
-        Map<String, Object> body = MiniJson.parseObject(created.body());
+        Map<String, Object> body = JsonValues.parseObject(created.body());
         assertThat(body).containsEntry("app", "api").containsEntry("stream", "door")
                 .containsEntry("url", "rtsp://***@127.0.0.1:" + camera.port() + "/h264")
                 .containsEntry("transport", "tcp").containsEntry("clock", "server").containsEntry("enabled", true)
@@ -76,11 +76,11 @@ class CameraApiIT {
         assertThat(body.get("state")).isIn("connecting", "streaming");
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> "streaming".equals(MiniJson.parseObject(send("GET", "/v1/cameras/api/door", null).body()).get("state")));
+                .until(() -> "streaming".equals(JsonValues.parseObject(send("GET", "/v1/cameras/api/door", null).body()).get("state")));
         HttpResponse<String> list = send("GET", "/v1/cameras", null);
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).doesNotContain(PASSWORD).doesNotContain("admin");
-        assertThat((List<?>) MiniJson.parse(list.body())).singleElement().satisfies(c -> assertThat(asMap(c))
+        assertThat((List<?>) JsonValues.parse(list.body())).singleElement().satisfies(c -> assertThat(asMap(c))
                 .containsEntry("app", "api").containsEntry("stream", "door").containsEntry("state", "streaming")
                 .containsEntry("last_error", "").containsEntry("sessions", 1L).containsEntry("instance", "api-it")
                 .containsEntry("url", "rtsp://***@127.0.0.1:" + camera.port() + "/h264"));
@@ -102,7 +102,7 @@ class CameraApiIT {
                 {"app":"api","stream":"door","url":"%s","enabled":false}""".formatted(cameraUrl));
 
         assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
-        assertThat(MiniJson.parseObject(disabled.body())).containsEntry("enabled", false).containsEntry("state", "stopped")
+        assertThat(JsonValues.parseObject(disabled.body())).containsEntry("enabled", false).containsEntry("state", "stopped")
                 .containsEntry("clock", "camera");
         assertThat(kvr.bridge().cameras()).isEmpty();
 
@@ -110,7 +110,7 @@ class CameraApiIT {
                 {"app":"api","stream":"door","url":"%s"}""".formatted(cameraUrl));
         assertThat(enabled.statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> "streaming".equals(MiniJson.parseObject(send("GET", "/v1/cameras/api/door", null).body()).get("state")));
+                .until(() -> "streaming".equals(JsonValues.parseObject(send("GET", "/v1/cameras/api/door", null).body()).get("state")));
     }
 
     @Test
@@ -160,7 +160,7 @@ class CameraApiIT {
         HttpResponse<String> r = send(method, path, body == null ? null : body);
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        Map<String, Object> error = MiniJson.parseObject(r.body());
+        Map<String, Object> error = JsonValues.parseObject(r.body());
         assertThat((String) error.get("error")).contains(reason);
         assertThat(send("GET", "/v1/cameras", null).body()).isEqualTo("[]");
     }

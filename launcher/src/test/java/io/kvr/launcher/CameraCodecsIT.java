@@ -17,7 +17,7 @@ import io.kvr.schemas.SegmentRecord;
 import io.kvr.schemas.StreamInfo;
 import io.kvr.schemas.TrackInfo;
 import io.kvr.testsupport.FFmpegTools;
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -305,7 +305,7 @@ class CameraCodecsIT {
     void anExportAcrossCodecChangesIsRefusedDirectlyAndSplitIntoPartsAsAJob() throws Exception {
         String recordings = kvr.baseUrl() + "/v1/streams/codecs/switch/recordings";
         Map<String, Object> listing = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> MiniJson.parseObject(get(recordings).body()),
+                .ignoreExceptions().until(() -> JsonValues.parseObject(get(recordings).body()),
                         m -> ((List<?>) m.get("spans")).size() >= 3);
         List<?> spans = (List<?>) listing.get("spans");
         long start = (Long) ((Map<?, ?>) spans.get(0)).get("start");
@@ -321,10 +321,10 @@ class CameraCodecsIT {
                         + "\"start_time\":" + start + ",\"end_time\":" + end + "}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
-        String id = (String) MiniJson.parseObject(submitted.body()).get("id");
+        String id = (String) JsonValues.parseObject(submitted.body()).get("id");
         String statusUrl = kvr.baseUrl() + "/v1/nvr/exports/" + id;
         Map<String, Object> status = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> MiniJson.parseObject(get(statusUrl).body()),
+                .until(() -> JsonValues.parseObject(get(statusUrl).body()),
                         st -> "done".equals(st.get("status")) || "failed".equals(st.get("status")));
         assertThat(status).as("export %s", id).containsEntry("status", "done");
 
@@ -442,7 +442,7 @@ class CameraCodecsIT {
     @SuppressWarnings("unchecked")
     static Map<String, Object> camera(KvrServer server, String stream) throws Exception {
         String body = get(server.baseUrl() + "/v1/cameras").body();
-        Object parsed = MiniJson.parse(body);
+        Object parsed = JsonValues.parse(body);
         List<Object> list = parsed instanceof List<?> l ? (List<Object>) l
                 : (List<Object>) ((Map<String, Object>) parsed).get("cameras");
         for (Object o : list) {

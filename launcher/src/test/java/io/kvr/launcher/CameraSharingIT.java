@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.kvr.bridge.camera.CameraState;
 import io.kvr.bridge.camera.CameraSupervisor;
 import io.kvr.testsupport.FreePort;
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
 import java.io.IOException;
 import java.net.URI;
@@ -118,7 +118,7 @@ class CameraSharingIT {
         // A's list names B as the puller of B's cameras (asked of the group coordinator)
         await("A's camera list names the instance of every camera").atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                    List<?> listedByA = (List<?>) MiniJson.parse(get(a.baseUrl() + "/v1/cameras"));
+                    List<?> listedByA = (List<?>) JsonValues.parse(get(a.baseUrl() + "/v1/cameras"));
                     assertThat(listedByA).hasSize(6).allSatisfy(o -> {
                         Map<?, ?> c = (Map<?, ?>) o;
                         String id = c.get("app") + "/" + c.get("stream");
@@ -194,7 +194,7 @@ class CameraSharingIT {
     private static Set<String> streamingOnB() {
         Set<String> out = new TreeSet<>();
         try {
-            for (Object o : (List<?>) MiniJson.parse(get("http://127.0.0.1:" + bPort + "/v1/cameras"))) {
+            for (Object o : (List<?>) JsonValues.parse(get("http://127.0.0.1:" + bPort + "/v1/cameras"))) {
                 Map<?, ?> c = (Map<?, ?>) o;
                 if ("bridge-b".equals(c.get("instance")) && "streaming".equals(c.get("state"))) {
                     out.add(c.get("app") + "/" + c.get("stream"));

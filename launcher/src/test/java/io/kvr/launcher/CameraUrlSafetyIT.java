@@ -12,7 +12,7 @@ import io.kvr.launcher.demo.DemoCamera;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.schemas.StreamInfo;
 import io.kvr.testsupport.FreePort;
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -115,7 +115,7 @@ class CameraUrlSafetyIT {
         HttpResponse<String> created = send("POST", "/v1/cameras", """
                 {"app":"redact","stream":"api","url":"%s"}""".formatted(secretUrl(camera.port(), TestCamera.H264)));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        assertThat(MiniJson.parseObject(created.body())).containsEntry("url", redactedUrl(camera.port(), "/h264"));
+        assertThat(JsonValues.parseObject(created.body())).containsEntry("url", redactedUrl(camera.port(), "/h264"));
         int closed = FreePort.pick();
         HttpResponse<String> broken = send("POST", "/v1/cameras", """
                 {"app":"redact","stream":"broken","url":"%s"}""".formatted(secretUrl(closed, "/nothing")));
@@ -132,7 +132,7 @@ class CameraUrlSafetyIT {
         // the API: every camera, one camera, and FFmpeg's error as last_error
         String list = send("GET", "/v1/cameras", null).body();
         assertThat(list).doesNotContain(SECRETS);
-        assertThat(asList(MiniJson.parse(list))).extracting(c -> c.get("url")).containsExactly(demo.url(),
+        assertThat(asList(JsonValues.parse(list))).extracting(c -> c.get("url")).containsExactly(demo.url(),
                 redactedUrl(camera.port(), "/h264"), redactedUrl(closed, "/nothing"), redactedUrl(camera.port(), "/h264"));
         assertThat((String) camera(BROKEN).get("last_error"))
                 .startsWith("cannot open " + redactedUrl(closed, "/nothing") + ": ")
@@ -184,7 +184,7 @@ class CameraUrlSafetyIT {
                     {"app":"ssrf","stream":"x","url":"%s"}""".formatted(url));
 
             assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-            assertThat((String) MiniJson.parseObject(r.body()).get("error")).startsWith("url: ")
+            assertThat((String) JsonValues.parseObject(r.body()).get("error")).startsWith("url: ")
                     .containsAnyOf("is not allowed", "must be an absolute URL with a scheme");
             assertThat(send("GET", "/v1/cameras/ssrf/x", null).statusCode()).isEqualTo(404);
             assertThat(kvr.bridge().cameras()).noneSatisfy(s -> assertThat(s.camera().name().id()).isEqualTo("ssrf/x"));
@@ -252,7 +252,7 @@ class CameraUrlSafetyIT {
     }
 
     private static Map<String, Object> camera(String id) throws Exception {
-        return MiniJson.parseObject(send("GET", "/v1/cameras/" + id, null).body());
+        return JsonValues.parseObject(send("GET", "/v1/cameras/" + id, null).body());
     }
 
     @SuppressWarnings("unchecked")

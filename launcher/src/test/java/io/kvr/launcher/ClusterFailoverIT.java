@@ -8,7 +8,7 @@ import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.index.SegmentIndex;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.testsupport.FFmpegTools;
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
 import java.io.IOException;
 import java.net.URI;
@@ -201,7 +201,7 @@ class ClusterFailoverIT {
             Thread.sleep(1_000);
         }
         assertThat(r.statusCode()).as("export request %s: %s", body, r.body()).isEqualTo(202);
-        String id = (String) MiniJson.parseObject(r.body()).get("id");
+        String id = (String) JsonValues.parseObject(r.body()).get("id");
         exports.put(id, range);
         log.info("export {} of {} requested", id, range);
     }
@@ -223,7 +223,7 @@ class ClusterFailoverIT {
             ExportRange range = e.getValue();
             Map<String, Object> status = await("export " + id + " of " + range + " finished").atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                    .until(() -> MiniJson.parseObject(get(exporter + "/v1/nvr/exports/" + id)),
+                    .until(() -> JsonValues.parseObject(get(exporter + "/v1/nvr/exports/" + id)),
                             st -> "done".equals(st.get("status")) || "failed".equals(st.get("status")));
             log.info("export {}: {}", id, status);
             assertThat(status).as("export %s of %s", id, range).containsEntry("status", "done")
@@ -262,7 +262,7 @@ class ClusterFailoverIT {
     /** Which bridge pulls which camera, as bridge-1 lists them (cameras pulled elsewhere name their instance). */
     private Map<String, Set<String>> camerasByInstance() throws Exception {
         Map<String, Set<String>> out = new TreeMap<>();
-        for (Object o : (List<?>) MiniJson.parse(get(cluster.url("bridge", 1) + "/v1/cameras"))) {
+        for (Object o : (List<?>) JsonValues.parse(get(cluster.url("bridge", 1) + "/v1/cameras"))) {
             Map<?, ?> c = (Map<?, ?>) o;
             Object state = c.get("state");
             if ("streaming".equals(state) || "remote".equals(state)) {

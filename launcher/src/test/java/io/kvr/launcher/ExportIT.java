@@ -9,7 +9,7 @@ import io.kvr.testsupport.FFmpegTools;
 import io.kvr.testsupport.HlsJsPlayer;
 import io.kvr.testsupport.HlsJsPlayer.Playback;
 import io.kvr.testsupport.HlsJsPlayer.Session;
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -215,11 +215,11 @@ class ExportIT {
         var submitted = send("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"" + parts[0] + "\",\"stream_name\":\""
                 + parts[1] + "\",\"start_time\":" + start + ",\"end_time\":" + end + ",\"format\":\"fmp4\"}");
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
-        String id = (String) MiniJson.parseObject(submitted.body()).get("id");
-        assertThat(MiniJson.parseObject(submitted.body())).containsEntry("format", "fmp4");
+        String id = (String) JsonValues.parseObject(submitted.body()).get("id");
+        assertThat(JsonValues.parseObject(submitted.body())).containsEntry("format", "fmp4");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "done".equals(MiniJson.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body()).get("status")));
-        assertThat(MiniJson.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body())).containsEntry("format", "fmp4");
+                .until(() -> "done".equals(JsonValues.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body()).get("status")));
+        assertThat(JsonValues.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body())).containsEntry("format", "fmp4");
         HttpResponse<byte[]> job = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/nvr/exports/" + id + "/file"))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(job.statusCode()).isEqualTo(200);
@@ -417,14 +417,14 @@ class ExportIT {
         var submitted = send("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"stream_name\":\"h264aac\","
                 + "\"start_time\":" + start + ",\"end_time\":" + end + ",\"duration\":999,\"file_name\":\"Gate 3 – nacht.mp4\"}");
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
-        var accepted = MiniJson.parseObject(submitted.body());
+        var accepted = JsonValues.parseObject(submitted.body());
         String id = (String) accepted.get("id");
         assertThat(accepted).containsEntry("status", "queued").containsEntry("format", "mp4");
         assertThat(submitted.headers().firstValue("Location")).hasValue("/v1/nvr/exports/" + id);
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "done".equals(MiniJson.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body()).get("status")));
-        var status = MiniJson.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body());
+                .until(() -> "done".equals(JsonValues.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body()).get("status")));
+        var status = JsonValues.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body());
         assertThat(status).containsEntry("progress", 100L).containsEntry("app_name", "live")
                 .containsEntry("stream_name", "h264aac").containsEntry("start_time", start).containsEntry("end_time", end)
                 .containsEntry("download_url", "/v1/nvr/exports/" + id + "/file");
@@ -528,14 +528,14 @@ class ExportIT {
             var r = send(c.method(), c.path(), c.body());
             assertThat(r.statusCode()).as(c.method() + " " + c.path() + " " + c.body() + " -> " + r.body()).isEqualTo(c.status());
             assertThat(r.headers().firstValue("Content-Type")).as(c.path()).hasValue("application/json");
-            assertThat(MiniJson.parseObject(r.body()).get("error")).as(c.path()).asString().isNotBlank();
+            assertThat(JsonValues.parseObject(r.body()).get("error")).as(c.path()).asString().isNotBlank();
         }
         assertThat(exportCount()).isEqualTo(jobsBefore);
         assertThat(exportObjects()).isEmpty();
     }
 
     private static int exportCount() throws Exception {
-        return ((List<?>) MiniJson.parseObject(send("GET", "/v1/nvr/exports", null).body()).get("exports")).size();
+        return ((List<?>) JsonValues.parseObject(send("GET", "/v1/nvr/exports", null).body()).get("exports")).size();
     }
 
     /** Files under the exports prefix in the embedded S3 server's data directory. */

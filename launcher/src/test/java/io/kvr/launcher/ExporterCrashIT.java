@@ -11,7 +11,7 @@ import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.testsupport.FFmpegTools;
 import io.kvr.testsupport.FreePort;
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,10 +68,10 @@ class ExporterCrashIT {
                 var submitted = send(port1, "POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"stream_name\":\"cam\","
                         + "\"start_time\":" + start + ",\"end_time\":" + end + "}");
                 assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
-                id = (String) MiniJson.parseObject(submitted.body()).get("id");
+                id = (String) JsonValues.parseObject(submitted.body()).get("id");
                 AtomicReference<Map<String, Object>> seen = new AtomicReference<>();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                    seen.set(MiniJson.parseObject(send(port1, "GET", "/v1/nvr/exports/" + id, null).body()));
+                    seen.set(JsonValues.parseObject(send(port1, "GET", "/v1/nvr/exports/" + id, null).body()));
                     return "running".equals(seen.get().get("status")) && (Long) seen.get().get("progress") >= 10;
                 });
                 assertThat((Long) seen.get().get("progress")).isLessThan(90L);
@@ -82,7 +82,7 @@ class ExporterCrashIT {
             try (AppProcess second = AppProcess.start(io.kvr.exporter.ExporterMain.class, settings, port2, log)) {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(second::healthy);
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() ->
-                        "done".equals(MiniJson.parseObject(send(port2, "GET", "/v1/nvr/exports/" + id, null).body()).get("status")));
+                        "done".equals(JsonValues.parseObject(send(port2, "GET", "/v1/nvr/exports/" + id, null).body()).get("status")));
                 Path job = data.resolve("job.mp4");
                 Path direct = data.resolve("direct.mp4");
                 assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port2 + "/v1/nvr/exports/" + id + "/file")).build(),

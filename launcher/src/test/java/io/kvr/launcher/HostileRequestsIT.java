@@ -9,7 +9,7 @@ import io.kvr.launcher.RawConnection.Ending;
 import io.kvr.runtime.access.Grant;
 import io.kvr.runtime.access.Role;
 import io.kvr.runtime.access.SignedToken;
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ConnectException;
@@ -518,7 +518,7 @@ class HostileRequestsIT {
             soft.assertThat(answer.header("Content-Type")).as("Content-Type of %s", answer.statusLine())
                     .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
             try {
-                Map<String, Object> error = MiniJson.parseObject(body);
+                Map<String, Object> error = JsonValues.parseObject(body);
                 soft.assertThat(error.get("error")).as("reason in %s", body).isInstanceOf(String.class);
                 soft.assertThat((String) error.get("error")).as("reason in %s", body).isNotBlank();
                 soft.assertThat(error.get("status")).as("status in %s", body).isEqualTo((long) answer.status());

@@ -140,13 +140,13 @@ class KvrPipelineIT {
     @Order(4)
     void theRecordingsApiListsTheRecordedSpan() throws Exception {
         String base = kvr.baseUrl() + "/v1/streams/live/cam1/recordings";
-        var all = (java.util.Map<?, ?>) io.kvr.testsupport.MiniJson.parse(get(base).body());
+        var all = (java.util.Map<?, ?>) io.kvr.testsupport.JsonValues.parse(get(base).body());
         var spans = (List<?>) all.get("spans");
         assertThat(spans).hasSize(1);
         var span = (java.util.Map<?, ?>) spans.get(0);
         assertThat((Long) span.get("duration")).isGreaterThanOrEqualTo(6000L);
         long start = (Long) span.get("start");
-        var window = (java.util.Map<?, ?>) io.kvr.testsupport.MiniJson.parse(
+        var window = (java.util.Map<?, ?>) io.kvr.testsupport.JsonValues.parse(
                 get(base + "?start_time=" + (start - 10_000) + "&end_time=" + (start + 2000)).body());
         assertThat((List<?>) window.get("gaps")).first().asString().contains("no recording");
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.schemas.SegmentRecord;
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,7 +76,7 @@ class ObjectStorageOutageIT {
             // from a few seconds before the outage (not before the first segment) to the newest segment's end
             List<SegmentRecord> indexed = segments(stream);
             long from = Math.max(outageStart - 5_000, indexed.get(0).getStartTimeMs());
-            Map<?, ?> listing = MiniJson.parseObject(get(rig.edgeUrl() + "/v1/streams/" + stream + "/recordings?start_time="
+            Map<?, ?> listing = JsonValues.parseObject(get(rig.edgeUrl() + "/v1/streams/" + stream + "/recordings?start_time="
                     + from + "&end_time=" + indexed.get(indexed.size() - 1).getEndTimeMs()));
             log.info("{}: {}", stream, listing);
             assertThat((List<?>) listing.get("gaps")).as("gaps of %s around the outage", stream).isEmpty();

@@ -15,7 +15,7 @@ import io.kvr.schemas.Codec;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.schemas.StreamInfo;
 import io.kvr.testsupport.FreePort;
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -246,7 +246,7 @@ class OutageIT {
     /** {@code GET /v1/cameras} by stream id (an array of cameras, or an object holding one under "cameras"). */
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> cameras() throws Exception {
-        Object json = MiniJson.parse(get(kvr.baseUrl() + "/v1/cameras").body());
+        Object json = JsonValues.parse(get(kvr.baseUrl() + "/v1/cameras").body());
         Collection<Object> list = json instanceof Map<?, ?> m ? (Collection<Object>) m.get("cameras") : (Collection<Object>) json;
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         for (Object o : list) {

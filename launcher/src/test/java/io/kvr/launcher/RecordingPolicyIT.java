@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.index.Timeline;
 import io.kvr.schemas.SegmentRecord;
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,7 +79,7 @@ class RecordingPolicyIT {
     @Order(1)
     void thePolicyApiAnswersDefaultsAndRefusesBadPolicies() throws Exception {
         assertThat(send("GET", "/v1/policies", null).body()).isEqualTo("[]");
-        Map<String, Object> defaults = MiniJson.parseObject(send("GET", "/v1/policies/" + APP, null).body());
+        Map<String, Object> defaults = JsonValues.parseObject(send("GET", "/v1/policies/" + APP, null).body());
         assertThat(defaults).containsEntry("app", APP).containsEntry("stored", false).containsEntry("recording", null);
         assertThat(defaults.get("effective")).isEqualTo(Map.of(
                 "recording", true, "segment_duration_ms", 2000L, "retention_ms", 0L, "storage_prefix", ""));
@@ -93,7 +93,7 @@ class RecordingPolicyIT {
             HttpResponse<String> r = send("PUT", "/v1/policies/" + APP, bad.getKey());
             assertThat(r.statusCode()).as(bad.getKey()).isEqualTo(400);
             assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-            assertThat(String.valueOf(MiniJson.parseObject(r.body()).get("error"))).as(bad.getKey()).contains(bad.getValue());
+            assertThat(String.valueOf(JsonValues.parseObject(r.body()).get("error"))).as(bad.getKey()).contains(bad.getValue());
         }
         assertThat(send("GET", "/v1/policies", null).body()).as("nothing stored by bad requests").isEqualTo("[]");
     }
@@ -107,7 +107,7 @@ class RecordingPolicyIT {
         HttpResponse<String> put = send("PUT", "/v1/policies/" + APP, "{\"recording\": false, " + KEPT_OVERRIDE + "}");
         offAt = System.currentTimeMillis();
         assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
-        assertThat(MiniJson.parseObject(put.body())).containsEntry("recording", false).containsEntry("stored", true);
+        assertThat(JsonValues.parseObject(put.body())).containsEntry("recording", false).containsEntry("stored", true);
 
         // the open segment closes at its normal cut, marked as the last one; then nothing more
         lastBeforeOff = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
@@ -174,7 +174,7 @@ class RecordingPolicyIT {
         assertThat((Long) disabled.get(0).get("duration")).isGreaterThanOrEqualTo(6000L);
         assertThat(gaps(listing)).as("no other gap").hasSize(1);
 
-        Map<String, Object> stored = MiniJson.parseObject(send("GET", "/v1/policies/" + APP, null).body());
+        Map<String, Object> stored = JsonValues.parseObject(send("GET", "/v1/policies/" + APP, null).body());
         assertThat(stored).containsEntry("recording", true);
         assertThat(((Map<?, ?>) stored.get("streams")).get("b")).isEqualTo(Map.of(
                 "recording", true, "segment_duration_ms", 4000L, "storage_prefix", "archive/site-a"));
@@ -196,7 +196,7 @@ class RecordingPolicyIT {
     private static Map<String, Object> recordings(String stream, long start, long end) throws Exception {
         HttpResponse<String> r = send("GET", "/v1/streams/" + stream + "/recordings?start_time=" + start + "&end_time=" + end, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return MiniJson.parseObject(r.body());
+        return JsonValues.parseObject(r.body());
     }
 
     @SuppressWarnings("unchecked")

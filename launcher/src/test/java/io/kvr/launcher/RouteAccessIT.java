@@ -9,7 +9,7 @@ import io.kvr.runtime.access.SignedToken;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.schemas.SegmentRecord;
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -152,7 +152,7 @@ class RouteAccessIT {
         String job = submitExport();
         values.put("doomed", submitExport());
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> "done".equals(
-                MiniJson.parseObject(body(send("GET", "/v1/nvr/exports/" + job, null, operator()))).get("status")));
+                JsonValues.parseObject(body(send("GET", "/v1/nvr/exports/" + job, null, operator()))).get("status")));
         values.put("job", job);
         String live = body(expect(200, send("GET", "/rt/cam/index.m3u8", null, bearer(viewer(STREAM)))));
         values.put("segment", live.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).findFirst().orElseThrow());
@@ -231,7 +231,7 @@ class RouteAccessIT {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .PUT(HttpRequest.BodyPublishers.ofString("recording=false")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(form.statusCode()).isEqualTo(415);
-        assertThat(MiniJson.parseObject(body(form)).get("error")).asString().contains("application/json");
+        assertThat(JsonValues.parseObject(body(form)).get("error")).asString().contains("application/json");
     }
 
     // ---- requests and credentials ----
@@ -248,7 +248,7 @@ class RouteAccessIT {
         HttpResponse<byte[]> r = expect(202, send("POST", "/v1/nvr/convert2mp4",
                 fill("{\"app_name\":\"rt\",\"stream_name\":\"cam\",\"start_time\":{start},\"end_time\":{end}}"),
                 operator()));
-        return (String) MiniJson.parseObject(body(r)).get("id");
+        return (String) JsonValues.parseObject(body(r)).get("id");
     }
 
     private static String fill(String template) {

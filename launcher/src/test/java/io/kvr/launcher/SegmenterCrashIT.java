@@ -8,7 +8,7 @@ import io.kvr.schemas.SegmentRecord;
 import io.kvr.schemas.SegmentTrack;
 import io.kvr.testsupport.FFmpegTools;
 import io.kvr.testsupport.FreePort;
-import io.kvr.testsupport.MiniJson;
+import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -157,7 +157,7 @@ class SegmenterCrashIT {
                 continue;
             }
             Map<String, Long> packets = new HashMap<>();
-            for (Object o : (List<?>) MiniJson.parseObject(probe.stdout()).get("streams")) {
+            for (Object o : (List<?>) JsonValues.parseObject(probe.stdout()).get("streams")) {
                 Map<?, ?> stream = (Map<?, ?>) o;
                 Object count = stream.get("nb_read_packets");
                 // a stream ffprobe could not count is a finding, reported with the probe's output

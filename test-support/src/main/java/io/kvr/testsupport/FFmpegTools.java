@@ -188,7 +188,7 @@ public final class FFmpegTools {
     @SuppressWarnings("unchecked")
     public static Probe probe(String urlOrFile, Duration timeout) {
         String json = probeJson(urlOrFile, timeout);
-        Map<String, Object> root = MiniJson.parseObject(json);
+        Map<String, Object> root = JsonValues.parseObject(json);
         List<Map<String, Object>> streams = new ArrayList<>();
         if (root.get("streams") instanceof List<?> list) {
             for (Object o : list) {

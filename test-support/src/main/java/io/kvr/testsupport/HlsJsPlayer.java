@@ -162,7 +162,7 @@ public final class HlsJsPlayer {
         if (!line.startsWith("{")) {
             throw new IllegalStateException("hls.js harness printed no report: " + r.describe());
         }
-        Map<?, ?> json = (Map<?, ?>) MiniJson.parse(line);
+        Map<?, ?> json = (Map<?, ?>) JsonValues.parse(line);
         if (json.containsKey("harnessError")) {
             throw new IllegalStateException("hls.js harness failed: " + json.get("harnessError") + "\n" + r.describe());
         }

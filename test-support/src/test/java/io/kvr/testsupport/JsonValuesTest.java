@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-class MiniJsonTest {
+class JsonValuesTest {
 
     @Test
     void parsesFfprobeLikeOutput() {
@@ -23,7 +23,7 @@ class MiniJsonTest {
                     "empty": []
                 }
                 """;
-        Map<String, Object> root = MiniJson.parseObject(json);
+        Map<String, Object> root = JsonValues.parseObject(json);
         @SuppressWarnings("unchecked")
         Map<String, Object> s0 = (Map<String, Object>) ((List<Object>) root.get("streams")).get(0);
         assertThat(s0).containsEntry("codec_name", "h264").containsEntry("width", 640L).containsEntry("index", 0L);
@@ -36,9 +36,9 @@ class MiniJsonTest {
 
     @Test
     void rejectsMalformedInput() {
-        assertThatThrownBy(() -> MiniJson.parse("{\"a\": 1,}")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MiniJson.parse("[1 2]")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MiniJson.parse("{} x")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MiniJson.parseObject("[]")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> JsonValues.parse("{\"a\": 1,}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> JsonValues.parse("[1 2]")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> JsonValues.parse("{} x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> JsonValues.parseObject("[]")).isInstanceOf(IllegalArgumentException.class);
     }
 }
