@@ -16,8 +16,10 @@ public final class AvroCodec<T extends SpecificRecord> {
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
     private final byte[] fingerprintHeader;
+    private final String typeName;
 
     public AvroCodec(Class<T> type) {
+        this.typeName = type.getSimpleName();
         SpecificData model = SpecificData.getForClass(type);
         org.apache.avro.Schema schema = SpecificData.get().getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(model, schema);
@@ -50,7 +52,7 @@ public final class AvroCodec<T extends SpecificRecord> {
             return decoder.decode(bytes);
         } catch (IOException | org.apache.avro.AvroRuntimeException e) {
             // bad header, unknown fingerprint, truncated or corrupt body: all bad input
-            throw new IllegalArgumentException("not a valid " + getClass().getSimpleName() + " value: " + e.getMessage(), e);
+            throw new IllegalArgumentException("not a valid " + typeName + " value: " + e.getMessage(), e);
         }
     }
 

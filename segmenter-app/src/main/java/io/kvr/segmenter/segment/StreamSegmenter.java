@@ -11,6 +11,7 @@ import io.kvr.media.codec.VideoCodec;
 import io.kvr.media.codec.VideoFormat;
 import io.kvr.media.codec.VisualFormat;
 import io.kvr.media.codec.aac.AdtsHeader;
+import io.kvr.media.codec.aac.AudioSpecificConfig;
 import io.kvr.runtime.index.Timeline;
 import io.kvr.runtime.policy.EffectivePolicy;
 import io.kvr.runtime.storage.ObjectKeys;
@@ -317,7 +318,7 @@ public final class StreamSegmenter {
                 return AudioFormat.fromAudioSpecificConfig(bytes(t.getExtradata()));
             }
             if (t.getSampleRate() > 0 && t.getChannels() > 0) {
-                return AudioFormat.fromAudioSpecificConfig(lcConfig(t.getSampleRate(), t.getChannels()));
+                return AudioFormat.fromAudioSpecificConfig(AudioSpecificConfig.lowComplexity(t.getSampleRate(), t.getChannels()));
             }
         } catch (MediaException | IllegalArgumentException e) {
             return null;
@@ -325,20 +326,6 @@ public final class StreamSegmenter {
         return null;
     }
 
-    /** ISO/IEC 14496-3 1.6.2.1 AudioSpecificConfig for AAC-LC (object type 2). */
-    static byte[] lcConfig(int sampleRate, int channels) {
-        int[] rates = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350};
-        int index = -1;
-        for (int i = 0; i < rates.length; i++) {
-            if (rates[i] == sampleRate) {
-                index = i;
-            }
-        }
-        if (index < 0 || channels > 7) {
-            throw new IllegalArgumentException("no AAC-LC configuration for " + sampleRate + " Hz, " + channels + " channels");
-        }
-        return new byte[] {(byte) (2 << 3 | index >> 1), (byte) ((index & 1) << 7 | channels << 3)};
-    }
 
     private static int firstVideoTrack(StreamInfo info) {
         for (TrackInfo t : info.getTracks()) {

@@ -27,6 +27,23 @@ public record AudioSpecificConfig(int audioObjectType, int samplingFrequency, in
     }
   }
 
+  /**
+   * The two-byte AudioSpecificConfig of AAC-LC (object type 2) at {@code sampleRate} Hz (one of Table 1.18's) with
+   * {@code channels} (channelConfiguration 1-7).
+   */
+  public static byte[] lowComplexity(int sampleRate, int channels) {
+    int index = -1;
+    for (int i = 0; i < SAMPLING_FREQUENCIES.length; i++) {
+      if (SAMPLING_FREQUENCIES[i] == sampleRate) {
+        index = i;
+      }
+    }
+    if (index < 0 || channels < 1 || channels > 7) {
+      throw new IllegalArgumentException("no AAC-LC configuration for " + sampleRate + " Hz, " + channels + " channels");
+    }
+    return new byte[] {(byte) (2 << 3 | index >> 1), (byte) ((index & 1) << 7 | channels << 3)};
+  }
+
   /** Parses the leading fields of an AudioSpecificConfig. */
   public static AudioSpecificConfig parse(byte[] data) {
     if (data.length < 2) {

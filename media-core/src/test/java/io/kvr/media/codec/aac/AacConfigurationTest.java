@@ -114,4 +114,15 @@ class AacConfigurationTest {
     assertThat(AdtsHeader.parse(twoBlocks, 0).rawDataBlocks()).isEqualTo(2);
     assertThatThrownBy(() -> AdtsHeader.rawFrame(twoBlocks, 0)).isInstanceOf(UnsupportedMediaException.class);
   }
+
+  @ParameterizedTest
+  @CsvSource({"96000,1,1008", "48000,2,1190", "44100,2,1210", "8000,1,1588", "7350,6,1630"})
+  void lowComplexityConfigsReadBackAsWritten(int rate, int channels, String hex) {
+    byte[] config = AudioSpecificConfig.lowComplexity(rate, channels);
+    assertThat(HEX.formatHex(config)).isEqualTo(hex);
+    assertThat(AudioSpecificConfig.parse(config)).isEqualTo(new AudioSpecificConfig(2, rate, channels));
+    assertThatThrownBy(() -> AudioSpecificConfig.lowComplexity(rate + 1, channels))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AudioSpecificConfig.lowComplexity(rate, 8)).isInstanceOf(IllegalArgumentException.class);
+  }
 }
