@@ -395,7 +395,7 @@ def ingest(a):
         f"after {a.warmup} s of warm-up\n",
         f"Machine: {machine()}. Run: {when}. Source: `dev/bench-camera.py` (one shared RTSP mount looping a "
         "pre-encoded clip, no live encoding; it runs on the same machine and its CPU is not counted).\n",
-        "Targets (issue 3): kvr's whole pipeline (bridge through segment upload) at most **1.0x** ffmpeg's CPU per "
+        "Targets: kvr's whole pipeline (bridge through segment upload) at most **1.0x** ffmpeg's CPU per "
         "camera and at most **8 MiB** heap per camera.\n",
         "| N | kvr CPU/camera (% of one core) | ffmpeg CPU/camera | ratio kvr / ffmpeg | of which bridge (camera "
         "threads + producer)/camera, / ffmpeg | kvr heap/camera (MiB) "

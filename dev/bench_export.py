@@ -1,4 +1,4 @@
-"""Scenario "export" of ./dev/bench (issue 6): kvr's MP4 export next to ffmpeg -c copy and the byte-copy floor.
+"""Scenario "export" of ./dev/bench: kvr's MP4 export next to ffmpeg -c copy and the byte-copy floor.
 
 1. Record: one kvr process records dev/bench-camera.py's /h264aac (1920x1080 25 fps H.264 ~4 Mb/s + AAC) for
    --seconds seconds (real time, through the bridge).
@@ -375,7 +375,7 @@ def run(a):
         f"{len(files) - 1} segments), best of {a.repeat}\n",
         f"Machine: {bench.machine()}. Run: {when}. Load average (1 min) before / after: {load_before} / "
         f"{load_after} (other jobs share the machine).\n",
-        "Targets (issue 6): kvr at most **0.5x** ffmpeg's time and at most **2x** the byte-copy floor.\n",
+        "Targets: kvr at most **0.5x** ffmpeg's time and at most **2x** the byte-copy floor.\n",
         "| what | wall s | MB/s (of the MP4) | / ffmpeg | / floor | notes |",
         "|---|---:|---:|---:|---:|---|",
         row("kvr direct download (`GET export.mp4`, curl to /dev/null)", best_direct[0],

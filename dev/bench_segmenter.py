@@ -1,4 +1,4 @@
-"""Scenario "segmenter" of ./dev/bench (issue 4): segmenter throughput next to ffmpeg, and segment-visible latency.
+"""Scenario "segmenter" of ./dev/bench: segmenter throughput next to ffmpeg, and segment-visible latency.
 
 1. Record: one kvr process records N cameras of dev/test-camera.py's /h264aac (640x360 25 fps H.264 + AAC) for S
    seconds; ffmpeg copies one of the cameras to an MPEG-TS file beside it. Meanwhile dev/SegmenterBench.java

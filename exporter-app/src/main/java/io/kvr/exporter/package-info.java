@@ -1,2 +1,2 @@
-/** The exporter: MP4 exports of recorded time ranges (asynchronous jobs and direct downloads; see issue 6). */
+/** The exporter: MP4 exports of recorded time ranges (asynchronous jobs and direct downloads). */
 package io.kvr.exporter;

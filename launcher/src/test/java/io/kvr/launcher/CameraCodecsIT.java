@@ -51,9 +51,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 3 items 1-4 against real GStreamer RTSP cameras, all recorded at once by one kvr: H.264+AAC over TCP and
- * over UDP, H.265+AAC, H.264+G.711 µ-law, H.264 with B-frames, Digest authentication (the right password as
- * {@code username}/{@code password} settings, a wrong one in the URL),
+ * Codecs, transports and authentication against real GStreamer RTSP cameras, all recorded at once by one kvr:
+ * H.264+AAC over TCP and over UDP, H.265+AAC, H.264+G.711 µ-law, H.264 with B-frames, Digest authentication (the
+ * right password as {@code username}/{@code password} settings, a wrong one in the URL),
  * H.264 whose parameter sets change in band, transport {@code auto} against a TCP-only server, and MPEG-4 Part 2
  * video (recorded as {@code mp4v}, which FFmpeg plays and browsers do not), also with a VOL that changes in band. Each recordable camera's live
  * playlist decodes in FFmpeg with video and AAC audio (G.711 cameras: the AAC the bridge transcodes); the media
@@ -297,7 +297,7 @@ class CameraCodecsIT {
     }
 
     /**
-     * Issue 6: one MP4 holds one codec configuration. Across the switch camera's changes a direct download is a
+     * One MP4 holds one codec configuration. Across the switch camera's changes a direct download is a
      * clear 409; a job writes one file per configuration, listed as parts that cover the range end to end.
      */
     @Test

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Issue 3 item 1 (the transports and authentications {@link CameraCodecsIT} leaves out) and Opus, against real
+ * The transports and authentications {@link CameraCodecsIT} leaves out, and Opus, against real
  * GStreamer RTSP cameras recorded by one kvr: RTSP Basic authentication with the right password (as settings) and
  * a wrong one (in the URL), transport {@code auto} against a camera whose RTP over UDP never arrives (it must fall
  * back to TCP), {@code rtsps://} (a second camera on TLS with a self-signed certificate, Basic auth with the

@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 7's scale-out and failover test: {@code ./dev/cluster} starts {@code kvr infra} (Kafka broker and S3 server)
+ * The scale-out and failover test: {@code ./dev/cluster} starts {@code kvr infra} (Kafka broker and S3 server)
  * and every app as its own JVM — 2 bridges, 2 segmenters, 2 indexers, 1 exporter, 2 edges — recording six cameras
  * (six streams of one shared GStreamer mount). The cameras are spread over both bridges by the sources topic's
  * consumer group. Then one instance of each replicated app is killed with SIGKILL, at once, and the test shows:
@@ -179,7 +179,7 @@ class ClusterFailoverIT {
     }
 
     /**
-     * Issue 7 item 4, "an export requested during the kill completes": asks the exporter for an MP4 of {@code range}
+     * An export requested during the kill completes: asks the exporter for an MP4 of {@code range}
      * ({@code POST /v1/nvr/convert2mp4}). The exporter checks the range against the index first; while the killed
      * indexer's streams move, it may answer 503, and a client asks again, as this does for up to {@code retryFor}.
      */

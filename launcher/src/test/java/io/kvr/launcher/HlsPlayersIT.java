@@ -31,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 5's player checks against a real recording (GStreamer RTSP camera → bridge → Kafka → segmenter → S3 →
+ * The player checks against a real recording (GStreamer RTSP camera → bridge → Kafka → segmenter → S3 →
  * index → edge): hls.js in Debian's headless Chromium ({@link HlsJsPlayer}) plays live for 10 s, plays a past
  * range and seeks within it; a camera restart inside a range is an {@code EXT-X-DISCONTINUITY} that FFmpeg and
  * hls.js play across; HEVC is served as {@code hvc1} (playlist {@code CODECS} and init sample entry) and hls.js

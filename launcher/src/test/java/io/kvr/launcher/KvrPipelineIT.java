@@ -182,7 +182,7 @@ class KvrPipelineIT {
         double probed = Double.parseDouble(String.valueOf(FFmpegTools.probe(range).format().get("duration")));
         assertThat(probed).isCloseTo(total, org.assertj.core.data.Offset.offset(0.5));
 
-        // seed 004's form, with the parameters glued on by '&'
+        // the Ti Top Streamer NVR API's form, with the parameters glued on by '&'
         assertThat(get(kvr.baseUrl() + "/" + STREAM + "/playlist.m3u8&start_time=" + start + "&duration=" + duration).body())
                 .isEqualTo(vod);
 

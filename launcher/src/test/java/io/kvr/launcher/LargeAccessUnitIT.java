@@ -63,7 +63,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 3 item 6: an access unit larger than the media topic's limit is written in chunks and read back whole.
+ * An access unit larger than the media topic's limit is written in chunks and read back whole.
  * The media topic is limited to 1 MiB (as on a cluster that keeps Kafka's default); a real H.264 clip (libopenh264)
  * whose keyframe at frame 50 carries 2.5 MiB of filler data (NAL type 12, which decoders skip) goes through the
  * bridge's publisher; the unit comes back byte for byte through the shared assembler, and the segmenter records it

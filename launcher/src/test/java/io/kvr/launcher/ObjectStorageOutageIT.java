@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 4's object-storage outage: a camera (H.264 + AAC) is recorded while the S3 server is stopped for
+ * An object-storage outage: a camera (H.264 + AAC) is recorded while the S3 server is stopped for
  * {@link #OUTAGE} and started again on the same port and data directory. The segmenter keeps retrying with
  * backoff while the access units wait in Kafka; afterwards the recordings API shows one continuous span over the
  * outage (no gap), and every published unit is in exactly one segment.

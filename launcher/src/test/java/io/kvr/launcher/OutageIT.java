@@ -53,7 +53,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 3 item 5, reconnection, against one kvr process with three cameras, all with a password in their URL:
+ * Reconnection, against one kvr process with three cameras, all with a password in their URL:
  * <ul>
  *   <li>{@value #FLAKY}: a GStreamer RTSP camera whose server is stopped for {@link #OUTAGE} mid-recording and
  *   restarted on the same port;</li>

@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 4's policy test, through the one-process kvr and its HTTP API, with two streams of application
+ * Recording policies, through the one-process kvr and its HTTP API, with two streams of application
  * {@value #APP} from one GStreamer camera (1 s keyframe interval): the application's policy switches recording
  * off, which stops {@value #OFF} within one segment duration and shows as a gap "recording disabled" in the
  * recordings API until recording is switched on again; {@value #KEPT}'s stream override keeps it recording, with

@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 4's retention test, through the one-process kvr: applications {@value #LIVE} and {@value #STOPPED} get a
+ * Retention, through the one-process kvr: applications {@value #LIVE} and {@value #STOPPED} get a
  * 30 s retention, the indexer sweeps every {@value #SWEEP_MS} ms. {@value #LIVE} keeps recording: its old segments
  * disappear from object storage and the index while new ones keep coming. {@value #STOPPED}'s camera is removed
  * early: with no new segment to trigger anything, the sweep still deletes all of it, init segment included, and

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 7: a broker that only lets SCRAM users in. The embedded broker gets a SASL_PLAINTEXT listener with
+ * A broker that only lets SCRAM users in. The embedded broker gets a SASL_PLAINTEXT listener with
  * SCRAM-SHA-256 and one user; bridge, segmenter and indexer are pointed at that listener with nothing but the
  * pass-through settings {@code kafka.security.protocol}, {@code kafka.sasl.mechanism} and
  * {@code kafka.sasl.jaas.config}, and record the test camera. A client with a wrong password is turned away, and

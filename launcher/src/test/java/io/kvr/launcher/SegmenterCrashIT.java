@@ -31,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 4's crash test. Two streams of a GStreamer camera (H.264 + AAC) are recorded for two minutes while the
- * segmenter, alone in its own JVM, is killed with SIGKILL at random moments at least ten times and started again
- * each time. Broker, S3, bridge and indexer run in this JVM. Both streams share one media partition, so the
+ * Segmenter crashes lose nothing. Two streams of a GStreamer camera (H.264 + AAC) are recorded for two minutes
+ * while the segmenter, alone in its own JVM, is killed with SIGKILL at random moments at least ten times and started
+ * again each time. Broker, S3, bridge and indexer run in this JVM. Both streams share one media partition, so the
  * resume points of a stream further along than the committed offset are exercised too. Afterwards every access
  * unit the bridge published is a sample of exactly one indexed segment, no segment overlaps another, every object
  * in the bucket is an indexed segment or its init, and every segment (with its init) passes ffprobe with as many

@@ -7,8 +7,8 @@ import io.kvr.runtime.http.Millis;
 import io.kvr.runtime.stream.StreamName;
 
 /**
- * Validation shared by direct downloads and jobs: seed 004's fields ({@code start_time}, {@code end_time} or
- * {@code duration}, unix ms; {@code end_time} wins when both are given) and {@code file_name}.
+ * Validation shared by direct downloads and jobs: the Ti Top Streamer NVR API's fields ({@code start_time},
+ * {@code end_time} or {@code duration}, unix ms; {@code end_time} wins when both are given) and {@code file_name}.
  */
 final class ExportParams {
     static final int MAX_FILE_NAME = 200;

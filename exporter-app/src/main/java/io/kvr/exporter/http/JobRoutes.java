@@ -37,9 +37,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Asynchronous exports (seed 004): {@code POST /v1/nvr/convert2mp4} answers {@code 202} with an id once the
- * request is checked against the index and stored in Kafka; {@code GET /v1/nvr/exports[/{id}]} shows status and
- * progress; {@code GET /v1/nvr/exports/{id}/file} downloads a finished file (Range supported);
+ * Asynchronous exports (the Ti Top Streamer NVR API): {@code POST /v1/nvr/convert2mp4} answers {@code 202} with an
+ * id once the request is checked against the index and stored in Kafka; {@code GET /v1/nvr/exports[/{id}]} shows
+ * status and progress; {@code GET /v1/nvr/exports/{id}/file} downloads a finished file (Range supported);
  * {@code DELETE /v1/nvr/exports/{id}} removes it. At most {@code exporter.queue.max} jobs wait to run (of all
  * instances, as the status topic shows them); a submission beyond that is refused with {@code 429} and
  * {@code Retry-After}. Every route needs an operator whose credential covers the job's stream and range (the list
@@ -92,7 +92,7 @@ public final class JobRoutes implements Routes {
                     + "start_time, end_time or duration, file_name");
         }
         if (!body.isObject()) {
-            throw HttpError.badRequest("body must be a JSON object (seed 004: app_name, stream_name, start_time, "
+            throw HttpError.badRequest("body must be a JSON object (app_name, stream_name, start_time, "
                     + "end_time or duration, file_name)");
         }
         StreamName stream = ExportParams.stream(text(body, "app_name"), text(body, "stream_name"));

@@ -243,7 +243,7 @@ public final class EdgeRoutes implements Routes {
         StreamName name = streamName(req);
         String rest = req.param("rest");
         if (rest.startsWith("playlist.m3u8&")) {
-            // seed 004's form: /{app}/{stream}/playlist.m3u8&start_time=…&end_time=…
+            // the Ti Top Streamer NVR API's form: /{app}/{stream}/playlist.m3u8&start_time=…&end_time=…
             return range(withQuery(req, rest.substring("playlist.m3u8&".length())));
         }
         if (!ObjectKeys.isStreamRelative(rest)) {

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * A {@code [start, end)} range of wall-clock milliseconds from the query parameters {@code start_time} and
- * {@code end_time} or {@code duration} (seed 004: unix milliseconds; {@code end_time} wins when both are given).
+ * {@code end_time} or {@code duration} (as in the Ti Top Streamer NVR API: unix milliseconds; {@code end_time} wins
+ * when both are given).
  * Every malformed range is a 400 with a reason.
  */
 public record TimeRange(long start, long end) {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 4 item 5, interactive queries with routing: two indexer instances of one Kafka Streams application (one
+ * Interactive queries with routing: two indexer instances of one Kafka Streams application (one
  * JVM, separate state directories and HTTP ports, {@code application.server} set) share the six partitions of the
  * segments topic. Whichever instance is asked, directly or over HTTP as the edge asks, the answer for every
  * stream is the same, although each instance holds only some of the streams.

@@ -161,7 +161,7 @@ public final class HttpService implements AutoCloseable {
     }
 
     /**
-     * Query parameters; a first parameter glued to the path with {@code &} (seed 004's
+     * Query parameters; a first parameter glued to the path with {@code &} (the Ti Top Streamer NVR API's
      * {@code playlist.m3u8&start_time=…}) is handled by the routes that accept it.
      */
     static Map<String, String> parseQuery(String rawQuery) {

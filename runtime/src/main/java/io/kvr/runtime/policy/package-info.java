@@ -1,2 +1,5 @@
-/** Recording policies per application (seed 004's console): the compacted policies topic, its reader, writer and HTTP API. */
+/**
+ * Recording policies per application (as in the Ti Top Streamer NVR console): the compacted policies topic, its
+ * reader, writer and HTTP API.
+ */
 package io.kvr.runtime.policy;

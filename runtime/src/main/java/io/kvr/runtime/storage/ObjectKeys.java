@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.regex.Pattern;
 
 /**
- * Object key layout (seed 004: application, then stream, at the top):
+ * Object key layout (as the Ti Top Streamer NVR API's recording tree: application, then stream, at the top):
  * <pre>
  *   {prefix}{app}/{stream}/{yyyy}/{MM}/{dd}/{HH}/{session}-{first unit sequence}.m4s   media segments, UTC hour of start
  *   {prefix}{app}/{stream}/init/{session}-{config hash}.mp4                            init segments

@@ -3,9 +3,9 @@ package io.kvr.runtime.stream;
 import java.util.regex.Pattern;
 
 /**
- * An application and stream name (seed 004: the first two levels of the recording tree). Both are limited to
- * {@code [A-Za-z0-9._-]}, 1–64 characters, and never {@code .} or {@code ..}, so they are safe in object keys,
- * URLs and file names. {@link #id()} ({@code app/stream}) is the Kafka key of every per-stream topic.
+ * An application and stream name (as in the Ti Top Streamer NVR API: the first two levels of the recording tree).
+ * Both are limited to {@code [A-Za-z0-9._-]}, 1–64 characters, and never {@code .} or {@code ..}, so they are safe in
+ * object keys, URLs and file names. {@link #id()} ({@code app/stream}) is the Kafka key of every per-stream topic.
  */
 public record StreamName(String app, String stream) {
     private static final Pattern PART = Pattern.compile("[A-Za-z0-9._-]{1,64}");
