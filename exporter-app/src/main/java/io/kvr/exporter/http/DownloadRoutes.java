@@ -142,9 +142,12 @@ public final class DownloadRoutes implements Routes {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException failure ? answer(failure) : e; // a refusal as its 4xx
         }
-        if (planned.isDone() && !planned.isCompletedExceptionally()) {
+        if (!started.isDone()) {
+            // the plan ended whole without announcing its first segment: send it with its length
             return sized(stream, range, name, planned.join(), Optional.empty());
         }
+        // started, so chunked even when the plan happens to be whole already: a long range is always answered
+        // the same way, whatever the machine's speed
         ExportStart start = started.join();
         Response r = Response.chunked(200, "video/mp4", out -> send(stream, range, sent -> {
                     out.write(start.fileType());

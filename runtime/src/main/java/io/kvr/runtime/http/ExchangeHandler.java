@@ -153,7 +153,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof Rejection r) {
             closing = true;
             releaseWaiting();
-            ChannelFuture done = writeWhole(HttpService.error(r.status(), r.reason()), false, false, true);
+            ChannelFuture done = writeWhole(HttpService.error(r.status(), r.reason()), false, false);
             done.addListener(ChannelFutureListener.CLOSE);
             return;
         }
@@ -173,7 +173,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             handlers.execute(() -> answer(raw, keepAlive, http10));
         } catch (RejectedExecutionException e) {
             closing = true;
-            writeWhole(HttpService.error(503, "server is shutting down"), false, false, true)
+            writeWhole(HttpService.error(503, "server is shutting down"), false, false)
                     .addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -186,7 +186,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             if (response.length() == Response.CHUNKED || response.bytes() == null && response.length() > 0) {
                 streamed(response, head, keepAlive, http10);
             } else {
-                writeWhole(response, head, keepAlive, false).addListener(f -> done(keepAlive && f.isSuccess()));
+                writeWhole(response, head, keepAlive).addListener(f -> done(keepAlive && f.isSuccess()));
             }
         } catch (RuntimeException e) {
             log.warn("writing an HTTP answer failed", e);
@@ -196,7 +196,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** An answer whose body is in memory (or empty), in one write. */
-    private ChannelFuture writeWhole(Response response, boolean head, boolean keepAlive, boolean refusal) {
+    private ChannelFuture writeWhole(Response response, boolean head, boolean keepAlive) {
         try {
             int status = response.status();
             boolean noBody = status == 204 || status == 304 || status < 200;
@@ -211,9 +211,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             }
             return ctx.writeAndFlush(r);
         } finally {
-            if (!refusal) {
-                closeResource(response);
-            }
+            closeResource(response);
         }
     }
 
