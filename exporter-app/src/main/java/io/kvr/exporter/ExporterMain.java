@@ -22,7 +22,7 @@ public final class ExporterMain {
         Settings settings = AppArgs.load(args, Map.of());
         AccessSettings access = AccessSettings.from(settings);
         // the indexer's credential when it requires access: an operator's API key
-        String indexApiKey = settings.string("index.api.key", "");
+        String indexApiKey = HttpSegmentIndex.apiKey(settings);
         ExporterConfig config = ExporterConfig.from(settings);
         var metrics = Metrics.prometheus("exporter");
         try (Lifecycle life = new Lifecycle("exporter").closeOnShutdown()) {

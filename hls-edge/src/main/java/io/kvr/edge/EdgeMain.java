@@ -23,7 +23,7 @@ public final class EdgeMain {
     public static void main(String[] args) throws Exception {
         Settings settings = AppArgs.load(args, Map.of());
         // the indexer's credential when it requires access: an operator's API key
-        String indexApiKey = settings.string("index.api.key", "");
+        String indexApiKey = HttpSegmentIndex.apiKey(settings);
         EdgeConfig config = EdgeConfig.from(settings);
         var metrics = Metrics.prometheus("hls-edge");
         try (Lifecycle life = new Lifecycle("hls-edge").closeOnShutdown()) {

@@ -3,6 +3,7 @@ package io.kvr.indexer;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.config.Settings;
+import io.kvr.runtime.index.HttpSegmentIndex;
 import io.kvr.runtime.index.IndexRoutes;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,7 @@ public record IndexerConfig(KafkaSettings kafka, String applicationId, Path stat
                 s.duration("indexer.retention.interval", Duration.ofSeconds(30)),
                 s.string("indexer.application.server", ""),
                 IndexRoutes.maxRange(s),
-                s.string("index.api.key", "").isBlank() ? null : s.string("index.api.key", "").trim());
+                HttpSegmentIndex.apiKey(s));
         if (c.retentionInterval.toMillis() < 100 || c.retentionInterval.toHours() > 24) {
             s.problem("indexer.retention.interval: must be between 100ms and 24h");
         }

@@ -41,6 +41,12 @@ public final class HttpSegmentIndex implements SegmentIndex {
         this(base, localOnly, null);
     }
 
+    /** The API key a client of an indexer that requires access sends ({@code index.api.key}), or null. */
+    public static String apiKey(io.kvr.runtime.config.Settings settings) {
+        String key = settings.string("index.api.key", "").trim();
+        return key.isEmpty() ? null : key;
+    }
+
     /** {@code apiKey}: an operator's API key sent with every query, or null (or blank) for none. */
     public HttpSegmentIndex(URI base, boolean localOnly, String apiKey) {
         this.base = base;
