@@ -1,7 +1,18 @@
 package io.kvr.media.mp4;
 
-import io.kvr.media.cmaf.BoxWriter;
+import io.kvr.media.bmff.Box;
+import io.kvr.media.bmff.BoxWriter;
+import io.kvr.media.bmff.FileTypeBox;
+import io.kvr.media.bmff.MediaDataBox;
+import io.kvr.media.bmff.MovieBox;
+import io.kvr.media.bmff.MovieFragmentBox;
+import io.kvr.media.bmff.MovieFragmentHeaderBox;
+import io.kvr.media.bmff.TrackFragmentBaseMediaDecodeTimeBox;
+import io.kvr.media.bmff.TrackFragmentBox;
+import io.kvr.media.bmff.TrackFragmentHeaderBox;
+import io.kvr.media.bmff.TrackRunBox;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,16 +26,6 @@ import java.util.List;
  */
 public final class FragmentedMp4 {
     private static final long U32_MAX = 0xFFFF_FFFFL;
-    private static final int TFHD_DEFAULT_BASE_IS_MOOF = 0x02_0000;
-    private static final int TRUN_DATA_OFFSET = 0x001;
-    private static final int TRUN_DURATION = 0x100;
-    private static final int TRUN_SIZE = 0x200;
-    private static final int TRUN_FLAGS = 0x400;
-    private static final int TRUN_COMPOSITION_OFFSET = 0x800;
-    /** 8.8.3.1 sample flags: a sync sample depends on no other. */
-    private static final int SYNC_FLAGS = 0x0200_0000;
-    /** 8.8.3.1 sample flags: depends on others, is_non_sync_sample. */
-    private static final int NON_SYNC_FLAGS = 0x0101_0000;
 
     /** One track's samples {@code [firstSample, firstSample + count)} in a fragment. */
     private record Run(int track, int firstSample, int count, long mediaTime, long payloadOffset) {
@@ -64,25 +65,23 @@ public final class FragmentedMp4 {
      * payload; the window (output timeline, microseconds) becomes the edit lists, as in {@link ProgressiveMp4}.
      */
     public static FragmentedMp4 of(List<ProgressiveMp4.Track> tracks, long windowStartUs, long windowDurationUs) {
-        BoxWriter w = new BoxWriter(4096);
-        w.bytes(fileType(tracks.stream().map(ProgressiveMp4.Track::config).toList()));
-        w.bytes(ProgressiveMp4.fragmentedMoov(tracks, windowStartUs, windowDurationUs));
-        return new FragmentedMp4(tracks, w.toByteArray());
+        FileTypeBox ftyp = fileTypeBox(tracks.stream().map(ProgressiveMp4.Track::config).toList());
+        MovieBox moov = ProgressiveMp4.fragmentedMoov(tracks, windowStartUs, windowDurationUs);
+        BoxWriter w = new BoxWriter(new byte[Math.toIntExact(ftyp.size() + moov.size())], 0);
+        ftyp.write(w);
+        moov.write(w);
+        return new FragmentedMp4(tracks, w.array());
     }
 
     /** The {@code ftyp} box a fragmented file of tracks with these configurations starts with. */
     public static byte[] fileType(List<InitSegment.TrackConfig> configs) {
-        BoxWriter w = new BoxWriter(64);
-        int ftyp = w.begin("ftyp");
-        w.fourcc("isom");
-        w.u32(0x200);
-        w.fourcc("isom");
-        w.fourcc("iso6"); // movie fragments with tfdt
+        return fileTypeBox(configs).toByteArray();
+    }
+
+    private static FileTypeBox fileTypeBox(List<InitSegment.TrackConfig> configs) {
         boolean hevc = configs.stream().anyMatch(c -> c.sampleEntry().startsWith("hv"));
-        w.fourcc(hevc ? "hvc1" : "avc1");
-        w.fourcc("mp41");
-        w.end(ftyp);
-        return w.toByteArray();
+        // iso6: movie fragments with tfdt
+        return new FileTypeBox("isom", 0x200, List.of("isom", "iso6", hevc ? "hvc1" : "avc1", "mp41"));
     }
 
     /** {@code ftyp} and {@code moov}: the start of the file. */
@@ -137,44 +136,47 @@ public final class FragmentedMp4 {
         Fragment f = fragments.get(k);
         byte[] out = new byte[f.headerSize()];
         BoxWriter w = new BoxWriter(out, 0);
-        int moof = w.begin("moof"); // 8.8.4
-        int mfhd = w.beginFull("mfhd", 0, 0); // 8.8.5
-        w.u32(k + 1L);
-        w.end(mfhd);
-        int moofSize = f.headerSize() - 8;
+        long moofSize = f.headerSize() - Box.HEADER_SIZE;
+        List<TrackFragmentBox> trafs = new ArrayList<>(f.runs().size());
         for (Run r : f.runs()) {
-            SampleTable s = tracks.get(r.track()).samples();
-            boolean cts = compositionOffsets[r.track()];
-            int traf = w.begin("traf"); // 8.8.6
-            int tfhd = w.beginFull("tfhd", 0, TFHD_DEFAULT_BASE_IS_MOOF); // 8.8.7
-            w.u32(tracks.get(r.track()).config().trackId());
-            w.end(tfhd);
-            int tfdt = w.beginFull("tfdt", 1, 0); // 8.8.12: media time, 0 at the track's first sample
-            w.u64(r.mediaTime());
-            w.end(tfdt);
-            int flags = TRUN_DATA_OFFSET | TRUN_DURATION | TRUN_SIZE | TRUN_FLAGS | (cts ? TRUN_COMPOSITION_OFFSET : 0);
-            int trun = w.beginFull("trun", negativeOffsets[r.track()] ? 1 : 0, flags); // 8.8.8
-            w.u32(r.count());
-            w.u32(moofSize + 8 + (r.payloadOffset() - f.payloadStart()));
-            for (int i = r.firstSample(); i < r.firstSample() + r.count(); i++) {
-                w.u32(s.duration(i));
-                w.u32(s.size(i));
-                w.u32(s.isSync(i) ? SYNC_FLAGS : NON_SYNC_FLAGS);
-                if (cts) {
-                    w.u32(s.compositionOffset(i) & U32_MAX);
-                }
-            }
-            w.end(trun);
-            w.end(traf);
+            trafs.add(new TrackFragmentBox(new TrackFragmentHeaderBox(tracks.get(r.track()).config().trackId()),
+                    new TrackFragmentBaseMediaDecodeTimeBox(r.mediaTime()), // media time, 0 at the first sample
+                    trackRun(r, moofSize + Box.HEADER_SIZE + (r.payloadOffset() - f.payloadStart()))));
         }
-        w.end(moof);
-        w.u32(8 + f.payloadEnd() - f.payloadStart());
-        w.fourcc("mdat");
+        new MovieFragmentBox(new MovieFragmentHeaderBox(k + 1L), trafs).write(w);
+        new MediaDataBox(f.payloadEnd() - f.payloadStart()).writeHeader(w);
         if (w.position() != out.length) {
             throw new IllegalStateException("fragment " + k + " header is " + w.position() + " bytes, planned "
                     + out.length);
         }
         return out;
+    }
+
+    /**
+     * The trun of run {@code r}: composition offsets when its track has any, version 1 when its track has a
+     * negative one, so every run of a track has the same layout.
+     */
+    private TrackRunBox trackRun(Run r, long dataOffset) {
+        SampleTable s = tracks.get(r.track()).samples();
+        int n = r.count();
+        int[] durations = new int[n];
+        int[] sizes = new int[n];
+        int[] syncs = new int[n];
+        int[] offsets = compositionOffsets[r.track()] ? new int[n] : null;
+        int syncCount = 0;
+        for (int j = 0; j < n; j++) {
+            int i = r.firstSample() + j;
+            durations[j] = s.duration(i);
+            sizes[j] = s.size(i);
+            if (s.isSync(i)) {
+                syncs[syncCount++] = j;
+            }
+            if (offsets != null) {
+                offsets[j] = s.compositionOffset(i);
+            }
+        }
+        return new TrackRunBox(negativeOffsets[r.track()] ? 1 : 0, dataOffset, durations, sizes,
+                Arrays.copyOf(syncs, syncCount), offsets);
     }
 
     /** Splits the tracks' chunks, in payload order, into fragments of at most one run per track. */
@@ -223,12 +225,12 @@ public final class FragmentedMp4 {
         if (end - start + 8 > U32_MAX) {
             throw new IllegalArgumentException("a fragment of " + (end - start) + " bytes needs a 64-bit mdat");
         }
-        int moof = 8 + 16; // moof, mfhd
+        long trafs = 0;
         for (Run r : runs) {
-            int perSample = 12 + (compositionOffsets[r.track()] ? 4 : 0);
-            moof += 8 + 16 + 20 + 20 + r.count() * perSample; // traf, tfhd, tfdt v1, trun header
+            trafs += TrackFragmentBox.size(r.count(), compositionOffsets[r.track()]);
         }
-        return new Fragment(fileOffset, moof + 8, start, end, List.copyOf(runs));
+        long header = MovieFragmentBox.size(trafs) + Box.HEADER_SIZE; // moof, mdat header
+        return new Fragment(fileOffset, Math.toIntExact(header), start, end, List.copyOf(runs));
     }
 
     private long runBytes(Run r) {

@@ -1,9 +1,33 @@
 package io.kvr.media.mp4;
 
-import io.kvr.media.cmaf.BoxWriter;
-import java.nio.charset.StandardCharsets;
+import io.kvr.media.bmff.Box;
+import io.kvr.media.bmff.BoxWriter;
+import io.kvr.media.bmff.ChunkOffsetBox;
+import io.kvr.media.bmff.CompositionOffsetBox;
+import io.kvr.media.bmff.EditBox;
+import io.kvr.media.bmff.EditListBox;
+import io.kvr.media.bmff.EncodedBox;
+import io.kvr.media.bmff.FileTypeBox;
+import io.kvr.media.bmff.HandlerBox;
+import io.kvr.media.bmff.MediaBox;
+import io.kvr.media.bmff.MediaDataBox;
+import io.kvr.media.bmff.MediaHeaderBox;
+import io.kvr.media.bmff.MediaInformationBox;
+import io.kvr.media.bmff.MovieBox;
+import io.kvr.media.bmff.MovieExtendsBox;
+import io.kvr.media.bmff.MovieExtendsHeaderBox;
+import io.kvr.media.bmff.MovieHeaderBox;
+import io.kvr.media.bmff.SampleSizeBox;
+import io.kvr.media.bmff.SampleTableBox;
+import io.kvr.media.bmff.SampleToChunkBox;
+import io.kvr.media.bmff.SyncSampleBox;
+import io.kvr.media.bmff.TimeToSampleBox;
+import io.kvr.media.bmff.TrackBox;
+import io.kvr.media.bmff.TrackExtendsBox;
+import io.kvr.media.bmff.TrackHeaderBox;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A progressive (non-fragmented) MP4: {@code ftyp}, {@code moov}, then one {@code mdat}. The header is built from
@@ -29,30 +53,32 @@ public final class ProgressiveMp4 {
      * the output timeline (where every track's decode times live) in microseconds; a media byte at payload offset
      * {@code o} must be written at file offset {@code header.length + o}.
      *
-     * <p>Memory: a day's header is tens of MB (4 bytes a sample in {@code stsz}), so it is written once, into an
-     * array sized from the tables, with chunk offsets relative to the {@code mdat} payload that are then moved by the
-     * header's own size in place; only the final trim copies it.
+     * <p>Memory: a day's header is tens of MB (4 bytes a sample in {@code stsz}), so its size is computed from the
+     * tables first and it is written once, into an array of exactly that size.
      */
     public static byte[] header(List<Track> tracks, long windowStartUs, long windowDurationUs, long mdatPayload) {
-        int bound = sizeBound(tracks, true);
-        boolean co64 = bound + mdatPayload > U32_MAX;
-        BoxWriter w = new BoxWriter(co64 ? bound : sizeBound(tracks, false));
-        w.bytes(fileType(tracks.stream().map(Track::config).toList()));
-        List<int[]> offsetTables = new ArrayList<>();
-        moov(w, tracks, windowStartUs, windowDurationUs, co64, offsetTables, false);
-        if (mdatPayload + 8 > U32_MAX) {
-            w.u32(1);
-            w.fourcc("mdat");
-            w.u64(mdatPayload + 16);
-        } else {
-            w.u32(mdatPayload + 8);
-            w.fourcc("mdat");
+        FileTypeBox ftyp = fileTypeBox(tracks.stream().map(Track::config).toList());
+        MediaDataBox mdat = new MediaDataBox(mdatPayload);
+        // box sizes do not depend on the chunk offsets' base, only on their width
+        long size = headerSize(ftyp, movieBox(tracks, windowStartUs, windowDurationUs, false, 0, false), mdat);
+        boolean co64 = size + mdatPayload > U32_MAX;
+        if (co64) {
+            size = headerSize(ftyp, movieBox(tracks, windowStartUs, windowDurationUs, true, 0, false), mdat);
         }
-        long base = w.position();
-        for (int[] table : offsetTables) {
-            addToOffsets(w.array(), table[0], table[1], co64, base);
+        MovieBox moov = movieBox(tracks, windowStartUs, windowDurationUs, co64, size, false);
+        BoxWriter w = new BoxWriter(new byte[(int) size], 0);
+        ftyp.write(w);
+        moov.write(w);
+        mdat.writeHeader(w);
+        return w.array();
+    }
+
+    private static long headerSize(FileTypeBox ftyp, MovieBox moov, MediaDataBox mdat) {
+        long bytes = ftyp.size() + moov.size() + mdat.headerSize();
+        if (bytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("an MP4 header of " + bytes + " bytes is too large");
         }
-        return w.toByteArray();
+        return bytes;
     }
 
     /**
@@ -60,74 +86,35 @@ public final class ProgressiveMp4 {
      * the sample tables are known (a long export's first bytes).
      */
     public static byte[] fileType(List<InitSegment.TrackConfig> configs) {
-        BoxWriter w = new BoxWriter(64);
-        int ftyp = w.begin("ftyp");
-        w.fourcc("isom");
-        w.u32(0x200);
-        w.fourcc("isom");
-        w.fourcc("iso2");
+        return fileTypeBox(configs).toByteArray();
+    }
+
+    private static FileTypeBox fileTypeBox(List<InitSegment.TrackConfig> configs) {
+        List<String> brands = new ArrayList<>(List.of("isom", "iso2"));
         // brands of the video codec: hvc1 for H.265, avc1 for H.264; none for MPEG-4 Part 2 (mp4v is plain isom)
         if (configs.stream().anyMatch(c -> c.sampleEntry().startsWith("hv"))) {
-            w.fourcc("hvc1");
+            brands.add("hvc1");
         } else if (configs.stream().anyMatch(c -> c.sampleEntry().startsWith("avc"))) {
-            w.fourcc("avc1");
+            brands.add("avc1");
         }
-        w.fourcc("mp41");
-        w.end(ftyp);
-        return w.toByteArray();
-    }
-
-    /** An upper bound of the header's size: fixed boxes plus what each table needs. */
-    private static int sizeBound(List<Track> tracks, boolean co64) {
-        long bytes = 4096;
-        for (Track t : tracks) {
-            SampleTable s = t.samples();
-            int n = s.sampleCount();
-            int chunks = s.chunkCount();
-            bytes += 1024 + t.config().stsd().length
-                    + 8L * s.durationRunCount()
-                    + (s.anyCompositionOffset() ? 8L * n : 0)
-                    + 4L * s.syncCount()
-                    + 12L * chunks
-                    + 4L * n
-                    + (co64 ? 8L : 4L) * chunks;
-        }
-        if (bytes > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("an MP4 header of " + bytes + " bytes is too large");
-        }
-        return (int) bytes;
-    }
-
-    /** Adds {@code base} to {@code count} chunk offsets (32 or 64 bit) written from {@code at}. */
-    private static void addToOffsets(byte[] b, int at, int count, boolean co64, long base) {
-        int width = co64 ? 8 : 4;
-        for (int i = 0; i < count; i++) {
-            int p = at + i * width;
-            long v = 0;
-            for (int k = 0; k < width; k++) {
-                v = (v << 8) | (b[p + k] & 0xFF);
-            }
-            v += base;
-            for (int k = width - 1; k >= 0; k--) {
-                b[p + k] = (byte) v;
-                v >>>= 8;
-            }
-        }
+        brands.add("mp41");
+        return new FileTypeBox("isom", 0x200, brands);
     }
 
     /**
      * The {@code moov} of a fragmented file ({@link FragmentedMp4}): empty sample tables and an {@code mvex}
      * announcing the movie fragments; its edit lists are the same as the progressive file's.
      */
-    static byte[] fragmentedMoov(List<Track> tracks, long windowStartUs, long windowDurationUs) {
-        BoxWriter w = new BoxWriter(4096);
-        moov(w, tracks, windowStartUs, windowDurationUs, false, new ArrayList<>(), true);
-        return w.toByteArray();
+    static MovieBox fragmentedMoov(List<Track> tracks, long windowStartUs, long windowDurationUs) {
+        return movieBox(tracks, windowStartUs, windowDurationUs, false, 0, true);
     }
 
-    private static void moov(BoxWriter w, List<Track> tracks, long windowStartUs, long windowDurationUs, boolean co64,
-                             List<int[]> offsetTables, boolean fragmented) {
-        int moov = w.begin("moov");
+    /**
+     * The {@code moov}; chunk offsets are {@code base} (the header's size) plus the tables' offsets into the
+     * {@code mdat} payload.
+     */
+    private static MovieBox movieBox(List<Track> tracks, long windowStartUs, long windowDurationUs, boolean co64,
+                                     long base, boolean fragmented) {
         long movieDuration = 0;
         int nextTrackId = 1;
         Edit[] edits = new Edit[tracks.size()];
@@ -136,38 +123,16 @@ public final class ProgressiveMp4 {
             movieDuration = Math.max(movieDuration, edits[i].total());
             nextTrackId = Math.max(nextTrackId, tracks.get(i).config().trackId() + 1);
         }
-        boolean v1 = movieDuration > U32_MAX;
-        int mvhd = w.beginFull("mvhd", v1 ? 1 : 0, 0); // 8.2.2
-        times(w, v1);
-        w.u32(MOVIE_TIMESCALE);
-        duration(w, v1, movieDuration);
-        w.u32(0x0001_0000); // rate 1.0
-        w.u16(0x0100); // volume 1.0
-        w.zeros(10);
-        matrix(w);
-        w.zeros(24);
-        w.u32(nextTrackId);
-        w.end(mvhd);
+        List<TrackBox> traks = new ArrayList<>(tracks.size());
+        List<TrackExtendsBox> trex = new ArrayList<>(tracks.size());
         for (int i = 0; i < tracks.size(); i++) {
-            trak(w, tracks.get(i), edits[i], co64, offsetTables, fragmented);
+            traks.add(trak(tracks.get(i), edits[i], co64, base, fragmented));
+            trex.add(new TrackExtendsBox(tracks.get(i).config().trackId())); // every fragment states its samples
         }
-        if (fragmented) {
-            int mvex = w.begin("mvex"); // 8.8.1
-            int mehd = w.beginFull("mehd", 1, 0); // 8.8.2: the whole movie's duration
-            w.u64(movieDuration);
-            w.end(mehd);
-            for (Track t : tracks) {
-                int trex = w.beginFull("trex", 0, 0); // 8.8.3: every fragment states its own sample values
-                w.u32(t.config().trackId());
-                w.u32(1); // default_sample_description_index
-                w.u32(0);
-                w.u32(0);
-                w.u32(0);
-                w.end(trex);
-            }
-            w.end(mvex);
-        }
-        w.end(moov);
+        Optional<MovieExtendsBox> mvex = fragmented
+                ? Optional.of(new MovieExtendsBox(Optional.of(new MovieExtendsHeaderBox(movieDuration)), trex))
+                : Optional.empty();
+        return new MovieBox(new MovieHeaderBox(MOVIE_TIMESCALE, movieDuration, nextTrackId), traks, mvex);
     }
 
     /** The edit list of a track: an optional empty lead (movie ms), then media from {@code mediaTime} for {@code shown} ms. */
@@ -196,220 +161,53 @@ public final class ProgressiveMp4 {
         return s.sampleCount() > 0 ? Math.max(0, s.compositionOffset(s.sampleCount() - 1)) : 0;
     }
 
-    private static void trak(BoxWriter w, Track track, Edit edit, boolean co64, List<int[]> offsetTables,
-                             boolean fragmented) {
+    private static TrackBox trak(Track track, Edit edit, boolean co64, long base, boolean fragmented) {
         InitSegment.TrackConfig c = track.config();
         SampleTable s = track.samples();
         boolean video = c.video();
-        int trak = w.begin("trak");
-        boolean v1 = edit.total() > U32_MAX;
-        int tkhd = w.beginFull("tkhd", v1 ? 1 : 0, 0x3); // 8.3.2, enabled | in movie
-        times(w, v1);
-        w.u32(c.trackId());
-        w.u32(0);
-        duration(w, v1, edit.total());
-        w.zeros(8);
-        w.u16(0); // layer
-        w.u16(0); // alternate_group
-        w.u16(video ? 0 : 0x0100);
-        w.u16(0);
-        matrix(w);
-        w.u32((long) c.width() << 16);
-        w.u32((long) c.height() << 16);
-        w.end(tkhd);
-
-        int edts = w.begin("edts"); // 8.6.5
-        int elst = w.beginFull("elst", 0, 0);
-        w.u32(edit.emptyMs() > 0 ? 2 : 1);
+        TrackHeaderBox tkhd = new TrackHeaderBox(c.trackId(), edit.total(), video ? 0 : TrackHeaderBox.AUDIO_VOLUME,
+                c.width(), c.height());
+        List<EditListBox.Entry> entries = new ArrayList<>(2);
         if (edit.emptyMs() > 0) {
-            w.u32(edit.emptyMs());
-            w.u32(U32_MAX); // media_time -1: empty edit
-            w.u32(0x0001_0000);
+            entries.add(new EditListBox.Entry(edit.emptyMs(), EditListBox.Entry.EMPTY));
         }
-        w.u32(edit.shownMs());
-        w.u32(edit.mediaTime());
-        w.u32(0x0001_0000); // media_rate 1.0
-        w.end(elst);
-        w.end(edts);
-
-        int mdia = w.begin("mdia");
+        entries.add(new EditListBox.Entry(edit.shownMs(), edit.mediaTime()));
         long mediaDuration = fragmented ? 0 : s.mediaDuration(); // a fragmented track's samples are in its moofs
-        boolean mv1 = mediaDuration > U32_MAX;
-        int mdhd = w.beginFull("mdhd", mv1 ? 1 : 0, 0); // 8.4.2
-        times(w, mv1);
-        w.u32(c.timescale());
-        duration(w, mv1, mediaDuration);
-        w.u16(0x55c4); // language 'und'
-        w.u16(0);
-        w.end(mdhd);
-        int hdlr = w.beginFull("hdlr", 0, 0);
-        w.u32(0);
-        w.fourcc(c.handler());
-        w.zeros(12);
-        w.bytes((video ? "VideoHandler\0" : "SoundHandler\0").getBytes(StandardCharsets.US_ASCII));
-        w.end(hdlr);
-        int minf = w.begin("minf");
-        if (video) {
-            int vmhd = w.beginFull("vmhd", 0, 1);
-            w.zeros(8);
-            w.end(vmhd);
-        } else {
-            int smhd = w.beginFull("smhd", 0, 0);
-            w.zeros(4);
-            w.end(smhd);
-        }
-        int dinf = w.begin("dinf");
-        int dref = w.beginFull("dref", 0, 0);
-        w.u32(1);
-        int url = w.beginFull("url ", 0, 1);
-        w.end(url);
-        w.end(dref);
-        w.end(dinf);
-        if (fragmented) {
-            emptyStbl(w, c);
-        } else {
-            stbl(w, c, s, co64, offsetTables);
-        }
-        w.end(minf);
-        w.end(mdia);
-        w.end(trak);
+        Box stsd = new EncodedBox(c.stsd());
+        SampleTableBox stbl = fragmented ? SampleTableBox.empty(stsd) : stbl(stsd, s, co64, base);
+        MediaBox mdia = new MediaBox(new MediaHeaderBox(c.timescale(), mediaDuration),
+                new HandlerBox(c.handler(), video ? "VideoHandler" : "SoundHandler"),
+                MediaInformationBox.selfContained(video, stbl));
+        return new TrackBox(tkhd, Optional.of(new EditBox(new EditListBox(entries))), mdia);
     }
 
-    private static void stbl(BoxWriter w, InitSegment.TrackConfig c, SampleTable s, boolean co64,
-                             List<int[]> offsetTables) {
-        int stbl = w.begin("stbl");
-        w.bytes(c.stsd());
+    /** The sample tables, read from the arrays of {@code s} without copying the per-sample ones. */
+    private static SampleTableBox stbl(Box stsd, SampleTable s, boolean co64, long base) {
         int n = s.sampleCount();
-
-        int stts = w.beginFull("stts", 0, 0); // 8.6.1.2: runs of equal durations, kept as runs by SampleTable
-        int entries = s.durationRunCount();
-        w.u32(entries);
-        for (int r = 0; r < entries; r++) {
-            w.u32(s.durationRunLength(r));
-            w.u32(s.durationRunValue(r));
+        List<Box> boxes = new ArrayList<>(7);
+        boxes.add(stsd);
+        int runs = s.durationRunCount(); // runs of equal durations, kept as runs by SampleTable
+        int[] counts = new int[runs];
+        int[] deltas = new int[runs];
+        for (int r = 0; r < runs; r++) {
+            counts[r] = s.durationRunLength(r);
+            deltas[r] = s.durationRunValue(r);
         }
-        w.end(stts);
-
+        boxes.add(new TimeToSampleBox(counts, deltas));
         if (s.anyCompositionOffset()) {
-            boolean negative = false;
-            for (int i = 0; i < n && !negative; i++) {
-                negative = s.compositionOffset(i) < 0;
-            }
-            int ctts = w.beginFull("ctts", negative ? 1 : 0, 0); // 8.6.1.3
-            int countAt = w.position();
-            w.u32(0);
-            entries = 0;
-            for (int i = 0; i < n; ) {
-                int o = s.compositionOffset(i);
-                int j = i + 1;
-                while (j < n && s.compositionOffset(j) == o) {
-                    j++;
-                }
-                w.u32(j - i);
-                w.u32(o & 0xFFFF_FFFFL);
-                entries++;
-                i = j;
-            }
-            patch(w, countAt, entries);
-            w.end(ctts);
+            boxes.add(new CompositionOffsetBox(s.compositionOffsets(), n));
         }
-
         if (s.syncCount() < n) {
-            int stss = w.beginFull("stss", 0, 0); // 8.6.2
-            w.u32(s.syncCount());
-            for (int i = 0; i < s.syncCount(); i++) {
-                w.u32(s.syncSample(i));
-            }
-            w.end(stss);
+            boxes.add(new SyncSampleBox(s.syncSamples(), s.syncCount()));
         }
-
         int chunks = s.chunkCount();
-        int stsc = w.beginFull("stsc", 0, 0); // 8.7.4: runs of chunks with the same sample count
-        int stscCountAt = w.position();
-        w.u32(0);
-        entries = 0;
-        int previous = -1;
+        int[] samplesPerChunk = new int[chunks];
         for (int k = 0; k < chunks; k++) {
-            int samples = s.chunkSamples(k);
-            if (samples != previous) {
-                w.u32(k + 1);
-                w.u32(samples);
-                w.u32(1);
-                entries++;
-                previous = samples;
-            }
+            samplesPerChunk[k] = s.chunkSamples(k);
         }
-        patch(w, stscCountAt, entries);
-        w.end(stsc);
-
-        int stsz = w.beginFull("stsz", 0, 0); // 8.7.3
-        w.u32(0);
-        w.u32(n);
-        for (int i = 0; i < n; i++) {
-            w.u32(s.size(i));
-        }
-        w.end(stsz);
-
-        int stco = w.beginFull(co64 ? "co64" : "stco", 0, 0); // 8.7.5
-        w.u32(chunks);
-        offsetTables.add(new int[] {w.position(), chunks}); // relative to the mdat payload until header() moves them
-        for (int k = 0; k < chunks; k++) {
-            if (co64) {
-                w.u64(s.chunkOffset(k));
-            } else {
-                w.u32(s.chunkOffset(k));
-            }
-        }
-        w.end(stco);
-        w.end(stbl);
-    }
-
-    /** The sample tables of a fragmented track: only the sample description; the samples are in the fragments. */
-    private static void emptyStbl(BoxWriter w, InitSegment.TrackConfig c) {
-        int stbl = w.begin("stbl");
-        w.bytes(c.stsd());
-        for (String table : new String[] {"stts", "stsc", "stco"}) {
-            int box = w.beginFull(table, 0, 0);
-            w.u32(0);
-            w.end(box);
-        }
-        int stsz = w.beginFull("stsz", 0, 0);
-        w.u32(0);
-        w.u32(0);
-        w.end(stsz);
-        w.end(stbl);
-    }
-
-    private static void patch(BoxWriter w, int at, int value) {
-        byte[] b = w.array();
-        b[at] = (byte) (value >>> 24);
-        b[at + 1] = (byte) (value >>> 16);
-        b[at + 2] = (byte) (value >>> 8);
-        b[at + 3] = (byte) value;
-    }
-
-    private static void times(BoxWriter w, boolean v1) {
-        if (v1) {
-            w.u64(0);
-            w.u64(0);
-        } else {
-            w.u32(0);
-            w.u32(0);
-        }
-    }
-
-    private static void duration(BoxWriter w, boolean v1, long duration) {
-        if (v1) {
-            w.u64(duration);
-        } else {
-            w.u32(duration);
-        }
-    }
-
-    private static void matrix(BoxWriter w) {
-        long[] unity = {0x0001_0000, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000};
-        for (long v : unity) {
-            w.u32(v);
-        }
+        boxes.add(SampleToChunkBox.ofChunks(samplesPerChunk));
+        boxes.add(new SampleSizeBox(s.sizes(), n));
+        boxes.add(new ChunkOffsetBox(s.chunkOffsets(), chunks, base, co64));
+        return new SampleTableBox(boxes);
     }
 }

@@ -180,6 +180,26 @@ public final class SampleTable {
         return run == runs ? lastDuration : runDurations[run];
     }
 
+    /** The sizes array itself, longer than {@link #sampleCount()}: read, never written, by the sample tables. */
+    int[] sizes() {
+        return sizes;
+    }
+
+    /** The per-sample offsets array itself, or null while every offset is 0. */
+    int[] compositionOffsets() {
+        return compositionOffsets;
+    }
+
+    /** The numbers (from 1) of the sync samples, the first {@link #syncCount()} of the array itself. */
+    int[] syncSamples() {
+        return syncSamples;
+    }
+
+    /** The chunk offsets array itself, the first {@link #chunkCount()} used. */
+    long[] chunkOffsets() {
+        return chunkOffsets;
+    }
+
     int compositionOffset(int sample) {
         return compositionOffsets == null ? 0 : compositionOffsets[sample];
     }

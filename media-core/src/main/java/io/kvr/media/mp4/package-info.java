@@ -4,5 +4,6 @@
  * chunks in primitive arrays, {@link io.kvr.media.mp4.ProgressiveMp4} writes {@code ftyp} + {@code moov} +
  * the {@code mdat} header before any media byte is known, so the media can be streamed after it;
  * {@link io.kvr.media.mp4.FragmentedMp4} lays the same tables out as {@code moov} + {@code moof}/{@code mdat} pairs.
+ * Both compose their boxes from {@link io.kvr.media.bmff}.
  */
 package io.kvr.media.mp4;

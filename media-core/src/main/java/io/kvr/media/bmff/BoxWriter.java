@@ -1,4 +1,4 @@
-package io.kvr.media.cmaf;
+package io.kvr.media.bmff;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,0 +1,2 @@
+/** Tests of the ISO-BMFF boxes, read back with isoparser. */
+package io.kvr.media.bmff;
