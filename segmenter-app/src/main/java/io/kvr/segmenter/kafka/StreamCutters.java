@@ -95,7 +95,8 @@ final class StreamCutters {
         for (var e : streams.entrySet()) {
             Stream s = e.getValue();
             if (s.cutter.partition() == partition) {
-                out.put(e.getKey(), Math.min(unitBoundary(s, s.cutter.resumeOffset()), upTo));
+                long r = Math.min(unitBoundary(s, s.cutter.resumeOffset()), s.unpublished);
+                out.put(e.getKey(), Math.min(r, upTo));
             }
         }
         return out;
