@@ -7,9 +7,10 @@ import io.kvr.runtime.policy.PolicyCatalog;
 import io.kvr.runtime.policy.PolicyDefaults;
 import io.kvr.runtime.policy.PolicyRoutes;
 import io.kvr.runtime.policy.PolicyWriter;
-import io.kvr.runtime.storage.ObjectKeys;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.segmenter.kafka.MediaConsumer;
+import io.kvr.segmenter.publish.SegmentAnnouncer;
+import io.kvr.segmenter.publish.SegmentPublisher;
 import io.kvr.segmenter.storage.SegmentStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -37,8 +38,10 @@ public final class Segmenter implements AutoCloseable {
         PolicyCatalog policies = new PolicyCatalog(config.kafka(), "kvr-segmenter-policies",
                 new PolicyDefaults(config.targetDurationMs(), config.s3().prefix()), metrics).start();
         PolicyWriter writer = new PolicyWriter(config.kafka(), "kvr-segmenter-policies-writer");
-        MediaConsumer consumer = new MediaConsumer(config.kafka(), config.groupId(), new ObjectKeys(config.s3().prefix()),
-                store.bucket(), config.targetDurationMs(), new SegmentStore(store), metrics, policies);
+        SegmentPublisher publisher = new SegmentPublisher(new SegmentStore(store), new SegmentAnnouncer(config.kafka()),
+                metrics);
+        MediaConsumer consumer = new MediaConsumer(config.kafka(), config.groupId(), store.bucket(), policies,
+                publisher, metrics);
         return new Segmenter(consumer.start(), policies, writer);
     }
 

@@ -4,17 +4,14 @@ import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.AccessUnitAssembler;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.runtime.policy.PolicyCatalog;
-import io.kvr.runtime.storage.ObjectKeys;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.AccessUnit;
-import io.kvr.schemas.SegmentRecord;
 import io.kvr.schemas.StreamInfo;
+import io.kvr.segmenter.publish.SegmentPublisher;
 import io.kvr.segmenter.segment.ClosedSegment;
 import io.kvr.segmenter.segment.StreamSegmenter;
-import io.kvr.segmenter.storage.SegmentStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.Collection;
@@ -39,8 +36,9 @@ import org.slf4j.MDC;
 
 /**
  * The segmenter's loop: reads the media topic, puts chunked access units back together
- * ({@link AccessUnitAssembler}), feeds each stream's {@link StreamSegmenter}, stores and then announces closed
- * segments, and commits per partition only up to the first unit of the oldest segment not yet announced. A crash
+ * ({@link AccessUnitAssembler}), looks up the StreamInfo of a session a replay starts after, feeds each stream's
+ * cutter ({@link StreamCutters}), has closed segments published ({@link SegmentPublisher}: stored, then
+ * announced), and commits per partition only up to the first unit of the oldest segment not yet announced. A crash
  * therefore replays and rebuilds that segment identically (same bytes, same key).
  *
  * <p>A unit's offset is that of its first record: for a chunked unit, its first chunk. Segment records and resume
@@ -53,41 +51,22 @@ public final class MediaConsumer implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
-    private final ObjectKeys keys;
-    private final String bucket;
-    private final long targetMs;
-    private final SegmentStore store;
-    private final SegmentAnnouncer announcer;
+    private final SegmentPublisher publisher;
     private final SessionInfoLookup lookup;
     private final MediaRecords records = new MediaRecords();
-    /** Time spent storing and announcing segments. */
-    private long storingNanos;
     /**
      * Gives up a unit whose chunks stop coming after a while of reading, not of waiting for storage: while an
      * upload is retried the rest of the unit simply has not been polled yet.
      */
-    private final AccessUnitAssembler assembler = new AccessUnitAssembler(
-            () -> System.nanoTime() - storingNanos, AccessUnitAssembler.DEFAULT_MAX_WAIT);
-    private final Map<String, StreamSegmenter> segmenters = new HashMap<>();
-    /**
-     * Per stream, when it was last fed, on the reading clock (time not spent storing): a stream is quiet only when
-     * no unit came while the loop was reading, not while an upload was being retried and its units waited in Kafka.
-     */
-    private final Map<String, Long> lastFed = new HashMap<>();
-    /** Per stream, the first and last offset of the last unit fed when it came in chunks. */
-    private final Map<String, long[]> lastChunkedUnit = new HashMap<>();
+    private final AccessUnitAssembler assembler;
+    private final StreamCutters cutters;
     private final Map<Integer, Long> processed = new HashMap<>();
-    private final Map<String, Long> resumeFrom = new HashMap<>();
-    private final Counter segmentsStored;
-    private final Counter bytesStored;
     private final Counter badRecords;
     private final Counter chunkedUnits;
     private final Counter incompleteUnits;
     private final Counter notRecorded;
-    /** Recording policies; null: always the configured target and prefix, always recording. */
     private final PolicyCatalog policies;
     private final AtomicBoolean policiesChanged = new AtomicBoolean();
-    private final Timer visibleLatency;
     private final KafkaClientMetrics clientMetrics;
     private final Thread thread;
     private volatile boolean running = true;
@@ -95,14 +74,9 @@ public final class MediaConsumer implements AutoCloseable {
     private long countedAssembled;
     private long countedDropped;
 
-    public MediaConsumer(KafkaSettings kafka, String groupId, ObjectKeys keys, String bucket, long targetMs,
-                         SegmentStore store, MeterRegistry metrics) {
-        this(kafka, groupId, keys, bucket, targetMs, store, metrics, null);
-    }
-
-    /** With {@code policies}: each stream is recorded as its application's recording policy says, live. */
-    public MediaConsumer(KafkaSettings kafka, String groupId, ObjectKeys keys, String bucket, long targetMs,
-                         SegmentStore store, MeterRegistry metrics, PolicyCatalog policies) {
+    /** Each stream is recorded as its application's recording policy in {@code policies} says, live. */
+    public MediaConsumer(KafkaSettings kafka, String groupId, String bucket, PolicyCatalog policies,
+                         SegmentPublisher publisher, MeterRegistry metrics) {
         Map<String, Object> config = kafka.clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -116,28 +90,21 @@ public final class MediaConsumer implements AutoCloseable {
                 ConsumerConfig.CLIENT_ID_CONFIG, "kvr-segmenter"));
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         this.topic = kafka.topics().media();
-        this.keys = keys;
-        this.bucket = bucket;
-        this.targetMs = targetMs;
-        this.store = store;
-        this.announcer = new SegmentAnnouncer(kafka);
+        this.publisher = publisher;
         this.lookup = new SessionInfoLookup(kafka);
-        this.segmentsStored = metrics.counter("kvr_segmenter_segments");
-        this.bytesStored = metrics.counter("kvr_segmenter_bytes");
+        this.assembler = new AccessUnitAssembler(this::readingNanos, AccessUnitAssembler.DEFAULT_MAX_WAIT);
+        this.cutters = new StreamCutters((name, partition) ->
+                new StreamSegmenter(name, partition, bucket, () -> policies.effective(name)));
         this.badRecords = metrics.counter("kvr_segmenter_bad_records");
         this.chunkedUnits = Counter.builder("kvr_segmenter_chunked_units")
                 .description("access units read as several chunk records and put back together").register(metrics);
         this.incompleteUnits = Counter.builder("kvr_segmenter_incomplete_units")
                 .description("chunked access units dropped because their chunks did not all follow").register(metrics);
-        this.visibleLatency = Timer.builder("kvr_segmenter_store_latency")
-                .description("closing unit read to segment announced").publishPercentiles(0.5, 0.99).register(metrics);
         this.notRecorded = Counter.builder("kvr_segmenter_units_not_recorded")
                 .description("access units not recorded because a recording policy switched recording off")
                 .register(metrics);
         this.policies = policies;
-        if (policies != null) {
-            policies.onChange(() -> policiesChanged.set(true));
-        }
+        policies.onChange(() -> policiesChanged.set(true));
         this.clientMetrics = new KafkaClientMetrics(consumer);
         clientMetrics.bindTo(metrics);
         this.thread = Thread.ofPlatform().name("segmenter").unstarted(this::run);
@@ -192,9 +159,6 @@ public final class MediaConsumer implements AutoCloseable {
      * first time would cut the same units differently.
      */
     private void awaitPolicies() throws InterruptedException {
-        if (policies == null) {
-            return;
-        }
         boolean warned = false;
         while (running && !policies.awaitLoaded(Duration.ofSeconds(5))) {
             if (!warned) {
@@ -215,7 +179,7 @@ public final class MediaConsumer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("commit before applying a policy change failed: {}", e.getMessage());
         }
-        for (StreamSegmenter s : segmenters.values()) {
+        for (StreamSegmenter s : cutters.all()) {
             s.refreshPolicy();
         }
     }
@@ -232,7 +196,7 @@ public final class MediaConsumer implements AutoCloseable {
             log.warn("skipping bad record at {}-{}@{}: {}", topic, r.partition(), r.offset(), e.getMessage());
             return;
         }
-        if (value instanceof AccessUnit && skipBeforeResumePoint(name, r.offset())) {
+        if (value instanceof AccessUnit && cutters.alreadyStored(name.id(), r.offset())) {
             return;
         }
         AccessUnitAssembler.Whole whole = null;
@@ -249,49 +213,36 @@ public final class MediaConsumer implements AutoCloseable {
             if (whole == null) {
                 return;
             }
-            if (whole.chunked()) {
-                lastChunkedUnit.put(name.id(), new long[] {whole.firstOffset(), whole.lastOffset()});
-            }
         } else {
             assembler.streamInfo(r.partition(), name.id(), r.offset());
             countAssembly();
         }
-        StreamSegmenter segmenter = segmenters.computeIfAbsent(name.id(), id -> policies == null
-                ? new StreamSegmenter(name, r.partition(), keys, bucket, targetMs, session -> lookup.find(r.partition(), session))
-                : new StreamSegmenter(name, r.partition(), bucket, () -> policies.effective(name),
-                        session -> lookup.find(r.partition(), session)));
-        lastFed.put(name.id(), readingNanos());
+        StreamSegmenter cutter = cutters.cutter(name, r.partition());
+        cutters.fed(name.id(), readingNanos(),
+                whole != null && whole.chunked() ? new long[] {whole.firstOffset(), whole.lastOffset()} : null);
         MDC.put("stream", name.id());
-        long notRecordedBefore = segmenter.notRecorded();
+        long notRecordedBefore = cutter.notRecorded();
         try {
             Optional<ClosedSegment> closed;
             if (value instanceof StreamInfo info) {
-                closed = segmenter.onStreamInfo(info, r.offset());
+                closed = cutter.onStreamInfo(info, r.offset());
             } else {
-                closed = segmenter.onAccessUnit(whole.unit(), whole.firstOffset());
+                AccessUnit unit = whole.unit();
+                // looked up here, before the cutter sees the unit: a replay that starts after the session's
+                // StreamInfo still records its audio track
+                Optional<StreamInfo> sessionInfo = cutter.startsSession(unit)
+                        ? lookup.find(r.partition(), unit.getIngestSessionId()) : Optional.empty();
+                closed = cutter.onAccessUnit(unit, whole.firstOffset(), sessionInfo);
             }
             if (closed.isPresent()) {
-                storeAndAnnounce(closed.get());
+                publish(closed.get());
             }
         } finally {
             MDC.remove("stream");
-            if (segmenter.notRecorded() != notRecordedBefore) {
-                notRecorded.increment(segmenter.notRecorded() - notRecordedBefore);
+            if (cutter.notRecorded() != notRecordedBefore) {
+                notRecorded.increment(cutter.notRecorded() - notRecordedBefore);
             }
         }
-    }
-
-    /** After a rebalance, a stream that was further along than the committed offset skips what it already stored. */
-    private boolean skipBeforeResumePoint(StreamName name, long offset) {
-        Long resume = resumeFrom.get(name.id());
-        if (resume == null) {
-            return false;
-        }
-        if (offset < resume) {
-            return true;
-        }
-        resumeFrom.remove(name.id());
-        return false;
     }
 
     /** Carries the assembler's counts over to the metrics. */
@@ -309,43 +260,32 @@ public final class MediaConsumer implements AutoCloseable {
     private void flushIdle() throws InterruptedException {
         assembler.expire();
         countAssembly();
-        long now = readingNanos();
-        for (var e : segmenters.entrySet()) {
-            StreamSegmenter s = e.getValue();
-            long idleLimit = Duration.ofMillis(Math.max(3 * s.policy().segmentDurationMs(), 6000)).toNanos();
-            if (s.hasOpenSegment() && now - lastFed.getOrDefault(e.getKey(), now) > idleLimit) {
-                Optional<ClosedSegment> closed = s.flush();
-                if (closed.isPresent()) {
-                    storeAndAnnounce(closed.get());
-                }
+        for (StreamSegmenter s : cutters.idle(readingNanos())) {
+            Optional<ClosedSegment> closed = s.flush();
+            if (closed.isPresent()) {
+                publish(closed.get());
             }
         }
     }
 
-    /** Monotonic time minus the time spent storing and announcing segments. */
+    /**
+     * Monotonic time minus the time spent publishing segments: a stream is quiet only when no unit came while the
+     * loop was reading, not while an upload was being retried and its units waited in Kafka.
+     */
     private long readingNanos() {
-        return System.nanoTime() - storingNanos;
+        return System.nanoTime() - publisher.publishingNanos();
     }
 
-    private void storeAndAnnounce(ClosedSegment segment) throws InterruptedException {
-        long started = System.nanoTime();
+    /** Publishes a closed segment; one that is not published holds its stream's commits at its first unit. */
+    private void publish(ClosedSegment segment) throws InterruptedException {
+        boolean published = false;
         try {
-            storeAndAnnounce(segment, started);
+            published = publisher.publish(segment, () -> running);
         } finally {
-            storingNanos += System.nanoTime() - started;
+            if (!published) {
+                cutters.unpublished(segment.record().getStreamId(), segment);
+            }
         }
-    }
-
-    private void storeAndAnnounce(ClosedSegment segment, long started) throws InterruptedException {
-        if (!store.store(segment, () -> running)) {
-            return;
-        }
-        SegmentRecord record = SegmentRecord.newBuilder(segment.record()).setAnnouncedAtMs(System.currentTimeMillis()).build();
-        announcer.announce(record);
-        segmentsStored.increment();
-        bytesStored.increment(segment.bytes().length);
-        visibleLatency.record(Duration.ofNanos(System.nanoTime() - started));
-        log.debug("stored {} ({} bytes, {} ms)", segment.objectKey(), segment.bytes().length, record.getDurationMs());
     }
 
     /** Commits, per partition, the earliest offset any of its streams still needs, with the others' resume points. */
@@ -358,13 +298,9 @@ public final class MediaConsumer implements AutoCloseable {
             }
             // never past the first chunk of a unit still being gathered
             long committed = Math.min(upTo, assembler.earliestPendingOffset(tp.partition()).orElse(upTo));
-            Map<String, Long> resume = new HashMap<>();
-            for (var e : segmenters.entrySet()) {
-                if (e.getValue().partition() == tp.partition()) {
-                    long r = Math.min(unitBoundary(e.getKey(), e.getValue().resumeOffset()), upTo);
-                    resume.put(e.getKey(), r);
-                    committed = Math.min(committed, r);
-                }
+            Map<String, Long> resume = cutters.resumeOffsets(tp.partition(), upTo);
+            for (long r : resume.values()) {
+                committed = Math.min(committed, r);
             }
             offsets.put(tp, new OffsetAndMetadata(committed, ResumePoints.encode(committed, resume)));
         }
@@ -381,16 +317,6 @@ public final class MediaConsumer implements AutoCloseable {
                 }
             });
         }
-    }
-
-    /**
-     * A stream's resume point, moved past the last chunked unit fed when it falls inside it: a segmenter with no
-     * open segment resumes after the last offset it was fed, which for a chunked unit is its first chunk, while
-     * the unit ends at its last.
-     */
-    private long unitBoundary(String stream, long resume) {
-        long[] unit = lastChunkedUnit.get(stream);
-        return unit != null && resume > unit[0] && resume <= unit[1] ? unit[1] + 1 : resume;
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -414,7 +340,7 @@ public final class MediaConsumer implements AutoCloseable {
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
             for (var e : committed.entrySet()) {
                 if (e.getValue() != null) {
-                    resumeFrom.putAll(ResumePoints.decode(e.getValue().offset(), e.getValue().metadata()));
+                    cutters.resumeFrom(ResumePoints.decode(e.getValue().offset(), e.getValue().metadata()));
                 }
             }
             log.info("assigned {} partition(s) of {}", partitions.size(), topic);
@@ -423,14 +349,7 @@ public final class MediaConsumer implements AutoCloseable {
         private void forget(Collection<TopicPartition> partitions) {
             Set<Integer> gone = new HashSet<>();
             partitions.forEach(tp -> gone.add(tp.partition()));
-            segmenters.entrySet().removeIf(e -> {
-                boolean removed = gone.contains(e.getValue().partition());
-                if (removed) {
-                    lastChunkedUnit.remove(e.getKey());
-                    lastFed.remove(e.getKey());
-                }
-                return removed;
-            });
+            cutters.forget(gone);
             gone.forEach(processed::remove);
             gone.forEach(assembler::forget);
         }
@@ -445,7 +364,7 @@ public final class MediaConsumer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        announcer.close();
+        publisher.close();
         lookup.close();
         clientMetrics.close();
     }

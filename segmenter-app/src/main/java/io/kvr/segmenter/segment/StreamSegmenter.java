@@ -26,7 +26,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * Cuts one stream's access units into segments. A segment starts at a video keyframe and ends before the first
  * keyframe at or after the target duration, or at the end of its ingest session; it never spans two sessions.
  * The output depends only on the units, so a replay from a segment's first unit rebuilds it byte for byte.
+ * Pure: no I/O and no clock. A session whose StreamInfo it did not see (a replay that starts after it) is
+ * looked up by the caller and handed in with its first unit ({@link #startsSession}).
  * Not thread-safe: the consumer thread owns it.
  */
 public final class StreamSegmenter {
@@ -47,7 +48,6 @@ public final class StreamSegmenter {
     private final int partition;
     private final String bucket;
     private final Supplier<EffectivePolicy> policySource;
-    private final Function<String, Optional<StreamInfo>> sessionLookup;
     /** The recording policy in force; changes only through {@link #refreshPolicy()}. */
     private EffectivePolicy policy;
     private ObjectKeys keys;
@@ -63,29 +63,17 @@ public final class StreamSegmenter {
     /** 25 fps, for a segment of a single frame whose duration nothing tells. */
     private static final long DEFAULT_FRAME_TICKS = 3600;
     private long lastSeenOffset = -1;
-    private long lastActivityNanos = System.nanoTime();
     private long dropped;
-
-    /**
-     * @param sessionLookup finds the StreamInfo of a session whose announcement this segmenter did not see
-     *     (a replay that starts after it)
-     */
-    public StreamSegmenter(StreamName name, int partition, ObjectKeys keys, String bucket, long targetMs,
-                           Function<String, Optional<StreamInfo>> sessionLookup) {
-        this(name, partition, bucket, () -> new EffectivePolicy(true, targetMs, 0, keys.prefix()), sessionLookup);
-    }
 
     /**
      * @param policy the stream's recording policy now (on/off, target duration, key prefix); asked at creation and
      *     at each {@link #refreshPolicy()}
      */
-    public StreamSegmenter(StreamName name, int partition, String bucket, Supplier<EffectivePolicy> policy,
-                           Function<String, Optional<StreamInfo>> sessionLookup) {
+    public StreamSegmenter(StreamName name, int partition, String bucket, Supplier<EffectivePolicy> policy) {
         this.name = name;
         this.partition = partition;
         this.bucket = bucket;
         this.policySource = policy;
-        this.sessionLookup = sessionLookup;
         apply(policy.get());
     }
 
@@ -128,6 +116,10 @@ public final class StreamSegmenter {
         return partition;
     }
 
+    public StreamName name() {
+        return name;
+    }
+
     /** Units dropped: before a session's first keyframe, unsupported tracks, timestamps running backwards. */
     public long dropped() {
         return dropped;
@@ -142,14 +134,9 @@ public final class StreamSegmenter {
         return !video.isEmpty();
     }
 
-    public long idleNanos(long nowNanos) {
-        return nowNanos - lastActivityNanos;
-    }
-
     /** A session announcement; closes the open segment when it belongs to an earlier session. */
     public Optional<ClosedSegment> onStreamInfo(StreamInfo announced, long offset) {
         lastSeenOffset = Math.max(lastSeenOffset, offset);
-        lastActivityNanos = System.nanoTime();
         if (announced.getIngestSessionId().equals(session)) {
             info = announced;
             return Optional.empty();
@@ -159,13 +146,30 @@ public final class StreamSegmenter {
         return closed;
     }
 
+    /**
+     * True when {@code unit} belongs to another session than the one being cut: its StreamInfo was not seen, so
+     * the caller looks it up and passes it to {@link #onAccessUnit(AccessUnit, long, Optional)}.
+     */
+    public boolean startsSession(AccessUnit unit) {
+        return !unit.getIngestSessionId().equals(session);
+    }
+
+    /** A unit of the session being cut, or of a new session whose StreamInfo is not known. */
     public Optional<ClosedSegment> onAccessUnit(AccessUnit unit, long offset) {
+        return onAccessUnit(unit, offset, Optional.empty());
+    }
+
+    /**
+     * @param sessionInfo the StreamInfo of the unit's session when it {@link #startsSession starts one} and the
+     *     caller found it; ignored otherwise
+     */
+    public Optional<ClosedSegment> onAccessUnit(AccessUnit unit, long offset, Optional<StreamInfo> sessionInfo) {
         lastSeenOffset = Math.max(lastSeenOffset, offset);
-        lastActivityNanos = System.nanoTime();
         Optional<ClosedSegment> closed = Optional.empty();
-        if (!unit.getIngestSessionId().equals(session)) {
+        if (startsSession(unit)) {
             closed = closeOpen();
-            startSession(unit.getIngestSessionId(), sessionLookup.apply(unit.getIngestSessionId()).orElse(null));
+            startSession(unit.getIngestSessionId(), sessionInfo
+                    .filter(i -> i.getIngestSessionId().equals(unit.getIngestSessionId())).orElse(null));
         }
         if (tracks == null && !setUp(unit)) {
             dropped++;

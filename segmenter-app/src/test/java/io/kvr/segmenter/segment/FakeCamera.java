@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Synthetic media-topic records of one camera: H.264 at 25 fps in a 90 kHz timebase with a keyframe every 25 frames,
@@ -160,6 +159,6 @@ final class FakeCamera {
 
     static StreamSegmenterHarness segmenter() {
         return new StreamSegmenterHarness(new StreamSegmenter(io.kvr.runtime.stream.StreamName.parse("live/door"), 3,
-                new io.kvr.runtime.storage.ObjectKeys(""), "kvr", 2000, id -> Optional.empty()));
+                "kvr", () -> new io.kvr.runtime.policy.EffectivePolicy(true, 2000, 0, "")));
     }
 }

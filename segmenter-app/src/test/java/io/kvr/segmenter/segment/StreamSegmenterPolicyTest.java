@@ -8,7 +8,6 @@ import io.kvr.runtime.policy.EffectivePolicy;
 import io.kvr.runtime.stream.StreamName;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +17,7 @@ class StreamSegmenterPolicyTest {
 
     private final AtomicReference<EffectivePolicy> policy = new AtomicReference<>(new EffectivePolicy(true, 2000, 0, ""));
     private final StreamSegmenterHarness harness = new StreamSegmenterHarness(new StreamSegmenter(
-            StreamName.parse("live/door"), 3, "kvr", policy::get, id -> Optional.empty()));
+            StreamName.parse("live/door"), 3, "kvr", policy::get));
 
     private List<ClosedSegment> feed(FakeCamera camera, long fromOffset, long toOffset) {
         List<ClosedSegment> out = new ArrayList<>();
@@ -80,7 +79,7 @@ class StreamSegmenterPolicyTest {
     void startingWithRecordingOffRecordsNothing() {
         policy.set(new EffectivePolicy(false, 2000, 0, ""));
         StreamSegmenterHarness off = new StreamSegmenterHarness(new StreamSegmenter(
-                StreamName.parse("live/door"), 3, "kvr", policy::get, id -> Optional.empty()));
+                StreamName.parse("live/door"), 3, "kvr", policy::get));
         FakeCamera camera = new FakeCamera(0).session(S1, T0).frames(0, 200);
         assertThat(off.feed(camera.records())).isEmpty();
         assertThat(off.segmenter().flush()).isEmpty();

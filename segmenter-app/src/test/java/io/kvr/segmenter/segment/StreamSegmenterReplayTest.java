@@ -3,7 +3,7 @@ package io.kvr.segmenter.segment;
 import static io.kvr.segmenter.segment.FakeCamera.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvr.runtime.storage.ObjectKeys;
+import io.kvr.runtime.policy.EffectivePolicy;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.StreamInfo;
 import java.util.List;
@@ -59,9 +59,10 @@ class StreamSegmenterReplayTest {
         StreamInfo info = FakeCamera.streamInfo(S1, T0, new byte[0], true);
         List<ClosedSegment> original = FakeCamera.segmenter().feed(camera.records());
 
-        StreamSegmenter fresh = new StreamSegmenter(StreamName.parse("live/door"), 3, new ObjectKeys(""), "kvr", 2000,
-                id -> id.equals(S1) ? Optional.of(info) : Optional.empty());
-        List<ClosedSegment> replayed = new StreamSegmenterHarness(fresh).feed(camera.from(original.get(1).firstOffset()));
+        StreamSegmenter fresh = new StreamSegmenter(StreamName.parse("live/door"), 3, "kvr",
+                () -> new EffectivePolicy(true, 2000, 0, ""));
+        List<ClosedSegment> replayed = new StreamSegmenterHarness(fresh,
+                id -> id.equals(S1) ? Optional.of(info) : Optional.empty()).feed(camera.from(original.get(1).firstOffset()));
 
         assertThat(original.get(1).record().getTracks()).hasSize(2);
         assertSame(replayed.get(0), original.get(1));

@@ -1,4 +1,4 @@
-package io.kvr.segmenter.kafka;
+package io.kvr.segmenter.publish;
 
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.AvroCodec;
@@ -14,12 +14,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Writes SegmentRecords to the segments topic, keyed by stream id, and waits for the broker's ack. */
-final class SegmentAnnouncer implements AutoCloseable {
+public final class SegmentAnnouncer implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final AvroCodec<SegmentRecord> codec = new AvroCodec<>(SegmentRecord.class);
 
-    SegmentAnnouncer(KafkaSettings kafka) {
+    public SegmentAnnouncer(KafkaSettings kafka) {
         this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
