@@ -20,9 +20,10 @@ import picocli.CommandLine.ParameterException;
  * secret is {@code KVR_S3_SECRET_KEY} (default {@code kvr-embedded-secret}, as in {@code kvr run}); never printed.
  */
 @Command(name = "infra", synopsisHeading = "usage: ",
-        customSynopsis = "kvr infra [--data DIR] [--kafka-port N] [--s3-port N]   (S3 secret from KVR_S3_SECRET_KEY)",
+        customSynopsis = "kvr infra [--data DIR] [--kafka-port N] [--s3-port N]",
         description = {"only the embedded Kafka broker and S3 server, for apps run as separate processes "
-                + "(dev/cluster); prints one line \"kvr-infra key=value ...\" once both serve"},
+                + "(dev/cluster); prints one line \"kvr-infra key=value ...\" once both serve. The S3 secret is "
+                + "KVR_S3_SECRET_KEY (default kvr-embedded-secret)."},
         descriptionHeading = "%n", optionListHeading = "%noptions:%n")
 final class InfraCommand implements Callable<Integer> {
     /** First word of the machine-readable line, so scripts find it among the log lines. */

@@ -98,8 +98,7 @@ final class KvrCommand implements Callable<Integer> {
         if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             String arg = unmatched.getUnmatched().getFirst();
             boolean root = e.getCommandLine().getParent() == null;
-            reason = arg.startsWith("-") ? "unknown option '" + arg + "'"
-                    : (root ? "unknown command '" : "unexpected argument '") + arg + "'";
+            reason = (root && !arg.startsWith("-") ? "unknown command '" : "unknown option '") + arg + "'";
         } else if (e instanceof MissingParameterException missing && !missing.getMissing().isEmpty()
                 && missing.getMissing().getFirst() instanceof OptionSpec option) {
             reason = option.longestName() + " needs a value";
