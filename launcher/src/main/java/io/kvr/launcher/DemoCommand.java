@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
         customSynopsis = "kvr demo [--data DIR] [--http HOST:PORT] [--camera APP/STREAM=URL ...] [options] "
                 + "[key=value ...]",
         description = {"records a built-in test camera with a burned-in wall clock as " + Kvr.DEMO_STREAM},
-        descriptionHeading = "%n", parameterListHeading = "%n", optionListHeading = "%noptions:%n")
+        descriptionHeading = "%n", parameterListHeading = "%nsettings:%n", optionListHeading = "%noptions:%n")
 final class DemoCommand implements Callable<Integer> {
     private final CommandContext context;
 

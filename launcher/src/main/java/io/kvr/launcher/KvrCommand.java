@@ -22,7 +22,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "kvr", synopsisHeading = "usage: ", synopsisSubcommandLabel = "COMMAND",
         description = {"Kafka-native video recorder: everything in one process with embedded Kafka and S3."},
-        commandListHeading = "%ncommands:%n", optionListHeading = "%noptions:%n",
+        descriptionHeading = "%n", commandListHeading = "%ncommands:%n", optionListHeading = "%noptions:%n",
         footer = {"", "'kvr COMMAND --help' or 'kvr help COMMAND' describes a command."})
 final class KvrCommand implements Callable<Integer> {
     static final int USAGE_ERROR = 2;
@@ -54,6 +54,7 @@ final class KvrCommand implements Callable<Integer> {
                 .setExpandAtFiles(false)
                 // a repeated flag: the last one counts
                 .setOverwrittenOptionsAllowed(true)
+                .setUsageHelpWidth(100)
                 .setOut(new PrintWriter(context.out(), true))
                 .setErr(new PrintWriter(context.err(), true))
                 .setParameterExceptionHandler((e, args) -> usageError(e));
@@ -62,6 +63,8 @@ final class KvrCommand implements Callable<Integer> {
     private static void addHelpOption(CommandLine command) {
         command.getCommandSpec().addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
                 .description("prints this help").build());
+        // options in the order the command declares them: the ones used most first
+        command.getCommandSpec().usageMessage().sortOptions(false);
     }
 
     /** Runs {@code kvr ARGS...}; the exit status. */

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
                 + "[--start MS --end MS] [--config FILE] [key=value ...]",
         description = {"prints a signed token (?token= or Authorization: Bearer; a viewer's unless --role says "
                 + "otherwise) made with access.token.secret (README, Access)"},
-        descriptionHeading = "%n", parameterListHeading = "%n", optionListHeading = "%noptions:%n")
+        descriptionHeading = "%n", parameterListHeading = "%nsettings:%n", optionListHeading = "%noptions:%n")
 final class TokenCommand implements Callable<Integer> {
     private final CommandContext context;
 

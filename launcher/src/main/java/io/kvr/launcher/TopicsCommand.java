@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "topics", synopsisHeading = "usage: ",
         customSynopsis = "kvr topics --print|--create [--config FILE] [key=value ...]",
         description = {"prints the kafka-topics.sh commands for kvr's topics (--print) or creates them (--create)"},
-        descriptionHeading = "%n", parameterListHeading = "%n", optionListHeading = "%noptions:%n")
+        descriptionHeading = "%n", parameterListHeading = "%nsettings:%n", optionListHeading = "%noptions:%n")
 final class TopicsCommand implements Callable<Integer> {
     private final CommandContext context;
 
