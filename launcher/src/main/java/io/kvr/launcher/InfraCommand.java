@@ -5,7 +5,12 @@ import io.kvr.embedded.s3.EmbeddedS3;
 import io.kvr.runtime.lifecycle.Lifecycle;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code kvr infra [--data DIR] [--kafka-port N] [--s3-port N]}: only the infrastructure — the embedded KRaft broker
@@ -14,53 +19,53 @@ import java.util.Map;
  * take, as {@code key=value}) once both serve, then runs until killed. Ports default to 0: any free port. The S3
  * secret is {@code KVR_S3_SECRET_KEY} (default {@code kvr-embedded-secret}, as in {@code kvr run}); never printed.
  */
-final class InfraCommand {
-    static final String USAGE = "usage: kvr infra [--data DIR] [--kafka-port N] [--s3-port N]   "
-            + "(S3 secret from KVR_S3_SECRET_KEY)\n";
+@Command(name = "infra", synopsisHeading = "usage: ",
+        customSynopsis = "kvr infra [--data DIR] [--kafka-port N] [--s3-port N]",
+        description = {"only the embedded Kafka broker and S3 server, for apps run as separate processes "
+                + "(dev/cluster); prints one line \"kvr-infra key=value ...\" once both serve. The S3 secret is "
+                + "KVR_S3_SECRET_KEY (default kvr-embedded-secret)."},
+        descriptionHeading = "%n", optionListHeading = "%noptions:%n")
+final class InfraCommand implements Callable<Integer> {
     /** First word of the machine-readable line, so scripts find it among the log lines. */
     static final String READY_PREFIX = "kvr-infra ";
     static final String ACCESS_KEY = "kvr";
     static final String DEFAULT_SECRET = "kvr-embedded-secret";
 
+    private final CommandContext context;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "where Kafka and S3 keep their data (default ./data)")
+    Path data = Path.of("data");
+
+    @Option(names = "--kafka-port", paramLabel = "N", converter = ArgumentTypes.Port.class,
+            description = "Kafka port on 127.0.0.1 (default 0: any free one)")
+    int kafkaPort;
+
+    @Option(names = "--s3-port", paramLabel = "N", converter = ArgumentTypes.Port.class,
+            description = "S3 port on 127.0.0.1 (default 0: any free one)")
+    int s3Port;
+
+    InfraCommand(CommandContext context) {
+        this.context = context;
+    }
+
     /** What {@code kvr infra} was asked for. */
     record Options(Path dataDir, int kafkaPort, int s3Port) {
+        /**
+         * {@code infra [--data DIR] [--kafka-port N] [--s3-port N]}, as {@code kvr} parses it.
+         *
+         * @throws IllegalArgumentException naming the flag it cannot understand
+         */
         static Options parse(String[] args) {
-            Path data = Path.of("data");
-            int kafkaPort = 0;
-            int s3Port = 0;
-            for (int i = 1; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--data" -> data = Path.of(value(args, ++i, a));
-                    case "--kafka-port" -> kafkaPort = port(value(args, ++i, a), a);
-                    case "--s3-port" -> s3Port = port(value(args, ++i, a), a);
-                    default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-                }
-            }
-            return new Options(data, kafkaPort, s3Port);
-        }
-
-        private static String value(String[] args, int i, String flag) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            return args[i];
-        }
-
-        private static int port(String value, String flag) {
             try {
-                int p = Integer.parseInt(value);
-                if (p >= 0 && p <= 65_535) {
-                    return p;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
+                return KvrCommand.parse(InfraCommand.class, args).options();
+            } catch (ParameterException e) {
+                throw new IllegalArgumentException(KvrCommand.reason(e), e);
             }
-            throw new IllegalArgumentException(flag + ": '" + value + "' is not a port number (0 = any free port)");
         }
     }
 
-    private InfraCommand() {
+    Options options() {
+        return new Options(data, kafkaPort, s3Port);
     }
 
     /** Starts broker and S3 server, prints the ready line, and returns them, owned by one lifecycle. */
@@ -88,20 +93,17 @@ final class InfraCommand {
     }
 
     /** {@code kvr infra ...}: the exit status (only when it could not start; otherwise it runs until killed). */
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws InterruptedException {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("kvr infra: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
-        }
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        return KvrCommand.execute(new CommandContext(env, Clock.systemUTC(), out, err), args);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
         Lifecycle life;
         try {
-            life = start(options, env, out);
+            life = start(options(), context.env(), context.out());
         } catch (RuntimeException e) {
-            err.println("kvr infra: cannot start: " + e.getMessage());
+            context.err().println("kvr infra: cannot start: " + e.getMessage());
             return 1;
         }
         life.closeOnShutdown();

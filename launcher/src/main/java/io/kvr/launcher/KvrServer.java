@@ -51,9 +51,10 @@ public final class KvrServer implements AutoCloseable {
     private final SegmentIndex index;
     private final String kafkaBootstrap;
     private final String s3Endpoint;
+    private final Settings settings;
 
     private KvrServer(Lifecycle life, HttpService http, List<Router.Endpoint> endpoints, IngestBridge bridge,
-                      SegmentIndex index, String kafkaBootstrap, String s3Endpoint) {
+                      SegmentIndex index, String kafkaBootstrap, String s3Endpoint, Settings settings) {
         this.life = life;
         this.http = http;
         this.endpoints = endpoints;
@@ -61,6 +62,7 @@ public final class KvrServer implements AutoCloseable {
         this.index = index;
         this.kafkaBootstrap = kafkaBootstrap;
         this.s3Endpoint = s3Endpoint;
+        this.settings = settings;
     }
 
     /** Starts everything; {@code cameras} maps {@code app/stream} to URL. Fails cleanly, stopping what started. */
@@ -110,7 +112,7 @@ public final class KvrServer implements AutoCloseable {
                 log.warn("index not yet restored after 60 s; playlists answer 503 until it is");
             }
             return new KvrServer(life, http, router.endpoints(), bridge, indexer.index(), kafka.bootstrapServers(),
-                    s3.endpoint());
+                    s3.endpoint(), settings);
         } catch (IOException e) {
             life.close();
             throw new IllegalStateException("cannot use data directory " + options.dataDir() + ": " + e.getMessage(), e);
@@ -157,6 +159,11 @@ public final class KvrServer implements AutoCloseable {
 
     public String s3Endpoint() {
         return s3Endpoint;
+    }
+
+    /** The settings every part was started with: defaults, then the config file, environment and command line. */
+    public Settings settings() {
+        return settings;
     }
 
     public IngestBridge bridge() {

@@ -12,7 +12,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code kvr token --stream APP/STREAM [--role viewer|operator|admin] [--ttl 1h] [--start MS --end MS]
@@ -21,74 +29,92 @@ import java.util.Map;
  * like every setting (config file, {@code KVR_ACCESS_TOKEN_SECRET}, or {@code key=value}, which other users
  * of the machine may see in the process list).
  */
-final class TokenCommand {
-    static final String USAGE = "usage: kvr token --stream APP/STREAM|APP/*|* [--role viewer|operator|admin] "
-            + "[--ttl DURATION] [--start MS --end MS] [--config FILE] [key=value ...]\n";
+@Command(name = "token", synopsisHeading = "usage: ",
+        customSynopsis = "kvr token --stream APP/STREAM|APP/*|* [--role viewer|operator|admin] [--ttl DURATION] "
+                + "[--start MS --end MS] [--config FILE] [key=value ...]",
+        description = {"prints a signed token (?token= or Authorization: Bearer; a viewer's unless --role says "
+                + "otherwise) made with access.token.secret (README, Access)"},
+        descriptionHeading = "%n", parameterListHeading = "%nsettings:%n", optionListHeading = "%noptions:%n")
+final class TokenCommand implements Callable<Integer> {
+    private final CommandContext context;
 
-    private TokenCommand() {
+    @Option(names = "--stream", paramLabel = "APP/STREAM", description = "the streams it opens: APP/STREAM, APP/* or *")
+    String stream;
+
+    @Option(names = "--role", paramLabel = "ROLE", converter = ArgumentTypes.RoleName.class,
+            description = "viewer (default), operator or admin")
+    Role role = Role.VIEWER;
+
+    @Option(names = "--ttl", paramLabel = "DURATION", description = "how long it is valid, e.g. 30m, 2h (default 1h)")
+    String ttl = "1h";
+
+    @Option(names = "--start", paramLabel = "MS", converter = ArgumentTypes.Millis.class,
+            description = "first recorded time it opens, unix milliseconds (with --end)")
+    Long start;
+
+    @Option(names = "--end", paramLabel = "MS", converter = ArgumentTypes.Millis.class,
+            description = "last recorded time it opens, unix milliseconds (with --start)")
+    Long end;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "properties file with access.token.secret")
+    Path config;
+
+    @Parameters(paramLabel = "key=value", converter = ArgumentTypes.Setting.class,
+            description = "any setting, e.g. access.token.secret=… (visible in the process list)")
+    List<Map.Entry<String, String>> settings = List.of();
+
+    @Spec
+    CommandSpec spec;
+
+    TokenCommand(CommandContext context) {
+        this.context = context;
     }
 
-    /** Runs the command; the exit status. */
+    /** {@code kvr token ...} with this environment, clock and output; the exit status. */
     static int run(String[] args, Map<String, String> env, Clock clock, PrintStream out, PrintStream err) {
-        String stream = null;
-        Role role = Role.VIEWER;
-        String ttl = "1h";
-        Long start = null;
-        Long end = null;
-        Path config = null;
-        Map<String, String> overrides = new LinkedHashMap<>();
+        return KvrCommand.execute(new CommandContext(env, clock, out, err), args);
+    }
+
+    @Override
+    public Integer call() {
+        if (stream == null) {
+            throw usage("--stream is required");
+        }
+        if (!stream.equals("*")) {
+            String app = stream.endsWith("/*") ? stream.substring(0, stream.length() - 2) : null;
+            if (app != null ? !StreamName.isValidPart(app) : !isStreamName(stream)) {
+                throw usage("--stream must be APP/STREAM, APP/* or *");
+            }
+        }
+        if ((start == null) != (end == null)) {
+            throw usage("--start and --end go together");
+        }
         try {
-            for (int i = 1; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--stream" -> stream = value(args, ++i, a);
-                    case "--role" -> role = Role.ofCredential(value(args, ++i, a)).orElseThrow(
-                            () -> new IllegalArgumentException("--role must be viewer, operator or admin"));
-                    case "--ttl" -> ttl = value(args, ++i, a);
-                    case "--start" -> start = number(value(args, ++i, a), a);
-                    case "--end" -> end = number(value(args, ++i, a), a);
-                    case "--config" -> config = Path.of(value(args, ++i, a));
-                    default -> {
-                        if (a.startsWith("-") || !a.contains("=")) {
-                            throw new IllegalArgumentException("unknown option '" + a + "'");
-                        }
-                        overrides.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-                    }
-                }
-            }
-            if (stream == null) {
-                throw new IllegalArgumentException("--stream is required");
-            }
-            if (!stream.equals("*")) {
-                String app = stream.endsWith("/*") ? stream.substring(0, stream.length() - 2) : null;
-                if (app != null ? !StreamName.isValidPart(app) : !isStreamName(stream)) {
-                    throw new IllegalArgumentException("--stream must be APP/STREAM, APP/* or *");
-                }
-            }
-            if ((start == null) != (end == null)) {
-                throw new IllegalArgumentException("--start and --end go together");
-            }
-            Settings settings = Settings.load(Map.of(), config, env, overrides);
+            Map<String, String> overrides = new LinkedHashMap<>();
+            settings.forEach(s -> overrides.put(s.getKey(), s.getValue()));
+            Settings all = Settings.load(Map.of(), config, context.env(), overrides);
             Settings ttlSetting = Settings.of(Map.of("--ttl", ttl));
             Duration lifetime = ttlSetting.duration("--ttl", Duration.ofHours(1));
             ttlSetting.validate();
-            AccessSettings access = AccessSettings.from(settings);
-            settings.validate();
+            AccessSettings access = AccessSettings.from(all);
+            all.validate();
             if (access.tokenSecret() == null) {
-                throw new IllegalArgumentException("no access.token.secret: set it in the config file, as "
+                throw usage("no access.token.secret: set it in the config file, as "
                         + "KVR_ACCESS_TOKEN_SECRET, or as access.token.secret=…");
             }
             if (lifetime.isNegative() || lifetime.isZero()) {
-                throw new IllegalArgumentException("--ttl must be positive");
+                throw usage("--ttl must be positive");
             }
-            long expires = clock.millis() / 1000 + lifetime.toSeconds();
-            out.println(new SignedToken(access.tokenSecret()).mint(new Grant(stream, expires, start, end, role)));
+            long expires = context.clock().millis() / 1000 + lifetime.toSeconds();
+            context.out().println(new SignedToken(access.tokenSecret()).mint(new Grant(stream, expires, start, end, role)));
             return 0;
-        } catch (IllegalArgumentException | ConfigException e) {
-            err.println("kvr token: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
+    }
+
+    private ParameterException usage(String reason) {
+        return new ParameterException(spec.commandLine(), reason);
     }
 
     private static boolean isStreamName(String id) {
@@ -97,21 +123,6 @@ final class TokenCommand {
             return true;
         } catch (IllegalArgumentException e) {
             return false;
-        }
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static long number(String v, String flag) {
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " takes unix milliseconds");
         }
     }
 }

@@ -11,11 +11,19 @@ import io.kvr.runtime.kafka.Topic;
 import io.kvr.runtime.kafka.TopicProvisioner;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code kvr topics --print|--create [--config FILE] [key=value ...]}: the topics kvr needs (its own and the
@@ -23,57 +31,71 @@ import java.util.TreeMap;
  * {@code kafka-topics.sh} commands an operator runs where apps may not create topics ({@code topics.create=false});
  * {@code --create} creates the missing ones itself through {@code kafka.*}.
  */
-final class TopicsCommand {
-    private TopicsCommand() {
+@Command(name = "topics", synopsisHeading = "usage: ",
+        customSynopsis = "kvr topics --print|--create [--config FILE] [key=value ...]",
+        description = {"prints the kafka-topics.sh commands for kvr's topics (--print) or creates them (--create)"},
+        descriptionHeading = "%n", parameterListHeading = "%nsettings:%n", optionListHeading = "%noptions:%n")
+final class TopicsCommand implements Callable<Integer> {
+    private final CommandContext context;
+
+    @Option(names = "--print", description = "print the kafka-topics.sh commands that create them")
+    boolean print;
+
+    @Option(names = "--create", description = "create the missing ones through kafka.*")
+    boolean create;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "properties file with app settings (README)")
+    Path config;
+
+    @Parameters(paramLabel = "key=value", converter = ArgumentTypes.Setting.class,
+            description = "any setting, e.g. topics.prefix=site1.kvr. topics.partitions=12")
+    List<Map.Entry<String, String>> settings = List.of();
+
+    @Spec
+    CommandSpec spec;
+
+    TopicsCommand(CommandContext context) {
+        this.context = context;
     }
 
+    /** {@code kvr topics ...} with this environment and output; the exit status. */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        String mode = null;
-        Path config = null;
+        return KvrCommand.execute(new CommandContext(env, Clock.systemUTC(), out, err), args);
+    }
+
+    @Override
+    public Integer call() {
+        if (print == create) {
+            throw new ParameterException(spec.commandLine(), "takes one of --print or --create");
+        }
         Map<String, String> overrides = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--print") || a.equals("--create")) {
-                mode = a;
-            } else if (a.equals("--config") && i + 1 < args.length) {
-                config = Path.of(args[++i]);
-            } else if (a.startsWith("--config=")) {
-                config = Path.of(a.substring("--config=".length()));
-            } else if (!a.startsWith("-") && a.indexOf('=') > 0) {
-                overrides.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-            } else {
-                mode = null;
-                break;
-            }
-        }
-        if (mode == null) {
-            err.println("kvr: usage: kvr topics --print|--create [--config FILE] [key=value ...]");
-            return 2;
-        }
-        Map<String, String> environment = new LinkedHashMap<>(env);
+        settings.forEach(s -> overrides.put(s.getKey(), s.getValue()));
+        Map<String, String> environment = new LinkedHashMap<>(context.env());
         String envConfig = environment.remove("KVR_CONFIG");
-        if (config == null && envConfig != null && !envConfig.isBlank()) {
-            config = Path.of(envConfig);
+        Path file = config;
+        if (file == null && envConfig != null && !envConfig.isBlank()) {
+            file = Path.of(envConfig);
         }
+        PrintStream out = context.out();
         try {
-            Settings settings = Settings.load(Map.of(), config, environment, overrides);
-            List<Topic> topics = topics(settings);
-            if (mode.equals("--print")) {
-                settings.validate();
-                out.print(print(topics, settings.string("kafka.bootstrap.servers", "BROKER:9092"),
-                        !settings.withPrefix("kafka.security.").isEmpty() || !settings.withPrefix("kafka.sasl.").isEmpty()));
+            Settings all = Settings.load(Map.of(), file, environment, overrides);
+            List<Topic> topics = topics(all);
+            if (print) {
+                all.validate();
+                out.print(print(topics, all.string("kafka.bootstrap.servers", "BROKER:9092"),
+                        !all.withPrefix("kafka.security.").isEmpty() || !all.withPrefix("kafka.sasl.").isEmpty()));
                 return 0;
             }
-            KafkaSettings kafka = KafkaSettings.from(settings);
-            settings.validate();
+            KafkaSettings kafka = KafkaSettings.from(all);
+            all.validate();
             new TopicProvisioner(kafka.clientConfig(Map.of()), true).ensure(topics);
             out.println("kvr: topics present: " + String.join(", ", topics.stream().map(Topic::name).toList()));
             return 0;
         } catch (ConfigException e) {
-            err.println("kvr: " + e.getMessage());
-            return 2;
+            context.err().println("kvr: " + e.getMessage());
+            return KvrCommand.USAGE_ERROR;
         } catch (RuntimeException e) {
-            err.println("kvr: " + e.getMessage());
+            context.err().println("kvr: " + e.getMessage());
             return 1;
         }
     }

@@ -37,4 +37,14 @@ class InfraCommandTest {
         assertThat(InfraCommand.readyLine("127.0.0.1:4000", "http://127.0.0.1:5000", "kvr")).isEqualTo(
                 "kvr-infra kafka.bootstrap.servers=127.0.0.1:4000 s3.endpoint=http://127.0.0.1:5000 s3.access.key=kvr");
     }
+
+    @Test
+    void helpPrintsTheUsageAndStartsNothing() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = InfraCommand.run(new String[] {"infra", "--help"}, Map.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: kvr infra")
+                .contains("--data", "--kafka-port", "--s3-port").doesNotContain("kafka.bootstrap.servers=");
+    }
 }

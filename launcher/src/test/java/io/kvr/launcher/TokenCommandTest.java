@@ -64,4 +64,20 @@ class TokenCommandTest {
         assertThat(tokens.verify(operator.out()))
                 .isEqualTo(new Grant("live/*", 1_763_800_000L + 3600, 1000L, 2000L, Role.OPERATOR));
     }
+
+    @Test
+    void flagsTakeTheirValueAfterAnEqualsSignToo() {
+        Map<String, String> env = Map.of("KVR_ACCESS_TOKEN_SECRET", SECRET);
+        Run joined = run(env, "token", "--stream=live/door", "--role=operator", "--ttl=2h", "--start=1000",
+                "--end=2000");
+        assertThat(joined.status()).as(joined.err()).isZero();
+        assertThat(new SignedToken(SECRET).verify(joined.out()))
+                .isEqualTo(new Grant("live/door", 1_763_800_000L + 7200, 1000L, 2000L, Role.OPERATOR));
+        Run help = run(env, "token", "--help");
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).startsWith("usage: kvr token --stream");
+        Run badStart = run(env, "token", "--stream", "live/door", "--start=soon", "--end=2000");
+        assertThat(badStart.status()).isEqualTo(2);
+        assertThat(badStart.err()).contains("kvr token: --start takes unix milliseconds", "usage: kvr token");
+    }
 }

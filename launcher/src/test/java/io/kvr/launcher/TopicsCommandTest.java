@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TopicsCommandTest {
 
@@ -50,5 +53,23 @@ class TopicsCommandTest {
         assertThat(TopicsCommand.run(new String[] {"topics", "--bogus"}, Map.of(), System.out, new PrintStream(err)))
                 .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("kvr topics --print|--create");
+    }
+
+    @Test
+    void theConfigFileIsNamedAfterASpaceOrAnEqualsSign(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("kvr.properties"), "topics.prefix=site2.\n");
+        for (String[] args : new String[][] {{"topics", "--print", "--config", file.toString()},
+            {"topics", "--config=" + file, "--print"}}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThat(TopicsCommand.run(args, Map.of(), new PrintStream(out), System.err)).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("--topic site2.media.v1");
+        }
+        ByteArrayOutputStream help = new ByteArrayOutputStream();
+        assertThat(TopicsCommand.run(new String[] {"topics", "--help"}, Map.of(), new PrintStream(help), System.err))
+                .isZero();
+        assertThat(help.toString(StandardCharsets.UTF_8)).startsWith("usage: kvr topics --print|--create");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(TopicsCommand.run(new String[] {"topics"}, Map.of(), System.out, new PrintStream(err))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--print or --create");
     }
 }
