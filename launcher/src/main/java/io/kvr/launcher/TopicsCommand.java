@@ -79,7 +79,7 @@ final class TopicsCommand implements Callable<Integer> {
         PrintStream out = context.out();
         try {
             Settings all = Settings.load(Map.of(), file, environment, overrides);
-            List<Topic> topics = topics(all);
+            List<Topic<?, ?>> topics = topics(all);
             if (print) {
                 all.validate();
                 out.print(print(topics, all.string("kafka.bootstrap.servers", "BROKER:9092"),
@@ -101,23 +101,23 @@ final class TopicsCommand implements Callable<Integer> {
     }
 
     /** kvr's topics and the indexer's changelogs, as the apps would create them with these settings. */
-    static List<Topic> topics(Settings settings) {
+    static List<Topic<?, ?>> topics(Settings settings) {
         TopicNames names = TopicNames.from(settings);
         String applicationId = settings.string("indexer.application.id", GroupIds.from(settings).of("indexer"));
-        List<Topic> topics = new ArrayList<>(KvrTopics.all(names));
+        List<Topic<?, ?>> topics = new ArrayList<>(KvrTopics.all(names));
         topics.addAll(IndexTopology.internalTopics(applicationId, names));
         topics.add(KvrTopics.exportRequests(TopicNames.exportRequests(settings), names));
         topics.add(KvrTopics.exportStatus(TopicNames.exportStatus(settings), names));
         return topics;
     }
 
-    static String print(List<Topic> topics, String bootstrap, boolean secured) {
+    static String print(List<Topic<?, ?>> topics, String bootstrap, boolean secured) {
         StringBuilder b = new StringBuilder();
         b.append("# kvr topics: run these where apps may not create topics (then set topics.create=false).\n");
         if (secured) {
             b.append("# client.properties holds your kafka.security.protocol / sasl.* / ssl.* settings (without the kafka. prefix)\n");
         }
-        for (Topic t : topics) {
+        for (Topic<?, ?> t : topics) {
             b.append("kafka-topics.sh --bootstrap-server ").append(bootstrap);
             if (secured) {
                 b.append(" --command-config client.properties");

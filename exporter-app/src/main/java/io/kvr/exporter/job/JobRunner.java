@@ -8,7 +8,9 @@ import io.kvr.exporter.plan.ExportRange;
 import io.kvr.exporter.plan.ExportRefusedException;
 import io.kvr.exporter.write.ExportWriter;
 import io.kvr.runtime.config.KafkaSettings;
-import io.kvr.runtime.kafka.AvroCodec;
+import io.kvr.runtime.kafka.Codec;
+import io.kvr.runtime.kafka.KafkaClients;
+import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.ExportPart;
@@ -29,8 +31,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +57,7 @@ public final class JobRunner implements AutoCloseable {
     private final ObjectStore store;
     private final String exportsPrefix;
     private final ExportSlots slots;
-    private final AvroCodec<ExportRequest> codec = new AvroCodec<>(ExportRequest.class);
+    private final Codec<ExportRequest> codec;
     private final Thread thread;
     private final AtomicInteger running;
     private final Counter done;
@@ -68,13 +68,13 @@ public final class JobRunner implements AutoCloseable {
     public JobRunner(KafkaSettings kafka, String topic, String groupId, JobLog jobs, StatusBook book,
                      ExportPlanner planner, ExportWriter writer, ObjectStore store, String exportsPrefix,
                      ExportSlots slots, MeterRegistry metrics) {
-        Map<String, Object> config = kafka.clientConfig(Map.of(
+        this.consumer = new KafkaClients(kafka).consumer(Map.of(
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1));
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1), Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, groupId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
         this.topic = topic;
+        this.codec = KvrTopics.exportRequests(topic, kafka.topics()).values();
         this.jobs = jobs;
         this.book = book;
         this.planner = planner;

@@ -36,10 +36,10 @@ public final class IndexTopology {
      * topics: the segments topic is already keyed by stream). Operators who may not let apps create topics
      * create these too ({@code kvr topics --print}).
      */
-    public static java.util.List<io.kvr.runtime.kafka.Topic> internalTopics(String applicationId,
-                                                                           io.kvr.runtime.config.TopicNames names) {
+    public static java.util.List<io.kvr.runtime.kafka.Topic<byte[], byte[]>> internalTopics(
+            String applicationId, io.kvr.runtime.config.TopicNames names) {
         return java.util.stream.Stream.of(SEGMENTS_STORE, STREAMS_STORE)
-                .map(store -> new io.kvr.runtime.kafka.Topic(applicationId + "-" + store + "-changelog",
+                .map(store -> io.kvr.runtime.kafka.Topic.untyped(applicationId + "-" + store + "-changelog",
                         names.partitions(), names.replicationFactor(), java.util.Map.of("cleanup.policy", "compact")))
                 .toList();
     }

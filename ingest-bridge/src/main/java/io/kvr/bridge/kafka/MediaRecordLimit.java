@@ -1,6 +1,7 @@
 package io.kvr.bridge.kafka;
 
 import io.kvr.runtime.config.KafkaSettings;
+import io.kvr.runtime.kafka.KafkaClients;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -65,12 +66,11 @@ final class MediaRecordLimit {
      */
     synchronized void refresh() {
         int topicLimit = KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
-        Map<String, Object> config = kafka.clientConfig(Map.of(
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try (Admin admin = new KafkaClients(kafka).admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000,
-                AdminClientConfig.CLIENT_ID_CONFIG, "kvr-ingest-bridge-admin"));
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        try (Admin admin = Admin.create(config)) {
+                AdminClientConfig.CLIENT_ID_CONFIG, "kvr-ingest-bridge-admin"), Map.of())) {
             Config described = admin.describeConfigs(List.of(resource)).all().get(20, TimeUnit.SECONDS).get(resource);
             ConfigEntry entry = described == null ? null : described.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             if (entry != null && entry.value() != null) {

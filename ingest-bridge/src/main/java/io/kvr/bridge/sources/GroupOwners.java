@@ -1,6 +1,7 @@
 package io.kvr.bridge.sources;
 
 import io.kvr.runtime.config.KafkaSettings;
+import io.kvr.runtime.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,11 +35,10 @@ final class GroupOwners implements AutoCloseable {
     private boolean failing;                           // guarded by this
 
     GroupOwners(KafkaSettings kafka, String groupId, String instanceId) {
-        Map<String, Object> config = kafka.clientConfig(Map.of(
+        this.admin = new KafkaClients(kafka).admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis()));
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, instanceId + "-sources-admin");
-        this.admin = Admin.create(config);
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis()),
+                Map.of(AdminClientConfig.CLIENT_ID_CONFIG, instanceId + "-sources-admin"));
         this.groupId = groupId;
         this.topic = kafka.topics().sources();
     }

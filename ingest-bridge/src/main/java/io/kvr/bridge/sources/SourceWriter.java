@@ -2,7 +2,8 @@ package io.kvr.bridge.sources;
 
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.AcknowledgedProducer;
-import io.kvr.runtime.kafka.AvroCodec;
+import io.kvr.runtime.kafka.KvrTopics;
+import io.kvr.runtime.kafka.Topic;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.CameraSource;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -13,25 +14,24 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 final class SourceWriter implements AutoCloseable {
     private final AcknowledgedProducer producer;
-    private final String topic;
+    private final Topic<StreamName, CameraSource> topic;
     private final String instanceId;
-    private final AvroCodec<CameraSource> codec = new AvroCodec<>(CameraSource.class);
 
     SourceWriter(KafkaSettings kafka, String instanceId) {
         this.producer = new AcknowledgedProducer(kafka, instanceId + "-sources-writer");
-        this.topic = kafka.topics().sources();
+        this.topic = KvrTopics.sources(kafka.topics());
         this.instanceId = instanceId;
     }
 
     /** Stores the camera and waits for the broker; {@code origin} is {@code config} or {@code api}. */
     RecordMetadata put(CameraSpec spec, String origin) {
-        byte[] value = codec.encode(spec.toAvro(origin, System.currentTimeMillis(), instanceId));
-        return producer.send(topic, spec.name().id(), value, "camera " + spec.name());
+        byte[] value = topic.values().encode(spec.toAvro(origin, System.currentTimeMillis(), instanceId));
+        return producer.send(topic.name(), spec.name().id(), value, "camera " + spec.name());
     }
 
     /** Removes the camera (a tombstone) and waits for the broker. */
     RecordMetadata delete(StreamName name) {
-        return producer.send(topic, name.id(), null, "camera " + name);
+        return producer.send(topic.name(), name.id(), null, "camera " + name);
     }
 
     @Override

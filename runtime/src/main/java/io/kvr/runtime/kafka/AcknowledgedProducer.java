@@ -11,8 +11,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A producer for control records (cameras, policies, export jobs): each write waits for the broker's
@@ -24,12 +22,26 @@ public final class AcknowledgedProducer implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     public AcknowledgedProducer(KafkaSettings kafka, String clientId) {
-        Map<String, Object> config = kafka.clientConfig(Map.of(
+        this(new KafkaClients(kafka), clientId);
+    }
+
+    public AcknowledgedProducer(KafkaClients clients, String clientId) {
+        this.producer = clients.producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, ACK_TIMEOUT.toMillis()));
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, ACK_TIMEOUT.toMillis()),
+                Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
+    }
+
+    /**
+     * Writes {@code value} (null: a tombstone) under {@code key}, both encoded as {@code topic} says, and waits for
+     * the broker.
+     *
+     * @param what what is being stored, for the error ("the policy of application x")
+     * @throws WriteFailed when the broker did not take it within 15 s
+     */
+    public <V> RecordMetadata send(Topic<String, V> topic, String key, V value, String what) {
+        return send(topic.name(), key, value == null ? null : topic.values().encode(value), what);
     }
 
     /**

@@ -12,7 +12,7 @@ import org.apache.avro.specific.SpecificRecord;
  * Avro single-object encoding (a 10-byte header with the schema fingerprint, then the binary record) of one
  * generated record type. The header lets any reader check which schema wrote a value without a registry.
  */
-public final class AvroCodec<T extends SpecificRecord> {
+public final class AvroCodec<T extends SpecificRecord> implements Codec<T> {
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
     private final byte[] fingerprintHeader;
@@ -33,6 +33,7 @@ public final class AvroCodec<T extends SpecificRecord> {
         this.fingerprintHeader = header.array();
     }
 
+    @Override
     public byte[] encode(T value) {
         try {
             ByteBuffer buf = encoder.encode(value);
@@ -47,6 +48,7 @@ public final class AvroCodec<T extends SpecificRecord> {
         }
     }
 
+    @Override
     public T decode(byte[] bytes) {
         try {
             return decoder.decode(bytes);

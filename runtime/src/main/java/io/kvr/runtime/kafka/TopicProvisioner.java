@@ -38,14 +38,14 @@ public final class TopicProvisioner {
         return new TopicProvisioner(kafka.clientConfig(Map.of()), kafka.createTopics());
     }
 
-    public void ensure(Collection<Topic> topics) {
+    public void ensure(Collection<? extends Topic<?, ?>> topics) {
         Map<String, Object> config = new java.util.HashMap<>(adminConfig);
         config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         try (Admin admin = Admin.create(config)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (Topic t : topics) {
+            for (Topic<?, ?> t : topics) {
                 if (!existing.contains(t.name())) {
                     Optional<Short> rf = t.replicationFactor() > 0 ? Optional.of(t.replicationFactor()) : Optional.empty();
                     missing.add(new NewTopic(t.name(), Optional.of(t.partitions()), rf).configs(t.configs()));

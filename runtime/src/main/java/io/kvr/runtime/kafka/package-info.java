@@ -1,2 +1,2 @@
-/** Topic specifications, Avro serdes and topic provisioning shared by every kvr app. */
+/** Typed topics, Kafka clients, the compacted-topic reader, Avro codecs and topic provisioning of every kvr app. */
 package io.kvr.runtime.kafka;

@@ -1,15 +1,17 @@
 package io.kvr.runtime.policy;
 
 import io.kvr.runtime.kafka.AvroCodec;
+import io.kvr.runtime.kafka.Codec;
 import io.kvr.schemas.RecordingPolicy;
 import io.kvr.schemas.StreamPolicy;
 import java.util.HashMap;
 import java.util.Map;
 
 /** Values of the policies topic: {@link AppPolicy} to and from the Avro {@link RecordingPolicy}. */
-public final class PolicyRecords {
+public final class PolicyRecords implements Codec<AppPolicy> {
     private final AvroCodec<RecordingPolicy> codec = new AvroCodec<>(RecordingPolicy.class);
 
+    @Override
     public byte[] encode(AppPolicy policy) {
         Map<String, StreamPolicy> streams = new HashMap<>();
         policy.streams().forEach((stream, s) -> streams.put(stream, StreamPolicy.newBuilder()
@@ -29,6 +31,7 @@ public final class PolicyRecords {
     }
 
     /** Decodes and validates; an {@link IllegalArgumentException} names what is wrong. */
+    @Override
     public AppPolicy decode(byte[] value) {
         RecordingPolicy r = codec.decode(value);
         PolicySettings settings = new PolicySettings(r.getRecording(), r.getSegmentDurationMs(), r.getRetentionMs(),

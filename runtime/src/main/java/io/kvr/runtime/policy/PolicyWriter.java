@@ -2,6 +2,8 @@ package io.kvr.runtime.policy;
 
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.AcknowledgedProducer;
+import io.kvr.runtime.kafka.KvrTopics;
+import io.kvr.runtime.kafka.Topic;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
@@ -10,17 +12,16 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class PolicyWriter implements AutoCloseable {
     private final AcknowledgedProducer producer;
-    private final String topic;
-    private final PolicyRecords records = new PolicyRecords();
+    private final Topic<String, AppPolicy> topic;
 
     public PolicyWriter(KafkaSettings kafka, String clientId) {
         this.producer = new AcknowledgedProducer(kafka, clientId);
-        this.topic = kafka.topics().policies();
+        this.topic = KvrTopics.policies(kafka.topics()).withValues(new PolicyRecords());
     }
 
     /** Stores the policy and waits for the broker. */
     public RecordMetadata put(AppPolicy policy) {
-        return producer.send(topic, policy.app(), records.encode(policy), "the policy of application " + policy.app());
+        return producer.send(topic, policy.app(), policy, "the policy of application " + policy.app());
     }
 
     /** Removes the application's policy (a tombstone) and waits for the broker. */
