@@ -19,7 +19,7 @@ public final class ExporterMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Settings settings = AppArgs.load(args, Map.of());
+        Settings settings = AppArgs.load("ExporterMain", args, Map.of());
         AccessSettings access = AccessSettings.from(settings);
         // the indexer's credential when it requires access: an operator's API key
         String indexApiKey = HttpSegmentIndex.apiKey(settings);

@@ -21,7 +21,7 @@ public final class EdgeMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Settings settings = AppArgs.load(args, Map.of());
+        Settings settings = AppArgs.load("EdgeMain", args, Map.of());
         // the indexer's credential when it requires access: an operator's API key
         String indexApiKey = HttpSegmentIndex.apiKey(settings);
         EdgeConfig config = EdgeConfig.from(settings);

@@ -18,7 +18,7 @@ public final class IndexerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Settings settings = AppArgs.load(args, Map.of());
+        Settings settings = AppArgs.load("IndexerMain", args, Map.of());
         AccessSettings access = AccessSettings.from(settings);
         IndexerConfig config = IndexerConfig.from(settings);
         var metrics = Metrics.prometheus("indexer");

@@ -18,7 +18,7 @@ public final class BridgeMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Settings settings = AppArgs.load(args, Map.of());
+        Settings settings = AppArgs.load("BridgeMain", args, Map.of());
         AccessSettings access = AccessSettings.from(settings);
         BridgeConfig config = BridgeConfig.from(settings);
         var metrics = Metrics.prometheus("ingest-bridge");

@@ -18,7 +18,7 @@ public final class SegmenterMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Settings settings = AppArgs.load(args, Map.of());
+        Settings settings = AppArgs.load("SegmenterMain", args, Map.of());
         AccessSettings access = AccessSettings.from(settings);
         SegmenterConfig config = SegmenterConfig.from(settings);
         var metrics = Metrics.prometheus("segmenter");

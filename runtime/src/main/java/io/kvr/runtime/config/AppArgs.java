@@ -31,14 +31,13 @@ public final class AppArgs {
     }
 
     /**
-     * The settings of the calling app's {@code main}. {@code --help} prints the usage and ends the process with 0:
-     * it is the app's whole command line.
+     * The settings of app {@code app}'s {@code main} (its name in the usage). {@code --help} prints the usage and ends
+     * the process with 0: it is the app's whole command line.
      *
      * @throws ConfigException for an argument that is neither {@code --config} nor {@code key=value}, or a config
      *                         file that cannot be read
      */
-    public static Settings load(String[] args, Map<String, String> defaults) {
-        String app = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass().getSimpleName();
+    public static Settings load(String app, String[] args, Map<String, String> defaults) {
         Request request = parse(app, args);
         if (request.help()) {
             System.out.print(request.usage());
