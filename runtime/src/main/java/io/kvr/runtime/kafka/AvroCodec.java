@@ -3,6 +3,9 @@ package io.kvr.runtime.kafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -25,7 +28,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Codec<T> {
         this.encoder = new BinaryMessageEncoder<>(model, schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema);
         // values written before trailing defaulted fields were added still decode (schemas/README.md)
-        for (org.apache.avro.Schema earlier : MediaRecords.earlierVersions(schema)) {
+        for (org.apache.avro.Schema earlier : earlierVersions(schema)) {
             decoder.addSchema(earlier);
         }
         ByteBuffer header = ByteBuffer.allocate(10).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -74,5 +77,23 @@ public final class AvroCodec<T extends SpecificRecord> implements Codec<T> {
             }
         }
         return true;
+    }
+
+    /**
+     * Writer schemas of earlier versions of {@code current}: schemas only grow by fields with defaults appended at
+     * the end (schemas/README.md), so each earlier one is {@code current} without its last 1, 2, … fields, for as
+     * long as those fields all have defaults.
+     */
+    public static List<Schema> earlierVersions(Schema current) {
+        List<Schema.Field> fields = current.getFields();
+        List<Schema> out = new ArrayList<>();
+        for (int keep = fields.size() - 1; keep >= 1 && fields.get(keep).hasDefaultValue(); keep--) {
+            List<Schema.Field> copy = new ArrayList<>(keep);
+            for (Schema.Field f : fields.subList(0, keep)) {
+                copy.add(new Schema.Field(f, f.schema()));
+            }
+            out.add(Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, copy));
+        }
+        return out;
     }
 }

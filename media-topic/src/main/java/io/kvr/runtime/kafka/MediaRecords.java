@@ -4,8 +4,6 @@ import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.StreamInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -76,23 +74,9 @@ public final class MediaRecords {
 
     private static <T extends SpecificRecord> BinaryMessageDecoder<T> decoder(Class<T> type, Schema current) {
         BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(SpecificData.getForClass(type), current);
-        for (Schema earlier : earlierVersions(current)) {
+        for (Schema earlier : AvroCodec.earlierVersions(current)) {
             decoder.addSchema(earlier);
         }
         return decoder;
-    }
-
-    /** {@code current} without its last 1, 2, … fields, for as long as those fields all have defaults. */
-    static List<Schema> earlierVersions(Schema current) {
-        List<Schema.Field> fields = current.getFields();
-        List<Schema> out = new ArrayList<>();
-        for (int keep = fields.size() - 1; keep >= 1 && fields.get(keep).hasDefaultValue(); keep--) {
-            List<Schema.Field> copy = new ArrayList<>(keep);
-            for (Schema.Field f : fields.subList(0, keep)) {
-                copy.add(new Schema.Field(f, f.schema()));
-            }
-            out.add(Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, copy));
-        }
-        return out;
     }
 }

@@ -81,7 +81,7 @@ class MediaRecordsTest {
 
         assertThat(read).isEqualTo(unit);
         assertThat(((AccessUnit) read).getChunkCount()).isEqualTo(1);
-        assertThat(MediaRecords.earlierVersions(AccessUnit.getClassSchema()))
+        assertThat(AvroCodec.earlierVersions(AccessUnit.getClassSchema()))
                 .extracting(SchemaNormalization::parsingFingerprint64)
                 .contains(SchemaNormalization.parsingFingerprint64(v1));
     }
