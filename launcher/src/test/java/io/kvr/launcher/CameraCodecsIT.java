@@ -10,6 +10,7 @@ import ch.qos.logback.core.AppenderBase;
 import io.kvr.bridge.rtsp.ParameterSets;
 import io.kvr.media.codec.mpeg4.VisualStartCodes;
 import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.runtime.kafka.AvroBytes;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;
@@ -175,16 +176,16 @@ class CameraCodecsIT {
         // MPEG-4 Part 2: the VOS/VOL header from the SDP's config= is the track's extradata; I-VOPs are keyframes
         StreamInfo mpeg4 = media.lastInfo("codecs/mpeg4");
         assertThat(mpeg4.getTracks()).extracting(TrackInfo::getCodec).containsExactly(Codec.MPEG4);
-        byte[] config = bytes(mpeg4.getTracks().get(0).getExtradata());
+        byte[] config = AvroBytes.of(mpeg4.getTracks().get(0).getExtradata());
         assertThat(indexOf(config, new byte[] {0, 0, 1, (byte) 0xb0})).as("visual_object_sequence_start_code").isZero();
         assertThat(mpeg4.getTracks().get(0).getWidth()).isEqualTo(640);
         assertThat(mpeg4.getTracks().get(0).getHeight()).isEqualTo(360);
         List<AccessUnit> vops = media.units("codecs/mpeg4", 0);
         assertThat(vops).hasSizeGreaterThan(50).allSatisfy(u -> assertThat(u.getCodec()).isEqualTo(Codec.MPEG4));
         assertThat(vops).filteredOn(AccessUnit::getKeyframe).hasSizeGreaterThan(1)
-                .allSatisfy(u -> assertThat(VisualStartCodes.isIntraVop(bytes(u.getPayload()))).isTrue());
+                .allSatisfy(u -> assertThat(VisualStartCodes.isIntraVop(AvroBytes.of(u.getPayload()))).isTrue());
         assertThat(vops).filteredOn(u -> !u.getKeyframe()).isNotEmpty()
-                .allSatisfy(u -> assertThat(VisualStartCodes.isIntraVop(bytes(u.getPayload()))).isFalse());
+                .allSatisfy(u -> assertThat(VisualStartCodes.isIntraVop(AvroBytes.of(u.getPayload()))).isFalse());
         // the header repeated before every I-VOP is the SDP's: no new session for it
         assertThat(secrets.lines()).noneSatisfy(line -> assertThat(line).contains("camera codecs/mpeg4 ")
                 .contains("codec configuration of track 0 changed"));
@@ -278,8 +279,9 @@ class CameraCodecsIT {
             if (first == null) {
                 continue; // the newest session may have no unit read yet
             }
-            byte[] extradata = bytes(info.getTracks().get(0).getExtradata());
-            byte[] previous = bytes(media.info("codecs/switch", sessions.get(i - 1)).getTracks().get(0).getExtradata());
+            byte[] extradata = AvroBytes.of(info.getTracks().get(0).getExtradata());
+            byte[] previous = AvroBytes.of(
+                    media.info("codecs/switch", sessions.get(i - 1)).getTracks().get(0).getExtradata());
             assertThat(extradata).as("session %d announces other parameter sets", i).isNotEqualTo(previous);
             // the picture size follows the new SPS (the camera alternates 640x360 and 320x180)
             TrackInfo video = info.getTracks().get(0);
@@ -289,7 +291,7 @@ class CameraCodecsIT {
             // the session starts with the keyframe that carried them
             assertThat(first.getKeyframe()).isTrue();
             byte[] sps = ParameterSets.scan(Codec.H264, extradata).nalUnits().get(0);
-            assertThat(indexOf(bytes(first.getPayload()), sps)).as("SPS of session %d in its first keyframe", i)
+            assertThat(indexOf(AvroBytes.of(first.getPayload()), sps)).as("SPS of session %d in its first keyframe", i)
                     .isNotNegative();
         }
         assertThat(secrets.lines()).anySatisfy(line -> assertThat(line).contains("codecs/switch")
@@ -363,8 +365,8 @@ class CameraCodecsIT {
         for (int i = 1; i < sessions.size(); i++) {
             TrackInfo video = media.info("codecs/mpeg4switch", sessions.get(i)).getTracks().get(0);
             TrackInfo before = media.info("codecs/mpeg4switch", sessions.get(i - 1)).getTracks().get(0);
-            assertThat(bytes(video.getExtradata())).as("session %d announces another VOL", i)
-                    .isNotEqualTo(bytes(before.getExtradata()));
+            assertThat(AvroBytes.of(video.getExtradata())).as("session %d announces another VOL", i)
+                    .isNotEqualTo(AvroBytes.of(before.getExtradata()));
             assertThat(video.getWidth() + "x" + video.getHeight()).as("session %d picture size", i)
                     .isIn("640x360", "320x180").isNotEqualTo(before.getWidth() + "x" + before.getHeight());
         }
@@ -413,12 +415,6 @@ class CameraCodecsIT {
         assertThat(camera.recentOutput()).doesNotContain(PASSWORD);
         assertThat(secrets.checked()).as("log events checked").isGreaterThan(20);
         assertThat(secrets.leaks()).as("log events holding a password").isEmpty();
-    }
-
-    static byte[] bytes(java.nio.ByteBuffer b) {
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
     }
 
     static int indexOf(byte[] data, byte[] part) {

@@ -1,6 +1,7 @@
 package io.kvr.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.schemas.SegmentRecord;
@@ -86,28 +87,23 @@ class ObjectStorageOutageIT {
         rig.stopBridge();
         Map<String, List<SegmentCoverage.Unit>> published = SegmentCoverage.published(rig.kafkaBootstrap(), "kvr.media.v1");
         Map<String, SegmentCoverage.Report> reports = new HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        do {
-            Thread.sleep(2_000);
-            for (String s : STREAMS) {
-                reports.put(s, SegmentCoverage.check(s, published.get(s), segments(s)));
-            }
-        } while (reports.values().stream().anyMatch(r -> !r.problems().isEmpty()) && System.nanoTime() < deadline);
+        await("every unit in exactly one segment").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> {
+                    for (String s : STREAMS) {
+                        reports.put(s, SegmentCoverage.check(s, published.get(s), segments(s)));
+                    }
+                    reports.values().forEach(r -> assertThat(r.problems()).as("%s", r).isEmpty());
+                });
         for (String s : STREAMS) {
             log.info("{}", reports.get(s));
             assertThat(reports.get(s).problems()).as("%s", reports.get(s)).isEmpty();
         }
     }
 
-    private void awaitSegments(java.util.function.Predicate<List<SegmentRecord>> done, Duration timeout, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!STREAMS.stream().allMatch(s -> done.test(segments(s)))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + timeout);
-            }
-            Thread.sleep(500);
-        }
+    private void awaitSegments(java.util.function.Predicate<List<SegmentRecord>> done, Duration timeout, String what) {
+        await(what).atMost(timeout).pollInterval(Duration.ofMillis(500))
+                .until(() -> STREAMS.stream().allMatch(s -> done.test(segments(s))));
     }
 
     private List<SegmentRecord> segments(String stream) {

@@ -1,6 +1,7 @@
 package io.kvr.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.schemas.Codec;
@@ -106,13 +107,14 @@ class SegmenterCrashIT {
         assertThat(published.keySet()).containsExactlyInAnyOrderElementsOf(STREAMS);
         // the last segments close once the streams have been quiet for the segmenter's idle limit (6 s)
         Map<String, SegmentCoverage.Report> reports = new HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        do {
-            Thread.sleep(2_000);
-            for (String s : STREAMS) {
-                reports.put(s, SegmentCoverage.check(s, published.get(s), segments(s)));
-            }
-        } while (reports.values().stream().anyMatch(r -> !r.problems().isEmpty()) && System.nanoTime() < deadline);
+        await("every unit in exactly one segment").atMost(Duration.ofSeconds(90)).pollDelay(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> {
+                    for (String s : STREAMS) {
+                        reports.put(s, SegmentCoverage.check(s, published.get(s), segments(s)));
+                    }
+                    reports.values().forEach(r -> assertThat(r.problems()).as("%s", r).isEmpty());
+                });
         reports.values().forEach(r -> log.info("{}", r));
         log.info("{} segment announcements for {} distinct segments (the rest are replays)", announcements(),
                 STREAMS.stream().mapToInt(s -> segments(s).size()).sum());
@@ -180,14 +182,11 @@ class SegmenterCrashIT {
         assertThat(failures).as("segments ffprobe rejects or miscounts").isEmpty();
     }
 
-    private void awaitHealthy() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!segmenter.healthy()) {
-            if (!segmenter.alive() || System.nanoTime() > deadline) {
-                throw new AssertionError("segmenter did not come up; see target/SegmenterCrashIT-segmenter.log");
-            }
-            Thread.sleep(100);
-        }
+    private void awaitHealthy() {
+        await("segmenter up; see target/SegmenterCrashIT-segmenter.log").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(100))
+                .failFast("segmenter died; see target/SegmenterCrashIT-segmenter.log", () -> !segmenter.alive())
+                .until(segmenter::healthy);
     }
 
     private List<SegmentRecord> segments(String stream) {

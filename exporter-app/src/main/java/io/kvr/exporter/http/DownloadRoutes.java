@@ -9,6 +9,7 @@ import io.kvr.exporter.plan.ExportRefusedException;
 import io.kvr.exporter.plan.ExportStart;
 import io.kvr.exporter.write.ExportWriter;
 import io.kvr.runtime.access.Role;
+import io.kvr.runtime.http.ByteRange;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Request;
@@ -110,14 +111,14 @@ public final class DownloadRoutes implements Routes {
     /** The whole plan first, then a response of known length ({@code Range} works). */
     private Response sized(StreamName stream, ExportRange range, String name, ExportPlan plan,
                            Optional<String> rangeHeader) {
-        Optional<ByteRange> part = ByteRange.parse(rangeHeader.orElse(null), plan.size());
+        Optional<ByteRange> part = ByteRange.requested(rangeHeader.orElse(null), plan.size());
         long first = part.map(ByteRange::first).orElse(0L);
         long length = part.map(ByteRange::length).orElse(plan.size());
         Response r = Response.stream(part.isPresent() ? 206 : 200, "video/mp4", length,
                 out -> send(stream, range, sent -> writer.write(plan, first, first + length, out, sent)));
         headers(r, name, plan.firstFrameMs(), plan.startMs())
                 .header("X-Kvr-Duration", Long.toString(plan.durationMs()));
-        part.ifPresent(p -> r.header("Content-Range", "bytes " + p.first() + "-" + p.last() + "/" + plan.size()));
+        part.ifPresent(p -> r.header("Content-Range", p.contentRange(plan.size())));
         return r;
     }
 

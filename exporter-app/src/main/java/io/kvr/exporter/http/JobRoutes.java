@@ -10,6 +10,7 @@ import io.kvr.exporter.plan.ExportRange;
 import io.kvr.exporter.plan.ExportRefusedException;
 import io.kvr.runtime.access.Role;
 import io.kvr.runtime.index.IndexUnavailableException;
+import io.kvr.runtime.http.ByteRange;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.InvalidJsonException;
@@ -172,7 +173,7 @@ public final class JobRoutes implements Routes {
         String key = partKey(s, req.queryParam("part").orElse(null));
         ObjectInfo info = store.stat(key)
                 .orElseThrow(() -> HttpError.notFound("the file of export " + s.getId() + " is gone"));
-        Optional<ByteRange> part = ByteRange.parse(req.header("Range").orElse(null), info.size());
+        Optional<ByteRange> part = ByteRange.requested(req.header("Range").orElse(null), info.size());
         long first = part.map(ByteRange::first).orElse(0L);
         long length = part.map(ByteRange::length).orElse(info.size());
         StoredObject o = store.open(key, first, length)
@@ -181,7 +182,7 @@ public final class JobRoutes implements Routes {
                 .closing(o)
                 .header("Accept-Ranges", "bytes")
                 .header("Content-Disposition", ExportParams.contentDisposition(s.getFileName()));
-        part.ifPresent(p -> r.header("Content-Range", "bytes " + p.first() + "-" + p.last() + "/" + info.size()));
+        part.ifPresent(p -> r.header("Content-Range", p.contentRange(info.size())));
         return r;
     }
 

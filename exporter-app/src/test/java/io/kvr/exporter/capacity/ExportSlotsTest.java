@@ -1,6 +1,7 @@
 package io.kvr.exporter.capacity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -48,10 +49,7 @@ class ExportSlotsTest {
             }
         });
         // wait until the job is queued for the slot
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (slots.waiting() == 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(() -> slots.waiting() > 0);
         assertThat(slots.waiting()).isEqualTo(1);
         download.close();
         // whether or not the job has woken yet, the slot is its own: a download arriving now does not get it

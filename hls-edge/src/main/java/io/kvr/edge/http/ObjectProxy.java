@@ -1,5 +1,6 @@
 package io.kvr.edge.http;
 
+import io.kvr.runtime.http.ByteRange;
 import io.kvr.runtime.http.HttpError;
 import io.kvr.runtime.http.Response;
 import io.kvr.runtime.storage.ObjectInfo;
@@ -7,8 +8,6 @@ import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.runtime.storage.StorageException;
 import io.kvr.runtime.storage.StoredObject;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Serves objects from storage to clients: single byte ranges ({@code 206}), {@code Accept-Ranges}, {@code ETag}, and
@@ -17,8 +16,6 @@ import java.util.regex.Pattern;
  * all fetch the same newest segments); larger ones stream from storage, never buffered whole.
  */
 public final class ObjectProxy implements ObjectDelivery {
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
-
     private final ObjectStore store;
     private final RecentObjects recent;
 
@@ -57,14 +54,13 @@ public final class ObjectProxy implements ObjectDelivery {
                 return body(200, key, o);
             }
             ObjectInfo info = store.stat(key).orElseThrow(() -> HttpError.notFound("no such object"));
-            long[] range = parseRange(rangeHeader, info.size());
-            if (range == null) {
-                return Response.empty(416).header("Content-Range", "bytes */" + info.size());
+            Optional<ByteRange> range = ByteRange.satisfiable(rangeHeader, info.size());
+            if (range.isEmpty()) {
+                return Response.empty(416).header("Content-Range", ByteRange.unsatisfiedContentRange(info.size()));
             }
-            long length = range[1] - range[0] + 1;
-            Optional<StoredObject> part = store.open(key, range[0], length);
+            Optional<StoredObject> part = store.open(key, range.get().first(), range.get().length());
             StoredObject o = part.orElseThrow(() -> HttpError.notFound("no such object"));
-            return body(206, key, o).header("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + info.size());
+            return body(206, key, o).header("Content-Range", range.get().contentRange(info.size()));
         } catch (StorageException | java.io.IOException e) {
             throw new HttpError(503, "object storage unavailable");
         }
@@ -76,14 +72,14 @@ public final class ObjectProxy implements ObjectDelivery {
             // the kept bytes go to the connection as they are: no copy per viewer
             return headers(Response.bytes(200, contentType(key), bytes), kept.etag());
         }
-        long[] range = parseRange(rangeHeader, bytes.length);
-        if (range == null) {
-            return Response.empty(416).header("Content-Range", "bytes */" + bytes.length);
+        Optional<ByteRange> range = ByteRange.satisfiable(rangeHeader, bytes.length);
+        if (range.isEmpty()) {
+            return Response.empty(416).header("Content-Range", ByteRange.unsatisfiedContentRange(bytes.length));
         }
-        int from = (int) range[0];
-        int length = (int) (range[1] - range[0] + 1);
+        int from = (int) range.get().first();
+        int length = (int) range.get().length();
         return headers(Response.bytes(206, contentType(key), bytes, from, length), kept.etag())
-                .header("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + bytes.length);
+                .header("Content-Range", range.get().contentRange(bytes.length));
     }
 
     private static Response body(int status, String key, StoredObject o) {
@@ -101,39 +97,5 @@ public final class ObjectProxy implements ObjectDelivery {
             r.header("ETag", etag.startsWith("\"") ? etag : "\"" + etag + "\"");
         }
         return r;
-    }
-
-    /** Inclusive {start, end} of a single range, or null when it cannot be satisfied. Multi-ranges: 400. */
-    static long[] parseRange(String header, long size) {
-        Matcher m = RANGE.matcher(header.trim());
-        if (!m.matches()) {
-            throw HttpError.badRequest("unsupported Range header; use a single bytes=start-end range");
-        }
-        String a = m.group(1);
-        String b = m.group(2);
-        if (a.isEmpty() && b.isEmpty()) {
-            throw HttpError.badRequest("empty Range");
-        }
-        try {
-            long start;
-            long end;
-            if (a.isEmpty()) {
-                long suffix = Long.parseLong(b);
-                if (suffix == 0) {
-                    return null;
-                }
-                start = Math.max(0, size - suffix);
-                end = size - 1;
-            } else {
-                start = Long.parseLong(a);
-                end = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
-            }
-            if (start >= size || end < start) {
-                return null;
-            }
-            return new long[] {start, end};
-        } catch (NumberFormatException e) {
-            throw HttpError.badRequest("Range numbers too large");
-        }
     }
 }

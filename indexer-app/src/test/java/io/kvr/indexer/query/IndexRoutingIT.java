@@ -1,6 +1,7 @@
 package io.kvr.indexer.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.kvr.embedded.kafka.EmbeddedKafka;
 import io.kvr.indexer.Indexer;
@@ -86,16 +87,15 @@ class IndexRoutingIT {
         announce(streamIds);
 
         // both instances hold some streams, together all of them
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<Set<String>> held;
-        do {
-            Thread.sleep(250);
-            held = new ArrayList<>();
-            for (Indexer indexer : indexers) {
-                held.add(heldLocally(indexer, streamIds));
-            }
-        } while ((held.get(0).isEmpty() || held.get(1).isEmpty() || union(held).size() < STREAMS)
-                && System.nanoTime() < deadline);
+        List<Set<String>> held = await("both instances hold streams, together all").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    List<Set<String>> now = new ArrayList<>();
+                    for (Indexer indexer : indexers) {
+                        now.add(heldLocally(indexer, streamIds));
+                    }
+                    return now;
+                }, now -> !now.get(0).isEmpty() && !now.get(1).isEmpty() && union(now).size() >= STREAMS);
         assertThat(held.get(0)).as("streams of instance 0").isNotEmpty();
         assertThat(held.get(1)).as("streams of instance 1").isNotEmpty().doesNotContainAnyElementsOf(held.get(0));
         assertThat(union(held)).containsExactlyInAnyOrderElementsOf(streamIds);

@@ -2,6 +2,7 @@ package io.kvr.bridge.kafka;
 
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.AccessUnitChunks;
+import io.kvr.runtime.kafka.FailureCause;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.schemas.AccessUnit;
@@ -85,7 +86,7 @@ public final class AccessUnitPublisher implements AutoCloseable {
         try {
             producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            Throwable cause = FailureCause.of(e);
             throw new PublishException("cannot write stream info to " + topic + ": " + cause.getMessage(), cause);
         }
     }

@@ -1,6 +1,7 @@
 package io.kvr.bridge.kafka;
 
 import io.kvr.runtime.config.KafkaSettings;
+import io.kvr.runtime.kafka.FailureCause;
 import io.kvr.runtime.kafka.KafkaClients;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ final class MediaRecordLimit {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            Throwable cause = FailureCause.of(e);
             log.warn("cannot read max.message.bytes of {} ({}); assuming Kafka's default {}", topic, cause.getMessage(),
                     KAFKA_DEFAULT_MAX_MESSAGE_BYTES);
         }

@@ -2,6 +2,7 @@ package io.kvr.launcher.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import javax.imageio.ImageIO;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.javacpp.Loader;
@@ -92,7 +92,7 @@ class DemoCameraIT {
             }
         };
         DemoCamera camera = DemoCamera.start(0, "failing-cam", true, failing);
-        awaitTrue(Duration.ofSeconds(5), () -> !camera.isRunning());
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> !camera.isRunning());
         long after = painted.get();
         TimeUnit.MILLISECONDS.sleep(200); // nothing to wait for: proving the loop stays stopped
         assertThat(painted.get()).isEqualTo(after);
@@ -196,12 +196,5 @@ class DemoCameraIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as("exit of %s, output:%n%s", command, output).isZero();
         return output;
-    }
-
-    private static void awaitTrue(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
     }
 }

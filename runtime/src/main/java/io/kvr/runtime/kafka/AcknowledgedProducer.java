@@ -54,7 +54,7 @@ public final class AcknowledgedProducer implements AutoCloseable {
         try {
             return producer.send(new ProducerRecord<>(topic, key, value)).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            Throwable cause = FailureCause.of(e);
             throw new WriteFailed("cannot store " + what + " in " + topic + ": " + cause.getMessage(), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -39,13 +39,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Codec<T> {
     @Override
     public byte[] encode(T value) {
         try {
-            ByteBuffer buf = encoder.encode(value);
-            if (buf.hasArray() && buf.arrayOffset() == 0 && buf.position() == 0 && buf.remaining() == buf.array().length) {
-                return buf.array();
-            }
-            byte[] out = new byte[buf.remaining()];
-            buf.get(out);
-            return out;
+            return AvroBytes.of(encoder.encode(value));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
