@@ -34,11 +34,6 @@ public final class TopicProvisioner {
         return new TopicProvisioner(clients, clients.settings().createTopics());
     }
 
-    /** As the app's settings say: {@code kafka.*} pass-through, {@code topics.create}. */
-    public static TopicProvisioner of(io.kvr.runtime.config.KafkaSettings kafka) {
-        return of(new KafkaClients(kafka));
-    }
-
     public void ensure(Collection<? extends Topic<?, ?>> topics) {
         try (Admin admin = clients.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
