@@ -14,13 +14,13 @@ import io.kvr.runtime.http.Router;
 import io.kvr.runtime.http.Routes;
 import io.kvr.runtime.index.SegmentIndex;
 import io.kvr.runtime.kafka.KvrTopics;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.TopicProvisioner;
 import io.kvr.runtime.lifecycle.Lifecycle;
 import io.kvr.runtime.storage.ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +36,7 @@ public final class Exporter implements Routes, AutoCloseable {
     private final JobRunner runner;
 
     private Exporter(ExporterConfig config, SegmentIndex index, MeterRegistry metrics) {
-        new TopicProvisioner(config.kafka().clientConfig(Map.of())).ensure(List.of(
+        new TopicProvisioner(new KafkaClients(config.kafka()), true).ensure(List.of(
                 KvrTopics.exportRequests(config.requestsTopic(), config.kafka().topics()),
                 KvrTopics.exportStatus(config.statusTopic(), config.kafka().topics())));
         ObjectStore store = new ObjectStore(config.s3());

@@ -6,6 +6,7 @@ import io.kvr.indexer.retention.Retention;
 import io.kvr.indexer.store.IndexTopology;
 import io.kvr.runtime.index.IndexRoutes;
 import io.kvr.runtime.index.SegmentIndex;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;
 import io.kvr.runtime.policy.PolicyCatalog;
@@ -15,6 +16,7 @@ import io.kvr.runtime.stream.StreamName;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
@@ -49,25 +51,14 @@ public final class Indexer implements AutoCloseable {
     }
 
     public static Indexer start(IndexerConfig config, MeterRegistry metrics) {
-        TopicProvisioner.of(config.kafka()).ensure(KvrTopics.all(config.kafka().topics()));
+        KafkaClients clients = new KafkaClients(config.kafka());
+        TopicProvisioner topics = TopicProvisioner.of(clients);
+        topics.ensure(KvrTopics.all(config.kafka().topics()));
         if (!config.kafka().createTopics()) {
             // Kafka Streams would try to create its changelogs; check them first so the error names them
-            TopicProvisioner.of(config.kafka()).ensure(
-                    IndexTopology.internalTopics(config.applicationId(), config.kafka().topics()));
+            topics.ensure(IndexTopology.internalTopics(config.applicationId(), config.kafka().topics()));
         }
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        // segments become queryable as they arrive: no record cache in front of the stores
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        // a fetch returns as soon as a segment arrives; the wait only bounds idle fetches, which cost the broker
-        props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 500);
-        if (!config.applicationServer().isEmpty()) {
-            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
-        }
-        props.putAll(config.kafka().clientProperties());
+        Properties props = clients.streamsConfig(streamsDefaults(config), Map.of());
         PolicyCatalog policies = config.s3().isPresent() ? new PolicyCatalog(config.kafka(), "kvr-indexer-policies",
                 new PolicyDefaults(2000, ""), metrics).start() : null;
         if (policies == null) {
@@ -80,6 +71,23 @@ public final class Indexer implements AutoCloseable {
         streams.start();
         return new Indexer(streams, streamsMetrics, policies, config.applicationServer(), config.queryMaxRange(),
                 config.indexApiKey());
+    }
+
+    /** Kafka Streams settings of the index; {@code kafka.*} settings override any of them. */
+    private static Map<String, Object> streamsDefaults(IndexerConfig config) {
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        defaults.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        defaults.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        defaults.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // segments become queryable as they arrive: no record cache in front of the stores
+        defaults.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // a fetch returns as soon as a segment arrives; the wait only bounds idle fetches, which cost the broker
+        defaults.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 500);
+        if (!config.applicationServer().isEmpty()) {
+            defaults.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
+        }
+        return defaults;
     }
 
     /** Retention periods from the policies topic; deletions in the configured bucket. */

@@ -4,6 +4,7 @@ import io.kvr.bridge.camera.CameraSupervisor;
 import io.kvr.bridge.kafka.AccessUnitPublisher;
 import io.kvr.bridge.sources.CameraSources;
 import io.kvr.runtime.http.Routes;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,10 +31,11 @@ public final class IngestBridge implements AutoCloseable {
         // FFmpeg's own log lines may quote URLs with credentials, and report every undecodable frame met while
         // probing a stream joined mid-GOP; the supervisors report failures themselves
         avutil.av_log_set_level(avutil.AV_LOG_FATAL);
-        TopicProvisioner.of(config.kafka()).ensure(KvrTopics.all(config.kafka().topics()));
-        AccessUnitPublisher publisher = new AccessUnitPublisher(config.kafka(), "kvr-ingest-bridge");
+        KafkaClients clients = new KafkaClients(config.kafka());
+        TopicProvisioner.of(clients).ensure(KvrTopics.all(config.kafka().topics()));
+        AccessUnitPublisher publisher = new AccessUnitPublisher(clients, "kvr-ingest-bridge");
         try {
-            CameraSources sources = CameraSources.start(config.kafka(), config.instanceId(), config.groupId(),
+            CameraSources sources = CameraSources.start(clients, config.instanceId(), config.groupId(),
                     config.cameras(), config.urlPolicy(), metrics,
                     camera -> new CameraSupervisor(camera, publisher, config.readTimeout(), config.urlPolicy(),
                             metrics).start());

@@ -8,6 +8,7 @@ import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.config.TopicNames;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.Topic;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.TopicProvisioner;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -88,7 +89,7 @@ final class TopicsCommand implements Callable<Integer> {
             }
             KafkaSettings kafka = KafkaSettings.from(all);
             all.validate();
-            new TopicProvisioner(kafka.clientConfig(Map.of()), true).ensure(topics);
+            new TopicProvisioner(new KafkaClients(kafka), true).ensure(topics);
             out.println("kvr: topics present: " + String.join(", ", topics.stream().map(Topic::name).toList()));
             return 0;
         } catch (ConfigException e) {

@@ -10,6 +10,7 @@ import io.kvr.runtime.config.TopicNames;
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.kafka.AccessUnitAssembler;
 import io.kvr.runtime.kafka.IngestSessionId;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;
@@ -130,7 +131,7 @@ class LargeAccessUnitIT {
         assertThat(clip.get(HUGE_FRAME).keyframe()).as("GOP of " + GOP).isTrue();
 
         ConcurrentLinkedQueue<Exception> failures = new ConcurrentLinkedQueue<>();
-        try (AccessUnitPublisher publisher = new AccessUnitPublisher(kafka, "large-access-unit-it")) {
+        try (AccessUnitPublisher publisher = new AccessUnitPublisher(new KafkaClients(kafka), "large-access-unit-it")) {
             assertThat(publisher.maxRecordBytes()).as("learned from the topic").isLessThan(TOPIC_LIMIT).isGreaterThan(TOPIC_LIMIT / 2);
             long startMs = System.currentTimeMillis() - 6_000;
             String session = IngestSessionId.create(startMs);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.kafka.MissingTopicsException;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.TopicProvisioner;
 import io.kvr.testsupport.TestInfra;
 import java.io.ByteArrayOutputStream;
@@ -40,7 +41,7 @@ class OperatorTopicsIT {
             KafkaSettings app = KafkaSettings.from(s);
             var needed = TopicsCommand.topics(s);
 
-            assertThatThrownBy(() -> TopicProvisioner.of(app).ensure(needed))
+            assertThatThrownBy(() -> TopicProvisioner.of(new KafkaClients(app)).ensure(needed))
                     .isInstanceOf(MissingTopicsException.class)
                     .hasMessageContaining("site1.kvr.media.v1").hasMessageContaining("site1.kvr-indexer-streams-changelog")
                     .hasMessageContaining("kvr topics --print");
@@ -53,7 +54,7 @@ class OperatorTopicsIT {
             assertThat(TopicsCommand.run(create, Map.of(), System.out, new PrintStream(err)))
                     .as(err.toString(StandardCharsets.UTF_8)).isZero();
 
-            TopicProvisioner.of(app).ensure(needed);
+            TopicProvisioner.of(new KafkaClients(app)).ensure(needed);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 Map<String, TopicDescription> topics = admin.describeTopics(Set.of("site1.kvr.media.v1",
                         "site1.kvr.policies.v1")).allTopicNames().get(30, TimeUnit.SECONDS);

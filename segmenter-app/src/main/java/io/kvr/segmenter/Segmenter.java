@@ -1,6 +1,7 @@
 package io.kvr.segmenter;
 
 import io.kvr.runtime.http.Routes;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;
 import io.kvr.runtime.policy.PolicyCatalog;
@@ -32,15 +33,16 @@ public final class Segmenter implements AutoCloseable {
     }
 
     public static Segmenter start(SegmenterConfig config, MeterRegistry metrics) {
-        TopicProvisioner.of(config.kafka()).ensure(KvrTopics.all(config.kafka().topics()));
+        KafkaClients clients = new KafkaClients(config.kafka());
+        TopicProvisioner.of(clients).ensure(KvrTopics.all(config.kafka().topics()));
         ObjectStore store = new ObjectStore(config.s3());
         store.ensureBucket();
         PolicyCatalog policies = new PolicyCatalog(config.kafka(), "kvr-segmenter-policies",
                 new PolicyDefaults(config.targetDurationMs(), config.s3().prefix()), metrics).start();
         PolicyWriter writer = new PolicyWriter(config.kafka(), "kvr-segmenter-policies-writer");
-        SegmentPublisher publisher = new SegmentPublisher(new SegmentStore(store), new SegmentAnnouncer(config.kafka()),
+        SegmentPublisher publisher = new SegmentPublisher(new SegmentStore(store), new SegmentAnnouncer(clients),
                 metrics);
-        MediaConsumer consumer = new MediaConsumer(config.kafka(), config.groupId(), store.bucket(), policies,
+        MediaConsumer consumer = new MediaConsumer(clients, config.groupId(), store.bucket(), policies,
                 publisher, metrics);
         return new Segmenter(consumer.start(), policies, writer);
     }

@@ -1,6 +1,7 @@
 package io.kvr.runtime.index;
 
 import io.kvr.runtime.kafka.AvroCodec;
+import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.schemas.SegmentRecord;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,7 @@ import java.util.List;
 public final class SegmentListCodec {
     static final String CONTENT_TYPE = "application/vnd.kvr.segment-records";
 
-    private final AvroCodec<SegmentRecord> codec = new AvroCodec<>(SegmentRecord.class);
+    private final AvroCodec<SegmentRecord> codec = KvrTopics.segmentRecords();
 
     /**
      * Writes the wire form. Segments already Avro-encoded (the indexer's stored values) go in without being

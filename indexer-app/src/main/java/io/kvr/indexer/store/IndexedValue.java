@@ -2,6 +2,7 @@ package io.kvr.indexer.store;
 
 import io.kvr.runtime.index.IndexedSegment;
 import io.kvr.runtime.kafka.AvroCodec;
+import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.schemas.SegmentRecord;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -10,7 +11,7 @@ import org.apache.avro.io.DecoderFactory;
 
 /** Value layout of the segments store: ordinal (8 bytes), discontinuities (8 bytes), Avro SegmentRecord. */
 public final class IndexedValue {
-    private final AvroCodec<SegmentRecord> codec = new AvroCodec<>(SegmentRecord.class);
+    private final AvroCodec<SegmentRecord> codec = KvrTopics.segmentRecords();
 
     public byte[] encode(long ordinal, long discontinuities, byte[] segmentRecord) {
         return ByteBuffer.allocate(RECORD_OFFSET + segmentRecord.length).putLong(ordinal).putLong(discontinuities)

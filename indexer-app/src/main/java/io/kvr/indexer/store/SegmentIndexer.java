@@ -3,6 +3,7 @@ package io.kvr.indexer.store;
 import io.kvr.indexer.retention.Retention;
 import io.kvr.indexer.retention.RetentionSweep;
 import io.kvr.runtime.kafka.AvroCodec;
+import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.schemas.SegmentRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 final class SegmentIndexer implements Processor<String, byte[], Void, Void> {
     private static final Logger log = LoggerFactory.getLogger(SegmentIndexer.class);
 
-    private final AvroCodec<SegmentRecord> codec = new AvroCodec<>(SegmentRecord.class);
+    private final AvroCodec<SegmentRecord> codec = KvrTopics.segmentRecords();
     private final IndexedValue values = new IndexedValue();
     private KeyValueStore<Bytes, byte[]> segments;
     private KeyValueStore<String, byte[]> streams;

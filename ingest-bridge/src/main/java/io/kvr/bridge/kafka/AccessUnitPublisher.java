@@ -1,8 +1,8 @@
 package io.kvr.bridge.kafka;
 
-import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.AccessUnitChunks;
 import io.kvr.runtime.kafka.FailureCause;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.schemas.AccessUnit;
@@ -25,8 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,21 +53,23 @@ public final class AccessUnitPublisher implements AutoCloseable {
     private final AtomicLong chunkedUnits = new AtomicLong();
     private final AtomicLong chunkRecords = new AtomicLong();
 
-    public AccessUnitPublisher(KafkaSettings kafka, String clientId) {
+    public AccessUnitPublisher(KafkaClients clients, String clientId) {
         // media records are large (a 4 Mb/s camera's keyframe alone passes the 16 KiB default batch): batches of
         // up to 512 KiB per partition, filled for up to 20 ms, take several cameras' units per request. Each
         // request costs the broker and the segmenter's fetch about as much as its bytes do: 20 ms rather than 10
         // halves the requests of a busy bridge for 10 ms more capture-to-ack latency (BENCHMARKS.md, ingest)
-        Map<String, Object> config = kafka.clientConfig(Map.of(
+        Map<String, Object> defaults = Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KvrTopics.MEDIA_MAX_MESSAGE_BYTES + 64 * 1024,
-                ProducerConfig.CLIENT_ID_CONFIG, clientId));
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
-        this.topic = kafka.topics().media();
-        this.limit = new MediaRecordLimit(kafka, topic, MediaRecordLimit.producerLimit(config));
+                ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        this.producer = clients.producer(KvrTopics.media(clients.topics()), defaults, Map.of());
+        this.topic = clients.topics().media();
+        // the limits of the producer just built: the same layers give the same configuration
+        int producerLimit = MediaRecordLimit.producerLimit(clients.config(defaults, Map.of()));
+        this.limit = new MediaRecordLimit(clients, topic, producerLimit);
         limit.refreshIfStale();
     }
 

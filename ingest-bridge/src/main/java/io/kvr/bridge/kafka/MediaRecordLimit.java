@@ -1,6 +1,5 @@
 package io.kvr.bridge.kafka;
 
-import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.FailureCause;
 import io.kvr.runtime.kafka.KafkaClients;
 import java.util.List;
@@ -32,14 +31,14 @@ final class MediaRecordLimit {
     private static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
     private static final long DEFAULT_BUFFER_MEMORY = 32L * 1024 * 1024;
 
-    private final KafkaSettings kafka;
+    private final KafkaClients clients;
     private final String topic;
     private final int producerLimit;
     private volatile int recordBytes;
     private volatile boolean stale = true;
 
-    MediaRecordLimit(KafkaSettings kafka, String topic, int producerLimit) {
-        this.kafka = kafka;
+    MediaRecordLimit(KafkaClients clients, String topic, int producerLimit) {
+        this.clients = clients;
         this.topic = topic;
         this.producerLimit = producerLimit;
         this.recordBytes = recordBytes(KAFKA_DEFAULT_MAX_MESSAGE_BYTES, producerLimit);
@@ -68,7 +67,7 @@ final class MediaRecordLimit {
     synchronized void refresh() {
         int topicLimit = KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        try (Admin admin = new KafkaClients(kafka).admin(Map.of(
+        try (Admin admin = clients.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000,
                 AdminClientConfig.CLIENT_ID_CONFIG, "kvr-ingest-bridge-admin"), Map.of())) {

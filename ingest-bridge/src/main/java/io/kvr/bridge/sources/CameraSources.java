@@ -4,8 +4,8 @@ import io.kvr.bridge.camera.CameraConfig;
 import io.kvr.bridge.camera.CameraState;
 import io.kvr.bridge.camera.CameraSupervisor;
 import io.kvr.bridge.camera.CameraUrlPolicy;
-import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.http.Routes;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -59,7 +59,7 @@ public final class CameraSources implements AutoCloseable {
      * pulling the cameras assigned here with {@code starter} (which creates and starts a supervisor). Cameras of the
      * API must pass {@code urlPolicy}; cameras of the topic whose scheme it refuses are not started.
      */
-    public static CameraSources start(KafkaSettings kafka, String instanceId, String groupId,
+    public static CameraSources start(KafkaClients clients, String instanceId, String groupId,
                                       List<CameraSpec> configured, CameraUrlPolicy urlPolicy, MeterRegistry metrics,
                                       Function<CameraConfig, CameraSupervisor> starter) {
         SourceCatalog catalog = null;
@@ -67,18 +67,18 @@ public final class CameraSources implements AutoCloseable {
         SourceWriter writer = null;
         GroupOwners owners = null;
         try {
-            catalog = new SourceCatalog(kafka, instanceId + "-sources-reader", metrics);
+            catalog = new SourceCatalog(clients, instanceId + "-sources-reader", metrics);
             fleet = new CameraFleet(catalog, starter, metrics, urlPolicy);
             catalog.start(fleet::requestReconcile);
             if (!catalog.awaitLoaded(LOAD_TIMEOUT)) {
-                throw new IllegalStateException("cannot read the camera sources topic " + kafka.topics().sources()
+                throw new IllegalStateException("cannot read the camera sources topic " + clients.topics().sources()
                         + " within " + LOAD_TIMEOUT.toSeconds() + " s");
             }
-            writer = new SourceWriter(kafka, instanceId);
+            writer = new SourceWriter(clients, instanceId);
             writeConfigured(configured, catalog, writer);
             fleet.start();
-            owners = new GroupOwners(kafka, groupId, instanceId);
-            SourceOwnership ownership = new SourceOwnership(kafka, groupId, instanceId, fleet).start();
+            owners = new GroupOwners(clients, groupId, instanceId);
+            SourceOwnership ownership = new SourceOwnership(clients, groupId, instanceId, fleet).start();
             CameraSources sources = new CameraSources(instanceId, catalog, fleet, writer, owners, ownership, urlPolicy);
             Gauge.builder("kvr_bridge_cameras", catalog, c -> c.entries().size())
                     .description("cameras in the sources topic").tag("scope", "all").register(metrics);

@@ -1,6 +1,5 @@
 package io.kvr.bridge.sources;
 
-import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,13 +33,13 @@ final class GroupOwners implements AutoCloseable {
     private boolean asked;                             // guarded by this
     private boolean failing;                           // guarded by this
 
-    GroupOwners(KafkaSettings kafka, String groupId, String instanceId) {
-        this.admin = new KafkaClients(kafka).admin(Map.of(
+    GroupOwners(KafkaClients clients, String groupId, String instanceId) {
+        this.admin = clients.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis()),
                 Map.of(AdminClientConfig.CLIENT_ID_CONFIG, instanceId + "-sources-admin"));
         this.groupId = groupId;
-        this.topic = kafka.topics().sources();
+        this.topic = clients.topics().sources();
     }
 
     /** Partition → owning instance id, as of at most two seconds ago; what was last known when Kafka does not answer. */

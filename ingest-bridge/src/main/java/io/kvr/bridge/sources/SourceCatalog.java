@@ -1,6 +1,5 @@
 package io.kvr.bridge.sources;
 
-import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
@@ -31,9 +30,9 @@ final class SourceCatalog implements AutoCloseable {
 
     private final TopicTable<StreamName, CameraSource> table;
 
-    SourceCatalog(KafkaSettings kafka, String clientId, MeterRegistry metrics) {
+    SourceCatalog(KafkaClients clients, String clientId, MeterRegistry metrics) {
         Counter badRecords = metrics.counter("kvr_bridge_sources_bad_records");
-        this.table = new TopicTable<>(new KafkaClients(kafka), KvrTopics.sources(kafka.topics()), clientId,
+        this.table = new TopicTable<>(clients, KvrTopics.sources(clients.topics()), clientId,
                 "camera-sources", new TopicTable.Rules<>() {
                     @Override
                     public CameraSource merge(StreamName name, CameraSource stored, CameraSource read) {

@@ -1,6 +1,6 @@
 package io.kvr.bridge.sources;
 
-import io.kvr.runtime.config.KafkaSettings;
+import io.kvr.runtime.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,8 +15,6 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,35 +47,34 @@ final class SourceOwnership implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    SourceOwnership(KafkaSettings kafka, String groupId, String instanceId, Listener listener) {
-        this.consumer = new KafkaConsumer<>(config(kafka, groupId, instanceId), new StringDeserializer(),
-                new ByteArrayDeserializer());
-        this.topic = kafka.topics().sources();
+    SourceOwnership(KafkaClients clients, String groupId, String instanceId, Listener listener) {
+        this.consumer = clients.groupConsumer(groupId, defaults(), fixed(instanceId));
+        this.topic = clients.topics().sources();
         this.groupId = groupId;
         this.listener = listener;
         this.thread = Thread.ofPlatform().name("camera-ownership").daemon(true).unstarted(this::run);
     }
 
-    static Map<String, Object> config(KafkaSettings kafka, String groupId, String instanceId) {
+    /** The membership's consumer configuration: the bridges' own group, whatever {@code kafka.group.id} says. */
+    static Map<String, Object> config(KafkaClients clients, String groupId, String instanceId) {
+        return clients.groupConsumerConfig(groupId, defaults(), fixed(instanceId));
+    }
+
+    private static Map<String, Object> defaults() {
         // a dead bridge's cameras go unrecorded until its session times out: 10 s rather than Kafka's 45 s
-        // (kafka.session.timeout.ms overrides it)
-        Map<String, Object> config = kafka.clientConfig(Map.of(
+        // (kafka.session.timeout.ms overrides it; KIP-848 groups leave sessions and assignment to the broker)
+        return Map.of(
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000,
-                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()));
-        // the group is the bridges' own, whatever kafka.group.id says for other clients; members are named after
-        // their instance so that GET /v1/cameras can say who pulls a camera
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        if ("consumer".equalsIgnoreCase(String.valueOf(config.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))) {
-            // KIP-848 groups: the broker assigns and times sessions out; these client settings are refused
-            config.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
-            config.remove(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
-            config.remove(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
-        }
-        return config;
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    }
+
+    private static Map<String, Object> fixed(String instanceId) {
+        // members are named after their instance so that GET /v1/cameras can say who pulls a camera
+        return Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG, instanceId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     }
 
     SourceOwnership start() {

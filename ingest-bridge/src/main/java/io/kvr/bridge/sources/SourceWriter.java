@@ -1,7 +1,7 @@
 package io.kvr.bridge.sources;
 
-import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.AcknowledgedProducer;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.Topic;
 import io.kvr.runtime.stream.StreamName;
@@ -17,9 +17,9 @@ final class SourceWriter implements AutoCloseable {
     private final Topic<StreamName, CameraSource> topic;
     private final String instanceId;
 
-    SourceWriter(KafkaSettings kafka, String instanceId) {
-        this.producer = new AcknowledgedProducer(kafka, instanceId + "-sources-writer");
-        this.topic = KvrTopics.sources(kafka.topics());
+    SourceWriter(KafkaClients clients, String instanceId) {
+        this.producer = new AcknowledgedProducer(clients, instanceId + "-sources-writer");
+        this.topic = KvrTopics.sources(clients.topics());
         this.instanceId = instanceId;
     }
 

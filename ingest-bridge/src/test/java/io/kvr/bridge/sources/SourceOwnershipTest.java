@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.Settings;
+import io.kvr.runtime.kafka.KafkaClients;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -12,12 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class SourceOwnershipTest {
 
-    private static KafkaSettings kafka(String... keyValues) {
+    private static KafkaClients kafka(String... keyValues) {
         Map<String, String> map = new HashMap<>(Map.of("kafka.bootstrap.servers", "broker:9092"));
         for (int i = 0; i < keyValues.length; i += 2) {
             map.put(keyValues[i], keyValues[i + 1]);
         }
-        return KafkaSettings.from(Settings.of(map));
+        return new KafkaClients(KafkaSettings.from(Settings.of(map)));
     }
 
     @Test

@@ -2,12 +2,7 @@ package io.kvr.runtime.kafka;
 
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.StreamInfo;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -27,17 +22,16 @@ public final class MediaRecords {
     public static final byte[] ACCESS_UNIT = "AccessUnit".getBytes(StandardCharsets.US_ASCII);
     public static final byte[] STREAM_INFO = "StreamInfo".getBytes(StandardCharsets.US_ASCII);
 
-    private final AvroCodec<AccessUnit> accessUnits = new AvroCodec<>(AccessUnit.class);
-    private final AvroCodec<StreamInfo> streamInfos = new AvroCodec<>(StreamInfo.class);
-    private final BinaryMessageDecoder<AccessUnit> accessUnitDecoder = decoder(AccessUnit.class, AccessUnit.getClassSchema());
-    private final BinaryMessageDecoder<StreamInfo> streamInfoDecoder = decoder(StreamInfo.class, StreamInfo.getClassSchema());
+    // immutable once built, and building one derives its schema: one of each for the process
+    private static final AvroCodec<AccessUnit> ACCESS_UNITS = new AvroCodec<>(AccessUnit.class);
+    private static final AvroCodec<StreamInfo> STREAM_INFOS = new AvroCodec<>(StreamInfo.class);
 
     public byte[] encode(AccessUnit unit) {
-        return accessUnits.encode(unit);
+        return ACCESS_UNITS.encode(unit);
     }
 
     public byte[] encode(StreamInfo info) {
-        return streamInfos.encode(info);
+        return STREAM_INFOS.encode(info);
     }
 
     /** Decodes a media topic value into an {@link AccessUnit} or a {@link StreamInfo}. */
@@ -46,37 +40,24 @@ public final class MediaRecords {
         if (type != null) {
             return java.util.Arrays.equals(type.value(), STREAM_INFO) ? decodeStreamInfo(value) : decodeAccessUnit(value);
         }
-        if (streamInfos.matches(value)) {
+        if (STREAM_INFOS.matches(value)) {
             return decodeStreamInfo(value);
         }
         return decodeAccessUnit(value);
     }
 
     public AccessUnit decodeAccessUnit(byte[] value) {
-        return decode(accessUnitDecoder, value, "AccessUnit");
+        return decode(ACCESS_UNITS, value, "AccessUnit");
     }
 
     public StreamInfo decodeStreamInfo(byte[] value) {
-        return decode(streamInfoDecoder, value, "StreamInfo");
+        return decode(STREAM_INFOS, value, "StreamInfo");
     }
 
-    private static <T> T decode(BinaryMessageDecoder<T> decoder, byte[] value, String type) {
+    private static <T extends SpecificRecord> T decode(AvroCodec<T> codec, byte[] value, String type) {
         if (value == null) {
             throw new IllegalArgumentException("not a valid " + type + " value: no value (tombstone)");
         }
-        try {
-            return decoder.decode(value);
-        } catch (IOException | AvroRuntimeException e) {
-            // bad header, unknown fingerprint, truncated or corrupt body: all bad input
-            throw new IllegalArgumentException("not a valid " + type + " value: " + e.getMessage(), e);
-        }
-    }
-
-    private static <T extends SpecificRecord> BinaryMessageDecoder<T> decoder(Class<T> type, Schema current) {
-        BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(SpecificData.getForClass(type), current);
-        for (Schema earlier : AvroCodec.earlierVersions(current)) {
-            decoder.addSchema(earlier);
-        }
-        return decoder;
+        return codec.decode(value);
     }
 }

@@ -2,6 +2,7 @@ package io.kvr.runtime.policy;
 
 import io.kvr.runtime.kafka.AvroCodec;
 import io.kvr.runtime.kafka.Codec;
+import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.schemas.RecordingPolicy;
 import io.kvr.schemas.StreamPolicy;
 import java.util.HashMap;
@@ -9,7 +10,7 @@ import java.util.Map;
 
 /** Values of the policies topic: {@link AppPolicy} to and from the Avro {@link RecordingPolicy}. */
 public final class PolicyRecords implements Codec<AppPolicy> {
-    private final AvroCodec<RecordingPolicy> codec = new AvroCodec<>(RecordingPolicy.class);
+    private final AvroCodec<RecordingPolicy> codec = KvrTopics.recordingPolicies();
 
     @Override
     public byte[] encode(AppPolicy policy) {

@@ -29,6 +29,19 @@ public final class KvrTopics {
     }
 
     /**
+     * The values of the segments topic, also how the index stores a segment and sends it between processes (the
+     * same bytes as on the topic).
+     */
+    public static AvroCodec<SegmentRecord> segmentRecords() {
+        return SEGMENT_RECORDS;
+    }
+
+    /** The values of the policies topic, as written; {@code PolicyRecords} turns them into policies. */
+    public static AvroCodec<RecordingPolicy> recordingPolicies() {
+        return RECORDING_POLICIES;
+    }
+
+    /**
      * Access units and StreamInfo, keyed by stream id. Kafka is the replay window, object storage the archive.
      * Values are bytes: {@link MediaRecords} tells the record types (and chunks of large units) apart.
      */

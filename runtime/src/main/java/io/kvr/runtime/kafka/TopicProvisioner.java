@@ -20,29 +20,24 @@ import org.slf4j.LoggerFactory;
 public final class TopicProvisioner {
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
-    private final Map<String, Object> adminConfig;
+    private final KafkaClients clients;
     private final boolean create;
 
-    public TopicProvisioner(Map<String, Object> clientConfig) {
-        this(clientConfig, true);
-    }
-
     /** With {@code create} false (key {@code topics.create=false}) topics are only checked, never created. */
-    public TopicProvisioner(Map<String, Object> clientConfig, boolean create) {
-        this.adminConfig = Map.copyOf(clientConfig);
+    public TopicProvisioner(KafkaClients clients, boolean create) {
+        this.clients = clients;
         this.create = create;
     }
 
     /** As the app's settings say: {@code kafka.*} pass-through, {@code topics.create}. */
-    public static TopicProvisioner of(io.kvr.runtime.config.KafkaSettings kafka) {
-        return new TopicProvisioner(kafka.clientConfig(Map.of()), kafka.createTopics());
+    public static TopicProvisioner of(KafkaClients clients) {
+        return new TopicProvisioner(clients, clients.settings().createTopics());
     }
 
     public void ensure(Collection<? extends Topic<?, ?>> topics) {
-        Map<String, Object> config = new java.util.HashMap<>(adminConfig);
-        config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = clients.admin(Map.of(
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000), Map.of())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (Topic<?, ?> t : topics) {

@@ -117,7 +117,7 @@ class TopicTableIT {
             assertThat(table.awaitLoaded(Duration.ofMillis(500))).isFalse();
             assertThat(table.alive()).isTrue();
 
-            new TopicProvisioner(clients.config(Map.of(), Map.of())).ensure(List.of(topic));
+            new TopicProvisioner(clients, true).ensure(List.of(topic));
             assertThat(table.awaitLoaded(LOAD)).isTrue();
             try (KafkaProducer<String, String> producer = producer(topic)) {
                 producer.send(new ProducerRecord<>(topic.name(), "yard", "late")).get(10, TimeUnit.SECONDS);
@@ -132,7 +132,7 @@ class TopicTableIT {
         // not compacted: a compacted topic refuses a record without a key before any reader could see it
         Topic<String, String> topic = new Topic<>("table.unreadable.v1", 1, (short) 1, Map.of(), Codec.utf8(),
                 Codec.utf8());
-        new TopicProvisioner(clients.config(Map.of(), Map.of())).ensure(List.of(topic));
+        new TopicProvisioner(clients, true).ensure(List.of(topic));
         AtomicInteger unreadable = new AtomicInteger();
         try (KafkaProducer<String, String> producer = producer(topic);
              TopicTable<String, String> table = new TopicTable<>(clients, topic, "unreadable-test", "table-bad",
@@ -169,7 +169,7 @@ class TopicTableIT {
 
     private Topic<String, String> create(String name, int partitions) {
         Topic<String, String> topic = typed(name, partitions);
-        new TopicProvisioner(clients.config(Map.of(), Map.of())).ensure(List.of(topic));
+        new TopicProvisioner(clients, true).ensure(List.of(topic));
         return topic;
     }
 

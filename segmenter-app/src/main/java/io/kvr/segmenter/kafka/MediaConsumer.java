@@ -1,7 +1,7 @@
 package io.kvr.segmenter.kafka;
 
-import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.AccessUnitAssembler;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.runtime.policy.PolicyCatalog;
 import io.kvr.runtime.stream.StreamName;
@@ -28,8 +28,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -75,9 +73,9 @@ public final class MediaConsumer implements AutoCloseable {
     private long countedDropped;
 
     /** Each stream is recorded as its application's recording policy in {@code policies} says, live. */
-    public MediaConsumer(KafkaSettings kafka, String groupId, String bucket, PolicyCatalog policies,
+    public MediaConsumer(KafkaClients clients, String groupId, String bucket, PolicyCatalog policies,
                          SegmentPublisher publisher, MeterRegistry metrics) {
-        Map<String, Object> config = kafka.clientConfig(Map.of(
+        this.consumer = clients.consumer(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -87,11 +85,10 @@ public final class MediaConsumer implements AutoCloseable {
                 ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 128 * 1024,
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024 + 65536,
-                ConsumerConfig.CLIENT_ID_CONFIG, "kvr-segmenter"));
-        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        this.topic = kafka.topics().media();
+                ConsumerConfig.CLIENT_ID_CONFIG, "kvr-segmenter"), Map.of());
+        this.topic = clients.topics().media();
         this.publisher = publisher;
-        this.lookup = new SessionInfoLookup(kafka);
+        this.lookup = new SessionInfoLookup(clients);
         this.assembler = new AccessUnitAssembler(this::readingNanos, AccessUnitAssembler.DEFAULT_MAX_WAIT);
         this.cutters = new StreamCutters((name, partition) ->
                 new StreamSegmenter(name, partition, bucket, () -> policies.effective(name)));

@@ -1,7 +1,7 @@
 package io.kvr.segmenter.kafka;
 
-import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.kafka.IngestSessionId;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.schemas.StreamInfo;
 import java.time.Duration;
@@ -13,8 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +25,12 @@ final class SessionInfoLookup implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionInfoLookup.class);
     private static final int MAX_RECORDS_SCANNED = 20_000;
 
-    private final KafkaSettings kafka;
+    private final KafkaClients clients;
     private final MediaRecords records = new MediaRecords();
-    private KafkaConsumer<String, byte[]> consumer;
+    private KafkaConsumer<byte[], byte[]> consumer;
 
-    SessionInfoLookup(KafkaSettings kafka) {
-        this.kafka = kafka;
+    SessionInfoLookup(KafkaClients clients) {
+        this.clients = clients;
     }
 
     Optional<StreamInfo> find(int partition, String sessionId) {
@@ -40,8 +38,8 @@ final class SessionInfoLookup implements AutoCloseable {
         if (startMs < 0) {
             return Optional.empty();
         }
-        TopicPartition tp = new TopicPartition(kafka.topics().media(), partition);
-        KafkaConsumer<String, byte[]> c = consumer();
+        TopicPartition tp = new TopicPartition(clients.topics().media(), partition);
+        KafkaConsumer<byte[], byte[]> c = consumer();
         c.assign(List.of(tp));
         Map<TopicPartition, OffsetAndTimestamp> found = c.offsetsForTimes(Map.of(tp, startMs), Duration.ofSeconds(10));
         OffsetAndTimestamp at = found.get(tp);
@@ -56,7 +54,7 @@ final class SessionInfoLookup implements AutoCloseable {
             if (batch.isEmpty()) {
                 break;
             }
-            for (ConsumerRecord<String, byte[]> r : batch) {
+            for (ConsumerRecord<byte[], byte[]> r : batch) {
                 scanned++;
                 var type = r.headers().lastHeader(MediaRecords.TYPE_HEADER);
                 if (type != null && java.util.Arrays.equals(type.value(), MediaRecords.STREAM_INFO)) {
@@ -74,14 +72,11 @@ final class SessionInfoLookup implements AutoCloseable {
         return Optional.empty();
     }
 
-    private KafkaConsumer<String, byte[]> consumer() {
+    private KafkaConsumer<byte[], byte[]> consumer() {
         if (consumer == null) {
-            Map<String, Object> config = kafka.clientConfig(Map.of(
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+            consumer = clients.assigningConsumer(Map.of(
                     ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200,
-                    ConsumerConfig.CLIENT_ID_CONFIG, "kvr-segmenter-session-lookup"));
-            config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-            consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+                    ConsumerConfig.CLIENT_ID_CONFIG, "kvr-segmenter-session-lookup"), Map.of());
         }
         return consumer;
     }

@@ -1,7 +1,7 @@
 package io.kvr.segmenter.publish;
 
-import io.kvr.runtime.config.KafkaSettings;
-import io.kvr.runtime.kafka.AvroCodec;
+import io.kvr.runtime.kafka.KafkaClients;
+import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.schemas.SegmentRecord;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -10,28 +10,25 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Writes SegmentRecords to the segments topic, keyed by stream id, and waits for the broker's ack. */
 public final class SegmentAnnouncer implements AutoCloseable {
-    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<String, SegmentRecord> producer;
     private final String topic;
-    private final AvroCodec<SegmentRecord> codec = new AvroCodec<>(SegmentRecord.class);
 
-    public SegmentAnnouncer(KafkaSettings kafka) {
-        this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
+    public SegmentAnnouncer(KafkaClients clients) {
+        this.producer = clients.producer(KvrTopics.segments(clients.topics()), Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.CLIENT_ID_CONFIG, "kvr-segmenter")), new StringSerializer(), new ByteArraySerializer());
-        this.topic = kafka.topics().segments();
+                ProducerConfig.CLIENT_ID_CONFIG, "kvr-segmenter"), Map.of());
+        this.topic = clients.topics().segments();
     }
 
     void announce(SegmentRecord record) throws InterruptedException {
         try {
-            producer.send(new ProducerRecord<>(topic, null, record.getStartTimeMs(), record.getStreamId(),
-                    codec.encode(record))).get(60, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, null, record.getStartTimeMs(), record.getStreamId(), record))
+                    .get(60, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("cannot announce segment " + record.getObjectKey() + " on " + topic
