@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
+import io.kvr.testsupport.rig.MediaTopicLog;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

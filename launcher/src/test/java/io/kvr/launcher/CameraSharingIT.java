@@ -8,6 +8,7 @@ import io.kvr.bridge.camera.CameraSupervisor;
 import io.kvr.testsupport.FreePort;
 import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;
+import io.kvr.testsupport.rig.MediaTopicLog;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -156,7 +157,7 @@ class CameraSharingIT {
             Map<String, String> newSession = new LinkedHashMap<>();
             for (String s : onB) {
                 List<MediaTopicLog.Run> runs = media.runs().get(s);
-                newSession.put(s, runs.get(runs.size() - 1).session);
+                newSession.put(s, runs.get(runs.size() - 1).session());
             }
             await("segments of every camera recorded after the kill").atMost(Duration.ofMillis(30_000 - recovered))
                     .pollInterval(Duration.ofMillis(500))

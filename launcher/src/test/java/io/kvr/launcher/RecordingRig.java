@@ -4,8 +4,6 @@ import io.kvr.bridge.BridgeConfig;
 import io.kvr.bridge.IngestBridge;
 import io.kvr.edge.Edge;
 import io.kvr.edge.EdgeConfig;
-import io.kvr.embedded.kafka.EmbeddedKafka;
-import io.kvr.embedded.s3.EmbeddedS3;
 import io.kvr.indexer.Indexer;
 import io.kvr.indexer.IndexerConfig;
 import io.kvr.runtime.access.AccessControl;
@@ -14,6 +12,7 @@ import io.kvr.runtime.http.HttpService;
 import io.kvr.runtime.http.Router;
 import io.kvr.runtime.index.SegmentIndex;
 import io.kvr.runtime.metrics.Metrics;
+import io.kvr.testsupport.rig.EmbeddedRig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,52 +22,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * kvr's parts started one by one in this JVM, so a test can stop or replace one of them: embedded Kafka, an
- * embedded S3 server that can be stopped and started again on the same port and data directory, the indexer,
- * the edge (recordings API) and, when asked, the bridge and an in-process segmenter. {@link #settings()} are the
- * keys every app reads, also for a segmenter in another JVM.
+ * kvr's parts started one by one in this JVM, so a test can stop or replace one of them: on an {@link EmbeddedRig}
+ * (embedded Kafka, an embedded S3 server that can be stopped and started again on the same port and data
+ * directory) the indexer, the edge (recordings API) and, when asked, the bridge and an in-process segmenter.
+ * {@link #settings()} are the keys every app reads, also for a segmenter in another JVM.
  */
 final class RecordingRig implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RecordingRig.class);
-    static final String ACCESS_KEY = "kvr";
-    static final String SECRET_KEY = "kvr-rig-secret";
-    static final String BUCKET = "kvr";
 
-    private final Path data;
     private final MeterRegistry metrics = Metrics.prometheus("rig");
-    private final EmbeddedKafka kafka;
-    private final int s3Port;
+    private final EmbeddedRig infra;
     private final Map<String, String> settings;
-    private EmbeddedS3 s3;
     private Indexer indexer;
     private HttpService edge;
     private IngestBridge bridge;
     private AutoCloseable segmenter;
 
-    private RecordingRig(Path data, EmbeddedKafka kafka, EmbeddedS3 s3, Map<String, String> settings) {
-        this.data = data;
-        this.kafka = kafka;
-        this.s3 = s3;
-        this.s3Port = Integer.parseInt(s3.endpoint().substring(s3.endpoint().lastIndexOf(':') + 1));
+    private RecordingRig(EmbeddedRig infra, Map<String, String> settings) {
+        this.infra = infra;
         this.settings = settings;
     }
 
     /** Kafka, S3, indexer and edge; topics with {@code partitions} partitions. */
     static RecordingRig start(Path data, int partitions) {
-        EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Config.of(data.resolve("kafka")));
-        EmbeddedS3 s3 = EmbeddedS3.start(EmbeddedS3.Config.of(data.resolve("s3"), ACCESS_KEY, SECRET_KEY));
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        settings.put("s3.endpoint", s3.endpoint());
-        settings.put("s3.access.key", ACCESS_KEY);
-        settings.put("s3.secret.key", SECRET_KEY);
-        settings.put("s3.bucket", BUCKET);
-        settings.put("topics.replication.factor", "1");
-        settings.put("topics.partitions", Integer.toString(partitions));
+        EmbeddedRig infra = EmbeddedRig.start(data, partitions);
+        Map<String, String> settings = new LinkedHashMap<>(infra.settings());
         settings.put("indexer.state.dir", data.resolve("indexer").toString());
         settings.put("http.host", "127.0.0.1");
         settings.put("http.port", "0");
-        RecordingRig rig = new RecordingRig(data, kafka, s3, settings);
+        RecordingRig rig = new RecordingRig(infra, settings);
         try {
             rig.indexer = Indexer.start(IndexerConfig.from(Settings.of(settings)), rig.metrics);
             EdgeConfig edgeConfig = EdgeConfig.from(Settings.of(settings));
@@ -115,19 +97,17 @@ final class RecordingRig implements AutoCloseable {
 
     /** Stops the S3 server; clients get connection errors until {@link #startS3()}. */
     void stopS3() {
-        s3.close();
-        log.info("S3 stopped");
+        infra.stopS3();
     }
 
     /** Starts the S3 server again on the same port and data directory. */
     void startS3() {
-        s3 = EmbeddedS3.start(EmbeddedS3.Config.of(data.resolve("s3"), ACCESS_KEY, SECRET_KEY).withPort(s3Port));
-        log.info("S3 started again at {}", s3.endpoint());
+        infra.startS3();
     }
 
     /** Where the S3 server keeps the bucket's objects (one file per object, key = relative path). */
     Path bucketDir() {
-        return data.resolve("s3").resolve(BUCKET);
+        return infra.bucketDir();
     }
 
     SegmentIndex index() {
@@ -139,7 +119,7 @@ final class RecordingRig implements AutoCloseable {
     }
 
     String kafkaBootstrap() {
-        return kafka.bootstrapServers();
+        return infra.kafkaBootstrap();
     }
 
     @Override
@@ -148,8 +128,7 @@ final class RecordingRig implements AutoCloseable {
         closeQuietly(segmenter);
         closeQuietly(edge);
         closeQuietly(indexer);
-        closeQuietly(s3);
-        closeQuietly(kafka);
+        closeQuietly(infra);
     }
 
     private static void closeQuietly(AutoCloseable part) {

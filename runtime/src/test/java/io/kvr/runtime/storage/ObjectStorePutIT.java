@@ -1,12 +1,10 @@
-package io.kvr.launcher;
+package io.kvr.runtime.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvr.embedded.s3.EmbeddedS3;
 import io.kvr.runtime.config.S3Settings;
-import io.kvr.runtime.storage.ObjectStore;
-import io.kvr.runtime.storage.StorageException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Random;

@@ -1,10 +1,9 @@
-package io.kvr.launcher;
+package io.kvr.runtime.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kvr.runtime.kafka.TopicPartitions;
-import io.kvr.testsupport.TestInfra;
+import io.kvr.embedded.kafka.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,10 +29,11 @@ class TopicPartitionsIT {
 
     @Test
     void waitsForATopicThatAppearsAMomentLater(@TempDir Path dir) throws Exception {
-        try (TestInfra infra = TestInfra.start(dir, Map.of("auto.create.topics.enable", "false"));
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()));
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Config(dir.resolve("kafka"),
+                     EmbeddedKafka.Config.DEFAULT_HOST, 0, Map.of("auto.create.topics.enable", "false")));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
              KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()),
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                      new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             assertThat(consumer.partitionsFor("late.status.v1", Duration.ofSeconds(10))).isEmpty();
 

@@ -1,4 +1,4 @@
-package io.kvr.launcher;
+package io.kvr.testsupport.rig;
 
 import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.schemas.AccessUnit;
@@ -21,18 +21,43 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * another (with their unit counts and last arrival), read by {@link #poll()} from the beginning. Used from one
  * thread at a time.
  */
-final class MediaTopicLog implements AutoCloseable {
+public final class MediaTopicLog implements AutoCloseable {
     /** A run of consecutive units of one session in a stream's partition order. */
-    static final class Run {
-        final String session;
-        long units;
-        long firstArrivalMs = Long.MAX_VALUE;
-        long lastArrivalMs;
-        long firstCaptureMs = Long.MAX_VALUE;
-        long lastCaptureMs;
+    public static final class Run {
+        private final String session;
+        private long units;
+        private long firstArrivalMs = Long.MAX_VALUE;
+        private long lastArrivalMs;
+        private long firstCaptureMs = Long.MAX_VALUE;
+        private long lastCaptureMs;
 
         Run(String session) {
             this.session = session;
+        }
+
+        /** The ingest session id. */
+        public String session() {
+            return session;
+        }
+
+        public long units() {
+            return units;
+        }
+
+        public long firstArrivalMs() {
+            return firstArrivalMs;
+        }
+
+        public long lastArrivalMs() {
+            return lastArrivalMs;
+        }
+
+        public long firstCaptureMs() {
+            return firstCaptureMs;
+        }
+
+        public long lastCaptureMs() {
+            return lastCaptureMs;
         }
 
         @Override
@@ -46,7 +71,7 @@ final class MediaTopicLog implements AutoCloseable {
     private final MediaRecords records = new MediaRecords();
     private final Map<String, List<Run>> runs = new LinkedHashMap<>();
 
-    MediaTopicLog(String bootstrap, String topic) {
+    public MediaTopicLog(String bootstrap, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -59,7 +84,7 @@ final class MediaTopicLog implements AutoCloseable {
     }
 
     /** Reads what is there now (up to the current end of every partition). */
-    MediaTopicLog poll() {
+    public MediaTopicLog poll() {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline && !reached(end)) {
@@ -91,12 +116,12 @@ final class MediaTopicLog implements AutoCloseable {
     }
 
     /** Per stream, its sessions' runs in partition order. */
-    Map<String, List<Run>> runs() {
+    public Map<String, List<Run>> runs() {
         return runs;
     }
 
     /** The latest arrival of any unit of {@code stream}; 0 when none. */
-    long lastArrivalMs(String stream) {
+    public long lastArrivalMs(String stream) {
         long last = 0;
         for (Run r : runs.getOrDefault(stream, List.of())) {
             last = Math.max(last, r.lastArrivalMs);
@@ -108,7 +133,7 @@ final class MediaTopicLog implements AutoCloseable {
      * Sessions of {@code stream} that appear in more than one run: their units were interleaved with another
      * session's, i.e. two pullers at once.
      */
-    List<String> interleavedSessions(String stream) {
+    public List<String> interleavedSessions(String stream) {
         Map<String, Integer> seen = new HashMap<>();
         List<String> out = new ArrayList<>();
         for (Run r : runs.getOrDefault(stream, List.of())) {
