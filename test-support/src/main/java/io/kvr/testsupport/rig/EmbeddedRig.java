@@ -6,6 +6,7 @@ import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.config.TopicNames;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.Topic;
 import io.kvr.runtime.kafka.TopicProvisioner;
@@ -65,7 +66,7 @@ public final class EmbeddedRig implements AutoCloseable {
         EmbeddedRig rig = new EmbeddedRig(data, kafka, s3, settings);
         try {
             Settings s = Settings.of(settings);
-            TopicProvisioner.of(KafkaSettings.from(s)).ensure(topics(s));
+            TopicProvisioner.of(new KafkaClients(KafkaSettings.from(s))).ensure(topics(s));
             rig.objects().ensureBucket();
             return rig;
         } catch (RuntimeException e) {
