@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,8 @@ class SegmenterCrashIT {
     private static final int MIN_KILLS = 10;
     /** Longest wait after a kill before the next one, once the new segmenter is up. */
     private static final long MAX_LIFE_MS = 8_000;
+    /** Copies of objects ffprobe rejected; outside the temporary directory, so a failed run leaves them behind. */
+    private static final Path REJECTED = Path.of("target", "SegmenterCrashIT-rejected").toAbsolutePath();
 
     @TempDir
     Path data;
@@ -79,6 +82,13 @@ class SegmenterCrashIT {
         // outside the temporary directory, so it outlives a failed run
         Path segmenterLog = Path.of("target", "SegmenterCrashIT-segmenter.log").toAbsolutePath();
         Files.deleteIfExists(segmenterLog);
+        if (Files.isDirectory(REJECTED)) {
+            try (Stream<Path> stale = Files.walk(REJECTED)) {
+                for (Path p : stale.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
         int port = FreePort.pick();
         segmenter = AppProcess.start(io.kvr.segmenter.SegmenterMain.class, settings, port, segmenterLog);
         awaitHealthy();
@@ -141,6 +151,7 @@ class SegmenterCrashIT {
         assertThat(segmentObjects).as("segment objects in the bucket").containsExactlyInAnyOrderElementsOf(byKey.keySet());
         List<String> failures = new ArrayList<>();
         Path joined = data.resolve("probe.mp4");
+        StoredSegmentDiagnosis diagnosis = new StoredSegmentDiagnosis(rig.bucketDir(), REJECTED);
         for (String key : segmentObjects) {
             SegmentRecord r = byKey.get(key);
             byte[] bytes = Files.readAllBytes(rig.bucketDir().resolve(key));
@@ -148,14 +159,15 @@ class SegmenterCrashIT {
                 failures.add(key + ": " + bytes.length + " bytes stored, " + r.getByteSize() + " indexed");
                 continue;
             }
-            try (OutputStream out = Files.newOutputStream(joined)) {
-                out.write(Files.readAllBytes(rig.bucketDir().resolve(r.getInitKey())));
-                out.write(bytes);
-            }
-            var probe = FFmpegTools.ffprobe(Duration.ofSeconds(30), "-v", "error", "-count_packets",
-                    "-show_entries", "stream=codec_name,nb_read_packets", "-of", "json", joined.toString());
+            byte[] init = Files.readAllBytes(rig.bucketDir().resolve(r.getInitKey()));
+            var probe = probe(joined, init, bytes);
             if (!probe.ok() || !probe.stderr().isBlank()) {
-                failures.add(key + ": " + probe.describe());
+                // probed again a moment later: a passing second probe means the objects were caught mid-change
+                Thread.sleep(2_000);
+                var again = probe(joined, Files.readAllBytes(rig.bucketDir().resolve(r.getInitKey())), bytes);
+                failures.add(key + ": " + probe.describe() + "\n  probed again 2 s later: "
+                        + (again.ok() && again.stderr().isBlank() ? "readable" : again.stderr().strip())
+                        + diagnosis.describe(r, init, bytes, segments(r.getStreamId())));
                 continue;
             }
             Map<String, Long> packets = new HashMap<>();
@@ -180,6 +192,16 @@ class SegmenterCrashIT {
             }
         }
         assertThat(failures).as("segments ffprobe rejects or miscounts").isEmpty();
+    }
+
+    /** ffprobe of {@code init} followed by {@code segment}, written to {@code joined}, counting packets. */
+    private static FFmpegTools.Result probe(Path joined, byte[] init, byte[] segment) throws Exception {
+        try (OutputStream out = Files.newOutputStream(joined)) {
+            out.write(init);
+            out.write(segment);
+        }
+        return FFmpegTools.ffprobe(Duration.ofSeconds(30), "-v", "error", "-count_packets",
+                "-show_entries", "stream=codec_name,nb_read_packets", "-of", "json", joined.toString());
     }
 
     private void awaitHealthy() {

@@ -48,6 +48,9 @@ public final class SegmentStore {
             if (!retry(() -> store.put(segment.initKey(), segment.init(), "video/mp4"), segment.initKey(), running)) {
                 return false;
             }
+            // rare (once per configuration and process, and after a pause): names when each init was written
+            log.info("stored init {} ({} bytes) before segment {}", segment.initKey(), segment.init().length,
+                    segment.objectKey());
         }
         storedInits.put(segment.initKey(), System.nanoTime());
         return retry(() -> store.put(segment.objectKey(), segment.bytes(), "video/iso.segment"), segment.objectKey(), running);
