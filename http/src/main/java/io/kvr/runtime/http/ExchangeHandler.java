@@ -179,9 +179,22 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Runs the route and writes its answer; on a handler thread. */
-    private void answer(HttpServer.RawRequest request, boolean keepAlive, boolean http10) {
-        Response response = exchange.handle(request);
-        boolean head = "HEAD".equals(request.method());
+    private void answer(HttpServer.RawRequest request, boolean keepAliveAsked, boolean http10) {
+        Response response;
+        boolean keepAlive = keepAliveAsked;
+        try {
+            response = exchange.handle(request);
+        } catch (Throwable e) {
+            // an Error in a route (a class that failed to load, a stack overflow) still gets an answer; the
+            // connection closes after it, since the route's state is unknown
+            log.error("an HTTP route failed", e);
+            response = HttpService.error(500, "internal error");
+            keepAlive = false;
+        }
+        answer(response, "HEAD".equals(request.method()), keepAlive, http10);
+    }
+
+    private void answer(Response response, boolean head, boolean keepAlive, boolean http10) {
         try {
             if (response.length() == Response.CHUNKED || response.bytes() == null && response.length() > 0) {
                 streamed(response, head, keepAlive, http10);

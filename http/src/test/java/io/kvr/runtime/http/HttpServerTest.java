@@ -46,6 +46,9 @@ class HttpServerTest {
                 }))
                 .get("/boom", Role.PUBLIC, req -> {
                     throw new IllegalStateException("bug");
+                })
+                .get("/error", Role.PUBLIC, req -> {
+                    throw new NoClassDefFoundError("io/kvr/Missing");
                 });
         server = HttpService.start("127.0.0.1", 0, router);
     }
@@ -115,6 +118,21 @@ class HttpServerTest {
             send(s, "GET /boom HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\nGET /none HTTP/1.1\r\nHost: localhost\r\n\r\n");
             assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
                     .startsWith("HTTP/1.1 500").contains("internal error").doesNotContain("204");
+        }
+    }
+
+    @Test
+    void anErrorInARouteIsStillA500AndClosesTheConnection() throws Exception {
+        try (Socket s = socket()) {
+            s.setSoTimeout(10_000);
+            send(s, "GET /error HTTP/1.1\r\nHost: localhost\r\n\r\nGET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+                    .startsWith("HTTP/1.1 500").contains("internal error").contains("Connection: close")
+                    .doesNotContain("hello");
+        }
+        try (Socket s = socket()) {
+            send(s, "GET /hello HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).endsWith("hello");
         }
     }
 
