@@ -3,9 +3,9 @@ package io.kvr.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kvr.runtime.index.HttpSegmentIndex;
-import io.kvr.runtime.index.IndexedSegment;
-import io.kvr.runtime.index.SegmentIndex;
+import io.kvr.index.HttpSegmentIndex;
+import io.kvr.index.IndexedSegment;
+import io.kvr.index.SegmentIndex;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.testsupport.FFmpegTools;
 import io.kvr.testsupport.JsonValues;

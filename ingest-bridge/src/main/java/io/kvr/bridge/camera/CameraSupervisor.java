@@ -9,7 +9,7 @@ import io.kvr.bridge.rtsp.SourceException;
 import io.kvr.bridge.rtsp.SourceTrack;
 import io.kvr.bridge.rtsp.TrackTimeline;
 import io.kvr.runtime.config.Secrets;
-import io.kvr.runtime.kafka.IngestSessionId;
+import io.kvr.mediatopic.IngestSessionId;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;
 import io.kvr.schemas.StreamInfo;
