@@ -1,8 +1,8 @@
 package io.kvr.segmenter.kafka;
 
 import io.kvr.mediatopic.IngestSessionId;
-import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.mediatopic.MediaRecords;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.schemas.StreamInfo;
 import java.time.Duration;
 import java.util.List;
@@ -59,7 +59,8 @@ final class SessionInfoLookup implements AutoCloseable {
                 var type = r.headers().lastHeader(MediaRecords.TYPE_HEADER);
                 if (type != null && java.util.Arrays.equals(type.value(), MediaRecords.STREAM_INFO)) {
                     Object v = records.decode(r.headers(), r.value());
-                    if (v instanceof StreamInfo info && info.getIngestSessionId().equals(sessionId)) {
+                    if (v instanceof StreamInfo info
+                            && info.getIngestSessionId().equals(sessionId)) {
                         log.info("found stream info of session {} at offset {}", sessionId, r.offset());
                         return Optional.of(info);
                     }
@@ -74,9 +75,13 @@ final class SessionInfoLookup implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         if (consumer == null) {
-            consumer = clients.assigningConsumer(Map.of(
-                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200,
-                    ConsumerConfig.CLIENT_ID_CONFIG, "kvr-segmenter-session-lookup"), Map.of());
+            consumer = clients.assigningConsumer(
+                    Map.of(
+                            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                            200,
+                            ConsumerConfig.CLIENT_ID_CONFIG,
+                            "kvr-segmenter-session-lookup"),
+                    Map.of());
         }
         return consumer;
     }
