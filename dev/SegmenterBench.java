@@ -9,10 +9,10 @@
 //       index; a segment's visible latency = when it first shows in the index - when the keyframe that closed it was
 //       read from Kafka ("read"), and - when the bridge received that keyframe ("arrival", an upper bound of the
 //       time from Kafka, as it includes the bridge's produce; it does not depend on this tail keeping up)
-import io.kvr.runtime.index.HttpSegmentIndex;
-import io.kvr.runtime.index.IndexedSegment;
-import io.kvr.runtime.index.StreamSummary;
-import io.kvr.runtime.kafka.MediaRecords;
+import io.kvr.index.HttpSegmentIndex;
+import io.kvr.index.IndexedSegment;
+import io.kvr.index.StreamSummary;
+import io.kvr.mediatopic.MediaRecords;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;
 import io.kvr.schemas.SegmentRecord;

@@ -432,6 +432,10 @@ def main():
         return 2
 
     server = GstRtspServer.RTSPServer()
+    # each client connection on its own thread: with the default of one thread for all clients, a mount whose
+    # pipeline is slow to prepare (encoders starting on a loaded machine) held up every other client's requests
+    # until they timed out, and their retries queued up behind it
+    server.get_thread_pool().set_max_threads(-1)
     server.set_address(args.host)
     server.set_service(str(args.port))
     try:

@@ -1,6 +1,6 @@
 package io.kvr.edge;
 
-import io.kvr.runtime.access.AccessSettings;
+import io.kvr.http.access.AccessSettings;
 import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.config.Settings;

@@ -1,15 +1,15 @@
 package io.kvr.indexer;
 
-import io.kvr.runtime.access.AccessControl;
-import io.kvr.runtime.access.AccessSettings;
+import io.kvr.http.access.AccessControl;
+import io.kvr.http.access.AccessSettings;
 import io.kvr.runtime.config.AppArgs;
 import io.kvr.runtime.config.Settings;
-import io.kvr.runtime.http.HttpService;
-import io.kvr.runtime.http.HttpSettings;
-import io.kvr.runtime.http.Router;
+import io.kvr.http.HttpService;
+import io.kvr.http.HttpSettings;
+import io.kvr.http.Router;
 import io.kvr.runtime.lifecycle.Lifecycle;
 import io.kvr.runtime.metrics.Metrics;
-import io.kvr.runtime.metrics.OpsRoutes;
+import io.kvr.http.OpsRoutes;
 import java.util.Map;
 
 /** Runs the indexer alone: {@code IndexerMain [--config FILE] [key=value ...]}; serves the index over HTTP. */

@@ -3,7 +3,7 @@ package io.kvr.bridge;
 import io.kvr.bridge.camera.CameraSupervisor;
 import io.kvr.bridge.kafka.AccessUnitPublisher;
 import io.kvr.bridge.sources.CameraSources;
-import io.kvr.runtime.http.Routes;
+import io.kvr.http.Routes;
 import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;

@@ -1,6 +1,6 @@
 package io.kvr.launcher;
 
-import io.kvr.runtime.access.Role;
+import io.kvr.http.access.Role;
 import io.kvr.runtime.config.Secrets;
 import java.util.Map;
 import picocli.CommandLine.ITypeConverter;

@@ -1,9 +1,9 @@
 package io.kvr.launcher;
 
-import io.kvr.runtime.access.AccessSettings;
-import io.kvr.runtime.access.Grant;
-import io.kvr.runtime.access.Role;
-import io.kvr.runtime.access.SignedToken;
+import io.kvr.http.access.AccessSettings;
+import io.kvr.http.access.Grant;
+import io.kvr.http.access.Role;
+import io.kvr.http.access.SignedToken;
 import io.kvr.runtime.config.ConfigException;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.stream.StreamName;

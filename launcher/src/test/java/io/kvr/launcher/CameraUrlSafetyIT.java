@@ -9,7 +9,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.read.ListAppender;
 import io.kvr.launcher.demo.DemoCamera;
-import io.kvr.runtime.kafka.MediaRecords;
+import io.kvr.mediatopic.MediaRecords;
 import io.kvr.schemas.StreamInfo;
 import io.kvr.testsupport.FreePort;
 import io.kvr.testsupport.JsonValues;

@@ -3,11 +3,11 @@ package io.kvr.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kvr.runtime.access.AccessControl;
-import io.kvr.runtime.http.HttpService;
-import io.kvr.runtime.http.Router;
-import io.kvr.runtime.index.IndexRoutes;
-import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.http.access.AccessControl;
+import io.kvr.http.HttpService;
+import io.kvr.http.Router;
+import io.kvr.index.IndexRoutes;
+import io.kvr.index.IndexedSegment;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.testsupport.FFmpegTools;
 import io.kvr.testsupport.FreePort;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kvr.launcher.RawConnection.Answer;
 import io.kvr.launcher.RawConnection.Ending;
-import io.kvr.runtime.access.Grant;
-import io.kvr.runtime.access.Role;
-import io.kvr.runtime.access.SignedToken;
+import io.kvr.http.access.Grant;
+import io.kvr.http.access.Role;
+import io.kvr.http.access.SignedToken;
 import io.kvr.testsupport.JsonValues;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

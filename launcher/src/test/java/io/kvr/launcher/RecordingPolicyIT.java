@@ -3,8 +3,8 @@ package io.kvr.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kvr.runtime.index.IndexedSegment;
-import io.kvr.runtime.index.Timeline;
+import io.kvr.index.IndexedSegment;
+import io.kvr.index.Timeline;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;

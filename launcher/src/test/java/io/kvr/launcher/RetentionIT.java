@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kvr.runtime.config.S3Settings;
-import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.index.IndexedSegment;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.testsupport.TestCamera;

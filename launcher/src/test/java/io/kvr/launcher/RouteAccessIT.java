@@ -3,11 +3,11 @@ package io.kvr.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kvr.runtime.access.Grant;
-import io.kvr.runtime.access.Role;
-import io.kvr.runtime.access.SignedToken;
-import io.kvr.runtime.http.Router;
-import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.http.access.Grant;
+import io.kvr.http.access.Role;
+import io.kvr.http.access.SignedToken;
+import io.kvr.http.Router;
+import io.kvr.index.IndexedSegment;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.testsupport.JsonValues;
 import io.kvr.testsupport.TestCamera;

@@ -1,6 +1,6 @@
 package io.kvr.launcher;
 
-import io.kvr.runtime.kafka.MediaRecords;
+import io.kvr.mediatopic.MediaRecords;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;
 import io.kvr.schemas.SegmentRecord;

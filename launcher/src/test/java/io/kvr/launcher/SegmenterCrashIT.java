@@ -3,7 +3,7 @@ package io.kvr.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.index.IndexedSegment;
 import io.kvr.schemas.Codec;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.schemas.SegmentTrack;

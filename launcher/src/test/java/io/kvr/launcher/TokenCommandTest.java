@@ -2,9 +2,9 @@ package io.kvr.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvr.runtime.access.Grant;
-import io.kvr.runtime.access.Role;
-import io.kvr.runtime.access.SignedToken;
+import io.kvr.http.access.Grant;
+import io.kvr.http.access.Role;
+import io.kvr.http.access.SignedToken;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,13 @@
 package io.kvr.segmenter;
 
-import io.kvr.runtime.http.Routes;
+import io.kvr.http.Routes;
 import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;
-import io.kvr.runtime.policy.PolicyCatalog;
-import io.kvr.runtime.policy.PolicyDefaults;
-import io.kvr.runtime.policy.PolicyRoutes;
-import io.kvr.runtime.policy.PolicyWriter;
+import io.kvr.policy.PolicyCatalog;
+import io.kvr.policy.PolicyDefaults;
+import io.kvr.policy.PolicyRoutes;
+import io.kvr.policy.PolicyWriter;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.segmenter.kafka.MediaConsumer;
 import io.kvr.segmenter.publish.SegmentAnnouncer;

@@ -2,8 +2,8 @@ package io.kvr.exporter.http;
 
 import io.kvr.exporter.plan.ExportFormat;
 import io.kvr.exporter.plan.ExportRange;
-import io.kvr.runtime.http.HttpError;
-import io.kvr.runtime.http.Millis;
+import io.kvr.http.HttpError;
+import io.kvr.http.Millis;
 import io.kvr.runtime.stream.StreamName;
 
 /**

@@ -293,7 +293,7 @@ public final class JobRunner implements AutoCloseable {
         while (true) {
             try {
                 return planner.plan(range);
-            } catch (io.kvr.runtime.index.IndexUnavailableException e) {
+            } catch (io.kvr.index.IndexUnavailableException e) {
                 if (System.nanoTime() > deadline || stopping) {
                     throw e;
                 }

@@ -1,7 +1,7 @@
 package io.kvr.edge.hls;
 
-import io.kvr.runtime.index.IndexedSegment;
-import io.kvr.runtime.index.Timeline;
+import io.kvr.index.IndexedSegment;
+import io.kvr.index.Timeline;
 import io.kvr.schemas.SegmentRecord;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

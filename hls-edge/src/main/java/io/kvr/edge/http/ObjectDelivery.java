@@ -1,6 +1,6 @@
 package io.kvr.edge.http;
 
-import io.kvr.runtime.http.Response;
+import io.kvr.http.Response;
 
 /** How segment and init bytes reach clients: proxied from object storage, or a redirect to it. */
 public interface ObjectDelivery {

@@ -1,8 +1,8 @@
 package io.kvr.edge.http;
 
-import io.kvr.runtime.http.ByteRange;
-import io.kvr.runtime.http.HttpError;
-import io.kvr.runtime.http.Response;
+import io.kvr.http.ByteRange;
+import io.kvr.http.HttpError;
+import io.kvr.http.Response;
 import io.kvr.runtime.storage.ObjectInfo;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.runtime.storage.StorageException;

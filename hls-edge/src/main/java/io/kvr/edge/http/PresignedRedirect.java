@@ -1,7 +1,7 @@
 package io.kvr.edge.http;
 
-import io.kvr.runtime.http.HttpError;
-import io.kvr.runtime.http.Response;
+import io.kvr.http.HttpError;
+import io.kvr.http.Response;
 import io.kvr.runtime.storage.PresignedUrls;
 import io.kvr.runtime.storage.StorageException;
 import java.time.Duration;

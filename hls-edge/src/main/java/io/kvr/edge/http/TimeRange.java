@@ -1,8 +1,8 @@
 package io.kvr.edge.http;
 
-import io.kvr.runtime.http.HttpError;
-import io.kvr.runtime.http.Millis;
-import io.kvr.runtime.http.Request;
+import io.kvr.http.HttpError;
+import io.kvr.http.Millis;
+import io.kvr.http.Request;
 import java.util.Optional;
 
 /**

@@ -1,10 +1,10 @@
 package io.kvr.edge.http;
 
-import io.kvr.runtime.access.Role;
-import io.kvr.runtime.http.HttpError;
-import io.kvr.runtime.http.Response;
-import io.kvr.runtime.http.Router;
-import io.kvr.runtime.http.Routes;
+import io.kvr.http.access.Role;
+import io.kvr.http.HttpError;
+import io.kvr.http.Response;
+import io.kvr.http.Router;
+import io.kvr.http.Routes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

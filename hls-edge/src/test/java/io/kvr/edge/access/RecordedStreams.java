@@ -1,8 +1,8 @@
 package io.kvr.edge.access;
 
-import io.kvr.runtime.index.IndexedSegment;
-import io.kvr.runtime.index.SegmentIndex;
-import io.kvr.runtime.index.StreamSummary;
+import io.kvr.index.IndexedSegment;
+import io.kvr.index.SegmentIndex;
+import io.kvr.index.StreamSummary;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.schemas.SegmentRecord;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.kvr.edge.hls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.index.IndexedSegment;
 import io.kvr.schemas.SegmentRecord;
 import java.time.Instant;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.kvr.edge.hls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.index.IndexedSegment;
 import io.kvr.schemas.SegmentRecord;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,12 +3,12 @@ package io.kvr.edge.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.embedded.s3.EmbeddedS3;
-import io.kvr.runtime.access.AccessControl;
-import io.kvr.runtime.access.Role;
+import io.kvr.http.access.AccessControl;
+import io.kvr.http.access.Role;
 import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.config.Settings;
-import io.kvr.runtime.http.HttpService;
-import io.kvr.runtime.http.Router;
+import io.kvr.http.HttpService;
+import io.kvr.http.Router;
 import io.kvr.runtime.storage.ObjectStore;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,11 +1,11 @@
 package io.kvr.indexer.query;
 
 import io.kvr.indexer.store.IndexTopology;
-import io.kvr.runtime.index.HttpSegmentIndex;
-import io.kvr.runtime.index.IndexUnavailableException;
-import io.kvr.runtime.index.IndexedSegment;
-import io.kvr.runtime.index.SegmentIndex;
-import io.kvr.runtime.index.StreamSummary;
+import io.kvr.index.HttpSegmentIndex;
+import io.kvr.index.IndexUnavailableException;
+import io.kvr.index.IndexedSegment;
+import io.kvr.index.SegmentIndex;
+import io.kvr.index.StreamSummary;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;

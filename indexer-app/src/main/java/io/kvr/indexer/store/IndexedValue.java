@@ -1,6 +1,6 @@
 package io.kvr.indexer.store;
 
-import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.index.IndexedSegment;
 import io.kvr.runtime.kafka.AvroCodec;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.schemas.SegmentRecord;

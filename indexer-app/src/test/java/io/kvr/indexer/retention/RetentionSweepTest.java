@@ -6,7 +6,7 @@ import io.kvr.indexer.store.IndexTopology;
 import io.kvr.indexer.store.IndexedValue;
 import io.kvr.indexer.store.SegmentKeys;
 import io.kvr.indexer.store.StreamState;
-import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.index.IndexedSegment;
 import io.kvr.runtime.kafka.AvroCodec;
 import io.kvr.schemas.SegmentRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

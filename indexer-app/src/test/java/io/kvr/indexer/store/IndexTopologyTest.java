@@ -2,7 +2,7 @@ package io.kvr.indexer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvr.runtime.index.IndexedSegment;
+import io.kvr.index.IndexedSegment;
 import io.kvr.runtime.kafka.AvroCodec;
 import io.kvr.schemas.SegmentRecord;
 import java.nio.file.Path;

@@ -1,22 +1,14 @@
 package io.kvr.bridge.camera;
 
-import io.kvr.bridge.audio.AacTranscoder;
 import io.kvr.bridge.kafka.AccessUnitPublisher;
 import io.kvr.bridge.rtsp.Packet;
 import io.kvr.bridge.rtsp.PacketSource;
-import io.kvr.bridge.rtsp.ParameterSets;
 import io.kvr.bridge.rtsp.SourceException;
-import io.kvr.bridge.rtsp.SourceTrack;
-import io.kvr.bridge.rtsp.TrackTimeline;
 import io.kvr.runtime.config.Secrets;
-import io.kvr.runtime.kafka.IngestSessionId;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;
-import io.kvr.schemas.StreamInfo;
-import io.kvr.schemas.TrackInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +25,15 @@ import org.slf4j.MDC;
  * retries after a camera that was streaming drops). Runs on its own thread, so a slow or
  * broken camera never delays another.
  *
- * <p>Per connection: each track's timestamps are made continuous ({@link TrackTimeline}), capture times come from
- * the camera's or the server's clock ({@link SessionClock}), G.711/Opus audio is also published transcoded to AAC
- * as an extra track ({@link AacTranscoder}), and a video keyframe that carries new parameter sets starts a new
- * ingest session with the new configuration in its {@code StreamInfo}.
+ * <p>Per connection a {@link ConnectionMedia} turns the packets into sessions and access units (continuous
+ * timestamps, capture times, the AAC track transcoded from G.711/Opus, a new session when a keyframe carries new
+ * parameter sets); this class publishes them in that order, logs and counts what it corrected, and
+ * keeps the state the API shows.
+ *
+ * <p>Threads: the camera's own thread runs the connect, record and back-off loop and is the only one to touch the
+ * connection. {@link #close()} comes from another thread: it ends the loop and aborts a hung open or read. Kafka's
+ * producer thread reports failed sends through {@code publishFailure}, which the camera thread checks before each
+ * packet. The state, the last error and the session count are read by the API from any thread.
  *
  * <p>Transport {@code auto}: the first connection tries RTP over UDP and falls back to TCP when no packet arrives
  * within {@link #AUTO_UDP_WAIT} (or UDP is refused) and TCP works; later connections of this supervisor use TCP.
@@ -48,11 +45,6 @@ public final class CameraSupervisor implements AutoCloseable {
     /** Stream analysis reads up to 2 s of media on top of the RTSP handshake. */
     private static final Duration ANALYSIS = Duration.ofSeconds(2);
     static final String CLOCK_CORRECTIONS = "kvr_bridge_clock_corrections";
-    /**
-     * Added to every timestamp of a connection: B-frame decode times and AAC priming start before the source's
-     * first pts (often 0), and ISO BMFF decode times are unsigned.
-     */
-    static final long TIMESTAMP_HEADROOM_MS = 10_000;
 
     private final CameraConfig camera;
     private final AccessUnitPublisher publisher;
@@ -224,82 +216,23 @@ public final class CameraSupervisor implements AutoCloseable {
         }
     }
 
-    /** One connection: its tracks, timelines, clock, transcoder and current ingest session. */
+    /** One connection: its packets through a {@link ConnectionMedia}, and what that makes published in order. */
     private final class Connection {
         private final PacketSource source;
-        private final List<SourceTrack> tracks;
-        private final TrackTimeline[] timelines;
-        private final byte[][] extradata;
-        private final ParameterSets[] parameterSets;
-        /**
-         * Per track picture size: FFmpeg's (from the SDP and the first frames), then, once parameter sets change in
-         * band, the new SPS's (0 when it does not parse: unknown).
-         */
-        private final int[] width;
-        private final int[] height;
-        private final SessionClock clock;
-        private final AacTranscoder transcoder;
-        /** Source track the transcoder reads, and the track index of its AAC output (-1: none). */
-        private final int transcodedTrack;
-        private final int aacTrack;
-        private final List<TrackTimeline.Timed> ready = new ArrayList<>();
-        private final String streamId = camera.name().id();
-        private String sessionId;
-        private long sequence;
+        private final long openingAt;
+        private final List<ConnectionMedia.Output> out = new ArrayList<>();
 
         Connection(PacketSource source, long openingAt) {
             this.source = source;
-            this.tracks = source.tracks();
-            int n = tracks.size();
-            this.timelines = new TrackTimeline[n];
-            this.extradata = new byte[n][];
-            this.parameterSets = new ParameterSets[n];
-            this.width = new int[n];
-            this.height = new int[n];
-            int toTranscode = -1;
-            boolean hasAac = false;
-            for (SourceTrack t : tracks) {
-                int i = t.index();
-                boolean validTimebase = t.timebaseNum() > 0 && t.timebaseDen() > 0;
-                timelines[i] = validTimebase
-                        ? new TrackTimeline(t.video(), t.timebaseNum(), t.timebaseDen(),
-                                TrackTimeline.defaultFrameTicks(t), TIMESTAMP_HEADROOM_MS)
-                        : null;
-                extradata[i] = t.extradata();
-                width[i] = t.width();
-                height[i] = t.height();
-                if (ParameterSets.tracked(t.codec())) {
-                    ParameterSets sdp = ParameterSets.scan(t.codec(), t.extradata());
-                    parameterSets[i] = sdp.isEmpty() ? null : sdp;
-                }
-                hasAac |= t.codec() == Codec.AAC;
-                if (toTranscode < 0 && AacTranscoder.transcodes(t.codec()) && validTimebase) {
-                    toTranscode = i;
-                }
-            }
-            AacTranscoder aac = null;
-            if (!hasAac && toTranscode >= 0) {
-                SourceTrack t = tracks.get(toTranscode);
-                try {
-                    aac = new AacTranscoder(t.codec(), t.sampleRate(), Math.max(1, t.channels()), t.extradata());
-                } catch (RuntimeException e) {
-                    log.warn("camera {}: no AAC track from {} audio: {}", camera.name(), t.codec(), e.getMessage());
-                }
-            }
-            this.transcoder = aac;
-            this.transcodedTrack = aac == null ? -1 : toTranscode;
-            this.aacTrack = aac == null ? -1 : n;
-            long floor = lastCaptureMs == Long.MIN_VALUE ? Long.MIN_VALUE : Math.min(lastCaptureMs, openingAt);
-            this.clock = new SessionClock(openingAt, n + (aac == null ? 0 : 1), camera.cameraClock(), floor,
-                    new ClockEvents());
-            if (aac != null) {
-                clock.follow(aacTrack, transcodedTrack);
-            }
+            this.openingAt = openingAt;
         }
 
         void record() throws SourceException, InterruptedException, AccessUnitPublisher.PublishException {
-            try {
-                startSession("connected");
+            long floor = lastCaptureMs == Long.MIN_VALUE ? Long.MIN_VALUE : Math.min(lastCaptureMs, openingAt);
+            try (ConnectionMedia media = new ConnectionMedia(camera, source.tracks(), openingAt, floor,
+                    System::currentTimeMillis, new MediaEvents())) {
+                media.start(out);
+                publish();
                 state.set(CameraState.STREAMING);
                 lastError.set("");
                 while (running) {
@@ -310,117 +243,41 @@ public final class CameraSupervisor implements AutoCloseable {
                     }
                     Packet p = source.next();
                     if (p == null) {
-                        for (TrackTimeline t : timelines) {
-                            if (t != null) {
-                                t.flush(ready);
-                            }
-                        }
-                        publishReady();
+                        media.flush(source.cameraStartMicros(), out);
+                        publish();
                         return;
                     }
-                    if (p.track() < 0 || p.track() >= timelines.length || timelines[p.track()] == null) {
-                        continue;
+                    media.accept(p, source.cameraStartMicros(), out);
+                    publish();
+                }
+            }
+        }
+
+        /** Announces new sessions and sends units, in the order the connection media made them. */
+        private void publish() throws InterruptedException, AccessUnitPublisher.PublishException {
+            try {
+                for (ConnectionMedia.Output o : out) {
+                    switch (o) {
+                        case ConnectionMedia.NewSession s -> announce(s);
+                        case ConnectionMedia.Unit u -> send(u);
                     }
-                    TrackTimeline timeline = timelines[p.track()];
-                    long repeatsBefore = timeline.repeats();
-                    timeline.accept(p, ready);
-                    if (timeline.repeats() != repeatsBefore) {
-                        repeatedTimes.increment(timeline.repeats() - repeatsBefore);
-                        if (repeatsBefore == 0) {
-                            log.warn("camera {}: track {} repeats timestamps (split or duplicated frames); such units"
-                                    + " are kept one tick apart, counted in {}{{reason=\"repeat\"}}", camera.name(),
-                                    p.track(), CLOCK_CORRECTIONS);
-                        }
-                    }
-                    publishReady();
                 }
             } finally {
-                if (transcoder != null) {
-                    transcoder.close();
-                }
+                out.clear();
             }
         }
 
-        private void startSession(String why) throws InterruptedException, AccessUnitPublisher.PublishException {
-            long now = System.currentTimeMillis();
-            sessionId = IngestSessionId.create(now);
-            sequence = 0;
-            publisher.announce(streamInfo(now));
+        private void announce(ConnectionMedia.NewSession s)
+                throws InterruptedException, AccessUnitPublisher.PublishException {
+            publisher.announce(s.info());
             sessions.incrementAndGet();
-            log.info("camera {} streaming ({}), session {}, transport {}, tracks {}", camera.name(), why, sessionId,
-                    transportInUse, describe());
+            log.info("camera {} streaming ({}), session {}, transport {}, tracks {}", camera.name(), s.why(),
+                    s.info().getIngestSessionId(), transportInUse, s.tracks());
         }
 
-        private void publishReady() throws InterruptedException, AccessUnitPublisher.PublishException {
-            for (int i = 0; i < ready.size(); i++) {
-                publish(ready.get(i));
-            }
-            ready.clear();
-        }
-
-        private void publish(TrackTimeline.Timed t) throws InterruptedException, AccessUnitPublisher.PublishException {
-            Packet p = t.packet();
-            int index = p.track();
-            SourceTrack track = tracks.get(index);
-            if (track.video() && p.keyframe() && ParameterSets.tracked(track.codec())) {
-                ParameterSets inBand = ParameterSets.scan(track.codec(), p.payload());
-                if (!inBand.isEmpty()) {
-                    ParameterSets known = parameterSets[index];
-                    if (known == null) {
-                        parameterSets[index] = inBand; // none out of band: the first in-band ones are the session's
-                    } else if (known.changedBy(inBand)) {
-                        parameterSets[index] = inBand;
-                        extradata[index] = inBand.extradata(track.codec());
-                        ParameterSets.PictureSize size = inBand.pictureSize(track.codec())
-                                .orElse(new ParameterSets.PictureSize(0, 0));
-                        width[index] = size.width();
-                        height[index] = size.height();
-                        startSession("codec configuration of track " + index + " changed in band");
-                    }
-                }
-            }
-            if (t.correction() != 0) {
-                jumpCorrections.increment();
-                log.warn("camera {}: timestamps of track {} jumped; re-anchored by {} ms", camera.name(), index,
-                        TrackTimeline.micros(t.correction(), track.timebaseNum(), track.timebaseDen()) / 1000);
-            }
-            long ptsMicros = TrackTimeline.micros(t.pts(), track.timebaseNum(), track.timebaseDen());
-            long sourceMicros = t.sourcePts() == Packet.NO_TIMESTAMP ? Packet.NO_TIMESTAMP
-                    : TrackTimeline.micros(t.sourcePts(), track.timebaseNum(), track.timebaseDen());
-            long capture = clock.captureMs(index, ptsMicros, sourceMicros, p.arrivalMs(), source.cameraStartMicros());
-            send(index, track.codec(), p.keyframe() || !track.video(), t.pts(), t.dts(), track.timebaseNum(),
-                    track.timebaseDen(), capture, p.arrivalMs(), p.payload());
-            metrics.unitRead(p.payload().length);
-            if (index == transcodedTrack) {
-                long samples = TrackTimeline.rescale(t.pts(), track.timebaseNum(), track.timebaseDen(),
-                        transcoder.sampleRate());
-                transcoder.accept(samples, p.payload(), frame -> {
-                    long aacCapture = clock.captureMs(aacTrack,
-                            TrackTimeline.micros(frame.pts(), 1, transcoder.sampleRate()), Packet.NO_TIMESTAMP,
-                            p.arrivalMs(), Packet.NO_TIMESTAMP);
-                    send(aacTrack, Codec.AAC, true, frame.pts(), frame.pts(), 1, transcoder.sampleRate(), aacCapture,
-                            p.arrivalMs(), frame.data());
-                });
-            }
-        }
-
-        private void send(int track, Codec codec, boolean keyframe, long pts, long dts, int tbNum, int tbDen,
-                          long captureMs, long arrivalMs, byte[] payload) {
-            AccessUnit unit = AccessUnit.newBuilder()
-                    .setStreamId(streamId)
-                    .setIngestSessionId(sessionId)
-                    .setTrack(track)
-                    .setCodec(codec)
-                    .setKeyframe(keyframe)
-                    .setPts(pts)
-                    .setDts(dts)
-                    .setTimebaseNum(tbNum)
-                    .setTimebaseDen(tbDen)
-                    .setCaptureTimeMs(captureMs)
-                    .setArrivalTimeMs(arrivalMs)
-                    .setSequence(sequence++)
-                    .setPayload(ByteBuffer.wrap(payload))
-                    .build();
+        private void send(ConnectionMedia.Unit u) {
+            AccessUnit unit = u.unit();
+            long captureMs = unit.getCaptureTimeMs();
             lastCaptureMs = Math.max(lastCaptureMs, captureMs);
             publisher.publish(unit, (meta, error) -> {
                 if (error != null) {
@@ -429,62 +286,36 @@ public final class CameraSupervisor implements AutoCloseable {
                     metrics.acknowledged(captureMs);
                 }
             });
-        }
-
-        private StreamInfo streamInfo(long startedAt) {
-            List<TrackInfo> infos = new ArrayList<>();
-            for (SourceTrack t : tracks) {
-                infos.add(TrackInfo.newBuilder()
-                        .setTrack(t.index())
-                        .setCodec(t.codec())
-                        .setTimebaseNum(t.timebaseNum())
-                        .setTimebaseDen(t.timebaseDen())
-                        .setWidth(width[t.index()])
-                        .setHeight(height[t.index()])
-                        .setSampleRate(t.sampleRate())
-                        .setChannels(t.channels())
-                        .setExtradata(ByteBuffer.wrap(extradata[t.index()]))
-                        .build());
+            if (!u.transcoded()) {
+                metrics.unitRead(unit.getPayload().remaining());
             }
-            if (transcoder != null) {
-                infos.add(TrackInfo.newBuilder()
-                        .setTrack(aacTrack)
-                        .setCodec(Codec.AAC)
-                        .setTimebaseNum(1)
-                        .setTimebaseDen(transcoder.sampleRate())
-                        .setSampleRate(transcoder.sampleRate())
-                        .setChannels(transcoder.channels())
-                        .setExtradata(ByteBuffer.wrap(transcoder.audioSpecificConfig()))
-                        .build());
-            }
-            return StreamInfo.newBuilder()
-                    .setStreamId(streamId)
-                    .setIngestSessionId(sessionId)
-                    .setStartedAtMs(startedAt)
-                    .setSourceUrl(camera.redactedUrl())
-                    .setTracks(infos)
-                    .build();
-        }
-
-        private String describe() {
-            StringBuilder b = new StringBuilder();
-            for (SourceTrack t : tracks) {
-                b.append(b.isEmpty() ? "" : ", ").append(t.codec());
-                if (t.video()) {
-                    b.append(' ').append(width[t.index()]).append('x').append(height[t.index()]);
-                } else if (t.sampleRate() > 0) {
-                    b.append(' ').append(t.sampleRate()).append("Hz");
-                }
-            }
-            if (transcoder != null) {
-                b.append(", AAC ").append(transcoder.sampleRate()).append("Hz (track ").append(aacTrack)
-                        .append(", transcoded from ").append(transcoder.source()).append(')');
-            }
-            return b.toString();
         }
     }
 
-    private final class ClockEvents implements SessionClock.Events {
+    /** Logs and counts what the connection media corrected, naming the camera. */
+    private final class MediaEvents implements ConnectionMedia.Events {
+        @Override
+        public void timestampsRepeated(int track, long count, boolean first) {
+            repeatedTimes.increment(count);
+            if (first) {
+                log.warn("camera {}: track {} repeats timestamps (split or duplicated frames); such units"
+                        + " are kept one tick apart, counted in {}{{reason=\"repeat\"}}", camera.name(),
+                        track, CLOCK_CORRECTIONS);
+            }
+        }
+
+        @Override
+        public void timestampsJumped(int track, long correctionMs) {
+            jumpCorrections.increment();
+            log.warn("camera {}: timestamps of track {} jumped; re-anchored by {} ms", camera.name(), track,
+                    correctionMs);
+        }
+
+        @Override
+        public void noAacTrack(Codec codec, String reason) {
+            log.warn("camera {}: no AAC track from {} audio: {}", camera.name(), codec, reason);
+        }
+
         @Override
         public void cameraClockUsed(long lagMs) {
             log.info("camera {}: capture times from the camera's clock (RTCP sender reports); arrival - capture = {} ms",

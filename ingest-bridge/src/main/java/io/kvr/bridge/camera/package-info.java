@@ -1,2 +1,2 @@
-/** Cameras: their configuration and the supervisor that keeps each one connected. */
+/** Cameras: their configuration, the supervisor that keeps each one connected, and the media of a connection. */
 package io.kvr.bridge.camera;

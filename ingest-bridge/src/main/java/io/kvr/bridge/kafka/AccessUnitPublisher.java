@@ -1,10 +1,10 @@
 package io.kvr.bridge.kafka;
 
-import io.kvr.runtime.kafka.AccessUnitChunks;
+import io.kvr.mediatopic.AccessUnitChunks;
 import io.kvr.runtime.kafka.FailureCause;
 import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
-import io.kvr.runtime.kafka.MediaRecords;
+import io.kvr.mediatopic.MediaRecords;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.StreamInfo;
 import java.nio.ByteBuffer;

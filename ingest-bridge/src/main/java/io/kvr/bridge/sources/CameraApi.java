@@ -1,14 +1,14 @@
 package io.kvr.bridge.sources;
 
 import io.kvr.bridge.camera.CameraUrlPolicy;
-import io.kvr.runtime.access.Role;
+import io.kvr.http.access.Role;
 import io.kvr.runtime.config.Secrets;
-import io.kvr.runtime.http.HttpError;
-import io.kvr.runtime.http.HttpService;
-import io.kvr.runtime.http.Request;
-import io.kvr.runtime.http.Response;
-import io.kvr.runtime.http.Router;
-import io.kvr.runtime.http.Routes;
+import io.kvr.http.HttpError;
+import io.kvr.http.HttpService;
+import io.kvr.http.Request;
+import io.kvr.http.Response;
+import io.kvr.http.Router;
+import io.kvr.http.Routes;
 import io.kvr.runtime.stream.StreamName;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.kvr.bridge.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kvr.bridge.camera.CameraUrlPolicy;
-import io.kvr.runtime.http.HttpError;
-import io.kvr.runtime.http.Json;
+import io.kvr.http.HttpError;
+import io.kvr.http.Json;
 import io.kvr.runtime.stream.StreamName;
 import java.util.ArrayList;
 import java.util.HashSet;

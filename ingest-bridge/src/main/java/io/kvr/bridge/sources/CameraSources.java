@@ -4,7 +4,7 @@ import io.kvr.bridge.camera.CameraConfig;
 import io.kvr.bridge.camera.CameraState;
 import io.kvr.bridge.camera.CameraSupervisor;
 import io.kvr.bridge.camera.CameraUrlPolicy;
-import io.kvr.runtime.http.Routes;
+import io.kvr.http.Routes;
 import io.kvr.runtime.kafka.KafkaClients;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -43,7 +43,8 @@ public final class KvrTopics {
 
     /**
      * Access units and StreamInfo, keyed by stream id. Kafka is the replay window, object storage the archive.
-     * Values are bytes: {@link MediaRecords} tells the record types (and chunks of large units) apart.
+     * Values are bytes: the media topic's contract ({@code io.kvr.mediatopic.MediaRecords}) tells the record types
+     * (and chunks of large units) apart.
      */
     public static Topic<String, byte[]> media(TopicNames names) {
         return new Topic<>(names.media(), names.partitions(), names.replicationFactor(), Map.of(

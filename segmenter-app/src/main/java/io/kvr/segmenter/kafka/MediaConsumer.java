@@ -1,9 +1,9 @@
 package io.kvr.segmenter.kafka;
 
-import io.kvr.runtime.kafka.AccessUnitAssembler;
+import io.kvr.mediatopic.AccessUnitAssembler;
 import io.kvr.runtime.kafka.KafkaClients;
-import io.kvr.runtime.kafka.MediaRecords;
-import io.kvr.runtime.policy.PolicyCatalog;
+import io.kvr.mediatopic.MediaRecords;
+import io.kvr.policy.PolicyCatalog;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.StreamInfo;

@@ -1,8 +1,8 @@
 package io.kvr.segmenter.kafka;
 
-import io.kvr.runtime.kafka.IngestSessionId;
+import io.kvr.mediatopic.IngestSessionId;
 import io.kvr.runtime.kafka.KafkaClients;
-import io.kvr.runtime.kafka.MediaRecords;
+import io.kvr.mediatopic.MediaRecords;
 import io.kvr.schemas.StreamInfo;
 import java.time.Duration;
 import java.util.Arrays;

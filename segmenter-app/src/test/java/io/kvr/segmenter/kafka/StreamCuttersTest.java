@@ -2,7 +2,7 @@ package io.kvr.segmenter.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvr.runtime.policy.EffectivePolicy;
+import io.kvr.policy.EffectivePolicy;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;

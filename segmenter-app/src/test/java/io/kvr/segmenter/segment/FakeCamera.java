@@ -159,6 +159,6 @@ final class FakeCamera {
 
     static StreamSegmenterHarness segmenter() {
         return new StreamSegmenterHarness(new StreamSegmenter(io.kvr.runtime.stream.StreamName.parse("live/door"), 3,
-                "kvr", () -> new io.kvr.runtime.policy.EffectivePolicy(true, 2000, 0, "")));
+                "kvr", () -> new io.kvr.policy.EffectivePolicy(true, 2000, 0, "")));
     }
 }

@@ -3,8 +3,8 @@ package io.kvr.segmenter.segment;
 import static io.kvr.segmenter.segment.FakeCamera.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvr.runtime.index.Timeline;
-import io.kvr.runtime.policy.EffectivePolicy;
+import io.kvr.index.Timeline;
+import io.kvr.policy.EffectivePolicy;
 import io.kvr.runtime.stream.StreamName;
 import java.util.ArrayList;
 import java.util.List;

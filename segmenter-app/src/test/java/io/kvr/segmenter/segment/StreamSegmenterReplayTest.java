@@ -3,7 +3,7 @@ package io.kvr.segmenter.segment;
 import static io.kvr.segmenter.segment.FakeCamera.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvr.runtime.policy.EffectivePolicy;
+import io.kvr.policy.EffectivePolicy;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.StreamInfo;
 import java.util.List;

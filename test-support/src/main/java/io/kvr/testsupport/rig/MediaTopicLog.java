@@ -1,6 +1,6 @@
 package io.kvr.testsupport.rig;
 
-import io.kvr.runtime.kafka.MediaRecords;
+import io.kvr.mediatopic.MediaRecords;
 import io.kvr.schemas.AccessUnit;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.runtime.config.TopicNames;
 import io.kvr.runtime.kafka.KvrTopics;
-import io.kvr.runtime.kafka.MediaRecords;
+import io.kvr.mediatopic.MediaRecords;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;

@@ -1,7 +1,0 @@
-package io.kvr.runtime.http;
-
-/** Serves one route. Throw {@link HttpError} for a 4xx with a reason. */
-@FunctionalInterface
-public interface Handler {
-    Response handle(Request request) throws Exception;
-}

@@ -1,7 +1,0 @@
-package io.kvr.runtime.http;
-
-/** A group of routes an app contributes to a (possibly shared) HTTP server. */
-@FunctionalInterface
-public interface Routes {
-    void register(Router router);
-}

@@ -1,6 +1,0 @@
-package io.kvr.runtime.index;
-
-/** What the index knows of one stream. */
-public record StreamSummary(String streamId, long firstStartMs, long lastEndMs, long segments,
-                            String codecs, int width, int height, String lastIngestSessionId) {
-}
