@@ -9,8 +9,7 @@ import java.net.ServerSocket;
 /** Picks free TCP ports on a local address. */
 public final class LocalPorts {
 
-    private LocalPorts() {
-    }
+    private LocalPorts() {}
 
     /**
      * Returns a TCP port that was free on {@code host} a moment ago. Another process may take it before the caller

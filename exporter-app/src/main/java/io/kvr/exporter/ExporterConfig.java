@@ -24,14 +24,30 @@ import java.time.Duration;
  * ({@code exporter.concurrent.max}, default 4; a download beyond it is refused with 503, a job waits) and how many
  * jobs may wait to run ({@code exporter.queue.max}, default 100; a submission beyond it is refused with 429).
  */
-public record ExporterConfig(KafkaSettings kafka, S3Settings s3, String httpHost, int httpPort, URI indexUrl,
-                             long maxRangeMs, int readAhead, String requestsTopic, String statusTopic, String groupId,
-                             String exportsPrefix, Duration retention, long bytesPerSecond,
-                             long sizedDownloadMaxMs, int concurrentMax, int queueMax) {
+public record ExporterConfig(
+        KafkaSettings kafka,
+        S3Settings s3,
+        String httpHost,
+        int httpPort,
+        URI indexUrl,
+        long maxRangeMs,
+        int readAhead,
+        String requestsTopic,
+        String statusTopic,
+        String groupId,
+        String exportsPrefix,
+        Duration retention,
+        long bytesPerSecond,
+        long sizedDownloadMaxMs,
+        int concurrentMax,
+        int queueMax) {
     public static ExporterConfig from(Settings s) {
         S3Settings s3 = S3Settings.from(s);
-        ExporterConfig c = new ExporterConfig(KafkaSettings.from(s), s3,
-                s.string("http.host", "127.0.0.1"), s.integer("http.port", 8084, 0, 65535),
+        ExporterConfig c = new ExporterConfig(
+                KafkaSettings.from(s),
+                s3,
+                s.string("http.host", "127.0.0.1"),
+                s.integer("http.port", 8084, 0, 65535),
                 URI.create(s.string("exporter.index.url", "http://127.0.0.1:8082/")),
                 s.duration("exporter.range.max", Duration.ofHours(24)).toMillis(),
                 s.integer("exporter.read.ahead", 4, 1, 64),
@@ -41,7 +57,8 @@ public record ExporterConfig(KafkaSettings kafka, S3Settings s3, String httpHost
                 s.string("exporter.exports.prefix", s3.prefix() + "exports/"),
                 s.duration("exporter.exports.retention", Duration.ofDays(7)),
                 s.longValue("exporter.rate.limit", 0, 0, Long.MAX_VALUE),
-                s.duration("exporter.download.sized.max", Duration.ofMinutes(20)).toMillis(),
+                s.duration("exporter.download.sized.max", Duration.ofMinutes(20))
+                        .toMillis(),
                 s.integer("exporter.concurrent.max", 4, 1, 1024),
                 s.integer("exporter.queue.max", 100, 1, 1_000_000));
         s.validate();

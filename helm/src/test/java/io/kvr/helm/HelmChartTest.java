@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 /** Renders and lints helm/kvr with the real Helm engine (helm-java) and checks the objects it produces. */
 class HelmChartTest {
     private static final Path CHART = Path.of("kvr").toAbsolutePath();
-    private static final Path SASL_SSL = Path.of("examples/sasl-ssl-cluster.yaml").toAbsolutePath();
-    private static final Path ACCESS_AND_TLS = Path.of("examples/access-and-tls.yaml").toAbsolutePath();
+    private static final Path SASL_SSL =
+            Path.of("examples/sasl-ssl-cluster.yaml").toAbsolutePath();
+    private static final Path ACCESS_AND_TLS =
+            Path.of("examples/access-and-tls.yaml").toAbsolutePath();
 
     @Test
     void lintsStrictly() {
@@ -32,49 +34,73 @@ class HelmChartTest {
     void defaultValuesGiveEveryAppAWorkloadWithProbesResourcesAndNonRootUser() throws IOException {
         List<JsonNode> objects = render(new Helm(CHART).template().withName("rec"));
 
-        assertThat(names(objects, "Deployment")).containsExactlyInAnyOrder("rec-bridge", "rec-segmenter",
-                "rec-exporter", "rec-edge");
+        assertThat(names(objects, "Deployment"))
+                .containsExactlyInAnyOrder("rec-bridge", "rec-segmenter", "rec-exporter", "rec-edge");
         assertThat(names(objects, "StatefulSet")).containsExactly("rec-indexer");
-        assertThat(names(objects, "Service")).contains("rec-edge", "rec-segmenter", "rec-indexer",
-                "rec-indexer-headless");
+        assertThat(names(objects, "Service"))
+                .contains("rec-edge", "rec-segmenter", "rec-indexer", "rec-indexer-headless");
         assertThat(names(objects, "PodDisruptionBudget")).contains("rec-bridge", "rec-indexer", "rec-edge");
         assertThat(names(objects, "Ingress")).isEmpty();
         assertThat(names(objects, "ServiceMonitor")).isEmpty();
         for (JsonNode workload : workloads(objects)) {
             String name = workload.at("/metadata/name").asText();
             JsonNode pod = workload.at("/spec/template/spec");
-            assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).as(name).isTrue();
+            assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean())
+                    .as(name)
+                    .isTrue();
             assertThat(pod.at("/securityContext/runAsUser").asInt()).as(name).isPositive();
             for (JsonNode c : pod.get("containers")) {
-                assertThat(c.at("/livenessProbe/httpGet/path").asText()).as(name).isEqualTo("/health");
-                assertThat(c.at("/readinessProbe/httpGet/path").asText()).as(name).isEqualTo("/health");
+                assertThat(c.at("/livenessProbe/httpGet/path").asText())
+                        .as(name)
+                        .isEqualTo("/health");
+                assertThat(c.at("/readinessProbe/httpGet/path").asText())
+                        .as(name)
+                        .isEqualTo("/health");
                 assertThat(c.at("/resources/requests/cpu").asText()).as(name).isNotEmpty();
                 assertThat(c.at("/resources/requests/memory").asText()).as(name).isNotEmpty();
-                assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)).as(name).isFalse();
+                assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true))
+                        .as(name)
+                        .isFalse();
                 assertThat(c.at("/image").asText()).as(name).startsWith("kvr-").endsWith(":0.1.0");
             }
         }
-        JsonNode indexer = workloads(objects).stream().filter(w -> w.at("/kind").asText().equals("StatefulSet"))
-                .findFirst().orElseThrow();
-        assertThat(indexer.at("/spec/volumeClaimTemplates/0/spec/resources/requests/storage").asText()).isEqualTo("10Gi");
-        assertThat(config(objects)).contains("s3.secret.key.file=/etc/kvr/s3/secret-key", "topics.prefix=kvr.",
-                "edge.index.url=http://rec-indexer:8080/");
+        JsonNode indexer = workloads(objects).stream()
+                .filter(w -> w.at("/kind").asText().equals("StatefulSet"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(indexer.at("/spec/volumeClaimTemplates/0/spec/resources/requests/storage")
+                        .asText())
+                .isEqualTo("10Gi");
+        assertThat(config(objects))
+                .contains(
+                        "s3.secret.key.file=/etc/kvr/s3/secret-key",
+                        "topics.prefix=kvr.",
+                        "edge.index.url=http://rec-indexer:8080/");
         assertNoSecretInline(objects);
     }
 
     @Test
     void existingSaslSslClusterValuesReferenceSecretsAndNeverInlineThem() throws IOException {
-        List<JsonNode> objects = render(new Helm(CHART).template().withName("rec").withValuesFile(SASL_SSL));
+        List<JsonNode> objects =
+                render(new Helm(CHART).template().withName("rec").withValuesFile(SASL_SSL));
 
         String config = config(objects);
-        assertThat(config).contains("kafka.security.protocol=SASL_SSL", "kafka.sasl.mechanism=SCRAM-SHA-512",
-                "kafka.sasl.jaas.config.file=/etc/kvr/kafka/sasl.jaas.config", "topics.create=false",
-                "topics.prefix=site1.kvr.", "s3.path.style=false",
-                "camera.live/door.password.file=/etc/kvr/cameras/door").doesNotContain("ScramLoginModule");
+        assertThat(config)
+                .contains(
+                        "kafka.security.protocol=SASL_SSL",
+                        "kafka.sasl.mechanism=SCRAM-SHA-512",
+                        "kafka.sasl.jaas.config.file=/etc/kvr/kafka/sasl.jaas.config",
+                        "topics.create=false",
+                        "topics.prefix=site1.kvr.",
+                        "s3.path.style=false",
+                        "camera.live/door.password.file=/etc/kvr/cameras/door")
+                .doesNotContain("ScramLoginModule");
         assertThat(names(objects, "Ingress")).containsExactly("rec-edge");
         assertThat(names(objects, "ServiceMonitor")).hasSize(1);
-        JsonNode bridge = workloads(objects).stream().filter(w -> w.at("/metadata/name").asText().equals("rec-bridge"))
-                .findFirst().orElseThrow();
+        JsonNode bridge = workloads(objects).stream()
+                .filter(w -> w.at("/metadata/name").asText().equals("rec-bridge"))
+                .findFirst()
+                .orElseThrow();
         assertThat(bridge.at("/spec/replicas").asInt()).isEqualTo(3);
         assertThat(bridge.at("/spec/template/spec/volumes").findValuesAsText("secretName"))
                 .contains("kvr-kafka", "kafka-ca", "kvr-s3", "kvr-cameras");
@@ -83,18 +109,23 @@ class HelmChartTest {
 
     @Test
     void accessSecretsAreMountedFromAnExistingSecretInEveryAppAndAccessIsRequired() throws IOException {
-        List<JsonNode> objects = render(new Helm(CHART).template().withName("rec").withValuesFile(ACCESS_AND_TLS));
+        List<JsonNode> objects =
+                render(new Helm(CHART).template().withName("rec").withValuesFile(ACCESS_AND_TLS));
 
-        assertThat(config(objects)).contains("access.required=true",
-                "access.token.secret.file=/etc/kvr/access/token-secret",
-                "access.jwt.hs256.secret.file=/etc/kvr/access/jwt-hs256-secret",
-                "access.api.keys.file=/etc/kvr/access/api-keys");
+        assertThat(config(objects))
+                .contains(
+                        "access.required=true",
+                        "access.token.secret.file=/etc/kvr/access/token-secret",
+                        "access.jwt.hs256.secret.file=/etc/kvr/access/jwt-hs256-secret",
+                        "access.api.keys.file=/etc/kvr/access/api-keys");
         assertThat(workloads(objects)).hasSize(5).allSatisfy(w -> {
             String name = w.at("/metadata/name").asText();
             JsonNode volume = named(w.at("/spec/template/spec/volumes"), "access-secrets");
             assertThat(volume.at("/secret/secretName").asText()).as(name).isEqualTo("kvr-access");
-            assertThat(volume.at("/secret/items").toString()).as(name)
-                    .contains("{\"key\":\"token-secret\",\"path\":\"token-secret\"}",
+            assertThat(volume.at("/secret/items").toString())
+                    .as(name)
+                    .contains(
+                            "{\"key\":\"token-secret\",\"path\":\"token-secret\"}",
                             "{\"key\":\"jwt-secret\",\"path\":\"jwt-hs256-secret\"}",
                             "{\"key\":\"api-keys\",\"path\":\"api-keys\"}");
             JsonNode mount = named(w.at("/spec/template/spec/containers/0/volumeMounts"), "access-secrets");
@@ -104,12 +135,18 @@ class HelmChartTest {
         assertNoSecretInline(objects);
 
         // one key is enough; only it is mounted
-        List<JsonNode> tokenOnly = render(new Helm(CHART).template().withName("rec").set("access.required", "true")
-                .set("access.existingSecret.name", "kvr-access").set("access.existingSecret.tokenSecretKey", "t"));
-        assertThat(config(tokenOnly)).contains("access.required=true", "access.token.secret.file=")
+        List<JsonNode> tokenOnly = render(new Helm(CHART)
+                .template()
+                .withName("rec")
+                .set("access.required", "true")
+                .set("access.existingSecret.name", "kvr-access")
+                .set("access.existingSecret.tokenSecretKey", "t"));
+        assertThat(config(tokenOnly))
+                .contains("access.required=true", "access.token.secret.file=")
                 .doesNotContain("access.jwt.hs256.secret.file", "access.api.keys.file");
         assertThat(named(workload(tokenOnly, "rec-edge").at("/spec/template/spec/volumes"), "access-secrets")
-                .at("/secret/items")).hasSize(1);
+                        .at("/secret/items"))
+                .hasSize(1);
         // without references nothing is mounted and access stays as the apps default it
         List<JsonNode> plain = render(new Helm(CHART).template().withName("rec"));
         assertThat(config(plain)).doesNotContain("access.required", "access.token", "access.jwt", "access.api");
@@ -119,26 +156,44 @@ class HelmChartTest {
 
     @Test
     void requiredAccessWithoutAReferencedSecretFailsToRenderWithTheReason() {
-        assertThatThrownBy(() -> new Helm(CHART).template().withName("rec").set("access.required", "true").call())
+        assertThatThrownBy(() -> new Helm(CHART)
+                        .template()
+                        .withName("rec")
+                        .set("access.required", "true")
+                        .call())
                 .hasMessageContaining("access.required=true needs a credential");
-        assertThatThrownBy(() -> new Helm(CHART).template().withName("rec").set("access.required", "true")
-                .set("access.existingSecret.name", "kvr-access").call())
+        assertThatThrownBy(() -> new Helm(CHART)
+                        .template()
+                        .withName("rec")
+                        .set("access.required", "true")
+                        .set("access.existingSecret.name", "kvr-access")
+                        .call())
                 .hasMessageContaining("no key of it is named");
-        assertThatThrownBy(() -> new Helm(CHART).template().withName("rec")
-                .set("access.existingSecret.tokenSecretKey", "t").call())
+        assertThatThrownBy(() -> new Helm(CHART)
+                        .template()
+                        .withName("rec")
+                        .set("access.existingSecret.tokenSecretKey", "t")
+                        .call())
                 .hasMessageContaining("set access.existingSecret.name");
     }
 
     @Test
     void requiredAccessWithAPublicKeyInConfigRenders() throws IOException {
-        List<JsonNode> objects = render(new Helm(CHART).template().withName("rec").set("access.required", "true")
+        List<JsonNode> objects = render(new Helm(CHART)
+                .template()
+                .withName("rec")
+                .set("access.required", "true")
                 .withValuesFile(writeValues("config:\n  access.jwt.rs256.public.key: /etc/kvr/jwt/public.pem\n")));
-        assertThat(config(objects)).contains("access.required=true", "access.jwt.rs256.public.key=/etc/kvr/jwt/public.pem");
+        assertThat(config(objects))
+                .contains("access.required=true", "access.jwt.rs256.public.key=/etc/kvr/jwt/public.pem");
     }
 
     @Test
     void edgeTlsMountsTheTlsSecretAndSwitchesPortsProbesAndIngressToHttps() throws IOException {
-        List<JsonNode> objects = render(new Helm(CHART).template().withName("rec").withNamespace("video")
+        List<JsonNode> objects = render(new Helm(CHART)
+                .template()
+                .withName("rec")
+                .withNamespace("video")
                 .withValuesFile(ACCESS_AND_TLS));
 
         JsonNode edge = workload(objects, "rec-edge");
@@ -146,11 +201,16 @@ class HelmChartTest {
         JsonNode volume = named(pod.at("/volumes"), "edge-tls");
         assertThat(volume.at("/secret/secretName").asText()).isEqualTo("kvr-edge-tls");
         assertThat(volume.at("/secret/items").findValuesAsText("key")).containsExactly("tls.crt", "tls.key");
-        assertThat(named(pod.at("/containers/0/volumeMounts"), "edge-tls").at("/mountPath").asText()).isEqualTo("/etc/kvr/tls");
+        assertThat(named(pod.at("/containers/0/volumeMounts"), "edge-tls")
+                        .at("/mountPath")
+                        .asText())
+                .isEqualTo("/etc/kvr/tls");
         Map<String, String> env = env(edge);
-        assertThat(env).containsEntry("KVR_HTTP_TLS_CERT", "/etc/kvr/tls/tls.crt")
+        assertThat(env)
+                .containsEntry("KVR_HTTP_TLS_CERT", "/etc/kvr/tls/tls.crt")
                 .containsEntry("KVR_HTTP_TLS_KEY", "/etc/kvr/tls/tls.key")
-                .containsEntry("KVR_HTTP_ALLOWED_HOSTS",
+                .containsEntry(
+                        "KVR_HTTP_ALLOWED_HOSTS",
                         "kvr.example.com,rec-edge,rec-edge.video,rec-edge.video.svc,rec-edge.video.svc.cluster.local");
         assertThat(pod.at("/containers/0/ports/0/name").asText()).isEqualTo("https");
         for (String probe : List.of("livenessProbe", "readinessProbe")) {
@@ -161,21 +221,35 @@ class HelmChartTest {
             assertThat(get.at("/httpHeaders/0/name").asText()).as(probe).isEqualTo("Host");
             assertThat(get.at("/httpHeaders/0/value").asText()).as(probe).isEqualTo("kvr.example.com");
         }
-        JsonNode service = objects.stream().filter(o -> o.get("kind").asText().equals("Service")
-                && o.at("/metadata/name").asText().equals("rec-edge")).findFirst().orElseThrow();
+        JsonNode service = objects.stream()
+                .filter(o -> o.get("kind").asText().equals("Service")
+                        && o.at("/metadata/name").asText().equals("rec-edge"))
+                .findFirst()
+                .orElseThrow();
         assertThat(service.at("/spec/ports/0/name").asText()).isEqualTo("https");
         assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo("https");
 
-        JsonNode ingress = objects.stream().filter(o -> o.get("kind").asText().equals("Ingress")).findFirst().orElseThrow();
+        JsonNode ingress = objects.stream()
+                .filter(o -> o.get("kind").asText().equals("Ingress"))
+                .findFirst()
+                .orElseThrow();
         assertThat(ingress.at("/spec/tls/0/secretName").asText()).isEqualTo("kvr-tls");
         assertThat(ingress.at("/spec/tls/0/hosts/0").asText()).isEqualTo("kvr.example.com");
-        assertThat(ingress.at("/spec/rules/0/http/paths/0/backend/service/port/name").asText()).isEqualTo("https");
-        assertThat(ingress.at("/metadata/annotations/nginx.ingress.kubernetes.io~1backend-protocol").asText()).isEqualTo("HTTPS");
+        assertThat(ingress.at("/spec/rules/0/http/paths/0/backend/service/port/name")
+                        .asText())
+                .isEqualTo("https");
+        assertThat(ingress.at("/metadata/annotations/nginx.ingress.kubernetes.io~1backend-protocol")
+                        .asText())
+                .isEqualTo("HTTPS");
 
-        JsonNode monitor = objects.stream().filter(o -> o.get("kind").asText().equals("ServiceMonitor")).findFirst().orElseThrow();
+        JsonNode monitor = objects.stream()
+                .filter(o -> o.get("kind").asText().equals("ServiceMonitor"))
+                .findFirst()
+                .orElseThrow();
         assertThat(monitor.at("/spec/endpoints").findValuesAsText("port")).containsExactly("http", "https");
         assertThat(monitor.at("/spec/endpoints/1/scheme").asText()).isEqualTo("https");
-        assertThat(monitor.at("/spec/endpoints/1/tlsConfig/serverName").asText()).isEqualTo("kvr.example.com");
+        assertThat(monitor.at("/spec/endpoints/1/tlsConfig/serverName").asText())
+                .isEqualTo("kvr.example.com");
 
         // every other app keeps plain HTTP and answers any host: only the edge is behind the Ingress
         for (JsonNode w : workloads(objects)) {
@@ -183,9 +257,16 @@ class HelmChartTest {
                 continue;
             }
             String name = w.at("/metadata/name").asText();
-            assertThat(env(w)).as(name).doesNotContainKeys("KVR_HTTP_TLS_CERT", "KVR_HTTP_TLS_KEY", "KVR_HTTP_ALLOWED_HOSTS");
-            assertThat(w.at("/spec/template/spec/containers/0/ports/0/name").asText()).as(name).isEqualTo("http");
-            assertThat(w.at("/spec/template/spec/containers/0/livenessProbe/httpGet/scheme").isMissingNode()).as(name).isTrue();
+            assertThat(env(w))
+                    .as(name)
+                    .doesNotContainKeys("KVR_HTTP_TLS_CERT", "KVR_HTTP_TLS_KEY", "KVR_HTTP_ALLOWED_HOSTS");
+            assertThat(w.at("/spec/template/spec/containers/0/ports/0/name").asText())
+                    .as(name)
+                    .isEqualTo("http");
+            assertThat(w.at("/spec/template/spec/containers/0/livenessProbe/httpGet/scheme")
+                            .isMissingNode())
+                    .as(name)
+                    .isTrue();
         }
         assertThat(config(objects)).doesNotContain("http.tls", "http.allowed.hosts");
         assertNoSecretInline(objects);
@@ -194,29 +275,48 @@ class HelmChartTest {
     @Test
     void theIngressShortTlsFormAndAPlainEdgeStillRender() throws IOException {
         // the SASL_SSL example: Ingress TLS by tlsSecret, the edge itself on plain HTTP
-        List<JsonNode> objects = render(new Helm(CHART).template().withName("rec").withValuesFile(SASL_SSL));
-        JsonNode ingress = objects.stream().filter(o -> o.get("kind").asText().equals("Ingress")).findFirst().orElseThrow();
+        List<JsonNode> objects =
+                render(new Helm(CHART).template().withName("rec").withValuesFile(SASL_SSL));
+        JsonNode ingress = objects.stream()
+                .filter(o -> o.get("kind").asText().equals("Ingress"))
+                .findFirst()
+                .orElseThrow();
         assertThat(ingress.at("/spec/tls/0/secretName").asText()).isEqualTo("kvr-tls");
         assertThat(ingress.at("/spec/tls/0/hosts/0").asText()).isEqualTo("kvr.example.com");
-        assertThat(ingress.at("/spec/rules/0/http/paths/0/backend/service/port/name").asText()).isEqualTo("http");
+        assertThat(ingress.at("/spec/rules/0/http/paths/0/backend/service/port/name")
+                        .asText())
+                .isEqualTo("http");
         JsonNode edge = workload(objects, "rec-edge");
-        assertThat(env(edge)).containsEntry("KVR_HTTP_ALLOWED_HOSTS",
-                "kvr.example.com,rec-edge,rec-edge.default,rec-edge.default.svc,rec-edge.default.svc.cluster.local")
+        assertThat(env(edge))
+                .containsEntry(
+                        "KVR_HTTP_ALLOWED_HOSTS",
+                        "kvr.example.com,rec-edge,rec-edge.default,rec-edge.default.svc,rec-edge.default.svc.cluster.local")
                 .doesNotContainKey("KVR_HTTP_TLS_CERT");
-        assertThat(edge.at("/spec/template/spec/containers/0/readinessProbe/httpGet/port").asText()).isEqualTo("http");
-        assertThat(edge.at("/spec/template/spec/containers/0/readinessProbe/httpGet/scheme").isMissingNode()).isTrue();
-        JsonNode monitor = objects.stream().filter(o -> o.get("kind").asText().equals("ServiceMonitor")).findFirst().orElseThrow();
+        assertThat(edge.at("/spec/template/spec/containers/0/readinessProbe/httpGet/port")
+                        .asText())
+                .isEqualTo("http");
+        assertThat(edge.at("/spec/template/spec/containers/0/readinessProbe/httpGet/scheme")
+                        .isMissingNode())
+                .isTrue();
+        JsonNode monitor = objects.stream()
+                .filter(o -> o.get("kind").asText().equals("ServiceMonitor"))
+                .findFirst()
+                .orElseThrow();
         assertThat(monitor.at("/spec/endpoints").findValuesAsText("port")).containsExactly("http");
     }
 
     private static JsonNode workload(List<JsonNode> objects, String name) {
-        return workloads(objects).stream().filter(w -> w.at("/metadata/name").asText().equals(name)).findFirst()
+        return workloads(objects).stream()
+                .filter(w -> w.at("/metadata/name").asText().equals(name))
+                .findFirst()
                 .orElseThrow();
     }
 
     private static JsonNode named(JsonNode list, String name) {
-        return StreamSupport.stream(list.spliterator(), false).filter(n -> n.path("name").asText().equals(name))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in " + list));
+        return StreamSupport.stream(list.spliterator(), false)
+                .filter(n -> n.path("name").asText().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " in " + list));
     }
 
     private static Map<String, String> env(JsonNode workload) {
@@ -263,17 +363,25 @@ class HelmChartTest {
     }
 
     private static List<String> names(List<JsonNode> objects, String kind) {
-        return objects.stream().filter(o -> o.get("kind").asText().equals(kind))
-                .map(o -> o.at("/metadata/name").asText()).toList();
+        return objects.stream()
+                .filter(o -> o.get("kind").asText().equals(kind))
+                .map(o -> o.at("/metadata/name").asText())
+                .toList();
     }
 
     private static List<JsonNode> workloads(List<JsonNode> objects) {
-        return objects.stream().filter(o -> List.of("Deployment", "StatefulSet").contains(o.get("kind").asText()))
+        return objects.stream()
+                .filter(o -> List.of("Deployment", "StatefulSet")
+                        .contains(o.get("kind").asText()))
                 .toList();
     }
 
     private static String config(List<JsonNode> objects) {
-        return objects.stream().filter(o -> o.get("kind").asText().equals("ConfigMap")).findFirst().orElseThrow()
-                .at("/data/kvr.properties").asText();
+        return objects.stream()
+                .filter(o -> o.get("kind").asText().equals("ConfigMap"))
+                .findFirst()
+                .orElseThrow()
+                .at("/data/kvr.properties")
+                .asText();
     }
 }

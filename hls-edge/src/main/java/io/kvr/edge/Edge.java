@@ -23,13 +23,24 @@ public final class Edge implements Routes {
 
     public Edge(EdgeConfig config, SegmentIndex index) {
         ObjectDelivery delivery = config.redirectSegments()
-                ? new PresignedRedirect(new PresignedUrls(config.s3(), config.redirectEndpoint()), config.redirectExpiry(),
+                ? new PresignedRedirect(
+                        new PresignedUrls(config.s3(), config.redirectEndpoint()),
+                        config.redirectExpiry(),
                         config.access().required())
                 : new ObjectProxy(new ObjectStore(config.s3()), new RecentObjects(config.segmentCacheBytes()));
-        this.routes = new EdgeRoutes(index, delivery, new ObjectKeys(config.s3().prefix()),
-                config.liveWindow(), config.dvrWindowMs(), config.maxRangeMs(), new Cors(config.corsOrigins()),
+        this.routes = new EdgeRoutes(
+                index,
+                delivery,
+                new ObjectKeys(config.s3().prefix()),
+                config.liveWindow(),
+                config.dvrWindowMs(),
+                config.maxRangeMs(),
+                new Cors(config.corsOrigins()),
                 new LiveWindowCache(config.liveCache().toNanos(), System::nanoTime),
-                new SettledRangeCache(config.rangeCacheBytes(), java.time.Duration.ofMinutes(1).toNanos(), System::nanoTime),
+                new SettledRangeCache(
+                        config.rangeCacheBytes(),
+                        java.time.Duration.ofMinutes(1).toNanos(),
+                        System::nanoTime),
                 config.liveCache().toNanos());
     }
 

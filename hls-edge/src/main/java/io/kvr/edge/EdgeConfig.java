@@ -20,10 +20,22 @@ import java.util.List;
  * in the past ({@code edge.range.cache.bytes}, default 64 MiB, 0 = off); memory for the bytes of recently proxied
  * segments ({@code edge.segments.cache.bytes}, default 64 MiB, 0 = off; objects over an eighth of it stream).
  */
-public record EdgeConfig(String httpHost, int httpPort, URI indexUrl, S3Settings s3, int liveWindow,
-                         long dvrWindowMs, long maxRangeMs, AccessSettings access, List<String> corsOrigins,
-                         boolean redirectSegments, String redirectEndpoint, Duration redirectExpiry,
-                         Duration liveCache, long rangeCacheBytes, long segmentCacheBytes) {
+public record EdgeConfig(
+        String httpHost,
+        int httpPort,
+        URI indexUrl,
+        S3Settings s3,
+        int liveWindow,
+        long dvrWindowMs,
+        long maxRangeMs,
+        AccessSettings access,
+        List<String> corsOrigins,
+        boolean redirectSegments,
+        String redirectEndpoint,
+        Duration redirectExpiry,
+        Duration liveCache,
+        long rangeCacheBytes,
+        long segmentCacheBytes) {
     public static EdgeConfig from(Settings s) {
         S3Settings s3 = S3Settings.from(s);
         String delivery = s.string("edge.segments.delivery", "proxy");
@@ -47,7 +59,10 @@ public record EdgeConfig(String httpHost, int httpPort, URI indexUrl, S3Settings
                 s.duration("edge.dvr.window", java.time.Duration.ofHours(24)).toMillis(),
                 s.duration("edge.range.max", java.time.Duration.ofHours(24)).toMillis(),
                 AccessSettings.from(s),
-                Arrays.stream(s.string("edge.cors.origins", "").split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList(),
+                Arrays.stream(s.string("edge.cors.origins", "").split(","))
+                        .map(String::trim)
+                        .filter(o -> !o.isEmpty())
+                        .toList(),
                 delivery.equals("redirect"),
                 s.string("edge.segments.redirect.endpoint", s3.endpoint()),
                 expiry,

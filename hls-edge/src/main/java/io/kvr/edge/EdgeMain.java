@@ -1,15 +1,15 @@
 package io.kvr.edge;
 
-import io.kvr.http.access.AccessControl;
-import io.kvr.runtime.config.AppArgs;
-import io.kvr.runtime.config.Settings;
 import io.kvr.http.HttpService;
 import io.kvr.http.HttpSettings;
+import io.kvr.http.OpsRoutes;
 import io.kvr.http.Router;
+import io.kvr.http.access.AccessControl;
 import io.kvr.index.HttpSegmentIndex;
+import io.kvr.runtime.config.AppArgs;
+import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.lifecycle.Lifecycle;
 import io.kvr.runtime.metrics.Metrics;
-import io.kvr.http.OpsRoutes;
 import java.util.Map;
 
 /**
@@ -17,8 +17,7 @@ import java.util.Map;
  * {@code index.api.key} when the indexer requires access).
  */
 public final class EdgeMain {
-    private EdgeMain() {
-    }
+    private EdgeMain() {}
 
     public static void main(String[] args) throws Exception {
         Settings settings = AppArgs.load("EdgeMain", args, Map.of());

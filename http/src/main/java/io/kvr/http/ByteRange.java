@@ -44,8 +44,8 @@ public record ByteRange(long first, long last) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(satisfiable(header, size).orElseThrow(
-                () -> new HttpError(416, "range not satisfiable; the file has " + size + " bytes")));
+        return Optional.of(satisfiable(header, size)
+                .orElseThrow(() -> new HttpError(416, "range not satisfiable; the file has " + size + " bytes")));
     }
 
     /**

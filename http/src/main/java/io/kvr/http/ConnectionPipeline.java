@@ -3,8 +3,8 @@ package io.kvr.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
@@ -78,10 +78,13 @@ final class ConnectionPipeline {
                 ctx.close();
             }
         });
-        p.addLast("h2", Http2FrameCodecBuilder.forServer()
-                .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_STREAMS)
-                        .maxHeaderListSize(HttpSettings.MAX_HEADER_BYTES))
-                .build());
+        p.addLast(
+                "h2",
+                Http2FrameCodecBuilder.forServer()
+                        .initialSettings(Http2Settings.defaultSettings()
+                                .maxConcurrentStreams(MAX_STREAMS)
+                                .maxHeaderListSize(HttpSettings.MAX_HEADER_BYTES))
+                        .build());
         p.addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
@@ -106,14 +109,17 @@ final class ConnectionPipeline {
     }
 
     /** One connection's (or stream's) deadlines and the exchange that answers its requests. */
-    private record Answering(RequestDeadlines deadlines, ExchangeHandler exchange) {
-    }
+    private record Answering(RequestDeadlines deadlines, ExchangeHandler exchange) {}
 
     private Answering answering() {
         ExchangeHandler[] exchangeRef = new ExchangeHandler[1];
-        RequestDeadlines deadlines = new RequestDeadlines(settings.headerTimeout(), settings.bodyTimeout(),
-                settings.idleTimeout(), () -> exchangeRef[0].lateRequest());
-        exchangeRef[0] = new ExchangeHandler(exchange, date, handlers, deadlines, settings.writeTimeout().toNanos());
+        RequestDeadlines deadlines = new RequestDeadlines(
+                settings.headerTimeout(),
+                settings.bodyTimeout(),
+                settings.idleTimeout(),
+                () -> exchangeRef[0].lateRequest());
+        exchangeRef[0] = new ExchangeHandler(
+                exchange, date, handlers, deadlines, settings.writeTimeout().toNanos());
         return new Answering(deadlines, exchangeRef[0]);
     }
 

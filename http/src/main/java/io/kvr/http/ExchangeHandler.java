@@ -58,8 +58,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private boolean paused;
     private boolean closing;
 
-    ExchangeHandler(HttpServer.Exchange exchange, HttpDate date, Executor handlers, RequestDeadlines deadlines,
-                    long writeTimeoutNanos) {
+    ExchangeHandler(
+            HttpServer.Exchange exchange,
+            HttpDate date,
+            Executor handlers,
+            RequestDeadlines deadlines,
+            long writeTimeoutNanos) {
         this.exchange = exchange;
         this.date = date;
         this.handlers = handlers;
@@ -162,7 +166,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         boolean keepAlive;
         boolean http10;
         try {
-            raw = new HttpServer.RawRequest(request.method().name(), originForm(request.uri()), headers(request.headers()),
+            raw = new HttpServer.RawRequest(
+                    request.method().name(),
+                    originForm(request.uri()),
+                    headers(request.headers()),
                     ByteBufUtil.getBytes(request.content()));
             keepAlive = HttpUtil.isKeepAlive(request);
             http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
@@ -214,10 +221,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             int status = response.status();
             boolean noBody = status == 204 || status == 304 || status < 200;
             byte[] bytes = response.bytes();
-            var content = head || noBody || bytes == null ? Unpooled.EMPTY_BUFFER
+            var content = head || noBody || bytes == null
+                    ? Unpooled.EMPTY_BUFFER
                     : Unpooled.wrappedBuffer(bytes, response.offset(), (int) response.length());
-            DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                    content, false);
+            DefaultFullHttpResponse r = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content, false);
             headers(r, response, keepAlive);
             if (!noBody) {
                 r.headers().set(CONTENT_LENGTH, Math.max(response.length(), 0));
@@ -235,7 +243,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         // an HTTP/1.0 client knows no chunks: the body ends when the connection does
         boolean endsWithClose = chunked && http10;
         boolean keep = keepAlive && !endsWithClose;
-        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()), false);
+        HttpResponse r =
+                new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()), false);
         headers(r, response, keep);
         if (chunked) {
             if (!endsWithClose) {
@@ -244,7 +253,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         } else {
             r.headers().set(CONTENT_LENGTH, response.length());
         }
-        BodyStream body = new BodyStream(channel, writable, writeTimeoutNanos, chunked ? Long.MAX_VALUE : response.length());
+        BodyStream body =
+                new BodyStream(channel, writable, writeTimeoutNanos, chunked ? Long.MAX_VALUE : response.length());
         boolean whole = false;
         try {
             channel.write(r, channel.voidPromise());
@@ -255,8 +265,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 body.finish();
                 whole = chunked || body.written() == response.length();
                 if (!whole) {
-                    log.warn("response body was {} bytes, not the {} announced; closing the connection",
-                            body.written(), response.length());
+                    log.warn(
+                            "response body was {} bytes, not the {} announced; closing the connection",
+                            body.written(),
+                            response.length());
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -7,11 +7,11 @@ import java.util.Locale;
 
 /** The {@code Date} header's text, formatted once a second rather than once an answer. */
 final class HttpDate {
-    private static final DateTimeFormatter FORMAT =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
 
-    private record Stamp(long second, String text) {
-    }
+    private record Stamp(long second, String text) {}
 
     private volatile Stamp stamp = new Stamp(-1, "");
 

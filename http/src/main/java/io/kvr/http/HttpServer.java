@@ -52,12 +52,12 @@ final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     private static final String BUSY_BODY = "{\"error\":\"too many connections; try again later\",\"status\":503}";
     private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-            + "Content-Length: " + BUSY_BODY.length() + "\r\nRetry-After: 5\r\nConnection: close\r\n\r\n" + BUSY_BODY)
+                    + "Content-Length: " + BUSY_BODY.length() + "\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
+                    + BUSY_BODY)
             .getBytes(StandardCharsets.US_ASCII);
 
     /** One request as the routes see it; {@code target} is the path and query, still percent-encoded. */
-    record RawRequest(String method, String target, Map<String, List<String>> headers, byte[] body) {
-    }
+    record RawRequest(String method, String target, Map<String, List<String>> headers, byte[] body) {}
 
     /** Answers a request; never throws (a bad request gets a 4xx, a bug a 500). */
     @FunctionalInterface
@@ -81,10 +81,14 @@ final class HttpServer implements AutoCloseable {
     static HttpServer start(HttpSettings settings, Exchange exchange) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                Thread.ofPlatform().name("http-io-", 0).daemon(true).factory(), io);
-        ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
+        Class<? extends ServerChannel> serverChannel =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(
+                Math.max(2, Runtime.getRuntime().availableProcessors()),
+                Thread.ofPlatform().name("http-io-", 0).daemon(true).factory(),
+                io);
+        ExecutorService handlers = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("http-", 0).factory());
         TlsContext tls = settings.tls() ? new TlsContext(settings.tlsCert(), settings.tlsKey()) : null;
         ConnectionPipeline connections = new ConnectionPipeline(settings, exchange, new HttpDate(), handlers);
         AtomicInteger open = new AtomicInteger();
@@ -95,7 +99,8 @@ final class HttpServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                    .childOption(
+                            ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                     .handler(new ChannelInboundHandlerAdapter() {
                         // counted as accepted, on the acceptor's thread: first come, first served
                         @Override
@@ -124,12 +129,15 @@ final class HttpServer implements AutoCloseable {
                                 return;
                             }
                             SslHandler ssl = tls.current().newHandler(c.alloc());
-                            ssl.setHandshakeTimeoutMillis(settings.headerTimeout().toMillis());
+                            ssl.setHandshakeTimeoutMillis(
+                                    settings.headerTimeout().toMillis());
                             p.addLast("tls", ssl);
                             p.addLast("negotiate", connections.negotiated());
                         }
                     })
-                    .bind(new InetSocketAddress(settings.host(), settings.port())).sync().channel();
+                    .bind(new InetSocketAddress(settings.host(), settings.port()))
+                    .sync()
+                    .channel();
             log.debug("HTTP on {} ({})", ch.localAddress(), epoll ? "epoll" : "nio");
             return new HttpServer(loops, handlers, ch);
         } catch (RuntimeException | InterruptedException e) {

@@ -2,7 +2,6 @@ package io.kvr.http;
 
 import io.kvr.http.access.AccessControl;
 import io.kvr.runtime.config.Secrets;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +41,8 @@ public final class HttpService implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the HTTP server", e);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
         log.info("HTTP listening on {}/", service.baseUrl());
         return service;

@@ -29,9 +29,18 @@ import java.util.List;
  *       read.
  * </ul>
  */
-public record HttpSettings(String host, int port, Path tlsCert, Path tlsKey, List<String> allowedHosts,
-                           int maxConnections, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
-                           Duration writeTimeout, int maxBodyBytes) {
+public record HttpSettings(
+        String host,
+        int port,
+        Path tlsCert,
+        Path tlsKey,
+        List<String> allowedHosts,
+        int maxConnections,
+        Duration headerTimeout,
+        Duration bodyTimeout,
+        Duration idleTimeout,
+        Duration writeTimeout,
+        int maxBodyBytes) {
     public static final int MAX_REQUEST_LINE = 8192;
     public static final int MAX_HEADER_BYTES = 64 * 1024;
     public static final int MAX_HEADERS = 200;
@@ -45,8 +54,18 @@ public record HttpSettings(String host, int port, Path tlsCert, Path tlsKey, Lis
 
     /** Plain HTTP on {@code host:port} with the defaults. */
     public static HttpSettings of(String host, int port) {
-        return new HttpSettings(host, port, null, null, List.of(), 1024, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(60), 1024 * 1024);
+        return new HttpSettings(
+                host,
+                port,
+                null,
+                null,
+                List.of(),
+                1024,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(60),
+                1024 * 1024);
     }
 
     /** The server's settings; {@code defaultPort} is the app's own. */
@@ -68,8 +87,10 @@ public record HttpSettings(String host, int port, Path tlsCert, Path tlsKey, Lis
                 s.integer("http.port", defaultPort, 0, 65535),
                 tls ? Path.of(cert) : null,
                 tls ? Path.of(key) : null,
-                Arrays.stream(s.string("http.allowed.hosts", "").split(",")).map(String::trim)
-                        .filter(h -> !h.isEmpty()).toList(),
+                Arrays.stream(s.string("http.allowed.hosts", "").split(","))
+                        .map(String::trim)
+                        .filter(h -> !h.isEmpty())
+                        .toList(),
                 s.integer("http.connections.max", d.maxConnections(), 1, 1_000_000),
                 positive(s, "http.header.timeout", d.headerTimeout()),
                 positive(s, "http.body.timeout", d.bodyTimeout()),
@@ -94,17 +115,47 @@ public record HttpSettings(String host, int port, Path tlsCert, Path tlsKey, Lis
     }
 
     public HttpSettings withTls(Path cert, Path key) {
-        return new HttpSettings(host, port, cert, key, allowedHosts, maxConnections, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, maxBodyBytes);
+        return new HttpSettings(
+                host,
+                port,
+                cert,
+                key,
+                allowedHosts,
+                maxConnections,
+                headerTimeout,
+                bodyTimeout,
+                idleTimeout,
+                writeTimeout,
+                maxBodyBytes);
     }
 
     public HttpSettings withMaxConnections(int max) {
-        return new HttpSettings(host, port, tlsCert, tlsKey, allowedHosts, max, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, maxBodyBytes);
+        return new HttpSettings(
+                host,
+                port,
+                tlsCert,
+                tlsKey,
+                allowedHosts,
+                max,
+                headerTimeout,
+                bodyTimeout,
+                idleTimeout,
+                writeTimeout,
+                maxBodyBytes);
     }
 
     public HttpSettings withTimeouts(Duration header, Duration body, Duration idle) {
-        return new HttpSettings(host, port, tlsCert, tlsKey, allowedHosts, maxConnections, header, body, idle,
-                writeTimeout, maxBodyBytes);
+        return new HttpSettings(
+                host,
+                port,
+                tlsCert,
+                tlsKey,
+                allowedHosts,
+                maxConnections,
+                header,
+                body,
+                idle,
+                writeTimeout,
+                maxBodyBytes);
     }
 }

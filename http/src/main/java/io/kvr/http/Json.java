@@ -38,8 +38,7 @@ public final class Json {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /**
      * A request body as a tree: {@link MissingNode} when the body is empty; {@link InvalidJsonException} (its
@@ -107,7 +106,8 @@ public final class Json {
     private static String malformed(JacksonException e) {
         String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         String what = original.startsWith("Duplicate field")
-                ? ": " + printable(original.lines().findFirst().orElse("")) : "";
+                ? ": " + printable(original.lines().findFirst().orElse(""))
+                : "";
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
         return "body is not valid JSON" + what + where;

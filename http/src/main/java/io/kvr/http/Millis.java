@@ -8,10 +8,10 @@ package io.kvr.http;
 public final class Millis {
     /** 9999-12-31T23:59:59.999Z: the latest time a request may name. */
     public static final long LATEST = 253_402_300_799_999L;
+
     private static final int MAX_DIGITS = Long.toString(LATEST).length();
 
-    private Millis() {
-    }
+    private Millis() {}
 
     /** Digits only (no sign, space, exponent or hex), at most {@link #LATEST}. */
     public static long parse(String field, String value) {

@@ -1,10 +1,6 @@
 package io.kvr.http;
 
 import io.kvr.http.access.Role;
-import io.kvr.http.HttpService;
-import io.kvr.http.Response;
-import io.kvr.http.Router;
-import io.kvr.http.Routes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +21,9 @@ public final class OpsRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.get("/metrics", router.access().metricsRole(),
+        router.get(
+                "/metrics",
+                router.access().metricsRole(),
                 req -> Response.text(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         router.get("/health", Role.PUBLIC, req -> {
             Map<String, Object> body = new LinkedHashMap<>();

@@ -5,5 +5,4 @@ package io.kvr.http;
  * {@code status} and {@code reason} as JSON, in order after the answers already due on the connection, which then
  * closes.
  */
-record Rejection(int status, String reason) {
-}
+record Rejection(int status, String reason) {}

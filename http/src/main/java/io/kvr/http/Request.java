@@ -10,12 +10,23 @@ import java.util.Optional;
  * credential allows, checked against the route's role before the handler runs ({@link HttpService}); routes
  * about one stream check the stream and time range on it.
  */
-public record Request(String method, String path, Map<String, String> pathParams, Map<String, String> query,
-                      Map<String, List<String>> headers, byte[] body, Access access) {
+public record Request(
+        String method,
+        String path,
+        Map<String, String> pathParams,
+        Map<String, String> query,
+        Map<String, List<String>> headers,
+        byte[] body,
+        Access access) {
 
     /** A request not yet authorized: it may use public routes only. */
-    public Request(String method, String path, Map<String, String> pathParams, Map<String, String> query,
-                   Map<String, List<String>> headers, byte[] body) {
+    public Request(
+            String method,
+            String path,
+            Map<String, String> pathParams,
+            Map<String, String> query,
+            Map<String, List<String>> headers,
+            byte[] body) {
         this(method, path, pathParams, query, headers, body, Access.ANONYMOUS);
     }
 

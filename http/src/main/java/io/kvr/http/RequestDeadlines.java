@@ -25,7 +25,12 @@ import java.util.concurrent.TimeUnit;
  * {@link #answering()} and {@link #awaitingNext()}, which the exchange calls from listeners on that loop.
  */
 final class RequestDeadlines {
-    private enum Phase { AWAITING, HEAD, BODY, ANSWERING }
+    private enum Phase {
+        AWAITING,
+        HEAD,
+        BODY,
+        ANSWERING
+    }
 
     private final long headerNanos;
     private final long bodyNanos;

@@ -17,8 +17,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * {@code Expect: 100-continue} is answered only once the declared length is known to fit.
  */
 final class RequestFraming {
-    private RequestFraming() {
-    }
+    private RequestFraming() {}
 
     static HttpRequestDecoder decoder() {
         return new StrictDecoder(new HttpDecoderConfig()
@@ -70,7 +69,8 @@ final class RequestFraming {
                 int status = r.status().code();
                 r.release();
                 if (status != 413) {
-                    context.fireChannelRead(new Rejection(status, "Expectation Failed: only 100-continue is supported"));
+                    context.fireChannelRead(
+                            new Rejection(status, "Expectation Failed: only 100-continue is supported"));
                 }
                 return null;
             }

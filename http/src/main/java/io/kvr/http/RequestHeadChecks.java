@@ -60,7 +60,8 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             if (cause instanceof TooLongHttpLineException) {
-                return new Rejection(414, "URI Too Long: request line longer than " + HttpSettings.MAX_REQUEST_LINE + " bytes");
+                return new Rejection(
+                        414, "URI Too Long: request line longer than " + HttpSettings.MAX_REQUEST_LINE + " bytes");
             }
             if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
                 return new Rejection(431, "Request Header Fields Too Large");
@@ -72,13 +73,15 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
             return new Rejection(400, "Bad Request: not an HTTP request");
         }
         if (version.majorVersion() != 1 || version.minorVersion() > 1) {
-            return new Rejection(505, "HTTP Version Not Supported: " + version.majorVersion() + "." + version.minorVersion());
+            return new Rejection(
+                    505, "HTTP Version Not Supported: " + version.majorVersion() + "." + version.minorVersion());
         }
         if (!isToken(request.method().name())) {
             return new Rejection(400, "Bad Request: malformed method");
         }
         if (request.headers().size() > HttpSettings.MAX_HEADERS) {
-            return new Rejection(431, "Request Header Fields Too Large: more than " + HttpSettings.MAX_HEADERS + " headers");
+            return new Rejection(
+                    431, "Request Header Fields Too Large: more than " + HttpSettings.MAX_HEADERS + " headers");
         }
         List<String> host = request.headers().getAll(HttpHeaderNames.HOST);
         if (host.size() > 1) {
@@ -144,8 +147,9 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
     }
 
     private static Rejection misdirected() {
-        return new Rejection(421, "Misdirected Request: this server does not answer for that host name "
-                + "(see http.allowed.hosts)");
+        return new Rejection(
+                421,
+                "Misdirected Request: this server does not answer for that host name " + "(see http.allowed.hosts)");
     }
 
     /** The decoder's reason, without control characters and short (it may quote what the client sent). */
@@ -166,7 +170,9 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
                     || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
             if (!ok) {
                 return false;

@@ -20,7 +20,7 @@ public final class Response {
     private final BodyWriter body;
     private final byte[] bytes;
     private final int offset;
-    private AutoCloseable resource = () -> { };
+    private AutoCloseable resource = () -> {};
 
     private Response(int status, String contentType, long length, BodyWriter body) {
         this(status, contentType, length, body, null, 0);
@@ -65,7 +65,7 @@ public final class Response {
     }
 
     public static Response empty(int status) {
-        return new Response(status, null, -1, out -> { });
+        return new Response(status, null, -1, out -> {});
     }
 
     public Response header(String name, String value) {
@@ -94,7 +94,7 @@ public final class Response {
     /** Closes what {@link #closing} named, once however often it is called (a slot it holds is given back once). */
     void closeResource() throws Exception {
         AutoCloseable r = resource;
-        resource = () -> { };
+        resource = () -> {};
         r.close();
     }
 

@@ -64,12 +64,13 @@ public final class Router {
 
     /** Every registered route, in registration order. */
     public List<Endpoint> endpoints() {
-        return routes.stream().map(r -> new Endpoint(r.method(), r.text(), r.role())).toList();
+        return routes.stream()
+                .map(r -> new Endpoint(r.method(), r.text(), r.role()))
+                .toList();
     }
 
     /** A registered route as tests and documentation see it. */
-    public record Endpoint(String method, String pattern, Role role) {
-    }
+    public record Endpoint(String method, String pattern, Role role) {}
 
     /** The best route for this path; {@code methodAllowed} false when only other methods match. */
     Optional<Match> match(String method, String path) {
@@ -108,8 +109,7 @@ public final class Router {
         return p.split("/", -1);
     }
 
-    record Match(Route route, Map<String, String> params, boolean methodAllowed) {
-    }
+    record Match(Route route, Map<String, String> params, boolean methodAllowed) {}
 
     /** {@code cors} is null for a route without CORS headers. */
     record Route(String method, String text, String[] pattern, Role role, Cors cors, Handler handler) {
@@ -134,7 +134,9 @@ public final class Router {
                     if (i >= parts.length) {
                         return null;
                     }
-                    params.put(p.substring(1, p.length() - 2), String.join("/", java.util.Arrays.copyOfRange(parts, i, parts.length)));
+                    params.put(
+                            p.substring(1, p.length() - 2),
+                            String.join("/", java.util.Arrays.copyOfRange(parts, i, parts.length)));
                     return params;
                 }
                 if (i >= parts.length) {

@@ -37,8 +37,8 @@ final class TlsContext {
             this.keyTime = Files.getLastModifiedTime(key);
             this.context = build();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot use the TLS certificate " + cert + " and key " + key + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot use the TLS certificate " + cert + " and key " + key + ": " + e.getMessage(), e);
         }
         this.checkedAt = System.nanoTime();
     }
@@ -65,8 +65,11 @@ final class TlsContext {
             keyTime = k;
             log.info("TLS certificate {} reloaded", cert);
         } catch (IOException | RuntimeException e) {
-            log.warn("TLS certificate {} or key {} changed but cannot be used, keeping the previous one: {}",
-                    cert, key, e.getMessage());
+            log.warn(
+                    "TLS certificate {} or key {} changed but cannot be used, keeping the previous one: {}",
+                    cert,
+                    key,
+                    e.getMessage());
         }
     }
 
@@ -74,10 +77,12 @@ final class TlsContext {
         return SslContextBuilder.forServer(cert.toFile(), key.toFile())
                 // HTTP/2 wants TLS 1.2+ and its own cipher list (RFC 9113 9.2); clients without ALPN get HTTP/1.1
                 .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                .applicationProtocolConfig(new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+                        ApplicationProtocolNames.HTTP_2,
+                        ApplicationProtocolNames.HTTP_1_1))
                 .build();
     }
 }

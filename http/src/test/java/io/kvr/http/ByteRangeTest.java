@@ -52,25 +52,46 @@ class ByteRangeTest {
     @ValueSource(strings = {"bytes=0-", "bytes=-5", "bytes=0-0"})
     void nothingIsSatisfiableInAnEmptyRepresentation(String header) {
         assertThat(ByteRange.satisfiable(header, 0)).isEmpty();
-        assertThatThrownBy(() -> ByteRange.requested(header, 0)).isInstanceOfSatisfying(HttpError.class,
-                e -> assertThat(e.status()).isEqualTo(416));
+        assertThatThrownBy(() -> ByteRange.requested(header, 0))
+                .isInstanceOfSatisfying(
+                        HttpError.class, e -> assertThat(e.status()).isEqualTo(416));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bytes=0-1,3-4", "bytes=0-1, 3-4", "bytes=", "bytes=-", "items=0-1", "bytes=a-b",
-        "bytes 0-1", "garbage", "bytes=1.5-2", "bytes=99999999999999999999-", "bytes=-99999999999999999999",
-        "bytes=+1-2", "bytes=1 - 2", "bytes=--5", "bytes=1-2-3", "bytes=0x1-2", "bytes=١-٢"})
+    @ValueSource(
+            strings = {
+                "bytes=0-1,3-4",
+                "bytes=0-1, 3-4",
+                "bytes=",
+                "bytes=-",
+                "items=0-1",
+                "bytes=a-b",
+                "bytes 0-1",
+                "garbage",
+                "bytes=1.5-2",
+                "bytes=99999999999999999999-",
+                "bytes=-99999999999999999999",
+                "bytes=+1-2",
+                "bytes=1 - 2",
+                "bytes=--5",
+                "bytes=1-2-3",
+                "bytes=0x1-2",
+                "bytes=١-٢"
+            })
     void severalOrMalformedRangesAreBadRequests(String header) {
-        assertThatThrownBy(() -> ByteRange.satisfiable(header, SIZE)).isInstanceOfSatisfying(HttpError.class,
-                e -> assertThat(e.status()).isEqualTo(400));
-        assertThatThrownBy(() -> ByteRange.requested(header, SIZE)).isInstanceOfSatisfying(HttpError.class,
-                e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(() -> ByteRange.satisfiable(header, SIZE))
+                .isInstanceOfSatisfying(
+                        HttpError.class, e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(() -> ByteRange.requested(header, SIZE))
+                .isInstanceOfSatisfying(
+                        HttpError.class, e -> assertThat(e.status()).isEqualTo(400));
     }
 
     @Test
     void anEmptyHeaderOfARequestedRangeIsPresentButMalformed() {
-        assertThatThrownBy(() -> ByteRange.satisfiable("", SIZE)).isInstanceOfSatisfying(HttpError.class,
-                e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(() -> ByteRange.satisfiable("", SIZE))
+                .isInstanceOfSatisfying(
+                        HttpError.class, e -> assertThat(e.status()).isEqualTo(400));
     }
 
     @ParameterizedTest
@@ -103,7 +124,8 @@ class ByteRangeTest {
             switch (random.nextInt(3)) {
                 case 0 -> {
                     header = "bytes=" + a + "-" + b;
-                    selected = LongStream.rangeClosed(a, b).filter(p -> p < size).toArray();
+                    selected =
+                            LongStream.rangeClosed(a, b).filter(p -> p < size).toArray();
                 }
                 case 1 -> {
                     header = "bytes=" + a + "-";
@@ -114,9 +136,12 @@ class ByteRangeTest {
                     selected = LongStream.range(Math.max(0, size - b), size).toArray();
                 }
             }
-            Optional<ByteRange> expected = selected.length == 0 ? Optional.empty()
+            Optional<ByteRange> expected = selected.length == 0
+                    ? Optional.empty()
                     : Optional.of(new ByteRange(selected[0], selected[selected.length - 1]));
-            assertThat(ByteRange.satisfiable(header, size)).as("%s of %d bytes", header, size).isEqualTo(expected);
+            assertThat(ByteRange.satisfiable(header, size))
+                    .as("%s of %d bytes", header, size)
+                    .isEqualTo(expected);
         }
     }
 }

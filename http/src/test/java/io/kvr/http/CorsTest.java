@@ -8,7 +8,13 @@ import org.junit.jupiter.api.Test;
 
 class CorsTest {
     private static Request from(String origin) {
-        return new Request("GET", "/", Map.of(), Map.of(), origin == null ? Map.of() : Map.of("Origin", List.of(origin)), new byte[0]);
+        return new Request(
+                "GET",
+                "/",
+                Map.of(),
+                Map.of(),
+                origin == null ? Map.of() : Map.of("Origin", List.of(origin)),
+                new byte[0]);
     }
 
     @Test
@@ -21,10 +27,13 @@ class CorsTest {
     void anyOriginEchoesTheOriginAndErrorsGetHeadersToo() throws Exception {
         Cors cors = new Cors(List.of("*"));
         Response r = cors.wrap(req -> {
-            throw new HttpError(403, "no");
-        }).handle(from("https://a.example"));
+                    throw new HttpError(403, "no");
+                })
+                .handle(from("https://a.example"));
         assertThat(r.status()).isEqualTo(403);
-        assertThat(r.headers()).containsEntry("Access-Control-Allow-Origin", "https://a.example").containsEntry("Vary", "Origin");
+        assertThat(r.headers())
+                .containsEntry("Access-Control-Allow-Origin", "https://a.example")
+                .containsEntry("Vary", "Origin");
         assertThat(cors.preflight(from(null)).headers()).containsEntry("Allow", "GET, HEAD, OPTIONS");
     }
 }

@@ -29,8 +29,8 @@ class HttpServiceAccessTest {
 
     @BeforeAll
     static void start() {
-        AccessControl access = new AccessControl(AccessSettings.from(Settings.of(Map.of(
-                "access.required", "true", "access.token.secret", SECRET))));
+        AccessControl access = new AccessControl(
+                AccessSettings.from(Settings.of(Map.of("access.required", "true", "access.token.secret", SECRET))));
         router = new Router(access)
                 .get("/health", Role.PUBLIC, req -> HttpService.json(200, Map.of("status", "UP")))
                 .get("/v/{app}/{stream}", Role.VIEWER, req -> {
@@ -56,7 +56,9 @@ class HttpServiceAccessTest {
     private static HttpResponse<String> send(String method, String path, String body, String... headers)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -74,7 +76,9 @@ class HttpServiceAccessTest {
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"kvr\"");
         assertThat(none.body()).contains("\"error\"").contains("token is required");
-        assertThat(send("HEAD", "/v/live/cam", null).statusCode()).as("HEAD needs what GET needs").isEqualTo(401);
+        assertThat(send("HEAD", "/v/live/cam", null).statusCode())
+                .as("HEAD needs what GET needs")
+                .isEqualTo(401);
         HttpResponse<String> forged = send("GET", "/v/live/cam?token=k1.abc.def", null);
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(forged.headers().firstValue("WWW-Authenticate")).isEmpty();
@@ -98,36 +102,65 @@ class HttpServiceAccessTest {
         String json = "{\"a\":1}";
         String[] type = {"Content-Type", "application/json"};
         assertThat(send("POST", "/jobs", json, "Authorization", bearer(token(Role.VIEWER, "*")), type[0], type[1])
-                .statusCode()).isEqualTo(403);
-        assertThat(send("POST", "/jobs", json, "Authorization", bearer(token(Role.OPERATOR, "*")), type[0], type[1])
-                .body()).isEqualTo(json);
-        assertThat(send("PUT", "/things/1", json, "Authorization", bearer(token(Role.OPERATOR, "*")), type[0], type[1])
-                .statusCode()).isEqualTo(403);
-        assertThat(send("PUT", "/things/1", json, "Authorization", bearer(token(Role.ADMIN, "*")), type[0], type[1])
-                .statusCode()).isEqualTo(200);
-        assertThat(send("DELETE", "/things/1", null, "Authorization", bearer(token(Role.OPERATOR, "*"))).statusCode())
+                        .statusCode())
                 .isEqualTo(403);
-        assertThat(send("DELETE", "/things/1", null, "Authorization", bearer(token(Role.ADMIN, "*"))).statusCode())
-                .as("DELETE needs no body and no content type").isEqualTo(204);
+        assertThat(send("POST", "/jobs", json, "Authorization", bearer(token(Role.OPERATOR, "*")), type[0], type[1])
+                        .body())
+                .isEqualTo(json);
+        assertThat(send("PUT", "/things/1", json, "Authorization", bearer(token(Role.OPERATOR, "*")), type[0], type[1])
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(send("PUT", "/things/1", json, "Authorization", bearer(token(Role.ADMIN, "*")), type[0], type[1])
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send("DELETE", "/things/1", null, "Authorization", bearer(token(Role.OPERATOR, "*")))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(send("DELETE", "/things/1", null, "Authorization", bearer(token(Role.ADMIN, "*")))
+                        .statusCode())
+                .as("DELETE needs no body and no content type")
+                .isEqualTo(204);
     }
 
     @Test
     void writesMustBeJson() throws Exception {
         String operator = bearer(token(Role.OPERATOR, "*"));
-        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                "application/jsonp", "")) {
-            HttpResponse<String> r = type.isEmpty() ? send("POST", "/jobs", "{}", "Authorization", operator)
+        for (String type : List.of(
+                "text/plain",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x",
+                "application/jsonp",
+                "")) {
+            HttpResponse<String> r = type.isEmpty()
+                    ? send("POST", "/jobs", "{}", "Authorization", operator)
                     : send("POST", "/jobs", "{}", "Authorization", operator, "Content-Type", type);
             assertThat(r.statusCode()).as(type).isEqualTo(415);
             assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
             assertThat(r.body()).contains("Content-Type: application/json");
         }
-        assertThat(send("POST", "/jobs", "{}", "Authorization", operator, "Content-Type", "Application/JSON; charset=utf-8")
-                .statusCode()).isEqualTo(200);
-        assertThat(send("PUT", "/things/1", "{}", "Authorization", bearer(token(Role.ADMIN, "*")),
-                "Content-Type", "text/plain").statusCode()).isEqualTo(415);
+        assertThat(send(
+                                "POST",
+                                "/jobs",
+                                "{}",
+                                "Authorization",
+                                operator,
+                                "Content-Type",
+                                "Application/JSON; charset=utf-8")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(
+                                "PUT",
+                                "/things/1",
+                                "{}",
+                                "Authorization",
+                                bearer(token(Role.ADMIN, "*")),
+                                "Content-Type",
+                                "text/plain")
+                        .statusCode())
+                .isEqualTo(415);
         assertThat(send("POST", "/jobs", "{}", "Content-Type", "text/plain").statusCode())
-                .as("who is asking comes first").isEqualTo(401);
+                .as("who is asking comes first")
+                .isEqualTo(401);
     }
 
     @Test
@@ -135,20 +168,25 @@ class HttpServiceAccessTest {
         HttpResponse<String> r = send("GET", "/cors", null, "Origin", "https://player.example");
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://player.example");
-        assertThat(send("GET", "/v/live/cam", null, "Origin", "https://player.example").headers()
-                .firstValue("Access-Control-Allow-Origin")).as("a route without CORS").isEmpty();
+        assertThat(send("GET", "/v/live/cam", null, "Origin", "https://player.example")
+                        .headers()
+                        .firstValue("Access-Control-Allow-Origin"))
+                .as("a route without CORS")
+                .isEmpty();
     }
 
     @Test
     void everyRouteIsListedWithItsRoleAndNoneGoesWithoutOne() {
-        assertThat(router.endpoints()).containsExactly(
-                new Router.Endpoint("GET", "/health", Role.PUBLIC),
-                new Router.Endpoint("GET", "/v/{app}/{stream}", Role.VIEWER),
-                new Router.Endpoint("POST", "/jobs", Role.OPERATOR),
-                new Router.Endpoint("PUT", "/things/{id}", Role.ADMIN),
-                new Router.Endpoint("DELETE", "/things/{id}", Role.ADMIN),
-                new Router.Endpoint("GET", "/cors", Role.VIEWER));
+        assertThat(router.endpoints())
+                .containsExactly(
+                        new Router.Endpoint("GET", "/health", Role.PUBLIC),
+                        new Router.Endpoint("GET", "/v/{app}/{stream}", Role.VIEWER),
+                        new Router.Endpoint("POST", "/jobs", Role.OPERATOR),
+                        new Router.Endpoint("PUT", "/things/{id}", Role.ADMIN),
+                        new Router.Endpoint("DELETE", "/things/{id}", Role.ADMIN),
+                        new Router.Endpoint("GET", "/cors", Role.VIEWER));
         assertThatThrownBy(() -> new Router(AccessControl.open()).get("/x", null, req -> Response.empty(200)))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("GET /x must declare the role");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("GET /x must declare the role");
     }
 }

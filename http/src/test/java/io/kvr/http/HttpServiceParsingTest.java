@@ -20,10 +20,16 @@ class HttpServiceParsingTest {
 
     @Test
     void queryParametersAreDecodedInOrderAndTheFirstOfARepeatedKeyWins() {
-        Map<String, String> q = HttpService.parseQuery("last=6&start=1700000000000&&flag&name=a%20b+c&last=9&k%3D=v%26");
+        Map<String, String> q =
+                HttpService.parseQuery("last=6&start=1700000000000&&flag&name=a%20b+c&last=9&k%3D=v%26");
 
-        assertThat(q).containsExactly(Map.entry("last", "6"), Map.entry("start", "1700000000000"),
-                Map.entry("flag", ""), Map.entry("name", "a b c"), Map.entry("k=", "v&"));
+        assertThat(q)
+                .containsExactly(
+                        Map.entry("last", "6"),
+                        Map.entry("start", "1700000000000"),
+                        Map.entry("flag", ""),
+                        Map.entry("name", "a b c"),
+                        Map.entry("k=", "v&"));
     }
 
     @Test
@@ -34,8 +40,9 @@ class HttpServiceParsingTest {
     @ParameterizedTest
     @ValueSource(strings = {"a=%zz", "%4=1", "a=%"})
     void malformedPercentEncodingInQueryIsBadRequest(String raw) {
-        assertThatThrownBy(() -> HttpService.parseQuery(raw)).isInstanceOfSatisfying(HttpError.class,
-                e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(() -> HttpService.parseQuery(raw))
+                .isInstanceOfSatisfying(
+                        HttpError.class, e -> assertThat(e.status()).isEqualTo(400));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -59,8 +66,9 @@ class HttpServiceParsingTest {
     @ParameterizedTest
     @ValueSource(strings = {"/a%zz", "/a%", "/%2"})
     void malformedPercentEncodingInPathIsBadRequest(String raw) {
-        assertThatThrownBy(() -> HttpService.decodePath(raw)).isInstanceOfSatisfying(HttpError.class,
-                e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(() -> HttpService.decodePath(raw))
+                .isInstanceOfSatisfying(
+                        HttpError.class, e -> assertThat(e.status()).isEqualTo(400));
     }
 
     @Test

@@ -32,6 +32,7 @@ class HttpsTest {
 
     @TempDir
     static Path dir;
+
     static HttpService server;
     static SSLContext trusting;
 
@@ -40,15 +41,34 @@ class HttpsTest {
         Arrays.fill(BIG, (byte) 'x');
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-days", "2", "-keyout", key.toString(),
-                "-out", cert.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-subj",
+                        "/CN=127.0.0.1",
+                        "-addext",
+                        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                        "-days",
+                        "2",
+                        "-keyout",
+                        key.toString(),
+                        "-out",
+                        cert.toString())
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("openssl made a certificate").isTrue();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0)
+                .as("openssl made a certificate")
+                .isTrue();
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         try (InputStream in = Files.newInputStream(cert)) {
-            store.setCertificateEntry("test", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            store.setCertificateEntry(
+                    "test", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
@@ -58,9 +78,14 @@ class HttpsTest {
         Router router = new Router(AccessControl.open())
                 .get("/hello", Role.PUBLIC, req -> Response.text(200, "text/plain", "hello"))
                 .get("/big", Role.PUBLIC, req -> Response.bytes(200, "application/octet-stream", BIG))
-                .get("/streamed", Role.PUBLIC, req -> Response.stream(200, "application/octet-stream", BIG.length,
-                        out -> out.write(BIG)))
-                .get("/chunked", Role.PUBLIC, req -> Response.chunked(200, "application/octet-stream", out -> out.write(BIG)))
+                .get(
+                        "/streamed",
+                        Role.PUBLIC,
+                        req -> Response.stream(200, "application/octet-stream", BIG.length, out -> out.write(BIG)))
+                .get(
+                        "/chunked",
+                        Role.PUBLIC,
+                        req -> Response.chunked(200, "application/octet-stream", out -> out.write(BIG)))
                 .post("/echo", Role.PUBLIC, req -> Response.bytes(200, "application/octet-stream", req.body()));
         server = HttpService.start(HttpSettings.of("127.0.0.1", 0).withTls(cert, key), router);
     }
@@ -74,7 +99,10 @@ class HttpsTest {
     void http1AndHttp2ServeTheSameRoutes() throws Exception {
         assertThat(server.baseUrl()).startsWith("https://");
         for (HttpClient.Version version : HttpClient.Version.values()) {
-            HttpClient client = HttpClient.newBuilder().sslContext(trusting).version(version).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .sslContext(trusting)
+                    .version(version)
+                    .build();
             HttpResponse<String> hello = client.send(get("/hello"), HttpResponse.BodyHandlers.ofString());
             assertThat(hello.statusCode()).isEqualTo(200);
             assertThat(hello.body()).isEqualTo("hello");
@@ -84,9 +112,12 @@ class HttpsTest {
                 assertThat(big.statusCode()).as(path).isEqualTo(200);
                 assertThat(big.body()).as(path + " over " + version).isEqualTo(BIG);
             }
-            HttpResponse<String> echo = client.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> echo = client.send(
+                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(echo.body()).isEqualTo("{\"a\":1}");
             HttpResponse<String> missing = client.send(get("/nope"), HttpResponse.BodyHandlers.ofString());
             assertThat(missing.statusCode()).isEqualTo(404);
@@ -96,18 +127,27 @@ class HttpsTest {
 
     @Test
     void http2StreamsMeetTheSameLimits() throws Exception {
-        HttpClient h2 = HttpClient.newBuilder().sslContext(trusting).version(HttpClient.Version.HTTP_2).build();
-        HttpResponse<String> tooBig = h2.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2 * 1024 * 1024])).build(),
+        HttpClient h2 = HttpClient.newBuilder()
+                .sslContext(trusting)
+                .version(HttpClient.Version.HTTP_2)
+                .build();
+        HttpResponse<String> tooBig = h2.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2 * 1024 * 1024]))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(tooBig.version()).isEqualTo(HttpClient.Version.HTTP_2);
         assertThat(tooBig.statusCode()).isEqualTo(413);
         assertThat(tooBig.body()).contains("\"status\":413");
         // the connection serves other streams after one was refused
-        assertThat(h2.send(get("/hello"), HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("hello");
-        HttpResponse<String> misdirected = h2.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/hello"))
-                .header("X-Test", "a").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(h2.send(get("/hello"), HttpResponse.BodyHandlers.ofString()).body())
+                .isEqualTo("hello");
+        HttpResponse<String> misdirected = h2.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/hello"))
+                        .header("X-Test", "a")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(misdirected.body()).isEqualTo("hello");
         assertThat(new String(BIG, 0, 1, StandardCharsets.US_ASCII)).isEqualTo("x");
     }

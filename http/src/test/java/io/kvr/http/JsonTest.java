@@ -35,11 +35,14 @@ class JsonTest {
     @Test
     void twoHundredThousandNestedArraysAreRefusedWithoutOverflowingTheStack() {
         byte[] body = utf8("[".repeat(200_000));
-        assertThatThrownBy(() -> Json.tree(body)).isInstanceOf(InvalidJsonException.class)
+        assertThatThrownBy(() -> Json.tree(body))
+                .isInstanceOf(InvalidJsonException.class)
                 .hasMessageContaining("nested deeper than 64 levels");
-        assertThatThrownBy(() -> Json.tree(utf8("{\"a\":" + "[".repeat(200_000)))).isInstanceOf(InvalidJsonException.class)
+        assertThatThrownBy(() -> Json.tree(utf8("{\"a\":" + "[".repeat(200_000))))
+                .isInstanceOf(InvalidJsonException.class)
                 .hasMessageContaining("nested deeper than 64 levels");
-        assertThatThrownBy(() -> Json.tree(utf8("{\"a\":".repeat(100_000)))).isInstanceOf(InvalidJsonException.class)
+        assertThatThrownBy(() -> Json.tree(utf8("{\"a\":".repeat(100_000))))
+                .isInstanceOf(InvalidJsonException.class)
                 .hasMessageContaining("nested deeper than 64 levels");
     }
 
@@ -52,29 +55,40 @@ class JsonTest {
     @Test
     void stringsAndNumbersHaveAMaximumLength() {
         String mib = "x".repeat(Json.MAX_STRING_LENGTH);
-        assertThat(Json.tree(utf8("{\"s\":\"" + mib + "\"}")).get("s").textValue()).hasSize(Json.MAX_STRING_LENGTH);
-        assertThatThrownBy(() -> Json.tree(utf8("{\"s\":\"" + mib + "x\"}"))).isInstanceOf(InvalidJsonException.class)
+        assertThat(Json.tree(utf8("{\"s\":\"" + mib + "\"}")).get("s").textValue())
+                .hasSize(Json.MAX_STRING_LENGTH);
+        assertThatThrownBy(() -> Json.tree(utf8("{\"s\":\"" + mib + "x\"}")))
+                .isInstanceOf(InvalidJsonException.class)
                 .hasMessageContaining("string longer than 1048576");
-        assertThat(Json.tree(utf8("{\"n\":" + "9".repeat(100) + "}")).get("n").isIntegralNumber()).isTrue();
-        assertThatThrownBy(() -> Json.tree(utf8("{\"n\":" + "9".repeat(101) + "}"))).isInstanceOf(InvalidJsonException.class)
+        assertThat(Json.tree(utf8("{\"n\":" + "9".repeat(100) + "}")).get("n").isIntegralNumber())
+                .isTrue();
+        assertThatThrownBy(() -> Json.tree(utf8("{\"n\":" + "9".repeat(101) + "}")))
+                .isInstanceOf(InvalidJsonException.class)
                 .hasMessageContaining("number longer than 100");
-        assertThatThrownBy(() -> Json.tree(utf8("{\"n\":1." + "9".repeat(200) + "}"))).isInstanceOf(InvalidJsonException.class);
+        assertThatThrownBy(() -> Json.tree(utf8("{\"n\":1." + "9".repeat(200) + "}")))
+                .isInstanceOf(InvalidJsonException.class);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "`{`                              | body is not valid JSON (line 1, column 2)",
-            "`{\"a\":1} x`                    | body is not valid JSON",
-            "`{\"a\":1,\"a\":2}`              | body is not valid JSON: Duplicate field 'a'",
-            "`{\"a\":\"secret-value`          | body is not valid JSON",
-            "`nul`                            | body is not valid JSON",
-            "`\u0007`                         | body is not valid JSON",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "`{`                              | body is not valid JSON (line 1, column 2)",
+                "`{\"a\":1} x`                    | body is not valid JSON",
+                "`{\"a\":1,\"a\":2}`              | body is not valid JSON: Duplicate field 'a'",
+                "`{\"a\":\"secret-value`          | body is not valid JSON",
+                "`nul`                            | body is not valid JSON",
+                "`\u0007`                         | body is not valid JSON",
+            })
     void malformedBodiesSayWhereWithoutQuotingThem(String body, String reason) {
-        assertThatThrownBy(() -> Json.tree(utf8(body))).isInstanceOf(InvalidJsonException.class)
-                .hasMessageContaining(reason).hasMessageNotContaining("secret-value");
-        assertThatThrownBy(() -> Json.requestBody(utf8(body))).isInstanceOfSatisfying(HttpError.class,
-                e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(() -> Json.tree(utf8(body)))
+                .isInstanceOf(InvalidJsonException.class)
+                .hasMessageContaining(reason)
+                .hasMessageNotContaining("secret-value");
+        assertThatThrownBy(() -> Json.requestBody(utf8(body)))
+                .isInstanceOfSatisfying(
+                        HttpError.class, e -> assertThat(e.status()).isEqualTo(400));
     }
 
     @Test
@@ -102,8 +116,7 @@ class JsonTest {
         assertThat(Json.bytes(List.of())).isEqualTo(new ObjectMapper().writeValueAsBytes(List.of()));
     }
 
-    record Sample(String name, long count, String missing) {
-    }
+    record Sample(String name, long count, String missing) {}
 
     /** A route reading its body through {@link Json#requestBody}: the hostile body is a 400, not a 500. */
     @Test
@@ -114,12 +127,20 @@ class JsonTest {
         });
         try (HttpService server = HttpService.start("127.0.0.1", 0, router)) {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> deep = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("[".repeat(200_000))).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> deep = http.send(
+                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("[".repeat(200_000)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(deep.statusCode()).isEqualTo(400);
             assertThat(deep.body()).contains("nested deeper than 64 levels");
-            HttpResponse<String> fine = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("[[1]]")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> fine = http.send(
+                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("[[1]]"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(fine.statusCode()).isEqualTo(200);
             assertThat(fine.body()).isEqualTo("{\"type\":\"ARRAY\"}");
         }

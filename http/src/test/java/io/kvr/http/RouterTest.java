@@ -59,14 +59,17 @@ class RouterTest {
         Router.Match m = match("GET", "/live/door/2024/03/05/23/s-0000000001.m4s");
 
         assertThat(m.route().handler()).isSameAs(objects);
-        assertThat(m.params()).containsEntry("rest", "2024/03/05/23/s-0000000001.m4s").containsEntry("app", "live");
+        assertThat(m.params())
+                .containsEntry("rest", "2024/03/05/23/s-0000000001.m4s")
+                .containsEntry("app", "live");
     }
 
     @Test
     void earlierRegistrationWinsAmongEquals() {
         Handler first = r -> Response.empty(200);
         Handler second = r -> Response.empty(200);
-        Router r = new Router(AccessControl.open()).get("/{a}/x", Role.PUBLIC, first)
+        Router r = new Router(AccessControl.open())
+                .get("/{a}/x", Role.PUBLIC, first)
                 .get("/{b}/x", Role.PUBLIC, second);
 
         assertThat(r.match("GET", "/q/x")).get().satisfies(m -> {
@@ -95,8 +98,10 @@ class RouterTest {
     @ParameterizedTest
     @ValueSource(strings = {"/", "", "/live", "/v1/exports/1/2/3/4/5/x", "//door", "/live//index.m3u8"})
     void unknownPathsMatchNothing(String path) {
-        Router r = new Router(AccessControl.open()).get("/{app}/{stream}", Role.PUBLIC, anyPair)
-                .get("/{app}/{stream}/index.m3u8", Role.PUBLIC, playlist).post("/v1/exports", Role.PUBLIC, create);
+        Router r = new Router(AccessControl.open())
+                .get("/{app}/{stream}", Role.PUBLIC, anyPair)
+                .get("/{app}/{stream}/index.m3u8", Role.PUBLIC, playlist)
+                .post("/v1/exports", Role.PUBLIC, create);
 
         assertThat(r.match("GET", path)).isEmpty();
     }
@@ -106,7 +111,10 @@ class RouterTest {
         Router r = new Router(AccessControl.open()).get("/files/{rest*}", Role.PUBLIC, objects);
 
         assertThat(r.match("GET", "/files")).isEmpty();
-        assertThat(r.match("GET", "/files/a")).get().extracting(m -> m.params().get("rest")).isEqualTo("a");
+        assertThat(r.match("GET", "/files/a"))
+                .get()
+                .extracting(m -> m.params().get("rest"))
+                .isEqualTo("a");
     }
 
     @Test
@@ -114,7 +122,13 @@ class RouterTest {
         Router r = new Router(AccessControl.open())
                 .include(g -> g.get("/health", Role.PUBLIC, streamsApi).delete("/x", Role.ADMIN, create));
 
-        assertThat(r.match("GET", "/health")).get().extracting(m -> m.route().handler()).isSameAs(streamsApi);
-        assertThat(r.match("DELETE", "/x")).get().extracting(Router.Match::methodAllowed).isEqualTo(true);
+        assertThat(r.match("GET", "/health"))
+                .get()
+                .extracting(m -> m.route().handler())
+                .isSameAs(streamsApi);
+        assertThat(r.match("DELETE", "/x"))
+                .get()
+                .extracting(Router.Match::methodAllowed)
+                .isEqualTo(true);
     }
 }

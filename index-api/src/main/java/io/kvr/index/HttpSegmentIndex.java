@@ -1,9 +1,9 @@
 package io.kvr.index;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.kvr.http.access.AccessControl;
 import io.kvr.http.Json;
 import io.kvr.http.Millis;
+import io.kvr.http.access.AccessControl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -30,7 +30,8 @@ public final class HttpSegmentIndex implements SegmentIndex {
     private final URI base;
     private final boolean localOnly;
     private final String apiKey;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final SegmentListCodec codec = new SegmentListCodec();
 
     public HttpSegmentIndex(URI base) {
@@ -55,14 +56,18 @@ public final class HttpSegmentIndex implements SegmentIndex {
     }
 
     private HttpRequest request(String pathAndQuery) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(10)).GET();
-        return apiKey == null ? b.build() : b.header(AccessControl.API_KEY_HEADER, apiKey).build();
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery))
+                .timeout(Duration.ofSeconds(10))
+                .GET();
+        return apiKey == null
+                ? b.build()
+                : b.header(AccessControl.API_KEY_HEADER, apiKey).build();
     }
 
     @Override
     public List<StreamSummary> streams() {
         try (InputStream in = get("/v1/index/streams" + (localOnly ? "?" + IndexRoutes.LOCAL_ONLY + "=1" : ""))) {
-            return Json.read(in, new TypeReference<List<StreamSummary>>() { });
+            return Json.read(in, new TypeReference<List<StreamSummary>>() {});
         } catch (IOException e) {
             throw new IndexUnavailableException("index at " + base + " unreadable: " + e.getMessage(), e);
         }
@@ -71,8 +76,8 @@ public final class HttpSegmentIndex implements SegmentIndex {
     @Override
     public Optional<StreamSummary> summary(String streamId) {
         int slash = streamId.indexOf('/');
-        String path = "/v1/index/streams/" + enc(streamId.substring(0, slash)) + "/" + enc(streamId.substring(slash + 1))
-                + (localOnly ? "?" + IndexRoutes.LOCAL_ONLY + "=1" : "");
+        String path = "/v1/index/streams/" + enc(streamId.substring(0, slash)) + "/"
+                + enc(streamId.substring(slash + 1)) + (localOnly ? "?" + IndexRoutes.LOCAL_ONLY + "=1" : "");
         try {
             HttpResponse<InputStream> r = client.send(request(path), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = r.body()) {
@@ -180,8 +185,8 @@ public final class HttpSegmentIndex implements SegmentIndex {
         // each page must move forward and stay inside the range, or the pages would never end
         if (next <= pageStart || next >= end) {
             closeQuietly(page);
-            throw new IndexUnavailableException("index at " + base + " answered a bad " + IndexRoutes.NEXT_START
-                    + " header", null);
+            throw new IndexUnavailableException(
+                    "index at " + base + " answered a bad " + IndexRoutes.NEXT_START + " header", null);
         }
         return OptionalLong.of(next);
     }

@@ -1,7 +1,5 @@
 package io.kvr.index;
 
-import io.kvr.http.access.Role;
-import io.kvr.runtime.config.Settings;
 import io.kvr.http.HttpError;
 import io.kvr.http.HttpService;
 import io.kvr.http.Millis;
@@ -9,6 +7,8 @@ import io.kvr.http.Request;
 import io.kvr.http.Response;
 import io.kvr.http.Router;
 import io.kvr.http.Routes;
+import io.kvr.http.access.Role;
+import io.kvr.runtime.config.Settings;
 import java.time.Duration;
 
 /**
@@ -70,13 +70,22 @@ public final class IndexRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.get("/v1/index/streams", Role.OPERATOR, req -> answer(() -> HttpService.json(200,
-                choose(req).streams().stream().filter(s -> req.access().covers(s.streamId())).toList())));
+        router.get(
+                "/v1/index/streams",
+                Role.OPERATOR,
+                req -> answer(() -> HttpService.json(
+                        200,
+                        choose(req).streams().stream()
+                                .filter(s -> req.access().covers(s.streamId()))
+                                .toList())));
         router.get("/v1/index/segments/{app}/{stream}", Role.OPERATOR, req -> answer(() -> segments(req)));
-        router.get("/v1/index/streams/{app}/{stream}", Role.OPERATOR, req -> answer(() -> choose(req)
-                .summary(streamId(req))
-                .map(s -> HttpService.json(200, s))
-                .orElseThrow(() -> HttpError.notFound("no such stream"))));
+        router.get(
+                "/v1/index/streams/{app}/{stream}",
+                Role.OPERATOR,
+                req -> answer(() -> choose(req)
+                        .summary(streamId(req))
+                        .map(s -> HttpService.json(200, s))
+                        .orElseThrow(() -> HttpError.notFound("no such stream"))));
     }
 
     /** {@code app/stream} of the path; 403 unless the credential covers it. */
@@ -117,7 +126,8 @@ public final class IndexRoutes implements Routes {
         }
         req.access().requireRange(start, end);
         long pageEnd = end - start > maxRangeMs ? start + maxRangeMs : end; // both ≤ Millis.LATEST: no overflow
-        Response answer = Response.bytes(200, SegmentListCodec.CONTENT_TYPE, index.rangeEncoded(streamId, start, pageEnd));
+        Response answer =
+                Response.bytes(200, SegmentListCodec.CONTENT_TYPE, index.rangeEncoded(streamId, start, pageEnd));
         return pageEnd < end ? answer.header(NEXT_START, Long.toString(pageEnd)) : answer;
     }
 

@@ -7,5 +7,4 @@ import io.kvr.schemas.SegmentRecord;
  * they were announced (the HLS media sequence); {@code discontinuities} counts the ingest-session or codec
  * changes before it (the HLS discontinuity sequence). Both are deterministic functions of the segments topic.
  */
-public record IndexedSegment(long ordinal, long discontinuities, SegmentRecord segment) {
-}
+public record IndexedSegment(long ordinal, long discontinuities, SegmentRecord segment) {}

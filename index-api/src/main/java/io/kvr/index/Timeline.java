@@ -22,18 +22,14 @@ public final class Timeline {
     public static final String RECORDING_DISABLED = "recording disabled";
 
     /** A recorded span; {@code segments} counts the segments in it. */
-    public record Span(long start, long end, long duration, int segments) {
-    }
+    public record Span(long start, long end, long duration, int segments) {}
 
     /** Missing time with the reason the index can tell. */
-    public record Gap(long start, long end, long duration, String reason) {
-    }
+    public record Gap(long start, long end, long duration, String reason) {}
 
-    public record Result(List<Span> spans, List<Gap> gaps) {
-    }
+    public record Result(List<Span> spans, List<Gap> gaps) {}
 
-    private Timeline() {
-    }
+    private Timeline() {}
 
     /**
      * Spans and gaps of {@code segments} (ascending start, overlapping {@code [from, to)}), clipped to the range.
@@ -70,7 +66,8 @@ public final class Timeline {
         }
         spans.add(span(spanStart, previous.getEndTimeMs(), from, to, count));
         if (previous.getEndTimeMs() < to) {
-            String reason = previous.getRecordingStopReason() != null ? previous.getRecordingStopReason() : NO_RECORDING;
+            String reason =
+                    previous.getRecordingStopReason() != null ? previous.getRecordingStopReason() : NO_RECORDING;
             gaps.add(gap(previous.getEndTimeMs(), to, reason));
         }
         return new Result(spans, gaps);

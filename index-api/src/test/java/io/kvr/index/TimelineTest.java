@@ -10,11 +10,25 @@ import org.junit.jupiter.api.Test;
 class TimelineTest {
     private static IndexedSegment segment(String session, String init, long start, long durationMs) {
         SegmentRecord r = SegmentRecord.newBuilder()
-                .setStreamId("live/cam").setIngestSessionId(session).setSequence(start)
-                .setStartTimeMs(start).setEndTimeMs(start + durationMs).setDurationMs(durationMs)
-                .setMediaStartTime(0).setMediaDuration(durationMs * 90).setTimescale(90000).setByteSize(1)
-                .setBucket("b").setObjectKey("k" + start).setInitKey(init).setCodecs("avc1.42c01e")
-                .setMoofOffset(0).setMoofSize(0).setMdatOffset(0).setMdatSize(0).build();
+                .setStreamId("live/cam")
+                .setIngestSessionId(session)
+                .setSequence(start)
+                .setStartTimeMs(start)
+                .setEndTimeMs(start + durationMs)
+                .setDurationMs(durationMs)
+                .setMediaStartTime(0)
+                .setMediaDuration(durationMs * 90)
+                .setTimescale(90000)
+                .setByteSize(1)
+                .setBucket("b")
+                .setObjectKey("k" + start)
+                .setInitKey(init)
+                .setCodecs("avc1.42c01e")
+                .setMoofOffset(0)
+                .setMoofSize(0)
+                .setMdatOffset(0)
+                .setMdatSize(0)
+                .build();
         return new IndexedSegment(0, 0, r);
     }
 
@@ -37,14 +51,16 @@ class TimelineTest {
     void timeBeforeAndAfterTheRecordingIsAGapWithNoRecording() {
         var result = Timeline.of(run("s1", "i1", 10_000, 2), 0, 20_000);
         assertThat(result.spans()).containsExactly(new Timeline.Span(10_000, 14_000, 4_000, 2));
-        assertThat(result.gaps()).containsExactly(
-                new Timeline.Gap(0, 10_000, 10_000, Timeline.NO_RECORDING),
-                new Timeline.Gap(14_000, 20_000, 6_000, Timeline.NO_RECORDING));
+        assertThat(result.gaps())
+                .containsExactly(
+                        new Timeline.Gap(0, 10_000, 10_000, Timeline.NO_RECORDING),
+                        new Timeline.Gap(14_000, 20_000, 6_000, Timeline.NO_RECORDING));
     }
 
     @Test
     void anEmptyRangeIsOneGap() {
-        assertThat(Timeline.of(List.of(), 5, 10).gaps()).containsExactly(new Timeline.Gap(5, 10, 5, Timeline.NO_RECORDING));
+        assertThat(Timeline.of(List.of(), 5, 10).gaps())
+                .containsExactly(new Timeline.Gap(5, 10, 5, Timeline.NO_RECORDING));
         assertThat(Timeline.of(List.of(), 5, 10).spans()).isEmpty();
     }
 
@@ -73,7 +89,8 @@ class TimelineTest {
         segments.addAll(run("s1", "i2", 20_000, 1));
         var result = Timeline.of(segments, 0, 22_000);
         assertThat(result.spans()).extracting(Timeline.Span::segments).containsExactly(2, 2, 1);
-        assertThat(result.gaps()).extracting(Timeline.Gap::reason)
+        assertThat(result.gaps())
+                .extracting(Timeline.Gap::reason)
                 .containsExactly(Timeline.CODEC_CHANGE, Timeline.NOT_RECORDED);
     }
 

@@ -1,16 +1,16 @@
 package io.kvr.indexer;
 
+import io.kvr.index.IndexRoutes;
+import io.kvr.index.SegmentIndex;
 import io.kvr.indexer.query.LocalSegmentIndex;
 import io.kvr.indexer.query.RoutedSegmentIndex;
 import io.kvr.indexer.retention.Retention;
 import io.kvr.indexer.store.IndexTopology;
-import io.kvr.index.IndexRoutes;
-import io.kvr.index.SegmentIndex;
+import io.kvr.policy.PolicyCatalog;
+import io.kvr.policy.PolicyDefaults;
 import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;
-import io.kvr.policy.PolicyCatalog;
-import io.kvr.policy.PolicyDefaults;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.runtime.stream.StreamName;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,17 +35,24 @@ public final class Indexer implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     /** Retention periods come from here; null when retention is off. */
     private final PolicyCatalog policies;
+
     private final Duration queryMaxRange;
 
-    private Indexer(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, PolicyCatalog policies,
-                    String applicationServer, Duration queryMaxRange, String indexApiKey) {
+    private Indexer(
+            KafkaStreams streams,
+            KafkaStreamsMetrics streamsMetrics,
+            PolicyCatalog policies,
+            String applicationServer,
+            Duration queryMaxRange,
+            String indexApiKey) {
         this.streams = streams;
         this.queryMaxRange = queryMaxRange;
         this.local = new LocalSegmentIndex(streams);
         // with an application.server, instances of the group route each stream's query to its owner
-        this.index = applicationServer.isEmpty() ? local
-                : RoutedSegmentIndex.overHttp(streams, local, HostInfo.buildFromEndpoint(applicationServer),
-                        indexApiKey);
+        this.index = applicationServer.isEmpty()
+                ? local
+                : RoutedSegmentIndex.overHttp(
+                        streams, local, HostInfo.buildFromEndpoint(applicationServer), indexApiKey);
         this.streamsMetrics = streamsMetrics;
         this.policies = policies;
     }
@@ -56,20 +63,31 @@ public final class Indexer implements AutoCloseable {
         topics.ensure(KvrTopics.all(config.kafka().topics()));
         if (!config.kafka().createTopics()) {
             // Kafka Streams would try to create its changelogs; check them first so the error names them
-            topics.ensure(IndexTopology.internalTopics(config.applicationId(), config.kafka().topics()));
+            topics.ensure(IndexTopology.internalTopics(
+                    config.applicationId(), config.kafka().topics()));
         }
         Properties props = clients.streamsConfig(streamsDefaults(config), Map.of());
-        PolicyCatalog policies = config.s3().isPresent() ? new PolicyCatalog(config.kafka(), "kvr-indexer-policies",
-                new PolicyDefaults(2000, ""), metrics).start() : null;
+        PolicyCatalog policies = config.s3().isPresent()
+                ? new PolicyCatalog(config.kafka(), "kvr-indexer-policies", new PolicyDefaults(2000, ""), metrics)
+                        .start()
+                : null;
         if (policies == null) {
             log.warn("no s3.endpoint configured: retention is off, segments are kept forever");
         }
-        KafkaStreams streams = new KafkaStreams(IndexTopology.build(config.kafka().topics().segments(),
-                policies == null ? null : retention(config, policies, metrics)), props);
+        KafkaStreams streams = new KafkaStreams(
+                IndexTopology.build(
+                        config.kafka().topics().segments(),
+                        policies == null ? null : retention(config, policies, metrics)),
+                props);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
         streams.start();
-        return new Indexer(streams, streamsMetrics, policies, config.applicationServer(), config.queryMaxRange(),
+        return new Indexer(
+                streams,
+                streamsMetrics,
+                policies,
+                config.applicationServer(),
+                config.queryMaxRange(),
                 config.indexApiKey());
     }
 
@@ -77,7 +95,9 @@ public final class Indexer implements AutoCloseable {
     private static Map<String, Object> streamsDefaults(IndexerConfig config) {
         Map<String, Object> defaults = new HashMap<>();
         defaults.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        defaults.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        defaults.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                config.stateDir().toAbsolutePath().toString());
         defaults.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         defaults.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         // segments become queryable as they arrive: no record cache in front of the stores
@@ -98,15 +118,16 @@ public final class Indexer implements AutoCloseable {
                 return OptionalLong.empty();
             }
             try {
-                return OptionalLong.of(policies.effective(StreamName.parse(streamId)).retentionMs());
+                return OptionalLong.of(
+                        policies.effective(StreamName.parse(streamId)).retentionMs());
             } catch (IllegalArgumentException e) {
                 return OptionalLong.empty();
             }
         };
         Retention.ObjectRemover remover = (bucket, key) -> {
             if (!bucket.equals(store.bucket())) {
-                throw new IllegalStateException("segment in bucket " + bucket + ", but this indexer deletes in "
-                        + store.bucket());
+                throw new IllegalStateException(
+                        "segment in bucket " + bucket + ", but this indexer deletes in " + store.bucket());
             }
             store.remove(key);
         };

@@ -1,10 +1,10 @@
 package io.kvr.indexer;
 
+import io.kvr.index.HttpSegmentIndex;
+import io.kvr.index.IndexRoutes;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.config.Settings;
-import io.kvr.index.HttpSegmentIndex;
-import io.kvr.index.IndexRoutes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,33 +19,100 @@ import java.util.Optional;
  * and {@code indexApiKey} ({@code index.api.key}): the operator's API key it sends when it forwards a query to
  * another instance that requires access, or null.
  */
-public record IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost,
-                            int httpPort, Optional<S3Settings> s3, Duration retentionInterval,
-                            String applicationServer, Duration queryMaxRange, String indexApiKey) {
+public record IndexerConfig(
+        KafkaSettings kafka,
+        String applicationId,
+        Path stateDir,
+        String httpHost,
+        int httpPort,
+        Optional<S3Settings> s3,
+        Duration retentionInterval,
+        String applicationServer,
+        Duration queryMaxRange,
+        String indexApiKey) {
     public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort) {
-        this(kafka, applicationId, stateDir, httpHost, httpPort, Optional.empty(), Duration.ofSeconds(30), "", IndexRoutes.DEFAULT_MAX_RANGE, null);
+        this(
+                kafka,
+                applicationId,
+                stateDir,
+                httpHost,
+                httpPort,
+                Optional.empty(),
+                Duration.ofSeconds(30),
+                "",
+                IndexRoutes.DEFAULT_MAX_RANGE,
+                null);
     }
 
-    public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort,
-                         Optional<S3Settings> s3, Duration retentionInterval) {
-        this(kafka, applicationId, stateDir, httpHost, httpPort, s3, retentionInterval, "", IndexRoutes.DEFAULT_MAX_RANGE, null);
+    public IndexerConfig(
+            KafkaSettings kafka,
+            String applicationId,
+            Path stateDir,
+            String httpHost,
+            int httpPort,
+            Optional<S3Settings> s3,
+            Duration retentionInterval) {
+        this(
+                kafka,
+                applicationId,
+                stateDir,
+                httpHost,
+                httpPort,
+                s3,
+                retentionInterval,
+                "",
+                IndexRoutes.DEFAULT_MAX_RANGE,
+                null);
     }
 
-    public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort,
-                         String applicationServer) {
-        this(kafka, applicationId, stateDir, httpHost, httpPort, Optional.empty(), Duration.ofSeconds(30),
-                applicationServer, IndexRoutes.DEFAULT_MAX_RANGE, null);
+    public IndexerConfig(
+            KafkaSettings kafka,
+            String applicationId,
+            Path stateDir,
+            String httpHost,
+            int httpPort,
+            String applicationServer) {
+        this(
+                kafka,
+                applicationId,
+                stateDir,
+                httpHost,
+                httpPort,
+                Optional.empty(),
+                Duration.ofSeconds(30),
+                applicationServer,
+                IndexRoutes.DEFAULT_MAX_RANGE,
+                null);
     }
 
-    public IndexerConfig(KafkaSettings kafka, String applicationId, Path stateDir, String httpHost, int httpPort,
-                         Optional<S3Settings> s3, Duration retentionInterval, String applicationServer) {
-        this(kafka, applicationId, stateDir, httpHost, httpPort, s3, retentionInterval, applicationServer,
-                IndexRoutes.DEFAULT_MAX_RANGE, null);
+    public IndexerConfig(
+            KafkaSettings kafka,
+            String applicationId,
+            Path stateDir,
+            String httpHost,
+            int httpPort,
+            Optional<S3Settings> s3,
+            Duration retentionInterval,
+            String applicationServer) {
+        this(
+                kafka,
+                applicationId,
+                stateDir,
+                httpHost,
+                httpPort,
+                s3,
+                retentionInterval,
+                applicationServer,
+                IndexRoutes.DEFAULT_MAX_RANGE,
+                null);
     }
 
     public static IndexerConfig from(Settings s) {
-        IndexerConfig c = new IndexerConfig(KafkaSettings.from(s),
-                s.string("indexer.application.id", io.kvr.runtime.config.GroupIds.from(s).of("indexer")),
+        IndexerConfig c = new IndexerConfig(
+                KafkaSettings.from(s),
+                s.string(
+                        "indexer.application.id",
+                        io.kvr.runtime.config.GroupIds.from(s).of("indexer")),
                 Path.of(s.string("indexer.state.dir", "data/indexer")),
                 s.string("http.host", "127.0.0.1"),
                 s.integer("http.port", 8082, 0, 65535),

@@ -27,10 +27,17 @@ import java.util.regex.Pattern;
  * @param groupId    the consumer group of the bridges that share the cameras
  * @param urlPolicy  which camera URLs are taken and what FFmpeg may open for them
  */
-public record BridgeConfig(KafkaSettings kafka, List<CameraSpec> cameras, String httpHost, int httpPort,
-                           Duration readTimeout, String instanceId, String groupId, CameraUrlPolicy urlPolicy) {
-    private static final Set<String> CAMERA_SETTINGS = Set.of("url", "transport", "clock", "enabled", "username",
-            "password");
+public record BridgeConfig(
+        KafkaSettings kafka,
+        List<CameraSpec> cameras,
+        String httpHost,
+        int httpPort,
+        Duration readTimeout,
+        String instanceId,
+        String groupId,
+        CameraUrlPolicy urlPolicy) {
+    private static final Set<String> CAMERA_SETTINGS =
+            Set.of("url", "transport", "clock", "enabled", "username", "password");
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
     public BridgeConfig {
@@ -45,12 +52,16 @@ public record BridgeConfig(KafkaSettings kafka, List<CameraSpec> cameras, String
         if (!INSTANCE_ID.matcher(instanceId).matches()) {
             s.problem("bridge.instance.id: '" + instanceId + "' must be 1-100 characters of A-Z a-z 0-9 . _ : -");
         }
-        BridgeConfig config = new BridgeConfig(kafka, cameras,
+        BridgeConfig config = new BridgeConfig(
+                kafka,
+                cameras,
                 s.string("http.host", "127.0.0.1"),
                 s.integer("http.port", 8081, 0, 65535),
                 s.duration("bridge.read.timeout", Duration.ofSeconds(5)),
                 instanceId,
-                s.string("bridge.group.id", io.kvr.runtime.config.GroupIds.from(s).of("ingest-bridge")),
+                s.string(
+                        "bridge.group.id",
+                        io.kvr.runtime.config.GroupIds.from(s).of("ingest-bridge")),
                 urlPolicy);
         s.validate();
         return config;
@@ -66,7 +77,8 @@ public record BridgeConfig(KafkaSettings kafka, List<CameraSpec> cameras, String
                         + String.join("|", new TreeSet<>(CAMERA_SETTINGS)));
                 continue;
             }
-            byCamera.computeIfAbsent(e.getKey().substring(0, dot), k -> new TreeMap<>()).put(setting, e.getValue());
+            byCamera.computeIfAbsent(e.getKey().substring(0, dot), k -> new TreeMap<>())
+                    .put(setting, e.getValue());
         }
         List<CameraSpec> cameras = new ArrayList<>();
         for (var camera : byCamera.entrySet()) {
@@ -80,8 +92,15 @@ public record BridgeConfig(KafkaSettings kafka, List<CameraSpec> cameras, String
                 continue;
             }
             boolean enabled = s.bool(key + "enabled", true);
-            CameraSpec spec = CameraSpec.checked(name, settings.get("url"), settings.get("transport"),
-                    settings.get("clock"), enabled, settings.get("username"), settings.get("password"), urlPolicy,
+            CameraSpec spec = CameraSpec.checked(
+                    name,
+                    settings.get("url"),
+                    settings.get("transport"),
+                    settings.get("clock"),
+                    enabled,
+                    settings.get("username"),
+                    settings.get("password"),
+                    urlPolicy,
                     (field, reason) -> s.problem(key + field + ": " + reason));
             if (spec != null) {
                 cameras.add(spec);
@@ -100,7 +119,8 @@ public record BridgeConfig(KafkaSettings kafka, List<CameraSpec> cameras, String
                 host = "bridge";
             }
         }
-        String id = host.replaceAll("[^A-Za-z0-9._:-]", "_") + "-" + ProcessHandle.current().pid();
+        String id = host.replaceAll("[^A-Za-z0-9._:-]", "_") + "-"
+                + ProcessHandle.current().pid();
         return id.length() > 100 ? id.substring(id.length() - 100) : id;
     }
 }

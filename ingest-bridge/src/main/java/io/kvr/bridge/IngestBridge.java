@@ -9,7 +9,6 @@ import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.ffmpeg.global.avutil;
 
 /**
@@ -35,10 +34,15 @@ public final class IngestBridge implements AutoCloseable {
         TopicProvisioner.of(clients).ensure(KvrTopics.all(config.kafka().topics()));
         AccessUnitPublisher publisher = new AccessUnitPublisher(clients, "kvr-ingest-bridge");
         try {
-            CameraSources sources = CameraSources.start(clients, config.instanceId(), config.groupId(),
-                    config.cameras(), config.urlPolicy(), metrics,
-                    camera -> new CameraSupervisor(camera, publisher, config.readTimeout(), config.urlPolicy(),
-                            metrics).start());
+            CameraSources sources = CameraSources.start(
+                    clients,
+                    config.instanceId(),
+                    config.groupId(),
+                    config.cameras(),
+                    config.urlPolicy(),
+                    metrics,
+                    camera -> new CameraSupervisor(camera, publisher, config.readTimeout(), config.urlPolicy(), metrics)
+                            .start());
             return new IngestBridge(publisher, sources);
         } catch (RuntimeException e) {
             publisher.close();

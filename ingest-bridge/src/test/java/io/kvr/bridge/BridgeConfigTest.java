@@ -38,8 +38,13 @@ class BridgeConfigTest {
                 "camera.live/gate.enabled", "false",
                 "camera.site.a/front.door.url", "rtsps://cam.local/x"));
 
-        assertThat(config.cameras()).extracting(c -> c.name().id(), CameraSpec::url, CameraSpec::transport,
-                        CameraSpec::clock, CameraSpec::enabled)
+        assertThat(config.cameras())
+                .extracting(
+                        c -> c.name().id(),
+                        CameraSpec::url,
+                        CameraSpec::transport,
+                        CameraSpec::clock,
+                        CameraSpec::enabled)
                 .containsExactly(
                         tuple("live/door", "rtsp://user:pass@10.0.0.5/stream1", "udp", "server", true),
                         tuple("live/gate", "rtsp://10.0.0.7/h264", "auto", "camera", false),
@@ -55,8 +60,15 @@ class BridgeConfigTest {
     @Test
     void defaultsAndOverridesOfTheBridgesOwnKeys() {
         BridgeConfig defaults = BridgeConfig.from(settings());
-        BridgeConfig set = BridgeConfig.from(settings("http.host", "0.0.0.0", "http.port", "9000",
-                "bridge.read.timeout", "2500ms", "topics.prefix", "site1."));
+        BridgeConfig set = BridgeConfig.from(settings(
+                "http.host",
+                "0.0.0.0",
+                "http.port",
+                "9000",
+                "bridge.read.timeout",
+                "2500ms",
+                "topics.prefix",
+                "site1."));
 
         assertThat(defaults.cameras()).isEmpty();
         assertThat(defaults.httpHost()).isEqualTo("127.0.0.1");
@@ -94,18 +106,25 @@ class BridgeConfigTest {
                 "http.port", "99999");
 
         assertThatThrownBy(() -> BridgeConfig.from(s)).isInstanceOfSatisfying(ConfigException.class, e -> {
-            assertThat(e.problems()).hasSize(12)
-                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/gate.clock: ").contains("gps"))
+            assertThat(e.problems())
+                    .hasSize(12)
+                    .anySatisfy(p ->
+                            assertThat(p).startsWith("camera.live/gate.clock: ").contains("gps"))
                     .anySatisfy(p -> assertThat(p).startsWith("camera.live/gate.enabled: "))
                     .anySatisfy(p -> assertThat(p).startsWith("camera.live/gate.pasword: unknown camera setting"))
-                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/redacted.url: ").contains("redacted"))
-                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/rel.url: ").contains("absolute"))
+                    .anySatisfy(p -> assertThat(p)
+                            .startsWith("camera.live/redacted.url: ")
+                            .contains("redacted"))
+                    .anySatisfy(p ->
+                            assertThat(p).startsWith("camera.live/rel.url: ").contains("absolute"))
                     .anySatisfy(p -> assertThat(p).startsWith("bridge.instance.id: "))
                     .anySatisfy(p -> assertThat(p).startsWith("camera.nodash.url: "))
                     .anySatisfy(p -> assertThat(p).startsWith("camera.live/../etc.url: "))
                     .anySatisfy(p -> assertThat(p).startsWith("camera.live/bad name.url: "))
                     .anySatisfy(p -> assertThat(p).startsWith("camera.live/empty.url: "))
-                    .anySatisfy(p -> assertThat(p).startsWith("camera.live/yard.transport: ").contains("sctp"))
+                    .anySatisfy(p -> assertThat(p)
+                            .startsWith("camera.live/yard.transport: ")
+                            .contains("sctp"))
                     .anySatisfy(p -> assertThat(p).startsWith("http.port: "));
             assertThat(e.getMessage()).doesNotContain("hunter2");
         });
@@ -121,15 +140,18 @@ class BridgeConfigTest {
                 "bridge.url.deny.private", "true");
 
         assertThatThrownBy(() -> BridgeConfig.from(s)).isInstanceOfSatisfying(ConfigException.class, e -> {
-            assertThat(e.problems()).hasSize(3)
+            assertThat(e.problems())
+                    .hasSize(3)
                     .anySatisfy(p -> assertThat(p).startsWith("camera.live/file.url: scheme 'file' is not allowed"))
                     .anySatisfy(p -> assertThat(p).startsWith("camera.live/http.url: scheme 'http' is not allowed"))
                     .anySatisfy(p -> assertThat(p).startsWith("camera.live/local.url: host resolves to 127.0.0.1"));
             assertThat(e.getMessage()).doesNotContain("hunter2");
         });
-        BridgeConfig mjpeg = BridgeConfig.from(settings("camera.live/http.url", "http://10.0.0.5/mjpeg",
-                "bridge.url.schemes", "rtsp,http"));
-        assertThat(mjpeg.cameras()).singleElement().satisfies(c -> assertThat(c.url()).isEqualTo("http://10.0.0.5/mjpeg"));
+        BridgeConfig mjpeg = BridgeConfig.from(
+                settings("camera.live/http.url", "http://10.0.0.5/mjpeg", "bridge.url.schemes", "rtsp,http"));
+        assertThat(mjpeg.cameras())
+                .singleElement()
+                .satisfies(c -> assertThat(c.url()).isEqualTo("http://10.0.0.5/mjpeg"));
         assertThat(mjpeg.urlPolicy().schemes()).containsExactlyInAnyOrder("rtsp", "http");
     }
 
@@ -137,9 +159,12 @@ class BridgeConfigTest {
     void missingBootstrapServersIsReportedWithTheOtherProblems() {
         Settings s = Settings.of(Map.of("camera.bad.url", "rtsp://x/y"));
 
-        assertThatThrownBy(() -> BridgeConfig.from(s)).isInstanceOfSatisfying(ConfigException.class,
-                e -> assertThat(e.problems()).hasSize(2)
-                        .anySatisfy(p -> assertThat(p).startsWith("kafka.bootstrap.servers"))
-                        .anySatisfy(p -> assertThat(p).startsWith("camera.bad.url")));
+        assertThatThrownBy(() -> BridgeConfig.from(s))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .hasSize(2)
+                                .anySatisfy(p -> assertThat(p).startsWith("kafka.bootstrap.servers"))
+                                .anySatisfy(p -> assertThat(p).startsWith("camera.bad.url")));
     }
 }

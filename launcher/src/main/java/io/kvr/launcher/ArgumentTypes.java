@@ -11,12 +11,10 @@ import picocli.CommandLine.TypeConversionException;
  * …}) in the usage error, so it reads as the rest of that sentence.
  */
 final class ArgumentTypes {
-    private ArgumentTypes() {
-    }
+    private ArgumentTypes() {}
 
     /** {@code HOST:PORT}; an empty host means every interface. */
-    record HttpAddress(String host, int port) {
-    }
+    record HttpAddress(String host, int port) {}
 
     /** A TCP port, 0 meaning any free one. */
     static final class Port implements ITypeConverter<Integer> {
@@ -35,8 +33,11 @@ final class ArgumentTypes {
                 throw new TypeConversionException("takes HOST:PORT, e.g. 127.0.0.1:8080");
             }
             String host = value.substring(0, colon);
-            return new HttpAddress(host.isEmpty() ? "0.0.0.0" : host, port(value.substring(colon + 1),
-                    "takes HOST:PORT, and '" + value.substring(colon + 1) + "' is not a port number"));
+            return new HttpAddress(
+                    host.isEmpty() ? "0.0.0.0" : host,
+                    port(
+                            value.substring(colon + 1),
+                            "takes HOST:PORT, and '" + value.substring(colon + 1) + "' is not a port number"));
         }
     }
 
@@ -58,8 +59,8 @@ final class ArgumentTypes {
         public Map.Entry<String, String> convert(String value) {
             int eq = value.indexOf('=');
             if (eq <= 0 || value.startsWith("-")) {
-                throw new TypeConversionException("unknown option '" + Secrets.redactUrl(value)
-                        + "' (settings are key=value)");
+                throw new TypeConversionException(
+                        "unknown option '" + Secrets.redactUrl(value) + "' (settings are key=value)");
             }
             return Map.entry(value.substring(0, eq), value.substring(eq + 1));
         }

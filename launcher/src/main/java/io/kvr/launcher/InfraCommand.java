@@ -19,15 +19,21 @@ import picocli.CommandLine.ParameterException;
  * take, as {@code key=value}) once both serve, then runs until killed. Ports default to 0: any free port. The S3
  * secret is {@code KVR_S3_SECRET_KEY} (default {@code kvr-embedded-secret}, as in {@code kvr run}); never printed.
  */
-@Command(name = "infra", synopsisHeading = "usage: ",
+@Command(
+        name = "infra",
+        synopsisHeading = "usage: ",
         customSynopsis = "kvr infra [--data DIR] [--kafka-port N] [--s3-port N]",
-        description = {"only the embedded Kafka broker and S3 server, for apps run as separate processes "
-                + "(dev/cluster); prints one line \"kvr-infra key=value ...\" once both serve. The S3 secret is "
-                + "KVR_S3_SECRET_KEY (default kvr-embedded-secret)."},
-        descriptionHeading = "%n", optionListHeading = "%noptions:%n")
+        description = {
+            "only the embedded Kafka broker and S3 server, for apps run as separate processes "
+                    + "(dev/cluster); prints one line \"kvr-infra key=value ...\" once both serve. The S3 secret is "
+                    + "KVR_S3_SECRET_KEY (default kvr-embedded-secret)."
+        },
+        descriptionHeading = "%n",
+        optionListHeading = "%noptions:%n")
 final class InfraCommand implements Callable<Integer> {
     /** First word of the machine-readable line, so scripts find it among the log lines. */
     static final String READY_PREFIX = "kvr-infra ";
+
     static final String ACCESS_KEY = "kvr";
     static final String DEFAULT_SECRET = "kvr-embedded-secret";
 
@@ -36,11 +42,17 @@ final class InfraCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "where Kafka and S3 keep their data (default ./data)")
     Path data = Path.of("data");
 
-    @Option(names = "--kafka-port", paramLabel = "N", converter = ArgumentTypes.Port.class,
+    @Option(
+            names = "--kafka-port",
+            paramLabel = "N",
+            converter = ArgumentTypes.Port.class,
             description = "Kafka port on 127.0.0.1 (default 0: any free one)")
     int kafkaPort;
 
-    @Option(names = "--s3-port", paramLabel = "N", converter = ArgumentTypes.Port.class,
+    @Option(
+            names = "--s3-port",
+            paramLabel = "N",
+            converter = ArgumentTypes.Port.class,
             description = "S3 port on 127.0.0.1 (default 0: any free one)")
     int s3Port;
 
@@ -73,11 +85,16 @@ final class InfraCommand implements Callable<Integer> {
         Lifecycle life = new Lifecycle("kvr-infra");
         try {
             Path data = options.dataDir().toAbsolutePath();
-            EmbeddedKafka kafka = life.own("kafka", EmbeddedKafka.start(
-                    EmbeddedKafka.Config.of(data.resolve("kafka")).withPort(options.kafkaPort())));
+            EmbeddedKafka kafka = life.own(
+                    "kafka",
+                    EmbeddedKafka.start(
+                            EmbeddedKafka.Config.of(data.resolve("kafka")).withPort(options.kafkaPort())));
             String secret = env.getOrDefault("KVR_S3_SECRET_KEY", "");
-            EmbeddedS3 s3 = life.own("s3", EmbeddedS3.start(EmbeddedS3.Config.of(data.resolve("s3"), ACCESS_KEY,
-                    secret.isBlank() ? DEFAULT_SECRET : secret).withPort(options.s3Port())));
+            EmbeddedS3 s3 = life.own(
+                    "s3",
+                    EmbeddedS3.start(EmbeddedS3.Config.of(
+                                    data.resolve("s3"), ACCESS_KEY, secret.isBlank() ? DEFAULT_SECRET : secret)
+                            .withPort(options.s3Port())));
             out.println(readyLine(kafka.bootstrapServers(), s3.endpoint(), s3.accessKey()));
             out.flush();
             return life;
@@ -88,8 +105,8 @@ final class InfraCommand implements Callable<Integer> {
     }
 
     static String readyLine(String bootstrap, String s3Endpoint, String accessKey) {
-        return READY_PREFIX + "kafka.bootstrap.servers=" + bootstrap + " s3.endpoint=" + s3Endpoint
-                + " s3.access.key=" + accessKey;
+        return READY_PREFIX + "kafka.bootstrap.servers=" + bootstrap + " s3.endpoint=" + s3Endpoint + " s3.access.key="
+                + accessKey;
     }
 
     /** {@code kvr infra ...}: the exit status (only when it could not start; otherwise it runs until killed). */

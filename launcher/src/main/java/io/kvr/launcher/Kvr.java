@@ -13,8 +13,7 @@ public final class Kvr {
     private static final Logger log = LoggerFactory.getLogger(Kvr.class);
     static final String DEMO_STREAM = "demo/clock";
 
-    private Kvr() {
-    }
+    private Kvr() {}
 
     public static void main(String[] args) {
         System.exit(KvrCommand.execute(CommandContext.system(), args));
@@ -50,7 +49,9 @@ public final class Kvr {
             server.lifecycle().own("demo camera", demo);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kvr-shutdown"));
-        context.out().println(StartBanner.of(server, cameras.keySet(), options.dataDir(), demo != null).text());
+        context.out()
+                .println(StartBanner.of(server, cameras.keySet(), options.dataDir(), demo != null)
+                        .text());
         context.out().flush();
         server.lifecycle().awaitShutdown();
         return 0;

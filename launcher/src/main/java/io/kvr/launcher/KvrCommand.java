@@ -20,9 +20,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * space or an equals sign. A command line that cannot be understood exits with {@value #USAGE_ERROR}, a reason and
  * the command's usage on stderr.
  */
-@Command(name = "kvr", synopsisHeading = "usage: ", synopsisSubcommandLabel = "COMMAND",
+@Command(
+        name = "kvr",
+        synopsisHeading = "usage: ",
+        synopsisSubcommandLabel = "COMMAND",
         description = {"Kafka-native video recorder: everything in one process with embedded Kafka and S3."},
-        descriptionHeading = "%n", commandListHeading = "%ncommands:%n", optionListHeading = "%noptions:%n",
+        descriptionHeading = "%n",
+        commandListHeading = "%ncommands:%n",
+        optionListHeading = "%noptions:%n",
         footer = {"", "'kvr COMMAND --help' or 'kvr help COMMAND' describes a command."})
 final class KvrCommand implements Callable<Integer> {
     static final int USAGE_ERROR = 2;
@@ -61,8 +66,11 @@ final class KvrCommand implements Callable<Integer> {
     }
 
     private static void addHelpOption(CommandLine command) {
-        command.getCommandSpec().addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
-                .description("prints this help").build());
+        command.getCommandSpec()
+                .addOption(OptionSpec.builder("-h", "--help")
+                        .usageHelp(true)
+                        .description("prints this help")
+                        .build());
         // options in the order the command declares them: the ones used most first
         command.getCommandSpec().usageMessage().sortOptions(false);
     }
@@ -98,16 +106,19 @@ final class KvrCommand implements Callable<Integer> {
     /** Why a command line was refused, in a few words naming the flag; URLs redacted (they may hold credentials). */
     static String reason(ParameterException e) {
         String reason;
-        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+        if (e instanceof UnmatchedArgumentException unmatched
+                && !unmatched.getUnmatched().isEmpty()) {
             String arg = unmatched.getUnmatched().getFirst();
             boolean root = e.getCommandLine().getParent() == null;
             reason = (root && !arg.startsWith("-") ? "unknown command '" : "unknown option '") + arg + "'";
-        } else if (e instanceof MissingParameterException missing && !missing.getMissing().isEmpty()
+        } else if (e instanceof MissingParameterException missing
+                && !missing.getMissing().isEmpty()
                 && missing.getMissing().getFirst() instanceof OptionSpec option) {
             reason = option.longestName() + " needs a value";
         } else if (e.getCause() instanceof TypeConversionException conversion) {
             reason = e.getArgSpec() instanceof OptionSpec option
-                    ? option.longestName() + " " + conversion.getMessage() : conversion.getMessage();
+                    ? option.longestName() + " " + conversion.getMessage()
+                    : conversion.getMessage();
         } else {
             reason = e.getMessage();
         }

@@ -12,8 +12,16 @@ import picocli.CommandLine.ParameterException;
  * [--camera APP/STREAM=URL ...]
  * [key=value ...]}.
  */
-public record KvrOptions(String command, Path dataDir, String httpHost, int httpPort, int kafkaPort, int s3Port,
-                         Path configFile, Map<String, String> cameras, Map<String, String> settings) {
+public record KvrOptions(
+        String command,
+        Path dataDir,
+        String httpHost,
+        int httpPort,
+        int kafkaPort,
+        int s3Port,
+        Path configFile,
+        Map<String, String> cameras,
+        Map<String, String> settings) {
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_KAFKA_PORT = 19092;
     public static final int DEFAULT_S3_PORT = 19000;

@@ -8,17 +8,17 @@ import io.kvr.embedded.kafka.EmbeddedKafka;
 import io.kvr.embedded.s3.EmbeddedS3;
 import io.kvr.exporter.Exporter;
 import io.kvr.exporter.ExporterConfig;
-import io.kvr.indexer.Indexer;
-import io.kvr.indexer.IndexerConfig;
-import io.kvr.http.access.AccessControl;
-import io.kvr.runtime.config.Settings;
 import io.kvr.http.HttpService;
 import io.kvr.http.HttpSettings;
+import io.kvr.http.OpsRoutes;
 import io.kvr.http.Router;
+import io.kvr.http.access.AccessControl;
 import io.kvr.index.SegmentIndex;
+import io.kvr.indexer.Indexer;
+import io.kvr.indexer.IndexerConfig;
+import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.lifecycle.Lifecycle;
 import io.kvr.runtime.metrics.Metrics;
-import io.kvr.http.OpsRoutes;
 import io.kvr.segmenter.Segmenter;
 import io.kvr.segmenter.SegmenterConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -53,8 +53,15 @@ public final class KvrServer implements AutoCloseable {
     private final String s3Endpoint;
     private final Settings settings;
 
-    private KvrServer(Lifecycle life, HttpService http, List<Router.Endpoint> endpoints, IngestBridge bridge,
-                      SegmentIndex index, String kafkaBootstrap, String s3Endpoint, Settings settings) {
+    private KvrServer(
+            Lifecycle life,
+            HttpService http,
+            List<Router.Endpoint> endpoints,
+            IngestBridge bridge,
+            SegmentIndex index,
+            String kafkaBootstrap,
+            String s3Endpoint,
+            Settings settings) {
         this.life = life;
         this.http = http;
         this.endpoints = endpoints;
@@ -71,10 +78,14 @@ public final class KvrServer implements AutoCloseable {
         try {
             Path data = options.dataDir().toAbsolutePath();
             Files.createDirectories(data);
-            EmbeddedKafka kafka = life.own("kafka", EmbeddedKafka.start(EmbeddedKafka.Config.of(data.resolve("kafka"))
-                    .withPort(available(options.kafkaPort(), "Kafka"))));
-            EmbeddedS3 s3 = life.own("s3", EmbeddedS3.start(EmbeddedS3.Config.of(data.resolve("s3"), "kvr", "kvr-embedded-secret")
-                    .withPort(available(options.s3Port(), "S3"))));
+            EmbeddedKafka kafka = life.own(
+                    "kafka",
+                    EmbeddedKafka.start(EmbeddedKafka.Config.of(data.resolve("kafka"))
+                            .withPort(available(options.kafkaPort(), "Kafka"))));
+            EmbeddedS3 s3 = life.own(
+                    "s3",
+                    EmbeddedS3.start(EmbeddedS3.Config.of(data.resolve("s3"), "kvr", "kvr-embedded-secret")
+                            .withPort(available(options.s3Port(), "S3"))));
 
             Map<String, String> base = new LinkedHashMap<>();
             base.put("kafka.bootstrap.servers", kafka.bootstrapServers());
@@ -96,26 +107,44 @@ public final class KvrServer implements AutoCloseable {
             Indexer indexer = life.own("indexer", Indexer.start(IndexerConfig.from(settings), metrics));
             Segmenter segmenter = life.own("segmenter", Segmenter.start(SegmenterConfig.from(settings), metrics));
             IngestBridge bridge = life.own("bridge", IngestBridge.start(BridgeConfig.from(settings), metrics));
-            Exporter exporter = life.own("exporter", Exporter.start(ExporterConfig.from(settings), indexer.index(), metrics));
+            Exporter exporter =
+                    life.own("exporter", Exporter.start(ExporterConfig.from(settings), indexer.index(), metrics));
             EdgeConfig edgeConfig = EdgeConfig.from(settings);
             Router router = new Router(new AccessControl(edgeConfig.access()))
-                    .include(new OpsRoutes(metrics, Map.of(
-                            "index", indexer::running, "segmenter", segmenter::alive, "cameras", bridge::healthy,
-                            "exports", exporter::alive)))
+                    .include(new OpsRoutes(
+                            metrics,
+                            Map.of(
+                                    "index",
+                                    indexer::running,
+                                    "segmenter",
+                                    segmenter::alive,
+                                    "cameras",
+                                    bridge::healthy,
+                                    "exports",
+                                    exporter::alive)))
                     .include(bridge.routes())
                     .include(segmenter.routes())
                     .include(indexer.routes())
                     .include(exporter)
                     .include(new Edge(edgeConfig, indexer.index()));
-            HttpService http = life.own("http", HttpService.start(HttpSettings.from(settings, edgeConfig.httpPort()), router));
+            HttpService http =
+                    life.own("http", HttpService.start(HttpSettings.from(settings, edgeConfig.httpPort()), router));
             if (!indexer.awaitRunning(Duration.ofSeconds(60))) {
                 log.warn("index not yet restored after 60 s; playlists answer 503 until it is");
             }
-            return new KvrServer(life, http, router.endpoints(), bridge, indexer.index(), kafka.bootstrapServers(),
-                    s3.endpoint(), settings);
+            return new KvrServer(
+                    life,
+                    http,
+                    router.endpoints(),
+                    bridge,
+                    indexer.index(),
+                    kafka.bootstrapServers(),
+                    s3.endpoint(),
+                    settings);
         } catch (IOException e) {
             life.close();
-            throw new IllegalStateException("cannot use data directory " + options.dataDir() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot use data directory " + options.dataDir() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             life.close();

@@ -10,37 +10,55 @@ import picocli.CommandLine.Parameters;
 
 /** The options {@code kvr run} and {@code kvr demo} share; {@link #toOptions(String)} makes them a {@link KvrOptions}. */
 final class ServeOptions {
-    @Option(names = "--data", paramLabel = "DIR",
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
             description = "where Kafka, object storage and the index keep their data (default ./data)")
     Path data = Path.of("data");
 
-    @Option(names = "--http", paramLabel = "HOST:PORT", converter = ArgumentTypes.Http.class,
+    @Option(
+            names = "--http",
+            paramLabel = "HOST:PORT",
+            converter = ArgumentTypes.Http.class,
             description = "viewer, HLS and API address (default 127.0.0.1:8080)")
     HttpAddress http = new HttpAddress("127.0.0.1", KvrOptions.DEFAULT_HTTP_PORT);
 
-    @Option(names = "--tls-cert", paramLabel = "FILE",
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
             description = "serve HTTPS with this PEM certificate chain (with --tls-key; reloaded when it changes)")
     String tlsCert;
 
     @Option(names = "--tls-key", paramLabel = "FILE", description = "the PKCS#8 PEM key of --tls-cert")
     String tlsKey;
 
-    @Option(names = "--camera", paramLabel = "APP/STREAM=URL", converter = ArgumentTypes.Camera.class,
+    @Option(
+            names = "--camera",
+            paramLabel = "APP/STREAM=URL",
+            converter = ArgumentTypes.Camera.class,
             description = "a camera to record (rtsp, rtsps, rtmp, rtmps, srt, udp); repeatable")
     List<Map.Entry<String, String>> cameras = List.of();
 
-    @Option(names = "--kafka-port", paramLabel = "N", converter = ArgumentTypes.Port.class,
+    @Option(
+            names = "--kafka-port",
+            paramLabel = "N",
+            converter = ArgumentTypes.Port.class,
             description = "embedded Kafka port on 127.0.0.1 (default 19092; 0 = any free)")
     int kafkaPort = KvrOptions.DEFAULT_KAFKA_PORT;
 
-    @Option(names = "--s3-port", paramLabel = "N", converter = ArgumentTypes.Port.class,
+    @Option(
+            names = "--s3-port",
+            paramLabel = "N",
+            converter = ArgumentTypes.Port.class,
             description = "embedded S3 port on 127.0.0.1 (default 19000; 0 = any free)")
     int s3Port = KvrOptions.DEFAULT_S3_PORT;
 
     @Option(names = "--config", paramLabel = "FILE", description = "properties file with app settings (README)")
     Path config;
 
-    @Parameters(paramLabel = "key=value", converter = ArgumentTypes.Setting.class,
+    @Parameters(
+            paramLabel = "key=value",
+            converter = ArgumentTypes.Setting.class,
             description = "any app setting, e.g. segmenter.target.duration=4s")
     List<Map.Entry<String, String>> settings = List.of();
 
@@ -55,7 +73,7 @@ final class ServeOptions {
             overrides.put("http.tls.key", tlsKey);
         }
         settings.forEach(s -> overrides.put(s.getKey(), s.getValue()));
-        return new KvrOptions(command, data, http.host(), http.port(), kafkaPort, s3Port, config, cameraUrls,
-                overrides);
+        return new KvrOptions(
+                command, data, http.host(), http.port(), kafkaPort, s3Port, config, cameraUrls, overrides);
     }
 }

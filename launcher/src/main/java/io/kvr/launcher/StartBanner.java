@@ -11,18 +11,30 @@ import java.util.List;
  * What {@code kvr run} and {@code kvr demo} print once everything serves: the URLs, and the Kafka and S3 addresses,
  * topics and bucket as the settings in use name them (a config file or {@code key=value} may change any of them).
  */
-record StartBanner(String baseUrl, List<String> streams, String kafka, TopicNames topics, String s3Endpoint,
-                   String bucket, Path dataDir, boolean demo) {
+record StartBanner(
+        String baseUrl,
+        List<String> streams,
+        String kafka,
+        TopicNames topics,
+        String s3Endpoint,
+        String bucket,
+        Path dataDir,
+        boolean demo) {
 
     static StartBanner of(KvrServer server, Collection<String> streams, Path dataDir, boolean demo) {
         return of(server.baseUrl(), streams, server.settings(), dataDir, demo);
     }
 
-    static StartBanner of(String baseUrl, Collection<String> streams, Settings settings, Path dataDir,
-                          boolean demo) {
-        return new StartBanner(baseUrl, List.copyOf(streams), settings.string("kafka.bootstrap.servers", ""),
-                TopicNames.from(settings), settings.string("s3.endpoint", ""), settings.string("s3.bucket", "kvr"),
-                dataDir, demo);
+    static StartBanner of(String baseUrl, Collection<String> streams, Settings settings, Path dataDir, boolean demo) {
+        return new StartBanner(
+                baseUrl,
+                List.copyOf(streams),
+                settings.string("kafka.bootstrap.servers", ""),
+                TopicNames.from(settings),
+                settings.string("s3.endpoint", ""),
+                settings.string("s3.bucket", "kvr"),
+                dataDir,
+                demo);
     }
 
     String text() {
@@ -35,14 +47,30 @@ record StartBanner(String baseUrl, List<String> streams, String kafka, TopicName
         b.append("  streams:  ").append(baseUrl).append("/v1/streams\n");
         b.append("  cameras:  ").append(baseUrl).append("/v1/cameras  (GET, POST, DELETE)\n");
         b.append("  metrics:  ").append(baseUrl).append("/metrics\n");
-        b.append("  kafka:    ").append(kafka).append("  (topics ").append(topics.media()).append(", ")
-                .append(topics.segments()).append(", ").append(topics.sources()).append(", ")
-                .append(topics.policies()).append(")\n");
-        b.append("  s3:       ").append(Secrets.redactUrl(s3Endpoint)).append("  (bucket ").append(bucket).append(")\n");
+        b.append("  kafka:    ")
+                .append(kafka)
+                .append("  (topics ")
+                .append(topics.media())
+                .append(", ")
+                .append(topics.segments())
+                .append(", ")
+                .append(topics.sources())
+                .append(", ")
+                .append(topics.policies())
+                .append(")\n");
+        b.append("  s3:       ")
+                .append(Secrets.redactUrl(s3Endpoint))
+                .append("  (bucket ")
+                .append(bucket)
+                .append(")\n");
         b.append("  data:     ").append(dataDir.toAbsolutePath()).append('\n');
         if (demo) {
             b.append("\nThe demo camera shows the wall clock; the first segments appear after a few seconds.\n");
-            b.append("Open ").append(baseUrl).append("/?stream=").append(Kvr.DEMO_STREAM).append('\n');
+            b.append("Open ")
+                    .append(baseUrl)
+                    .append("/?stream=")
+                    .append(Kvr.DEMO_STREAM)
+                    .append('\n');
         }
         return b.toString();
     }

@@ -29,37 +29,54 @@ import picocli.CommandLine.Spec;
  * like every setting (config file, {@code KVR_ACCESS_TOKEN_SECRET}, or {@code key=value}, which other users
  * of the machine may see in the process list).
  */
-@Command(name = "token", synopsisHeading = "usage: ",
+@Command(
+        name = "token",
+        synopsisHeading = "usage: ",
         customSynopsis = "kvr token --stream APP/STREAM|APP/*|* [--role viewer|operator|admin] [--ttl DURATION] "
                 + "[--start MS --end MS] [--config FILE] [key=value ...]",
-        description = {"prints a signed token (?token= or Authorization: Bearer; a viewer's unless --role says "
-                + "otherwise) made with access.token.secret (README, Access)"},
-        descriptionHeading = "%n", parameterListHeading = "%nsettings:%n", optionListHeading = "%noptions:%n")
+        description = {
+            "prints a signed token (?token= or Authorization: Bearer; a viewer's unless --role says "
+                    + "otherwise) made with access.token.secret (README, Access)"
+        },
+        descriptionHeading = "%n",
+        parameterListHeading = "%nsettings:%n",
+        optionListHeading = "%noptions:%n")
 final class TokenCommand implements Callable<Integer> {
     private final CommandContext context;
 
     @Option(names = "--stream", paramLabel = "APP/STREAM", description = "the streams it opens: APP/STREAM, APP/* or *")
     String stream;
 
-    @Option(names = "--role", paramLabel = "ROLE", converter = ArgumentTypes.RoleName.class,
+    @Option(
+            names = "--role",
+            paramLabel = "ROLE",
+            converter = ArgumentTypes.RoleName.class,
             description = "viewer (default), operator or admin")
     Role role = Role.VIEWER;
 
     @Option(names = "--ttl", paramLabel = "DURATION", description = "how long it is valid, e.g. 30m, 2h (default 1h)")
     String ttl = "1h";
 
-    @Option(names = "--start", paramLabel = "MS", converter = ArgumentTypes.Millis.class,
+    @Option(
+            names = "--start",
+            paramLabel = "MS",
+            converter = ArgumentTypes.Millis.class,
             description = "first recorded time it opens, unix milliseconds (with --end)")
     Long start;
 
-    @Option(names = "--end", paramLabel = "MS", converter = ArgumentTypes.Millis.class,
+    @Option(
+            names = "--end",
+            paramLabel = "MS",
+            converter = ArgumentTypes.Millis.class,
             description = "last recorded time it opens, unix milliseconds (with --start)")
     Long end;
 
     @Option(names = "--config", paramLabel = "FILE", description = "properties file with access.token.secret")
     Path config;
 
-    @Parameters(paramLabel = "key=value", converter = ArgumentTypes.Setting.class,
+    @Parameters(
+            paramLabel = "key=value",
+            converter = ArgumentTypes.Setting.class,
             description = "any setting, e.g. access.token.secret=… (visible in the process list)")
     List<Map.Entry<String, String>> settings = List.of();
 
@@ -106,7 +123,8 @@ final class TokenCommand implements Callable<Integer> {
                 throw usage("--ttl must be positive");
             }
             long expires = context.clock().millis() / 1000 + lifetime.toSeconds();
-            context.out().println(new SignedToken(access.tokenSecret()).mint(new Grant(stream, expires, start, end, role)));
+            context.out()
+                    .println(new SignedToken(access.tokenSecret()).mint(new Grant(stream, expires, start, end, role)));
             return 0;
         } catch (ConfigException | IllegalArgumentException e) {
             throw usage(e.getMessage());

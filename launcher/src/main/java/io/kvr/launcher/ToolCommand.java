@@ -8,9 +8,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code kvr tool ffmpeg|ffprobe}: prints the path of the FFmpeg program shipped inside kvr (for scripts). */
-@Command(name = "tool", synopsisHeading = "usage: ", customSynopsis = "kvr tool ffmpeg|ffprobe",
+@Command(
+        name = "tool",
+        synopsisHeading = "usage: ",
+        customSynopsis = "kvr tool ffmpeg|ffprobe",
         description = {"prints the path of the FFmpeg program shipped inside kvr"},
-        descriptionHeading = "%n", parameterListHeading = "%n", optionListHeading = "%noptions:%n")
+        descriptionHeading = "%n",
+        parameterListHeading = "%n",
+        optionListHeading = "%noptions:%n")
 final class ToolCommand implements Callable<Integer> {
     private final CommandContext context;
 
@@ -29,7 +34,8 @@ final class ToolCommand implements Callable<Integer> {
         Class<?> programClass = switch (program) {
             case "ffmpeg" -> org.bytedeco.ffmpeg.ffmpeg.class;
             case "ffprobe" -> org.bytedeco.ffmpeg.ffprobe.class;
-            default -> throw new ParameterException(spec.commandLine(), "takes ffmpeg or ffprobe, not '" + program + "'");
+            default ->
+                throw new ParameterException(spec.commandLine(), "takes ffmpeg or ffprobe, not '" + program + "'");
         };
         context.out().println(org.bytedeco.javacpp.Loader.load(programClass));
         return 0;

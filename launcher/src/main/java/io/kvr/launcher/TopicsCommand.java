@@ -6,9 +6,9 @@ import io.kvr.runtime.config.GroupIds;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.config.TopicNames;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.Topic;
-import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.TopicProvisioner;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -32,10 +32,14 @@ import picocli.CommandLine.Spec;
  * {@code kafka-topics.sh} commands an operator runs where apps may not create topics ({@code topics.create=false});
  * {@code --create} creates the missing ones itself through {@code kafka.*}.
  */
-@Command(name = "topics", synopsisHeading = "usage: ",
+@Command(
+        name = "topics",
+        synopsisHeading = "usage: ",
         customSynopsis = "kvr topics --print|--create [--config FILE] [key=value ...]",
         description = {"prints the kafka-topics.sh commands for kvr's topics (--print) or creates them (--create)"},
-        descriptionHeading = "%n", parameterListHeading = "%nsettings:%n", optionListHeading = "%noptions:%n")
+        descriptionHeading = "%n",
+        parameterListHeading = "%nsettings:%n",
+        optionListHeading = "%noptions:%n")
 final class TopicsCommand implements Callable<Integer> {
     private final CommandContext context;
 
@@ -48,7 +52,9 @@ final class TopicsCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "properties file with app settings (README)")
     Path config;
 
-    @Parameters(paramLabel = "key=value", converter = ArgumentTypes.Setting.class,
+    @Parameters(
+            paramLabel = "key=value",
+            converter = ArgumentTypes.Setting.class,
             description = "any setting, e.g. topics.prefix=site1.kvr. topics.partitions=12")
     List<Map.Entry<String, String>> settings = List.of();
 
@@ -83,14 +89,18 @@ final class TopicsCommand implements Callable<Integer> {
             List<Topic<?, ?>> topics = topics(all);
             if (print) {
                 all.validate();
-                out.print(print(topics, all.string("kafka.bootstrap.servers", "BROKER:9092"),
-                        !all.withPrefix("kafka.security.").isEmpty() || !all.withPrefix("kafka.sasl.").isEmpty()));
+                out.print(print(
+                        topics,
+                        all.string("kafka.bootstrap.servers", "BROKER:9092"),
+                        !all.withPrefix("kafka.security.").isEmpty()
+                                || !all.withPrefix("kafka.sasl.").isEmpty()));
                 return 0;
             }
             KafkaSettings kafka = KafkaSettings.from(all);
             all.validate();
             new TopicProvisioner(new KafkaClients(kafka), true).ensure(topics);
-            out.println("kvr: topics present: " + String.join(", ", topics.stream().map(Topic::name).toList()));
+            out.println("kvr: topics present: "
+                    + String.join(", ", topics.stream().map(Topic::name).toList()));
             return 0;
         } catch (ConfigException e) {
             context.err().println("kvr: " + e.getMessage());
@@ -104,7 +114,8 @@ final class TopicsCommand implements Callable<Integer> {
     /** kvr's topics and the indexer's changelogs, as the apps would create them with these settings. */
     static List<Topic<?, ?>> topics(Settings settings) {
         TopicNames names = TopicNames.from(settings);
-        String applicationId = settings.string("indexer.application.id", GroupIds.from(settings).of("indexer"));
+        String applicationId = settings.string(
+                "indexer.application.id", GroupIds.from(settings).of("indexer"));
         List<Topic<?, ?>> topics = new ArrayList<>(KvrTopics.all(names));
         topics.addAll(IndexTopology.internalTopics(applicationId, names));
         topics.add(KvrTopics.exportRequests(TopicNames.exportRequests(settings), names));
@@ -116,19 +127,24 @@ final class TopicsCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         b.append("# kvr topics: run these where apps may not create topics (then set topics.create=false).\n");
         if (secured) {
-            b.append("# client.properties holds your kafka.security.protocol / sasl.* / ssl.* settings (without the kafka. prefix)\n");
+            b.append(
+                    "# client.properties holds your kafka.security.protocol / sasl.* / ssl.* settings (without the kafka. prefix)\n");
         }
         for (Topic<?, ?> t : topics) {
             b.append("kafka-topics.sh --bootstrap-server ").append(bootstrap);
             if (secured) {
                 b.append(" --command-config client.properties");
             }
-            b.append(" --create --if-not-exists --topic ").append(t.name())
-                    .append(" --partitions ").append(t.partitions());
+            b.append(" --create --if-not-exists --topic ")
+                    .append(t.name())
+                    .append(" --partitions ")
+                    .append(t.partitions());
             if (t.replicationFactor() > 0) {
                 b.append(" --replication-factor ").append(t.replicationFactor());
             }
-            new TreeMap<>(t.configs()).forEach((k, v) -> b.append(" --config ").append(k).append('=').append(v));
+            new TreeMap<>(t.configs())
+                    .forEach((k, v) ->
+                            b.append(" --config ").append(k).append('=').append(v));
             b.append('\n');
         }
         return b.toString();

@@ -43,14 +43,17 @@ import org.slf4j.LoggerFactory;
  */
 class CameraSharingIT {
     private static final Logger log = LoggerFactory.getLogger(CameraSharingIT.class);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final List<String> STREAMS = IntStream.range(0, 6).mapToObj(i -> "share/cam" + i).toList();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final List<String> STREAMS =
+            IntStream.range(0, 6).mapToObj(i -> "share/cam" + i).toList();
     // the coordinator notices a dead member after this; the broker's minimum is 6 s
-    private static final Map<String, String> GROUP_TIMING = Map.of(
-            "kafka.session.timeout.ms", "6000", "kafka.heartbeat.interval.ms", "1000");
+    private static final Map<String, String> GROUP_TIMING =
+            Map.of("kafka.session.timeout.ms", "6000", "kafka.heartbeat.interval.ms", "1000");
 
     @TempDir
     static Path data;
+
     static TestCamera camera;
     static KvrServer a;
     static Process b;
@@ -60,8 +63,17 @@ class CameraSharingIT {
     @BeforeAll
     static void start() throws IOException {
         camera = TestCamera.start();
-        List<String> args = new ArrayList<>(List.of("run", "--data", data.resolve("a").toString(), "--http", "127.0.0.1:0",
-                "--kafka-port", "0", "--s3-port", "0", "bridge.instance.id=bridge-a"));
+        List<String> args = new ArrayList<>(List.of(
+                "run",
+                "--data",
+                data.resolve("a").toString(),
+                "--http",
+                "127.0.0.1:0",
+                "--kafka-port",
+                "0",
+                "--s3-port",
+                "0",
+                "bridge.instance.id=bridge-a"));
         GROUP_TIMING.forEach((k, v) -> args.add(k + "=" + v));
         Map<String, String> cameras = new LinkedHashMap<>();
         STREAMS.forEach(s -> cameras.put(s, camera.url(TestCamera.H264)));
@@ -74,11 +86,21 @@ class CameraSharingIT {
         bPort = FreePort.pick();
         bLog = Path.of("target", "CameraSharingIT-bridge-b.log").toAbsolutePath();
         Files.createDirectories(bLog.getParent());
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "io.kvr.bridge.BridgeMain",
-                "kafka.bootstrap.servers=" + a.kafkaBootstrap(), "http.port=" + bPort,
-                "bridge.instance.id=bridge-b", "topics.replication.factor=1"));
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.kvr.bridge.BridgeMain",
+                "kafka.bootstrap.servers=" + a.kafkaBootstrap(),
+                "http.port=" + bPort,
+                "bridge.instance.id=bridge-b",
+                "topics.replication.factor=1"));
         GROUP_TIMING.forEach((k, v) -> cmd.add(k + "=" + v));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(bLog.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("KVR_"));
@@ -101,7 +123,8 @@ class CameraSharingIT {
     @Test
     void eachCameraIsPulledByExactlyOneInstanceAndAllMoveToTheSurvivorWhenOneIsKilled() throws Exception {
         // 1. both instances pull cameras, none twice
-        await("each camera streaming on exactly one instance, some on each").atMost(Duration.ofSeconds(90))
+        await("each camera streaming on exactly one instance, some on each")
+                .atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     Set<String> onA = streaming(a.bridge().cameras());
@@ -117,8 +140,10 @@ class CameraSharingIT {
         Set<String> onA = streaming(a.bridge().cameras());
         assertThat(onA).doesNotContainAnyElementsOf(onB);
         // A's list names B as the puller of B's cameras (asked of the group coordinator)
-        await("A's camera list names the instance of every camera").atMost(Duration.ofSeconds(15))
-                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await("A's camera list names the instance of every camera")
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
                     List<?> listedByA = (List<?>) JsonValues.parse(get(a.baseUrl() + "/v1/cameras"));
                     assertThat(listedByA).hasSize(6).allSatisfy(o -> {
                         Map<?, ?> c = (Map<?, ?>) o;
@@ -131,8 +156,9 @@ class CameraSharingIT {
 
         try (MediaTopicLog media = new MediaTopicLog(a.kafkaBootstrap(), "kvr.media.v1")) {
             // every camera is on the media topic, one ingest session at a time (two pullers would interleave)
-            await().atMost(Duration.ofSeconds(20)).until(() -> STREAMS.stream()
-                    .allMatch(s -> media.poll().lastArrivalMs(s) > System.currentTimeMillis() - 2000));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> STREAMS.stream()
+                            .allMatch(s -> media.poll().lastArrivalMs(s) > System.currentTimeMillis() - 2000));
             assertOneSessionAtATime(media);
 
             // 2. kill B: its cameras come back on A within the group's session timeout and a reconnect
@@ -142,7 +168,8 @@ class CameraSharingIT {
             // B is gone: any unit that arrives later comes from A
             long killedAt = System.currentTimeMillis();
             log.info("killed bridge-b (had {}) at {}", onB, Instant.ofEpochMilli(killedAt));
-            await("every camera recorded again after the kill").atMost(Duration.ofSeconds(30))
+            await("every camera recorded again after the kill")
+                    .atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> {
                         media.poll();
@@ -159,7 +186,8 @@ class CameraSharingIT {
                 List<MediaTopicLog.Run> runs = media.runs().get(s);
                 newSession.put(s, runs.get(runs.size() - 1).session());
             }
-            await("segments of every camera recorded after the kill").atMost(Duration.ofMillis(30_000 - recovered))
+            await("segments of every camera recorded after the kill")
+                    .atMost(Duration.ofMillis(30_000 - recovered))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> STREAMS.stream().allMatch(s -> {
                         List<String> uris = segmentUris(s);
@@ -167,7 +195,9 @@ class CameraSharingIT {
                                 ? uris.stream().anyMatch(u -> u.contains(newSession.get(s)))
                                 : !beforeKill.get(s).containsAll(uris);
                     }));
-            log.info("every camera has a segment recorded after the kill, {} ms after it", System.currentTimeMillis() - killedAt);
+            log.info(
+                    "every camera has a segment recorded after the kill, {} ms after it",
+                    System.currentTimeMillis() - killedAt);
 
             assertOneSessionAtATime(media.poll());
             for (String s : onB) {
@@ -181,14 +211,19 @@ class CameraSharingIT {
     private static void assertOneSessionAtATime(MediaTopicLog media) {
         for (String s : STREAMS) {
             assertThat(media.runs().get(s)).as(s).isNotEmpty();
-            assertThat(media.interleavedSessions(s)).as("sessions of %s interleaved with another: %s", s, media.runs().get(s))
+            assertThat(media.interleavedSessions(s))
+                    .as(
+                            "sessions of %s interleaved with another: %s",
+                            s, media.runs().get(s))
                     .isEmpty();
         }
     }
 
     private static Set<String> streaming(List<CameraSupervisor> supervisors) {
-        return supervisors.stream().filter(s -> s.state() == CameraState.STREAMING)
-                .map(s -> s.camera().name().id()).collect(Collectors.toCollection(TreeSet::new));
+        return supervisors.stream()
+                .filter(s -> s.state() == CameraState.STREAMING)
+                .map(s -> s.camera().name().id())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Cameras B says it pulls and streams; none while it does not answer. */
@@ -215,14 +250,19 @@ class CameraSharingIT {
     private static List<String> segmentUris(String stream) {
         try {
             return KvrPipelineIT.segments(KvrPipelineIT.playlistOrEmpty(a.baseUrl() + "/" + stream + "/index.m3u8"))
-                    .stream().map(KvrPipelineIT.Segment::uri).toList();
+                    .stream()
+                    .map(KvrPipelineIT.Segment::uri)
+                    .toList();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static String get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());

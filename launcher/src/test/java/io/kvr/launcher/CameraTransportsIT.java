@@ -40,11 +40,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CameraTransportsIT {
     private static final String PASSWORD = TestCamera.AUTH_PASSWORD;
     private static final String WRONG_PASSWORD = "n0t-the-pw";
-    private static final List<String> GOOD = List.of("transports/basic", "transports/auto", "transports/rtsps",
-            "transports/opus");
+    private static final List<String> GOOD =
+            List.of("transports/basic", "transports/auto", "transports/rtsps", "transports/opus");
 
     @TempDir
     static Path data;
+
     static TestCamera camera;
     static TestCamera tlsCamera;
     static KvrServer kvr;
@@ -59,17 +60,32 @@ class CameraTransportsIT {
         tlsCamera = TestCamera.startTls(TestCamera.selfSignedPem(certs));
         Map<String, String> cameras = new LinkedHashMap<>();
         cameras.put("transports/basic", camera.url(TestCamera.BASIC)); // credentials as settings, below
-        cameras.put("transports/basic-wrong",
+        cameras.put(
+                "transports/basic-wrong",
                 CameraCodecsIT.withUser(camera.url(TestCamera.BASIC), TestCamera.AUTH_USER, WRONG_PASSWORD));
         cameras.put("transports/auto", camera.url(TestCamera.UDP_SILENT));
-        cameras.put("transports/rtsps", tlsCamera.url(TestCamera.BASIC)
-                .replace("rtsps://", "rtsps://" + TestCamera.AUTH_USER + ":" + PASSWORD + "@"));
+        cameras.put(
+                "transports/rtsps",
+                tlsCamera
+                        .url(TestCamera.BASIC)
+                        .replace("rtsps://", "rtsps://" + TestCamera.AUTH_USER + ":" + PASSWORD + "@"));
         cameras.put("transports/opus", camera.url(TestCamera.H264_OPUS));
-        kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
-                "--kafka-port", "0", "--s3-port", "0",
-                "camera.transports/auto.transport=auto",
-                "camera.transports/basic.username=" + TestCamera.AUTH_USER,
-                "camera.transports/basic.password=" + PASSWORD}), cameras);
+        kvr = KvrServer.start(
+                KvrOptions.parse(new String[] {
+                    "run",
+                    "--data",
+                    data.toString(),
+                    "--http",
+                    "127.0.0.1:0",
+                    "--kafka-port",
+                    "0",
+                    "--s3-port",
+                    "0",
+                    "camera.transports/auto.transport=auto",
+                    "camera.transports/basic.username=" + TestCamera.AUTH_USER,
+                    "camera.transports/basic.password=" + PASSWORD
+                }),
+                cameras);
         media = new MediaTopic(kvr.kafkaBootstrap(), "kvr.media.v1");
     }
 
@@ -103,13 +119,17 @@ class CameraTransportsIT {
     @Order(1)
     void eachCameraIsRecordedAndItsLivePlaylistDecodes(String stream, String codecs) throws Exception {
         String url = kvr.baseUrl() + "/" + stream + "/index.m3u8";
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> KvrPipelineIT.segments(KvrPipelineIT.playlistOrEmpty(url)).size() >= 4);
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> KvrPipelineIT.segments(KvrPipelineIT.playlistOrEmpty(url))
+                                .size()
+                        >= 4);
         var decode = FFmpegTools.decode(Duration.ofSeconds(60), url, "-t", "3");
         assertThat(decode.exitCode()).as(decode.describe()).isZero();
         assertThat(decode.stderr()).as("ffmpeg errors decoding %s", stream).isBlank();
         var probe = FFmpegTools.probe(url);
-        assertThat(probe.codecNames()).as("%s", probe.json())
+        assertThat(probe.codecNames())
+                .as("%s", probe.json())
                 .containsExactlyInAnyOrderElementsOf(List.of(codecs.split(" ")));
     }
 
@@ -120,17 +140,22 @@ class CameraTransportsIT {
         StreamInfo info = media.lastInfo("transports/opus");
         assertThat(info.getTracks()).extracting(TrackInfo::getCodec).containsExactly(Codec.H264, Codec.OPUS, Codec.AAC);
         assertThat(info.getTracks().get(1).getSampleRate()).isEqualTo(48_000);
-        assertThat(media.units("transports/opus", 1)).isNotEmpty()
+        assertThat(media.units("transports/opus", 1))
+                .isNotEmpty()
                 .allSatisfy(u -> assertThat(u.getCodec()).isEqualTo(Codec.OPUS));
-        assertThat(media.units("transports/opus", 2)).isNotEmpty()
+        assertThat(media.units("transports/opus", 2))
+                .isNotEmpty()
                 .allSatisfy(u -> assertThat(u.getCodec()).isEqualTo(Codec.AAC));
     }
 
     @Test
     @Order(3)
     void transportAutoFellBackToTcpWhenUdpDeliveredNothing() throws Exception {
-        assertThat(secrets.lines()).anySatisfy(line -> assertThat(line)
-                .contains("transports/auto").contains("transport auto").contains("using TCP"));
+        assertThat(secrets.lines())
+                .anySatisfy(line -> assertThat(line)
+                        .contains("transports/auto")
+                        .contains("transport auto")
+                        .contains("using TCP"));
         assertThat(CameraCodecsIT.camera(kvr, "transports/auto").get("state")).isEqualTo("streaming");
     }
 
@@ -138,18 +163,25 @@ class CameraTransportsIT {
     @Order(4)
     void theWrongBasicPasswordGivesAClearErrorAndTheOtherCamerasStream() throws Exception {
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> !CameraCodecsIT.camera(kvr, "transports/basic-wrong").get("last_error").toString().isEmpty());
+                .until(() -> !CameraCodecsIT.camera(kvr, "transports/basic-wrong")
+                        .get("last_error")
+                        .toString()
+                        .isEmpty());
         Map<String, Object> wrong = CameraCodecsIT.camera(kvr, "transports/basic-wrong");
         String error = wrong.get("last_error").toString();
         assertThat(error.toLowerCase(Locale.ROOT)).contains("401").contains("authorization");
-        assertThat(error).contains("rtsp://***@127.0.0.1").doesNotContain(WRONG_PASSWORD).doesNotContain(PASSWORD);
+        assertThat(error)
+                .contains("rtsp://***@127.0.0.1")
+                .doesNotContain(WRONG_PASSWORD)
+                .doesNotContain(PASSWORD);
         assertThat(wrong.get("state")).isNotEqualTo("streaming");
         for (String good : GOOD) {
             Map<String, Object> c = CameraCodecsIT.camera(kvr, good);
             assertThat(c.get("state")).as("%s", c).isEqualTo("streaming");
             assertThat(c.get("last_error")).as("%s", c).isEqualTo("");
         }
-        assertThat(CameraCodecsIT.camera(kvr, "transports/rtsps").get("url").toString()).startsWith("rtsps://***@");
+        assertThat(CameraCodecsIT.camera(kvr, "transports/rtsps").get("url").toString())
+                .startsWith("rtsps://***@");
     }
 
     @Test
@@ -158,7 +190,9 @@ class CameraTransportsIT {
         String cameras = CameraCodecsIT.get(kvr.baseUrl() + "/v1/cameras").body();
         String metrics = CameraCodecsIT.get(kvr.baseUrl() + "/metrics").body();
         assertThat(cameras).contains("basic-wrong").doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
-        assertThat(metrics).contains("kvr_bridge_camera_last_error").doesNotContain(PASSWORD)
+        assertThat(metrics)
+                .contains("kvr_bridge_camera_last_error")
+                .doesNotContain(PASSWORD)
                 .doesNotContain(WRONG_PASSWORD);
         media.poll();
         for (String stream : GOOD) {

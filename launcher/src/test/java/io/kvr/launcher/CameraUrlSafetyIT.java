@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CameraUrlSafetyIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final List<String> SECRETS = List.of("s3cret-A", "s3cret-B", "s3cret-C");
     private static final String CONFIGURED = "redact/config";
     private static final String POSTED = "redact/api";
@@ -65,6 +66,7 @@ class CameraUrlSafetyIT {
 
     @TempDir
     static Path data;
+
     static TestCamera camera;
     static DemoCamera demo;
     static KvrServer kvr;
@@ -88,8 +90,19 @@ class CameraUrlSafetyIT {
         root.addAppender(logs);
         camera = TestCamera.start();
         demo = DemoCamera.start(0, DEMO);
-        kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
-                "--kafka-port", "0", "--s3-port", "0", "bridge.instance.id=url-it"}),
+        kvr = KvrServer.start(
+                KvrOptions.parse(new String[] {
+                    "run",
+                    "--data",
+                    data.toString(),
+                    "--http",
+                    "127.0.0.1:0",
+                    "--kafka-port",
+                    "0",
+                    "--s3-port",
+                    "0",
+                    "bridge.instance.id=url-it"
+                }),
                 Map.of(CONFIGURED, secretUrl(camera.port(), TestCamera.H264), DEMO, demo.url()));
     }
 
@@ -112,7 +125,8 @@ class CameraUrlSafetyIT {
     @Test
     @Order(1)
     void credentialsInTheUrlAppearNowhere() throws Exception {
-        HttpResponse<String> created = send("POST", "/v1/cameras", """
+        HttpResponse<String> created =
+                send("POST", "/v1/cameras", """
                 {"app":"redact","stream":"api","url":"%s"}""".formatted(secretUrl(camera.port(), TestCamera.H264)));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(JsonValues.parseObject(created.body())).containsEntry("url", redactedUrl(camera.port(), "/h264"));
@@ -123,17 +137,24 @@ class CameraUrlSafetyIT {
 
         // the demo camera of ./kvr demo (udp://127.0.0.1) records under the default URL policy too
         for (String id : List.of(CONFIGURED, POSTED, DEMO)) {
-            await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
+            await().atMost(Duration.ofSeconds(45))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> "streaming".equals(camera(id).get("state")));
         }
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> String.valueOf(camera(BROKEN).get("last_error")).contains("cannot open"));
 
         // the API: every camera, one camera, and FFmpeg's error as last_error
         String list = send("GET", "/v1/cameras", null).body();
         assertThat(list).doesNotContain(SECRETS);
-        assertThat(asList(JsonValues.parse(list))).extracting(c -> c.get("url")).containsExactly(demo.url(),
-                redactedUrl(camera.port(), "/h264"), redactedUrl(closed, "/nothing"), redactedUrl(camera.port(), "/h264"));
+        assertThat(asList(JsonValues.parse(list)))
+                .extracting(c -> c.get("url"))
+                .containsExactly(
+                        demo.url(),
+                        redactedUrl(camera.port(), "/h264"),
+                        redactedUrl(closed, "/nothing"),
+                        redactedUrl(camera.port(), "/h264"));
         assertThat((String) camera(BROKEN).get("last_error"))
                 .startsWith("cannot open " + redactedUrl(closed, "/nothing") + ": ")
                 .doesNotContain(SECRETS);
@@ -147,7 +168,8 @@ class CameraUrlSafetyIT {
 
         // the metrics, the broken camera's error label included
         String metrics = send("GET", "/metrics", null).body();
-        assertThat(metrics).contains("error=\"cannot open rtsp://***@127.0.0.1:" + closed)
+        assertThat(metrics)
+                .contains("error=\"cannot open rtsp://***@127.0.0.1:" + closed)
                 .contains("stream=\"" + POSTED + "\"")
                 .doesNotContain(SECRETS);
 
@@ -160,8 +182,15 @@ class CameraUrlSafetyIT {
 
     @ParameterizedTest(name = "{0}")
     @Order(2)
-    @ValueSource(strings = {"file:///etc/passwd", "http://127.0.0.1:PORT/", "tcp://127.0.0.1:PORT",
-        "concat:/etc/passwd|/etc/hosts", "subfile,,start,0,end,64,,:/etc/passwd", "FILE:/etc/passwd"})
+    @ValueSource(
+            strings = {
+                "file:///etc/passwd",
+                "http://127.0.0.1:PORT/",
+                "tcp://127.0.0.1:PORT",
+                "concat:/etc/passwd|/etc/hosts",
+                "subfile,,start,0,end,64,,:/etc/passwd",
+                "FILE:/etc/passwd"
+            })
     void urlsThatReachFilesOrOtherServicesAreRefusedAndNeverOpened(String template) throws Exception {
         try (ServerSocket service = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             AtomicInteger connections = new AtomicInteger();
@@ -184,10 +213,12 @@ class CameraUrlSafetyIT {
                     {"app":"ssrf","stream":"x","url":"%s"}""".formatted(url));
 
             assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-            assertThat((String) JsonValues.parseObject(r.body()).get("error")).startsWith("url: ")
+            assertThat((String) JsonValues.parseObject(r.body()).get("error"))
+                    .startsWith("url: ")
                     .containsAnyOf("is not allowed", "must be an absolute URL with a scheme");
             assertThat(send("GET", "/v1/cameras/ssrf/x", null).statusCode()).isEqualTo(404);
-            assertThat(kvr.bridge().cameras()).noneSatisfy(s -> assertThat(s.camera().name().id()).isEqualTo("ssrf/x"));
+            assertThat(kvr.bridge().cameras())
+                    .noneSatisfy(s -> assertThat(s.camera().name().id()).isEqualTo("ssrf/x"));
             // a supervisor would have connected within its first attempt
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> connections.get() == 0);
             service.close();
@@ -203,8 +234,8 @@ class CameraUrlSafetyIT {
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024 + 65536);
         MediaRecords records = new MediaRecords();
         Map<String, List<String>> out = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> all = new ArrayList<>();
             consumer.partitionsFor("kvr.media.v1", Duration.ofSeconds(30))
                     .forEach(i -> all.add(new TopicPartition(i.topic(), i.partition())));
@@ -235,15 +266,21 @@ class CameraUrlSafetyIT {
             if (e.getLoggerName().startsWith("io.kvr.testsupport")) {
                 continue; // the test camera's own output: the peer's log, not kvr's
             }
-            StringBuilder b = new StringBuilder(e.getLoggerName()).append(' ').append(e.getFormattedMessage())
-                    .append(' ').append(e.getMDCPropertyMap());
+            StringBuilder b = new StringBuilder(e.getLoggerName())
+                    .append(' ')
+                    .append(e.getFormattedMessage())
+                    .append(' ')
+                    .append(e.getMDCPropertyMap());
             for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
                 b.append(' ').append(t.getClassName()).append(": ").append(t.getMessage());
                 for (StackTraceElementProxy frame : t.getStackTraceElementProxyArray()) {
                     b.append(' ').append(frame.getSTEAsString());
                 }
                 for (IThrowableProxy s : t.getSuppressed()) {
-                    b.append(" suppressed ").append(s.getClassName()).append(": ").append(s.getMessage());
+                    b.append(" suppressed ")
+                            .append(s.getClassName())
+                            .append(": ")
+                            .append(s.getMessage());
                 }
             }
             out.add(b.toString());
@@ -261,8 +298,10 @@ class CameraUrlSafetyIT {
     }
 
     private static HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(kvr.baseUrl() + path)).timeout(Duration.ofSeconds(30));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(kvr.baseUrl() + path)).timeout(Duration.ofSeconds(30));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }

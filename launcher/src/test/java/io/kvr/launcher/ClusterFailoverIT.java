@@ -48,8 +48,10 @@ import org.slf4j.LoggerFactory;
  */
 class ClusterFailoverIT {
     private static final Logger log = LoggerFactory.getLogger(ClusterFailoverIT.class);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final List<String> STREAMS = IntStream.range(0, 6).mapToObj(i -> "failover/cam" + i).toList();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final List<String> STREAMS =
+            IntStream.range(0, 6).mapToObj(i -> "failover/cam" + i).toList();
     private static final long MAX_GAP_MS = 30_000;
     /** Recording after the kill, once every camera is recorded again. */
     private static final Duration AFTER_RECOVERY = Duration.ofSeconds(20);
@@ -61,8 +63,7 @@ class ClusterFailoverIT {
     /** Export id to the range it covers, for the exports requested around the kill. */
     final Map<String, ExportRange> exports = new TreeMap<>();
 
-    record ExportRange(String stream, long startMs, long endMs) {
-    }
+    record ExportRange(String stream, long startMs, long endMs) {}
 
     @AfterEach
     void stop() {
@@ -83,7 +84,8 @@ class ClusterFailoverIT {
     void camerasKeepRecordingAndNoPublishedUnitIsLostWhenOneOfEachAppIsKilled() throws Exception {
         camera = TestCamera.start();
         // outside any temporary directory, so the logs outlive a failed run
-        cluster = new ClusterScript(Path.of("target", "ClusterFailoverIT").toAbsolutePath(),
+        cluster = new ClusterScript(
+                Path.of("target", "ClusterFailoverIT").toAbsolutePath(),
                 // a killed member's partitions and cameras move after this (the broker's minimum is 6 s)
                 Map.of("KVR_CLUSTER_SESSION_TIMEOUT_MS", "6000"));
         List<String> args = new ArrayList<>();
@@ -97,19 +99,27 @@ class ClusterFailoverIT {
         long recordingFrom = System.currentTimeMillis();
         Map<String, String> recorded = new TreeMap<>();
         try {
-            await("every camera recorded").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+            await("every camera recorded")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1))
                     .until(() -> recordingState(index, recordingFrom, recorded));
         } catch (ConditionTimeoutException e) {
             // says which camera is missing and why, with what each app logged last: the run directory may be gone
-            throw new AssertionError("not every camera recorded 2 segments within 2 minutes: " + recorded + "\n"
-                    + cluster.status() + warnings() + "\n--- camera:\n"
-                    + camera.recentOutput(), e);
+            throw new AssertionError(
+                    "not every camera recorded 2 segments within 2 minutes: " + recorded + "\n"
+                            + cluster.status() + warnings() + "\n--- camera:\n"
+                            + camera.recentOutput(),
+                    e);
         }
         // the bridges join the sources group one after the other: the cameras spread once both are in
-        Map<String, Set<String>> byBridge = await("cameras on both bridges").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                .until(this::camerasByInstance, m -> m.keySet().equals(Set.of("bridge-1", "bridge-2"))
-                        && m.values().stream().mapToInt(Set::size).sum() == STREAMS.size());
+        Map<String, Set<String>> byBridge = await("cameras on both bridges")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .until(
+                        this::camerasByInstance,
+                        m -> m.keySet().equals(Set.of("bridge-1", "bridge-2"))
+                                && m.values().stream().mapToInt(Set::size).sum() == STREAMS.size());
         log.info("cameras by bridge: {}", byBridge);
 
         // 2. both edges, asked for the same past range, answer the same playlist
@@ -123,9 +133,11 @@ class ClusterFailoverIT {
         // 3. one of each replicated app killed at once; exports asked for just before (a camera of the killed bridge)
         // and just after it (every camera: some have their index on the killed indexer)
         String exported = byBridge.get("bridge-2").iterator().next();
-        ExportRange past = new ExportRange(exported, Math.max(firstStart(index, exported), rangeEnd - EXPORT_MS), rangeEnd);
+        ExportRange past =
+                new ExportRange(exported, Math.max(firstStart(index, exported), rangeEnd - EXPORT_MS), rangeEnd);
         List<ExportRange> afterKill = STREAMS.stream()
-                .map(s -> new ExportRange(s, Math.max(firstStart(index, s), rangeEnd - EXPORT_MS / 2), rangeEnd)).toList();
+                .map(s -> new ExportRange(s, Math.max(firstStart(index, s), rangeEnd - EXPORT_MS / 2), rangeEnd))
+                .toList();
         startExportDuringTheKill(past, Duration.ZERO);
         long killedAt = System.currentTimeMillis();
         for (String app : List.of("bridge", "segmenter", "indexer", "edge")) {
@@ -135,11 +147,15 @@ class ClusterFailoverIT {
         for (ExportRange range : afterKill) {
             startExportDuringTheKill(range, Duration.ofSeconds(90));
         }
-        await("every camera recorded again after the kill").atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        await("every camera recorded again after the kill")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
                 .until(() -> STREAMS.stream().allMatch(s -> lastStart(index, s) > killedAt));
         log.info("every camera recorded again {} s after the kill", (System.currentTimeMillis() - killedAt) / 1000);
-        assertThat(camerasByInstance().keySet()).as("bridges pulling cameras after the kill").containsExactly("bridge-1");
+        assertThat(camerasByInstance().keySet())
+                .as("bridges pulling cameras after the kill")
+                .containsExactly("bridge-1");
         Thread.sleep(AFTER_RECOVERY.toMillis());
         assertExportCompleted();
 
@@ -156,7 +172,11 @@ class ClusterFailoverIT {
         do {
             Thread.sleep(2_000);
             for (String s : STREAMS) {
-                segments.put(s, index.latest(s, 100_000).stream().map(IndexedSegment::segment).toList());
+                segments.put(
+                        s,
+                        index.latest(s, 100_000).stream()
+                                .map(IndexedSegment::segment)
+                                .toList());
                 reports.put(s, SegmentCoverage.check(s, published.get(s), segments.get(s)));
             }
         } while (reports.values().stream().anyMatch(r -> !r.problems().isEmpty()) && System.nanoTime() < deadline);
@@ -170,17 +190,22 @@ class ClusterFailoverIT {
             sorted.sort(Comparator.comparingLong(SegmentRecord::getStartTimeMs));
             long maxGap = 0;
             for (int i = 1; i < sorted.size(); i++) {
-                maxGap = Math.max(maxGap, sorted.get(i).getStartTimeMs() - sorted.get(i - 1).getEndTimeMs());
+                maxGap = Math.max(
+                        maxGap,
+                        sorted.get(i).getStartTimeMs() - sorted.get(i - 1).getEndTimeMs());
             }
             log.info("{}: {} segments, longest hole {} ms", s, sorted.size(), maxGap);
             assertThat(maxGap).as("longest hole in the recording of %s", s).isLessThanOrEqualTo(MAX_GAP_MS);
-            assertThat(sorted.get(sorted.size() - 1).getEndTimeMs()).as("end of the recording of %s", s)
+            assertThat(sorted.get(sorted.size() - 1).getEndTimeMs())
+                    .as("end of the recording of %s", s)
                     .isGreaterThan(killedAt + AFTER_RECOVERY.toMillis());
         }
 
         // 5. the killed edge, started again, serves the same playlist as the other, across the kill
         cluster.restart("edge", 2);
-        await("edge-2 up again").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        await("edge-2 up again")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> status(cluster.url("edge", 2) + "/health") == 200);
         for (String s : STREAMS) {
             assertSamePlaylist(s, rangeStart, stoppedAt);
@@ -200,9 +225,13 @@ class ClusterFailoverIT {
         long deadline = System.nanoTime() + retryFor.toNanos();
         HttpResponse<String> r;
         while (true) {
-            r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.url("exporter", 1) + "/v1/nvr/convert2mp4"))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(cluster.url("exporter", 1) + "/v1/nvr/convert2mp4"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 503 || System.nanoTime() > deadline) {
                 break;
             }
@@ -224,33 +253,47 @@ class ClusterFailoverIT {
         assertThat(exports).hasSize(1 + STREAMS.size());
         // cameras whose frames came with repeated times export frames one tick long (see FFmpegTools.decode)
         String metrics = get(cluster.url("bridge", 1) + "/metrics");
-        log.info("bridge-1 repeated timestamps: {}", metrics == null ? "no metrics" : metrics.lines()
-                .filter(l -> l.startsWith("kvr_bridge_clock_corrections") && l.contains("repeat")).toList());
+        log.info(
+                "bridge-1 repeated timestamps: {}",
+                metrics == null
+                        ? "no metrics"
+                        : metrics.lines()
+                                .filter(l -> l.startsWith("kvr_bridge_clock_corrections") && l.contains("repeat"))
+                                .toList());
         String exporter = cluster.url("exporter", 1);
         for (Map.Entry<String, ExportRange> e : exports.entrySet()) {
             String id = e.getKey();
             ExportRange range = e.getValue();
-            Map<String, Object> status = await("export " + id + " of " + range + " finished").atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                    .until(() -> JsonValues.parseObject(get(exporter + "/v1/nvr/exports/" + id)),
+            Map<String, Object> status = await("export " + id + " of " + range + " finished")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions()
+                    .until(
+                            () -> JsonValues.parseObject(get(exporter + "/v1/nvr/exports/" + id)),
                             st -> "done".equals(st.get("status")) || "failed".equals(st.get("status")));
             log.info("export {}: {}", id, status);
-            assertThat(status).as("export %s of %s", id, range).containsEntry("status", "done")
+            assertThat(status)
+                    .as("export %s of %s", id, range)
+                    .containsEntry("status", "done")
                     .containsEntry("download_url", "/v1/nvr/exports/" + id + "/file");
             long jobMs = (Long) status.get("duration");
             long requestedMs = range.endMs() - range.startMs();
             assertThat(jobMs).as("duration of export %s", id).isBetween(requestedMs * 8 / 10, requestedMs);
 
             Path file = cluster.dir().resolve("export-" + id + ".mp4");
-            HttpResponse<Path> download = HTTP.send(HttpRequest.newBuilder(URI.create(exporter + "/v1/nvr/exports/" + id + "/file"))
-                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofFile(file));
+            HttpResponse<Path> download = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(exporter + "/v1/nvr/exports/" + id + "/file"))
+                            .timeout(Duration.ofSeconds(60))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofFile(file));
             assertThat(download.statusCode()).as("download of export %s", id).isEqualTo(200);
             assertThat(Files.size(file)).isEqualTo((Long) status.get("bytes"));
             FFmpegTools.Probe probe = FFmpegTools.probe(file.toString());
             assertThat(probe.formatName()).contains("mp4");
             Map<String, Object> video = probe.firstStream("video").orElseThrow();
             assertThat(video).containsEntry("codec_name", "h264");
-            assertThat(Double.parseDouble((String) video.get("duration"))).as("video duration of %s", file)
+            assertThat(Double.parseDouble((String) video.get("duration")))
+                    .as("video duration of %s", file)
                     .isCloseTo(jobMs / 1000.0, Offset.offset(0.1));
             FFmpegTools.Result decoded = FFmpegTools.decode(Duration.ofSeconds(120), file.toString());
             assertThat(decoded.exitCode()).as(decoded.describe()).isZero();
@@ -260,12 +303,21 @@ class ClusterFailoverIT {
 
     private void assertSamePlaylist(String stream, long startMs, long endMs) throws Exception {
         String path = "/" + stream + "/playlist.m3u8?start_time=" + startMs + "&end_time=" + endMs;
-        String one = await("range playlist of " + stream + " from edge-1").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofSeconds(1)).until(() -> get(cluster.url("edge", 1) + path), b -> b != null);
-        String two = await("range playlist of " + stream + " from edge-2").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofSeconds(1)).until(() -> get(cluster.url("edge", 2) + path), b -> b != null);
-        assertThat(one).as("range playlist of %s", stream).contains("#EXT-X-ENDLIST").contains(".m4s");
-        assertThat(two).as("range playlist of %s from edge-2 (edge-1 answered %s)", stream, one).isEqualTo(one);
+        String one = await("range playlist of " + stream + " from edge-1")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> get(cluster.url("edge", 1) + path), b -> b != null);
+        String two = await("range playlist of " + stream + " from edge-2")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> get(cluster.url("edge", 2) + path), b -> b != null);
+        assertThat(one)
+                .as("range playlist of %s", stream)
+                .contains("#EXT-X-ENDLIST")
+                .contains(".m4s");
+        assertThat(two)
+                .as("range playlist of %s from edge-2 (edge-1 answered %s)", stream, one)
+                .isEqualTo(one);
     }
 
     /** Which bridge pulls which camera, as bridge-1 lists them (cameras pulled elsewhere name their instance). */
@@ -275,7 +327,8 @@ class ClusterFailoverIT {
             Map<?, ?> c = (Map<?, ?>) o;
             Object state = c.get("state");
             if ("streaming".equals(state) || "remote".equals(state)) {
-                out.computeIfAbsent(String.valueOf(c.get("instance")), k -> new TreeSet<>()).add(c.get("app") + "/" + c.get("stream"));
+                out.computeIfAbsent(String.valueOf(c.get("instance")), k -> new TreeSet<>())
+                        .add(c.get("app") + "/" + c.get("stream"));
             }
         }
         return out;
@@ -286,7 +339,9 @@ class ClusterFailoverIT {
         boolean all = true;
         for (String s : STREAMS) {
             try {
-                long n = index.latest(s, 10).stream().filter(x -> x.segment().getStartTimeMs() >= fromMs).count();
+                long n = index.latest(s, 10).stream()
+                        .filter(x -> x.segment().getStartTimeMs() >= fromMs)
+                        .count();
                 state.put(s, n + " segments");
                 all &= n >= 2;
             } catch (RuntimeException e) {
@@ -305,8 +360,13 @@ class ClusterFailoverIT {
                 Path log = d.resolve("log");
                 if (Files.exists(log)) {
                     List<String> lines = Files.readAllLines(log).stream()
-                            .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
-                    out.append("\n--- ").append(d.getFileName()).append(": ").append(lines.size()).append(" warnings");
+                            .filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                            .toList();
+                    out.append("\n--- ")
+                            .append(d.getFileName())
+                            .append(": ")
+                            .append(lines.size())
+                            .append(" warnings");
                     lines.subList(Math.max(0, lines.size() - 8), lines.size())
                             .forEach(l -> out.append("\n").append(l, 0, Math.min(l.length(), 400)));
                 }
@@ -328,25 +388,38 @@ class ClusterFailoverIT {
     }
 
     private static long firstStart(SegmentIndex index, String stream) {
-        return index.latest(stream, 100_000).stream().mapToLong(s -> s.segment().getStartTimeMs()).min().orElseThrow();
+        return index.latest(stream, 100_000).stream()
+                .mapToLong(s -> s.segment().getStartTimeMs())
+                .min()
+                .orElseThrow();
     }
 
     private static long firstStart(SegmentIndex index) {
-        return STREAMS.stream().flatMap(s -> index.latest(s, 100_000).stream())
-                .mapToLong(s -> s.segment().getStartTimeMs()).min().orElseThrow();
+        return STREAMS.stream()
+                .flatMap(s -> index.latest(s, 100_000).stream())
+                .mapToLong(s -> s.segment().getStartTimeMs())
+                .min()
+                .orElseThrow();
     }
 
     /** The body of a 200 answer; null otherwise (e.g. 503 while the index group rebalances). */
     private static String get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(15))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 200 ? r.body() : null;
     }
 
     private static int status(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(3))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return 0;
         } catch (InterruptedException e) {

@@ -98,8 +98,11 @@ final class ClusterScript implements AutoCloseable {
                     throw new IllegalStateException("dev/cluster " + args + " still running after " + minutes + " min");
                 }
                 String text = Files.readString(out);
-                Files.writeString(log, "$ dev/cluster " + String.join(" ", args) + "\n" + text,
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                Files.writeString(
+                        log,
+                        "$ dev/cluster " + String.join(" ", args) + "\n" + text,
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
                 if (p.exitValue() != 0) {
                     throw new IllegalStateException("dev/cluster " + args + " failed (exit " + p.exitValue() + "):\n"
                             + text + "\nlogs under " + dir);

@@ -37,10 +37,13 @@ class ExportIT {
     private static final String H265 = "live/h265aac";
     /** One frame at 25 fps, in seconds. */
     private static final double FRAME = 0.04;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     static Path data;
+
     static Path out;
     static TestCamera camera;
     static KvrServer kvr;
@@ -49,11 +52,23 @@ class ExportIT {
     static void start() throws java.io.IOException {
         out = Files.createDirectories(Path.of("target", "exports"));
         camera = TestCamera.start();
-        kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
-                "--kafka-port", "0", "--s3-port", "0", "exporter.download.sized.max=2m"}),
+        kvr = KvrServer.start(
+                KvrOptions.parse(new String[] {
+                    "run",
+                    "--data",
+                    data.toString(),
+                    "--http",
+                    "127.0.0.1:0",
+                    "--kafka-port",
+                    "0",
+                    "--s3-port",
+                    "0",
+                    "exporter.download.sized.max=2m"
+                }),
                 Map.of(H264, camera.url(TestCamera.H264_AAC), H265, camera.url(TestCamera.H265_AAC)));
         // about 16 s of each recording: enough for a span from the middle and ranges between keyframes
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> recorded(H264) >= 16_000 && recorded(H265) >= 16_000);
     }
 
@@ -85,9 +100,16 @@ class ExportIT {
         StringBuilder layout = new StringBuilder();
         for (int i = 0; i < segments.size(); i++) {
             SegmentRecord s = segments.get(i);
-            layout.append(s.getStartTimeMs()).append('+').append(s.getDurationMs()).append(" media ")
-                    .append(s.getMediaStartTime()).append('+').append(s.getMediaDuration()).append(' ')
-                    .append(s.getIngestSessionId()).append('\n');
+            layout.append(s.getStartTimeMs())
+                    .append('+')
+                    .append(s.getDurationMs())
+                    .append(" media ")
+                    .append(s.getMediaStartTime())
+                    .append('+')
+                    .append(s.getMediaDuration())
+                    .append(' ')
+                    .append(s.getIngestSessionId())
+                    .append('\n');
         }
         System.out.println("SEGMENTS " + stream + "\n" + layout);
 
@@ -108,17 +130,21 @@ class ExportIT {
         checkFile(precise.body(), media(stream, between, between + 3000), codec, tag);
         HttpResponse<Path> fromKeyframe = get(stream, between, between + 3000, false, name + "-between-keyframe.mp4");
         assertThat(fromKeyframe.statusCode()).isEqualTo(200);
-        long keyframeMs = Long.parseLong(fromKeyframe.headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
+        long keyframeMs = Long.parseLong(
+                fromKeyframe.headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
         assertThat(keyframeMs).isBetween(between - 1100, between);
         var loose = FFmpegTools.probe(fromKeyframe.body().toString());
         assertThat(Double.parseDouble((String) loose.format().get("duration")))
-                .isCloseTo(media(stream, keyframeMs, between + 3000), org.assertj.core.data.Offset.offset(FRAME + 0.005));
+                .isCloseTo(
+                        media(stream, keyframeMs, between + 3000), org.assertj.core.data.Offset.offset(FRAME + 0.005));
 
         // the first frame shown by the precise file is the frame captured at start_time: it is the frame of the
         // file that starts at the keyframe, (start - keyframe) later, within one frame
         List<String[]> preciseFrames = frames(precise.body());
         List<String[]> keyframeFrames = frames(fromKeyframe.body());
-        assertThat(Long.parseLong(preciseFrames.get(0)[2].trim())).as("first shown frame pts").isZero();
+        assertThat(Long.parseLong(preciseFrames.get(0)[2].trim()))
+                .as("first shown frame pts")
+                .isZero();
         // compared by time, not by index: a camera on a loaded machine drops frames now and then
         String firstHash = preciseFrames.get(0)[5].trim();
         double tb = frameTimeBase(fromKeyframe.body());
@@ -130,18 +156,26 @@ class ExportIT {
                 foundAt = at;
             }
         }
-        assertThat(foundAt).as("time of the precise file's first frame in the file from the keyframe (expected "
-                + expectedSeconds + " s)").isNotNull();
+        assertThat(foundAt)
+                .as("time of the precise file's first frame in the file from the keyframe (expected " + expectedSeconds
+                        + " s)")
+                .isNotNull();
 
         // Range requests on the direct download
-        HttpResponse<byte[]> part = HTTP.send(HttpRequest.newBuilder(exportUri(stream, between, between + 3000, true))
-                .header("Range", "bytes=4-11").build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> part = HTTP.send(
+                HttpRequest.newBuilder(exportUri(stream, between, between + 3000, true))
+                        .header("Range", "bytes=4-11")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(new String(part.body())).isEqualTo("ftypisom");
         assertThat(part.headers().firstValue("Content-Range").orElseThrow())
                 .isEqualTo("bytes 4-11/" + Files.size(precise.body()));
-        HttpResponse<byte[]> tail = HTTP.send(HttpRequest.newBuilder(exportUri(stream, between, between + 3000, true))
-                .header("Range", "bytes=-1000").build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> tail = HTTP.send(
+                HttpRequest.newBuilder(exportUri(stream, between, between + 3000, true))
+                        .header("Range", "bytes=-1000")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         byte[] all = Files.readAllBytes(precise.body());
         assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(all, all.length - 1000, all.length));
     }
@@ -171,13 +205,17 @@ class ExportIT {
         var probe = FFmpegTools.probe(fmp4.toString());
         var reference = FFmpegTools.probe(mp4.toString());
         assertThat(probe.formatName()).contains("mp4");
-        assertThat(probe.firstStream("video").orElseThrow()).containsEntry("codec_name", codec)
+        assertThat(probe.firstStream("video").orElseThrow())
+                .containsEntry("codec_name", codec)
                 .containsEntry("codec_tag_string", tag);
         assertThat(probe.firstStream("audio").orElseThrow()).containsEntry("codec_name", "aac");
-        assertThat(Double.parseDouble((String) probe.format().get("duration"))).as("duration of " + fmp4)
-                .isCloseTo(Double.parseDouble((String) reference.format().get("duration")),
+        assertThat(Double.parseDouble((String) probe.format().get("duration")))
+                .as("duration of " + fmp4)
+                .isCloseTo(
+                        Double.parseDouble((String) reference.format().get("duration")),
                         org.assertj.core.data.Offset.offset(FRAME + 0.001));
-        assertThat(Math.abs(Double.parseDouble((String) probe.format().get("start_time")))).as("start of " + fmp4)
+        assertThat(Math.abs(Double.parseDouble((String) probe.format().get("start_time"))))
+                .as("start of " + fmp4)
                 .isLessThan(0.001);
         decodesCleanly(fmp4);
         List<String> keyframeHashes = hashes(frames(mp4));
@@ -185,7 +223,8 @@ class ExportIT {
 
         // precise: the moov has the progressive file's edit lists, which hide the frames before start_time
         HttpResponse<Path> preciseMp4 = get(stream, start, end, true, name + "-fmp4-ref-precise.mp4");
-        long keyframeMs = Long.parseLong(preciseMp4.headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
+        long keyframeMs = Long.parseLong(
+                preciseMp4.headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
         Path precise = downloadFragmented(stream, start, end, true, name + "-fragmented.mp4");
         checkFragmentedLayout(precise);
         assertThat(editLists(precise)).hasSize(2).isEqualTo(editLists(preciseMp4.body()));
@@ -194,34 +233,52 @@ class ExportIT {
         // FFmpeg 7.1 applies an edit list's start to fragments as an offset only: the hidden frames come out
         // before 0 (ffprobe) and are not dropped; the frames from 0 on are the progressive file's
         var preciseProbe = FFmpegTools.probe(precise.toString());
-        assertThat(Double.parseDouble((String) preciseProbe.firstStream("video").orElseThrow().get("start_time")))
-                .as("video start of " + precise).isCloseTo(-(start - keyframeMs) / 1000.0,
-                        org.assertj.core.data.Offset.offset(FRAME + 0.02));
+        assertThat(Double.parseDouble(
+                        (String) preciseProbe.firstStream("video").orElseThrow().get("start_time")))
+                .as("video start of " + precise)
+                .isCloseTo(-(start - keyframeMs) / 1000.0, org.assertj.core.data.Offset.offset(FRAME + 0.02));
         assertThat(hashes(frames(precise))).isEqualTo(keyframeHashes);
         assertThat(keyframeHashes).containsSubsequence(hashes(frames(preciseMp4.body())));
 
         // Range: the sizes were known before the first byte, so any part of the file can be asked for
         byte[] all = Files.readAllBytes(precise);
-        HttpResponse<byte[]> tail = HTTP.send(HttpRequest.newBuilder(fmp4Uri(stream, start, end, true))
-                .header("Range", "bytes=-5000").build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> tail = HTTP.send(
+                HttpRequest.newBuilder(fmp4Uri(stream, start, end, true))
+                        .header("Range", "bytes=-5000")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(tail.statusCode()).isEqualTo(206);
         assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(all, all.length - 5000, all.length));
-        HttpResponse<byte[]> middle = HTTP.send(HttpRequest.newBuilder(fmp4Uri(stream, start, end, true))
-                .header("Range", "bytes=1000-" + (all.length / 2)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> middle = HTTP.send(
+                HttpRequest.newBuilder(fmp4Uri(stream, start, end, true))
+                        .header("Range", "bytes=1000-" + (all.length / 2))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(middle.body()).isEqualTo(java.util.Arrays.copyOfRange(all, 1000, all.length / 2 + 1));
 
         // a job with "format": "fmp4" stores the same file
         String[] parts = stream.split("/");
-        var submitted = send("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"" + parts[0] + "\",\"stream_name\":\""
-                + parts[1] + "\",\"start_time\":" + start + ",\"end_time\":" + end + ",\"format\":\"fmp4\"}");
+        var submitted = send(
+                "POST",
+                "/v1/nvr/convert2mp4",
+                "{\"app_name\":\"" + parts[0] + "\",\"stream_name\":\"" + parts[1] + "\",\"start_time\":" + start
+                        + ",\"end_time\":" + end + ",\"format\":\"fmp4\"}");
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
         String id = (String) JsonValues.parseObject(submitted.body()).get("id");
         assertThat(JsonValues.parseObject(submitted.body())).containsEntry("format", "fmp4");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "done".equals(JsonValues.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body()).get("status")));
-        assertThat(JsonValues.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body())).containsEntry("format", "fmp4");
-        HttpResponse<byte[]> job = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/nvr/exports/" + id + "/file"))
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> "done"
+                        .equals(JsonValues.parseObject(send("GET", "/v1/nvr/exports/" + id, null)
+                                        .body())
+                                .get("status")));
+        assertThat(JsonValues.parseObject(
+                        send("GET", "/v1/nvr/exports/" + id, null).body()))
+                .containsEntry("format", "fmp4");
+        HttpResponse<byte[]> job = HTTP.send(
+                HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/nvr/exports/" + id + "/file"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(job.statusCode()).isEqualTo(200);
         assertThat(job.body()).isEqualTo(all);
         assertThat(send("DELETE", "/v1/nvr/exports/" + id, null).statusCode()).isEqualTo(204);
@@ -229,20 +286,25 @@ class ExportIT {
 
     private static Path downloadFragmented(String stream, long start, long end, boolean precise, String name)
             throws Exception {
-        HttpResponse<Path> r = HTTP.send(HttpRequest.newBuilder(fmp4Uri(stream, start, end, precise)).build(),
-                HttpResponse.BodyHandlers.ofFile(out.resolve(name),
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+        HttpResponse<Path> r = HTTP.send(
+                HttpRequest.newBuilder(fmp4Uri(stream, start, end, precise)).build(),
+                HttpResponse.BodyHandlers.ofFile(
+                        out.resolve(name),
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE,
                         java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
         assertThat(r.statusCode()).as("export " + name).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("video/mp4");
-        assertThat(r.headers().firstValue("Content-Length").map(Long::parseLong)).hasValue(Files.size(r.body()));
+        assertThat(r.headers().firstValue("Content-Length").map(Long::parseLong))
+                .hasValue(Files.size(r.body()));
         return r.body();
     }
 
     /** ftyp, moov (with mvex), then moof + mdat pairs: no media before the moov. */
     private static void checkFragmentedLayout(Path file) throws java.io.IOException {
         List<String> boxes = topLevelBoxes(file);
-        System.out.println("FMP4 " + file + ": " + boxes.size() + " boxes " + boxes.subList(0, Math.min(6, boxes.size())));
+        System.out.println(
+                "FMP4 " + file + ": " + boxes.size() + " boxes " + boxes.subList(0, Math.min(6, boxes.size())));
         assertThat(boxes.subList(0, 2)).containsExactly("ftyp", "moov");
         long moofs = boxes.stream().filter("moof"::equals).count();
         assertThat(moofs).isGreaterThanOrEqualTo(2);
@@ -250,7 +312,8 @@ class ExportIT {
         for (int i = 2; i < boxes.size(); i += 2) {
             assertThat(boxes.subList(i, i + 2)).containsExactly("moof", "mdat");
         }
-        assertThat(new String(moov(file), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("mvex", "trex");
+        assertThat(new String(moov(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains("mvex", "trex");
     }
 
     private static void decodesCleanly(Path file) {
@@ -303,7 +366,9 @@ class ExportIT {
                 at.getInt();
                 size = at.getLong();
             }
-            assertThat(size).as("size of box " + types.get(types.size() - 1) + " at " + p).isGreaterThanOrEqualTo(8);
+            assertThat(size)
+                    .as("size of box " + types.get(types.size() - 1) + " at " + p)
+                    .isGreaterThanOrEqualTo(8);
             p += size;
         }
         assertThat(p).as("boxes end at the end of " + file).isEqualTo(b.length);
@@ -319,26 +384,34 @@ class ExportIT {
     void aMinuteFromTheMiddleOfALongerRecording() throws Exception {
         String stream = "loop/h264aac";
         MediaLoop.Published copy = new MediaLoop(kvr.kafkaBootstrap(), "kvr.media.v1").loop(H264, stream, 150);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> recorded(stream) >= (long) (copy.seconds() * 1000) - 3000);
         List<SegmentRecord> segments = segments(stream);
-        long middle = (segments.get(0).getStartTimeMs() + segments.get(segments.size() - 1).getEndTimeMs()) / 2
-                - 30_000 + 137;
+        long middle = (segments.get(0).getStartTimeMs()
+                                + segments.get(segments.size() - 1).getEndTimeMs())
+                        / 2
+                - 30_000
+                + 137;
         HttpResponse<Path> minute = get(stream, middle, middle + 60_000, true, "loop-minute.mp4");
         assertThat(minute.statusCode()).isEqualTo(200);
         checkFile(minute.body(), media(stream, middle, middle + 60_000), "h264", "avc1");
-        assertThat(Long.parseLong(frames(minute.body()).get(0)[2].trim())).as("first shown frame pts").isZero();
+        assertThat(Long.parseLong(frames(minute.body()).get(0)[2].trim()))
+                .as("first shown frame pts")
+                .isZero();
         // the first frame shown is the one at start_time: the same picture as in the file from its keyframe
         HttpResponse<Path> fromKeyframe = get(stream, middle, middle + 60_000, false, "loop-minute-keyframe.mp4");
-        long keyframeMs = Long.parseLong(fromKeyframe.headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
+        long keyframeMs = Long.parseLong(
+                fromKeyframe.headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
         String firstHash = frames(minute.body()).get(0)[5].trim();
         double tb = frameTimeBase(fromKeyframe.body());
         double expectedSeconds = (middle - keyframeMs) / 1000.0;
-        assertThat(frames(fromKeyframe.body())).as("frame at %s s of the file from the keyframe", expectedSeconds)
+        assertThat(frames(fromKeyframe.body()))
+                .as("frame at %s s of the file from the keyframe", expectedSeconds)
                 .anySatisfy(f -> {
                     assertThat(f[5].trim()).isEqualTo(firstHash);
-                    assertThat(Long.parseLong(f[2].trim()) * tb).isCloseTo(expectedSeconds,
-                            org.assertj.core.data.Offset.offset(FRAME + 0.001));
+                    assertThat(Long.parseLong(f[2].trim()) * tb)
+                            .isCloseTo(expectedSeconds, org.assertj.core.data.Offset.offset(FRAME + 0.001));
                 });
 
         // longer than exporter.download.sized.max (2 min here): the answer starts before the whole range is
@@ -351,14 +424,21 @@ class ExportIT {
         assertThat(streamed.headers().firstValue("Content-Length")).isEmpty();
         assertThat(streamed.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
         assertThat(streamed.headers().firstValue("X-Kvr-First-Frame-Time")).isPresent();
-        HttpResponse<Path> sized = HTTP.send(HttpRequest.newBuilder(exportUri(stream, from, to, true))
-                        .header("Range", "bytes=0-").build(),
-                HttpResponse.BodyHandlers.ofFile(out.resolve("loop-sized.mp4"),
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+        HttpResponse<Path> sized = HTTP.send(
+                HttpRequest.newBuilder(exportUri(stream, from, to, true))
+                        .header("Range", "bytes=0-")
+                        .build(),
+                HttpResponse.BodyHandlers.ofFile(
+                        out.resolve("loop-sized.mp4"),
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE,
                         java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
         assertThat(sized.statusCode()).isEqualTo(206);
-        assertThat(sized.headers().firstValue("Content-Length").map(Long::parseLong)).hasValue(Files.size(sized.body()));
-        assertThat(Files.mismatch(streamed.body(), sized.body())).as("streamed and sized files differ at").isEqualTo(-1L);
+        assertThat(sized.headers().firstValue("Content-Length").map(Long::parseLong))
+                .hasValue(Files.size(sized.body()));
+        assertThat(Files.mismatch(streamed.body(), sized.body()))
+                .as("streamed and sized files differ at")
+                .isEqualTo(-1L);
         checkFile(streamed.body(), media(stream, from, to), "h264", "avc1");
     }
 
@@ -373,8 +453,11 @@ class ExportIT {
         long start = segments.get(1).getStartTimeMs() + 450;
         long end = start + 6000;
         URI uri = fmp4Uri(H264, start, end, false);
-        long keyframeMs = Long.parseLong(HTTP.send(HttpRequest.newBuilder(uri).build(),
-                HttpResponse.BodyHandlers.discarding()).headers().firstValue("X-Kvr-First-Frame-Time").orElseThrow());
+        long keyframeMs =
+                Long.parseLong(HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+                        .headers()
+                        .firstValue("X-Kvr-First-Frame-Time")
+                        .orElseThrow());
         Playback p = player.play(Session.file(uri.toString()).until(2.5).timeout(Duration.ofSeconds(90)));
         System.out.println("CHROMIUM FMP4 " + p);
         assertThat(p.fatal()).as(p.raw()).isEmpty();
@@ -383,7 +466,8 @@ class ExportIT {
         assertThat(p.monotonic()).as(p.raw()).isTrue();
         assertThat(p.videoWidth()).as(p.raw()).isEqualTo(640);
         assertThat(p.duration()).as(p.raw()).isNotNull();
-        assertThat(p.duration()).as("duration the browser reads from the fragments")
+        assertThat(p.duration())
+                .as("duration the browser reads from the fragments")
                 .isCloseTo(media(H264, keyframeMs, end), org.assertj.core.data.Offset.offset(0.1));
     }
 
@@ -405,7 +489,8 @@ class ExportIT {
         assertThat(p.videoWidth()).as(p.raw()).isEqualTo(640);
         assertThat(p.videoHeight()).as(p.raw()).isEqualTo(360);
         assertThat(p.duration()).as(p.raw()).isNotNull();
-        assertThat(p.duration()).as("duration the browser reads from the moov")
+        assertThat(p.duration())
+                .as("duration the browser reads from the moov")
                 .isCloseTo(media(H264, start, end), org.assertj.core.data.Offset.offset(0.1));
     }
 
@@ -414,44 +499,65 @@ class ExportIT {
         List<SegmentRecord> segments = segments(H264);
         long start = segments.get(1).getStartTimeMs() + 333;
         long end = start + 4000;
-        var submitted = send("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"stream_name\":\"h264aac\","
-                + "\"start_time\":" + start + ",\"end_time\":" + end + ",\"duration\":999,\"file_name\":\"Gate 3 – nacht.mp4\"}");
+        var submitted = send(
+                "POST",
+                "/v1/nvr/convert2mp4",
+                "{\"app_name\":\"live\",\"stream_name\":\"h264aac\"," + "\"start_time\":" + start + ",\"end_time\":"
+                        + end + ",\"duration\":999,\"file_name\":\"Gate 3 – nacht.mp4\"}");
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
         var accepted = JsonValues.parseObject(submitted.body());
         String id = (String) accepted.get("id");
         assertThat(accepted).containsEntry("status", "queued").containsEntry("format", "mp4");
         assertThat(submitted.headers().firstValue("Location")).hasValue("/v1/nvr/exports/" + id);
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "done".equals(JsonValues.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body()).get("status")));
-        var status = JsonValues.parseObject(send("GET", "/v1/nvr/exports/" + id, null).body());
-        assertThat(status).containsEntry("progress", 100L).containsEntry("app_name", "live")
-                .containsEntry("stream_name", "h264aac").containsEntry("start_time", start).containsEntry("end_time", end)
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> "done"
+                        .equals(JsonValues.parseObject(send("GET", "/v1/nvr/exports/" + id, null)
+                                        .body())
+                                .get("status")));
+        var status = JsonValues.parseObject(
+                send("GET", "/v1/nvr/exports/" + id, null).body());
+        assertThat(status)
+                .containsEntry("progress", 100L)
+                .containsEntry("app_name", "live")
+                .containsEntry("stream_name", "h264aac")
+                .containsEntry("start_time", start)
+                .containsEntry("end_time", end)
                 .containsEntry("download_url", "/v1/nvr/exports/" + id + "/file");
         assertThat((Long) status.get("duration")).isBetween(3900L, 4000L);
         assertThat(send("GET", "/v1/nvr/exports", null).body()).contains(id);
 
         // the job's file is byte for byte the direct download of the same range
-        HttpResponse<Path> file = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/nvr/exports/" + id + "/file")).build(),
-                HttpResponse.BodyHandlers.ofFile(out.resolve("job.mp4"),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
+        HttpResponse<Path> file = HTTP.send(
+                HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/nvr/exports/" + id + "/file"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofFile(
+                        out.resolve("job.mp4"),
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
         assertThat(file.statusCode()).isEqualTo(200);
         assertThat(file.headers().firstValue("Content-Disposition").orElseThrow())
-                .startsWith("attachment; filename=\"Gate 3 _ nacht.mp4\"").contains("filename*=UTF-8''Gate%203%20%E2%80%93%20nacht.mp4");
+                .startsWith("attachment; filename=\"Gate 3 _ nacht.mp4\"")
+                .contains("filename*=UTF-8''Gate%203%20%E2%80%93%20nacht.mp4");
         Path direct = download(H264, start, end, true, "job-direct.mp4");
         assertThat(Files.readAllBytes(file.body())).isEqualTo(Files.readAllBytes(direct));
         assertThat(Files.size(file.body())).isEqualTo((Long) status.get("bytes"));
         checkFile(file.body(), media(H264, start, end), "h264", "avc1");
-        HttpResponse<byte[]> part = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/nvr/exports/" + id + "/file"))
-                .header("Range", "bytes=100-199").build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> part = HTTP.send(
+                HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/nvr/exports/" + id + "/file"))
+                        .header("Range", "bytes=100-199")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(Files.readAllBytes(direct), 100, 200));
 
         // delete: the status and the file are gone
         assertThat(send("DELETE", "/v1/nvr/exports/" + id, null).statusCode()).isEqualTo(204);
         assertThat(send("GET", "/v1/nvr/exports/" + id, null).statusCode()).isEqualTo(404);
-        assertThat(send("GET", "/v1/nvr/exports/" + id + "/file", null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/v1/nvr/exports/" + id + "/file", null).statusCode())
+                .isEqualTo(404);
         assertThat(send("GET", "/v1/nvr/exports", null).body()).doesNotContain(id);
         assertThat(exportObjects()).isEmpty();
     }
@@ -462,8 +568,7 @@ class ExportIT {
         long t = segments.get(1).getStartTimeMs();
         String ok = "\"app_name\":\"live\",\"stream_name\":\"h264aac\"";
         String longName = "a".repeat(201) + ".mp4";
-        record Case(String method, String path, String body, int status) {
-        }
+        record Case(String method, String path, String body, int status) {}
         String before = "/live/h264aac/export.mp4?";
         List<Case> cases = List.of(
                 // direct downloads
@@ -495,26 +600,87 @@ class ExportIT {
                 new Case("POST", "/v1/nvr/convert2mp4", "not json", 400),
                 new Case("POST", "/v1/nvr/convert2mp4", "[1,2]", 400),
                 new Case("POST", "/v1/nvr/convert2mp4", "", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{\"stream_name\":\"h264aac\",\"start_time\":" + t + ",\"duration\":1000}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"start_time\":" + t + ",\"duration\":1000}", 400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{\"stream_name\":\"h264aac\",\"start_time\":" + t + ",\"duration\":1000}",
+                        400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{\"app_name\":\"live\",\"start_time\":" + t + ",\"duration\":1000}",
+                        400),
                 new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"duration\":1000}", 400),
                 new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":\"soon\",\"duration\":1000}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ".5,\"duration\":1000}", 400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{" + ok + ",\"start_time\":" + t + ".5,\"duration\":1000}",
+                        400),
                 new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + "}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"end_time\":" + (t - 1) + "}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"end_time\":" + t + "}", 400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{" + ok + ",\"start_time\":" + t + ",\"end_time\":" + (t - 1) + "}",
+                        400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{" + ok + ",\"start_time\":" + t + ",\"end_time\":" + t + "}",
+                        400),
                 new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":-1}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"../../etc/x.mp4\"}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"a\\\\b.mp4\"}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"a\\u0007b.mp4\"}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"" + longName + "\"}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":7}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"format\":\"avi\"}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"format\":4}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"stream_name\":\"x/y\",\"start_time\":" + t + ",\"duration\":1000}", 400),
-                new Case("POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"stream_name\":\"nosuchcam\",\"start_time\":" + t + ",\"duration\":1000}", 404),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"../../etc/x.mp4\"}",
+                        400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"a\\\\b.mp4\"}",
+                        400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"a\\u0007b.mp4\"}",
+                        400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":\"" + longName + "\"}",
+                        400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"file_name\":7}",
+                        400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"format\":\"avi\"}",
+                        400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{" + ok + ",\"start_time\":" + t + ",\"duration\":1000,\"format\":4}",
+                        400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{\"app_name\":\"live\",\"stream_name\":\"x/y\",\"start_time\":" + t + ",\"duration\":1000}",
+                        400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{\"app_name\":\"live\",\"stream_name\":\"nosuchcam\",\"start_time\":" + t
+                                + ",\"duration\":1000}",
+                        404),
                 new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":1000,\"duration\":1000}", 404),
-                new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":9223372036854775807,\"duration\":1}", 400),
+                new Case(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{" + ok + ",\"start_time\":9223372036854775807,\"duration\":1}",
+                        400),
                 new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":" + t + ",\"duration\":1e3}", 400),
                 new Case("POST", "/v1/nvr/convert2mp4", "{" + ok + ",\"start_time\":-1,\"duration\":1000}", 400),
                 new Case("POST", "/v1/nvr/convert2mp4", "[".repeat(200_000), 400),
@@ -526,22 +692,32 @@ class ExportIT {
         int jobsBefore = exportCount();
         for (Case c : cases) {
             var r = send(c.method(), c.path(), c.body());
-            assertThat(r.statusCode()).as(c.method() + " " + c.path() + " " + c.body() + " -> " + r.body()).isEqualTo(c.status());
+            assertThat(r.statusCode())
+                    .as(c.method() + " " + c.path() + " " + c.body() + " -> " + r.body())
+                    .isEqualTo(c.status());
             assertThat(r.headers().firstValue("Content-Type")).as(c.path()).hasValue("application/json");
-            assertThat(JsonValues.parseObject(r.body()).get("error")).as(c.path()).asString().isNotBlank();
+            assertThat(JsonValues.parseObject(r.body()).get("error"))
+                    .as(c.path())
+                    .asString()
+                    .isNotBlank();
         }
         assertThat(exportCount()).isEqualTo(jobsBefore);
         assertThat(exportObjects()).isEmpty();
     }
 
     private static int exportCount() throws Exception {
-        return ((List<?>) JsonValues.parseObject(send("GET", "/v1/nvr/exports", null).body()).get("exports")).size();
+        return ((List<?>) JsonValues.parseObject(
+                                send("GET", "/v1/nvr/exports", null).body())
+                        .get("exports"))
+                .size();
     }
 
     /** Files under the exports prefix in the embedded S3 server's data directory. */
     private static List<Path> exportObjects() throws java.io.IOException {
         try (var files = Files.walk(data.resolve("s3"))) {
-            return files.filter(Files::isRegularFile).filter(f -> f.toString().contains("/exports/")).toList();
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> f.toString().contains("/exports/"))
+                    .toList();
         }
     }
 
@@ -559,11 +735,14 @@ class ExportIT {
         var probe = FFmpegTools.probe(file.toString());
         assertThat(probe.formatName()).contains("mp4");
         var video0 = probe.firstStream("video").orElseThrow();
-        assertThat(Double.parseDouble((String) video0.get("duration"))).as("video duration of " + file)
+        assertThat(Double.parseDouble((String) video0.get("duration")))
+                .as("video duration of " + file)
                 .isCloseTo(seconds, org.assertj.core.data.Offset.offset(FRAME + 0.005));
-        double audioStart = Double.parseDouble((String) probe.firstStream("audio").orElseThrow().get("start_time"));
+        double audioStart = Double.parseDouble(
+                (String) probe.firstStream("audio").orElseThrow().get("start_time"));
         if (audioStart < FRAME) {
-            assertThat(Double.parseDouble((String) probe.format().get("duration"))).as("duration of " + file)
+            assertThat(Double.parseDouble((String) probe.format().get("duration")))
+                    .as("duration of " + file)
                     .isCloseTo(seconds, org.assertj.core.data.Offset.offset(FRAME + 0.005));
         } else {
             // the recording has no sound at the start (seen with the test camera on a loaded machine): FFmpeg then
@@ -571,7 +750,8 @@ class ExportIT {
             System.out.println("audio of " + file + " starts at " + audioStart + " s; format duration "
                     + probe.format().get("duration") + " for " + seconds + " s requested");
         }
-        assertThat(Math.abs(Double.parseDouble((String) probe.format().get("start_time")))).as("start of " + file)
+        assertThat(Math.abs(Double.parseDouble((String) probe.format().get("start_time"))))
+                .as("start of " + file)
                 .isLessThan(0.001);
         var video = probe.firstStream("video").orElseThrow();
         assertThat(video).containsEntry("codec_name", codec).containsEntry("codec_tag_string", tag);
@@ -613,33 +793,45 @@ class ExportIT {
 
     /** Seconds per pts unit of the video in {@code framemd5} output ({@code #tb 0: 1/25}). */
     private static double frameTimeBase(Path file) {
-        var r = FFmpegTools.ffmpeg(Duration.ofSeconds(120), "-v", "error", "-i", file.toString(), "-an",
-                "-f", "framemd5", "-");
-        String line = r.stdout().lines().filter(l -> l.startsWith("#tb 0:")).findFirst().orElseThrow();
+        var r = FFmpegTools.ffmpeg(
+                Duration.ofSeconds(120), "-v", "error", "-i", file.toString(), "-an", "-f", "framemd5", "-");
+        String line = r.stdout()
+                .lines()
+                .filter(l -> l.startsWith("#tb 0:"))
+                .findFirst()
+                .orElseThrow();
         String[] frac = line.substring(6).trim().split("/");
         return Double.parseDouble(frac[0]) / Double.parseDouble(frac[1]);
     }
 
     /** {@code framemd5} lines of the video: stream, dts, pts, duration, size, hash. */
     private static List<String[]> frames(Path file) {
-        var r = FFmpegTools.ffmpeg(Duration.ofSeconds(120), "-v", "error", "-i", file.toString(), "-an",
-                "-f", "framemd5", "-");
+        var r = FFmpegTools.ffmpeg(
+                Duration.ofSeconds(120), "-v", "error", "-i", file.toString(), "-an", "-f", "framemd5", "-");
         assertThat(r.exitCode()).as(r.describe()).isZero();
-        return r.stdout().lines().filter(l -> !l.startsWith("#")).map(l -> l.split(",")).toList();
+        return r.stdout()
+                .lines()
+                .filter(l -> !l.startsWith("#"))
+                .map(l -> l.split(","))
+                .toList();
     }
 
     private static Path download(String stream, long start, long end, boolean precise, String name) throws Exception {
         HttpResponse<Path> r = get(stream, start, end, precise, name);
         assertThat(r.statusCode()).as("export " + name).isEqualTo(200);
-        assertThat(r.headers().firstValue("Content-Length").map(Long::parseLong)).hasValue(Files.size(r.body()));
+        assertThat(r.headers().firstValue("Content-Length").map(Long::parseLong))
+                .hasValue(Files.size(r.body()));
         return r.body();
     }
 
     private static HttpResponse<Path> get(String stream, long start, long end, boolean precise, String name)
             throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(exportUri(stream, start, end, precise)).build(),
-                HttpResponse.BodyHandlers.ofFile(out.resolve(name),
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+        return HTTP.send(
+                HttpRequest.newBuilder(exportUri(stream, start, end, precise)).build(),
+                HttpResponse.BodyHandlers.ofFile(
+                        out.resolve(name),
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE,
                         java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
     }
 
@@ -649,7 +841,9 @@ class ExportIT {
     }
 
     private static List<SegmentRecord> segments(String stream) {
-        return kvr.index().latest(stream, 1000).stream().map(IndexedSegment::segment).toList();
+        return kvr.index().latest(stream, 1000).stream()
+                .map(IndexedSegment::segment)
+                .toList();
     }
 
     private static long recorded(String stream) {

@@ -3,9 +3,9 @@ package io.kvr.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kvr.http.access.AccessControl;
 import io.kvr.http.HttpService;
 import io.kvr.http.Router;
+import io.kvr.http.access.AccessControl;
 import io.kvr.index.IndexRoutes;
 import io.kvr.index.IndexedSegment;
 import io.kvr.schemas.SegmentRecord;
@@ -35,18 +35,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExporterCrashIT {
     private static final String STREAM = "live/cam";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path data;
 
     @Test
     void aJobInterruptedByKillDashNineIsFinishedByTheNextExporter() throws Exception {
-        try (TestCamera camera = TestCamera.start(); RecordingRig rig = RecordingRig.start(data, 2);
-             HttpService index = HttpService.start("127.0.0.1", 0, new Router(AccessControl.open()).include(new IndexRoutes(rig.index())))) {
+        try (TestCamera camera = TestCamera.start();
+                RecordingRig rig = RecordingRig.start(data, 2);
+                HttpService index = HttpService.start(
+                        "127.0.0.1", 0, new Router(AccessControl.open()).include(new IndexRoutes(rig.index())))) {
             rig.startBridge(Map.of(STREAM, camera.url(TestCamera.H264_AAC)));
             rig.startSegmenter();
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> recorded(rig) >= 10_000);
             List<SegmentRecord> segments = segments(rig);
             long start = segments.get(0).getStartTimeMs();
@@ -64,32 +68,57 @@ class ExporterCrashIT {
             int port1 = FreePort.pick();
             String id;
             try (AppProcess first = AppProcess.start(io.kvr.exporter.ExporterMain.class, slow, port1, log)) {
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(first::healthy);
-                var submitted = send(port1, "POST", "/v1/nvr/convert2mp4", "{\"app_name\":\"live\",\"stream_name\":\"cam\","
-                        + "\"start_time\":" + start + ",\"end_time\":" + end + "}");
+                await().atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(first::healthy);
+                var submitted = send(
+                        port1,
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        "{\"app_name\":\"live\",\"stream_name\":\"cam\"," + "\"start_time\":" + start + ",\"end_time\":"
+                                + end + "}");
                 assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
                 id = (String) JsonValues.parseObject(submitted.body()).get("id");
                 AtomicReference<Map<String, Object>> seen = new AtomicReference<>();
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                    seen.set(JsonValues.parseObject(send(port1, "GET", "/v1/nvr/exports/" + id, null).body()));
-                    return "running".equals(seen.get().get("status")) && (Long) seen.get().get("progress") >= 10;
-                });
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> {
+                            seen.set(JsonValues.parseObject(send(port1, "GET", "/v1/nvr/exports/" + id, null)
+                                    .body()));
+                            return "running".equals(seen.get().get("status"))
+                                    && (Long) seen.get().get("progress") >= 10;
+                        });
                 assertThat((Long) seen.get().get("progress")).isLessThan(90L);
                 first.kill();
             }
 
             int port2 = FreePort.pick();
             try (AppProcess second = AppProcess.start(io.kvr.exporter.ExporterMain.class, settings, port2, log)) {
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(second::healthy);
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() ->
-                        "done".equals(JsonValues.parseObject(send(port2, "GET", "/v1/nvr/exports/" + id, null).body()).get("status")));
+                await().atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(second::healthy);
+                await().atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(() -> "done"
+                                .equals(JsonValues.parseObject(send(port2, "GET", "/v1/nvr/exports/" + id, null)
+                                                .body())
+                                        .get("status")));
                 Path job = data.resolve("job.mp4");
                 Path direct = data.resolve("direct.mp4");
-                assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port2 + "/v1/nvr/exports/" + id + "/file")).build(),
-                        HttpResponse.BodyHandlers.ofFile(job)).statusCode()).isEqualTo(200);
-                assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port2 + "/" + STREAM
-                        + "/export.mp4?start_time=" + start + "&end_time=" + end)).build(),
-                        HttpResponse.BodyHandlers.ofFile(direct)).statusCode()).isEqualTo(200);
+                assertThat(HTTP.send(
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port2
+                                                        + "/v1/nvr/exports/" + id + "/file"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofFile(job))
+                                .statusCode())
+                        .isEqualTo(200);
+                assertThat(HTTP.send(
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port2 + "/" + STREAM
+                                                        + "/export.mp4?start_time=" + start + "&end_time=" + end))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofFile(direct))
+                                .statusCode())
+                        .isEqualTo(200);
                 assertThat(Files.size(job)).isGreaterThan(100_000);
                 assertThat(Files.readAllBytes(job)).isEqualTo(Files.readAllBytes(direct));
                 var probe = FFmpegTools.probe(job.toString());
@@ -104,8 +133,10 @@ class ExporterCrashIT {
     }
 
     private static HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
@@ -113,7 +144,9 @@ class ExporterCrashIT {
     }
 
     private static List<SegmentRecord> segments(RecordingRig rig) {
-        return rig.index().latest(STREAM, 1000).stream().map(IndexedSegment::segment).toList();
+        return rig.index().latest(STREAM, 1000).stream()
+                .map(IndexedSegment::segment)
+                .toList();
     }
 
     private static long recorded(RecordingRig rig) {

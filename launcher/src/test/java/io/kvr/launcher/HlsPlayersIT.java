@@ -48,6 +48,7 @@ class HlsPlayersIT {
 
     @TempDir
     static Path data;
+
     static HlsJsPlayer player;
     static TestCamera camera;
     static KvrServer kvr;
@@ -59,8 +60,11 @@ class HlsPlayersIT {
         Map<String, String> cameras = new LinkedHashMap<>();
         cameras.put(AVC, camera.url(TestCamera.H264_AAC));
         cameras.put(HEVC, camera.url(TestCamera.H265));
-        kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
-                "--kafka-port", "0", "--s3-port", "0"}), cameras);
+        kvr = KvrServer.start(
+                KvrOptions.parse(new String[] {
+                    "run", "--data", data.toString(), "--http", "127.0.0.1:0", "--kafka-port", "0", "--s3-port", "0"
+                }),
+                cameras);
     }
 
     @AfterAll
@@ -79,7 +83,8 @@ class HlsPlayersIT {
 
     private static List<Segment> awaitSegments(String stream, int count) {
         String live = url(stream, "index.m3u8");
-        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        return await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> segments(playlistOrEmpty(live)), s -> s.size() >= count);
     }
 
@@ -129,15 +134,17 @@ class HlsPlayersIT {
         String livePlaylist = get(url(HEVC, "index.m3u8")).body();
         String init = url(HEVC, initUris(livePlaylist).get(0));
         var probe = FFmpegTools.probe(init);
-        assertThat(probe.firstStream("video").orElseThrow()).as("%s", probe.json())
-                .containsEntry("codec_name", "hevc").containsEntry("codec_tag_string", "hvc1");
+        assertThat(probe.firstStream("video").orElseThrow())
+                .as("%s", probe.json())
+                .containsEntry("codec_name", "hevc")
+                .containsEntry("codec_tag_string", "hvc1");
 
         var decode = FFmpegTools.decode(Duration.ofSeconds(60), url(HEVC, "index.m3u8"), "-t", "3");
         assertThat(decode.exitCode()).as(decode.describe()).isZero();
         assertThat(decode.stderr()).as("ffmpeg errors").isBlank();
 
-        Playback p = player.play(Session.of(url(HEVC, "master.m3u8")).askSupport(hvc1).watch(5)
-                .timeout(Duration.ofSeconds(45)));
+        Playback p = player.play(
+                Session.of(url(HEVC, "master.m3u8")).askSupport(hvc1).watch(5).timeout(Duration.ofSeconds(45)));
         log.info("HEVC ({}) in {}: {}", hvc1, p.browser(), p);
         assertThat(p.mseTypeSupported()).as("asked MediaSource: %s", p).isPresent();
         if (p.mseTypeSupported().get()) {
@@ -145,7 +152,9 @@ class HlsPlayersIT {
             assertThat(p.fatal()).as("%s", p).isEmpty();
             assertThat(p.advanced()).as("%s", p).isGreaterThan(1.0);
         } else {
-            assertThat(p.fatal()).as("hls.js reports the codec as unsupported: %s", p).isPresent();
+            assertThat(p.fatal())
+                    .as("hls.js reports the codec as unsupported: %s", p)
+                    .isPresent();
             assertThat(p.fatal().get()).as("%s", p).containsIgnoringCase("codec");
             assertThat(p.advanced()).as("%s", p).isZero();
         }
@@ -159,9 +168,14 @@ class HlsPlayersIT {
         camera.restart();
         String live = url(AVC, "index.m3u8");
         // two segments of the new session after the break
-        String playlist = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> playlistOrEmpty(live), p -> p.contains("#EXT-X-DISCONTINUITY")
-                        && segments(p.substring(p.lastIndexOf("#EXT-X-DISCONTINUITY"))).size() >= 3);
+        String playlist = await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> playlistOrEmpty(live),
+                        p -> p.contains("#EXT-X-DISCONTINUITY")
+                                && segments(p.substring(p.lastIndexOf("#EXT-X-DISCONTINUITY")))
+                                                .size()
+                                        >= 3);
         List<Segment> after = segments(playlist.substring(playlist.lastIndexOf("#EXT-X-DISCONTINUITY")));
         assertThat(segments(playlist)).extracting(Segment::uri).contains(lastBefore);
 
@@ -172,38 +186,75 @@ class HlsPlayersIT {
         String range = url(AVC, "playlist.m3u8?start_time=" + start + "&end_time=" + end);
         String vod = get(range).body();
         assertThat(vod).as(vod).contains("#EXT-X-DISCONTINUITY").endsWith("#EXT-X-ENDLIST\n");
-        assertThat(initUris(vod)).as("a new EXT-X-MAP after the break:\n%s", vod).hasSize(2).doesNotHaveDuplicates();
+        assertThat(initUris(vod))
+                .as("a new EXT-X-MAP after the break:\n%s", vod)
+                .hasSize(2)
+                .doesNotHaveDuplicates();
         int cut = vod.indexOf("#EXT-X-DISCONTINUITY");
-        double beforeBreak = segments(vod.substring(0, cut)).stream().mapToDouble(Segment::seconds).sum();
-        double afterBreak = segments(vod.substring(cut)).stream().mapToDouble(Segment::seconds).sum();
+        double beforeBreak = segments(vod.substring(0, cut)).stream()
+                .mapToDouble(Segment::seconds)
+                .sum();
+        double afterBreak = segments(vod.substring(cut)).stream()
+                .mapToDouble(Segment::seconds)
+                .sum();
         assertThat(beforeBreak).as(vod).isGreaterThan(2.5);
         assertThat(afterBreak).as(vod).isGreaterThan(2.5);
 
         // FFmpeg decodes every frame on both sides without an error
-        var frames = FFmpegTools.ffmpeg(Duration.ofSeconds(90), "-v", "error", "-i", range, "-map", "0:v", "-fps_mode", "passthrough",
-                "-f", "framecrc", "-");
+        var frames = FFmpegTools.ffmpeg(
+                Duration.ofSeconds(90),
+                "-v",
+                "error",
+                "-i",
+                range,
+                "-map",
+                "0:v",
+                "-fps_mode",
+                "passthrough",
+                "-f",
+                "framecrc",
+                "-");
         assertThat(frames.exitCode()).as(frames.describe()).isZero();
-        assertThat(frames.stderr()).as("ffmpeg errors across the discontinuity; segment by segment:%n%s%nin%n%s",
-                frames.stderr().isBlank() ? "" : eachSegmentDecoded(AVC, vod), vod).isBlank();
-        List<Long> dts = frames.stdout().lines().filter(l -> !l.startsWith("#"))
-                .map(l -> Long.parseLong(l.split(",\\s*")[1])).toList();
+        assertThat(frames.stderr())
+                .as(
+                        "ffmpeg errors across the discontinuity; segment by segment:%n%s%nin%n%s",
+                        frames.stderr().isBlank() ? "" : eachSegmentDecoded(AVC, vod), vod)
+                .isBlank();
+        List<Long> dts = frames.stdout()
+                .lines()
+                .filter(l -> !l.startsWith("#"))
+                .map(l -> Long.parseLong(l.split(",\\s*")[1]))
+                .toList();
         int breakAt = 1;
         while (breakAt < dts.size() && dts.get(breakAt) - dts.get(breakAt - 1) <= 1) {
             breakAt++;
         }
         int framesAfter = dts.size() - breakAt;
-        log.info("range across the restart: {} s before, {} s after; FFmpeg decoded {} frames before the break, {} after",
-                beforeBreak, afterBreak, breakAt, framesAfter);
+        log.info(
+                "range across the restart: {} s before, {} s after; FFmpeg decoded {} frames before the break, {} after",
+                beforeBreak,
+                afterBreak,
+                breakAt,
+                framesAfter);
         // FFmpeg 7.1's HLS demuxer may skip the first segment after a new EXT-X-MAP (its mp4 reader keeps going
         // with the old moov until the next fragment); what must hold is: all before, and it goes on after
         String context = "%d frames before the break (%.1f s), %d after (%.1f s); %s%nsegment by segment:%n%s%nin%n%s";
         boolean ok = breakAt >= Math.round((beforeBreak - 1) * 25) && framesAfter >= 25;
-        assertThat(ok).as(context, breakAt, beforeBreak, framesAfter, afterBreak, ok ? "" : jumps(frames.stdout()),
-                ok ? "" : eachSegmentDecoded(AVC, vod), vod).isTrue();
+        assertThat(ok)
+                .as(
+                        context,
+                        breakAt,
+                        beforeBreak,
+                        framesAfter,
+                        afterBreak,
+                        ok ? "" : jumps(frames.stdout()),
+                        ok ? "" : eachSegmentDecoded(AVC, vod),
+                        vod)
+                .isTrue();
 
         // hls.js: from 1.5 s before the break to 2 s past it
-        Playback p = player.play(Session.of(range).seek(beforeBreak - 1.5, beforeBreak + 2)
-                .timeout(Duration.ofSeconds(90)));
+        Playback p = player.play(
+                Session.of(range).seek(beforeBreak - 1.5, beforeBreak + 2).timeout(Duration.ofSeconds(90)));
         log.info("hls.js across the discontinuity at {} s: {}", beforeBreak, p);
         assertThat(p.fatal()).as("fatal hls.js error: %s", p).isEmpty();
         assertThat(p.stoppedBecause()).as("%s", p).isEqualTo("reached");
@@ -213,12 +264,16 @@ class HlsPlayersIT {
     /** For a failure message: the first and last frame and every dts step unlike the usual one, in FFmpeg's framecrc. */
     private static String jumps(String framecrc) {
         List<String> lines = framecrc.lines().filter(l -> !l.startsWith("#")).toList();
-        List<Long> dts = lines.stream().map(l -> Long.parseLong(l.split(",\\s*")[1])).toList();
+        List<Long> dts =
+                lines.stream().map(l -> Long.parseLong(l.split(",\\s*")[1])).toList();
         Map<Long, Long> steps = new java.util.HashMap<>();
         for (int i = 1; i < dts.size(); i++) {
             steps.merge(dts.get(i) - dts.get(i - 1), 1L, Long::sum);
         }
-        long usual = steps.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0L);
+        long usual = steps.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .orElse(0L);
         StringBuilder out = new StringBuilder("usual step " + usual);
         int shown = 0;
         for (int i = 0; i < lines.size() && shown < 30; i++) {
@@ -246,11 +301,27 @@ class HlsPlayersIT {
                         os.write(bytes(url(stream, line)));
                     }
                     var r = FFmpegTools.decode(Duration.ofSeconds(30), file.toString());
-                    var sizes = FFmpegTools.ffprobe(Duration.ofSeconds(30), "-v", "error", "-show_entries",
-                            "packet=stream_index,size", "-of", "csv=p=0", file.toString());
-                    long empty = sizes.stdout().lines().filter(l -> l.endsWith(",0") || l.endsWith(",")).count();
-                    out.append(line).append(": exit ").append(r.exitCode()).append(", ").append(empty)
-                            .append(" empty packets ").append(r.stderr().strip()).append('\n');
+                    var sizes = FFmpegTools.ffprobe(
+                            Duration.ofSeconds(30),
+                            "-v",
+                            "error",
+                            "-show_entries",
+                            "packet=stream_index,size",
+                            "-of",
+                            "csv=p=0",
+                            file.toString());
+                    long empty = sizes.stdout()
+                            .lines()
+                            .filter(l -> l.endsWith(",0") || l.endsWith(","))
+                            .count();
+                    out.append(line)
+                            .append(": exit ")
+                            .append(r.exitCode())
+                            .append(", ")
+                            .append(empty)
+                            .append(" empty packets ")
+                            .append(r.stderr().strip())
+                            .append('\n');
                 } catch (Exception e) {
                     out.append(line).append(": ").append(e).append('\n');
                 }
@@ -260,15 +331,20 @@ class HlsPlayersIT {
     }
 
     private static byte[] bytes(String url) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray())
+                .body();
     }
 
     private static List<String> initUris(String playlist) {
         List<String> out = new ArrayList<>();
         for (String line : playlist.split("\n")) {
             if (line.startsWith("#EXT-X-MAP:URI=\"")) {
-                String uri = line.substring("#EXT-X-MAP:URI=\"".length(), line.indexOf('"', "#EXT-X-MAP:URI=\"".length()));
+                String uri =
+                        line.substring("#EXT-X-MAP:URI=\"".length(), line.indexOf('"', "#EXT-X-MAP:URI=\"".length()));
                 if (!out.contains(uri)) {
                     out.add(uri);
                 }

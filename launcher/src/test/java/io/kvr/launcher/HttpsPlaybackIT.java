@@ -43,8 +43,10 @@ class HttpsPlaybackIT {
 
     @TempDir
     static Path data;
+
     @TempDir
     static Path certs;
+
     static SelfSignedCertificate certificate;
     static HlsJsPlayer player;
     static TestCamera camera;
@@ -55,11 +57,28 @@ class HttpsPlaybackIT {
     static void start() {
         player = HlsJsPlayer.find();
         certificate = SelfSignedCertificate.write(certs, "edge");
-        https = HttpClient.newBuilder().sslContext(certificate.trustingIt()).connectTimeout(Duration.ofSeconds(5)).build();
+        https = HttpClient.newBuilder()
+                .sslContext(certificate.trustingIt())
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         camera = TestCamera.start();
-        kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
-                "--kafka-port", "0", "--s3-port", "0", "--tls-cert", certificate.cert().toString(),
-                "--tls-key", certificate.key().toString()}), Map.of(STREAM, camera.url(TestCamera.H264_AAC)));
+        kvr = KvrServer.start(
+                KvrOptions.parse(new String[] {
+                    "run",
+                    "--data",
+                    data.toString(),
+                    "--http",
+                    "127.0.0.1:0",
+                    "--kafka-port",
+                    "0",
+                    "--s3-port",
+                    "0",
+                    "--tls-cert",
+                    certificate.cert().toString(),
+                    "--tls-key",
+                    certificate.key().toString()
+                }),
+                Map.of(STREAM, camera.url(TestCamera.H264_AAC)));
     }
 
     @AfterAll
@@ -77,7 +96,10 @@ class HttpsPlaybackIT {
     }
 
     private static String body(String url) throws Exception {
-        HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> r = https.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 200 ? r.body() : "";
     }
@@ -86,13 +108,15 @@ class HttpsPlaybackIT {
     @Order(1)
     void ffmpegAndHlsJsPlayOverHttps() throws Exception {
         assertThat(kvr.baseUrl()).startsWith("https://");
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> segments(body(live())).size() >= 3);
 
         var decode = FFmpegTools.decode(Duration.ofSeconds(60), live(), "-t", "3");
         assertThat(decode.exitCode()).as(decode.describe()).isZero();
 
-        Playback p = player.play(Session.of(live()).trustAnyCertificate().watch(5).timeout(Duration.ofSeconds(90)));
+        Playback p =
+                player.play(Session.of(live()).trustAnyCertificate().watch(5).timeout(Duration.ofSeconds(90)));
         assertThat(p.fatal()).as("fatal hls.js error: %s", p).isEmpty();
         assertThat(p.playing()).as("playing: %s", p).isTrue();
         assertThat(p.advanced()).as("currentTime advanced: %s", p).isGreaterThan(1.0);
@@ -126,30 +150,39 @@ class HttpsPlaybackIT {
         BigInteger after = renewed.certificate().getSerialNumber();
         assertThat(after).isNotEqualTo(before);
         // checked at most once a second, as connections arrive
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(300))
                 .until(HttpsPlaybackIT::servedSerial, after::equals);
-        HttpResponse<String> health = HttpClient.newBuilder().sslContext(renewed.trustingIt()).build()
-                .send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = HttpClient.newBuilder()
+                .sslContext(renewed.trustingIt())
+                .build()
+                .send(
+                        HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
     }
 
     /** The serial number of the certificate the server presents to a new connection (trusting anything). */
     private static BigInteger servedSerial() throws Exception {
         javax.net.ssl.SSLContext any = javax.net.ssl.SSLContext.getInstance("TLS");
-        any.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+        any.init(
+                null,
+                new javax.net.ssl.TrustManager[] {
+                    new javax.net.ssl.X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         try (SSLSocket s = (SSLSocket) any.getSocketFactory().createSocket("127.0.0.1", kvr.httpPort())) {
             s.setSoTimeout(10_000);
             s.startHandshake();

@@ -8,14 +8,19 @@ class KvrOptionsTest {
 
     @Test
     void toStringHidesCameraCredentialsAndSecretSettings() {
-        KvrOptions options = KvrOptions.parse(new String[] {"run",
-            "--camera", "live/door=rtsp://admin:s3cret-A@10.0.0.5/x?user=admin&password=s3cret-B",
-            "s3.secret.key=s3cret-C", "access.token.secret=s3cret-D", "http.port=0"});
+        KvrOptions options = KvrOptions.parse(new String[] {
+            "run",
+            "--camera",
+            "live/door=rtsp://admin:s3cret-A@10.0.0.5/x?user=admin&password=s3cret-B",
+            "s3.secret.key=s3cret-C",
+            "access.token.secret=s3cret-D",
+            "http.port=0"
+        });
 
         assertThat(options.toString())
                 .contains("live/door=rtsp://***@10.0.0.5/x?user=admin&password=***", "s3.secret.key=******")
                 .doesNotContain("s3cret-A", "s3cret-B", "s3cret-C", "s3cret-D");
-        assertThat(options.cameras()).containsEntry("live/door",
-                "rtsp://admin:s3cret-A@10.0.0.5/x?user=admin&password=s3cret-B");
+        assertThat(options.cameras())
+                .containsEntry("live/door", "rtsp://admin:s3cret-A@10.0.0.5/x?user=admin&password=s3cret-B");
     }
 }

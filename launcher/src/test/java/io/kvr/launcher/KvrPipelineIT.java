@@ -31,10 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KvrPipelineIT {
     private static final String STREAM = "live/cam1";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     static Path data;
+
     static TestCamera camera;
     static KvrServer kvr;
 
@@ -55,15 +57,17 @@ class KvrPipelineIT {
     }
 
     static KvrOptions options() {
-        return KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
-                "--kafka-port", "0", "--s3-port", "0"});
+        return KvrOptions.parse(new String[] {
+            "run", "--data", data.toString(), "--http", "127.0.0.1:0", "--kafka-port", "0", "--s3-port", "0"
+        });
     }
 
     @Test
     @Order(1)
     void livePlaylistHasSegmentsOfTheTargetDurationCloseToTheWallClock() throws Exception {
         String url = kvr.baseUrl() + "/" + STREAM + "/index.m3u8";
-        await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
+        await().atMost(Duration.ofSeconds(45))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> segments(playlistOrEmpty(url)).size() >= 3);
         String playlist = get(url).body();
         assertThat(playlist).startsWith("#EXTM3U").contains("#EXT-X-VERSION:7").contains("#EXT-X-MAP:URI=");
@@ -80,16 +84,18 @@ class KvrPipelineIT {
             String previous = before;
             AtomicReference<Segment> newest = new AtomicReference<>();
             AtomicReference<Instant> seenAt = new AtomicReference<>();
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                List<Segment> now = segments(playlistOrEmpty(url));
-                Segment last = now.get(now.size() - 1);
-                if (last.uri().equals(previous)) {
-                    return false;
-                }
-                newest.set(last);
-                seenAt.set(Instant.now());
-                return true;
-            });
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        List<Segment> now = segments(playlistOrEmpty(url));
+                        Segment last = now.get(now.size() - 1);
+                        if (last.uri().equals(previous)) {
+                            return false;
+                        }
+                        newest.set(last);
+                        seenAt.set(Instant.now());
+                        return true;
+                    });
             Duration age = Duration.between(newest.get().programDateTime(), seenAt.get());
             assertThat(age).isGreaterThan(Duration.ofSeconds(-1));
             best = best == null || age.compareTo(best) < 0 ? age : best;
@@ -107,7 +113,9 @@ class KvrPipelineIT {
         assertThat(result.stderr()).as("ffmpeg errors").isBlank();
         var probe = FFmpegTools.probe(url);
         assertThat(probe.codecNames()).contains("h264");
-        assertThat(probe.firstStream("video").orElseThrow()).containsEntry("width", 640L).containsEntry("height", 360L);
+        assertThat(probe.firstStream("video").orElseThrow())
+                .containsEntry("width", 640L)
+                .containsEntry("height", 360L);
     }
 
     @Test
@@ -116,44 +124,55 @@ class KvrPipelineIT {
         String url = kvr.baseUrl() + "/" + STREAM + "/index.m3u8";
         Segment s = segments(get(url).body()).get(0);
         String segmentUrl = kvr.baseUrl() + "/" + STREAM + "/" + s.uri();
-        HttpResponse<byte[]> whole = HTTP.send(HttpRequest.newBuilder(URI.create(segmentUrl)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> whole = HTTP.send(
+                HttpRequest.newBuilder(URI.create(segmentUrl)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(whole.statusCode()).isEqualTo(200);
         assertThat(whole.headers().firstValue("Accept-Ranges")).hasValue("bytes");
-        HttpResponse<byte[]> part = HTTP.send(HttpRequest.newBuilder(URI.create(segmentUrl)).header("Range", "bytes=4-11").build(),
+        HttpResponse<byte[]> part = HTTP.send(
+                HttpRequest.newBuilder(URI.create(segmentUrl))
+                        .header("Range", "bytes=4-11")
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(new String(part.body())).isEqualTo("stypmsdh");
 
-        assertThat(get(kvr.baseUrl() + "/live/nosuchcam/index.m3u8").statusCode()).isEqualTo(404);
-        assertThat(get(kvr.baseUrl() + "/live/cam1/../../etc/passwd").statusCode()).isBetween(400, 404);
-        assertThat(get(kvr.baseUrl() + "/live/cam1/2026/01/01/00/x.mp4").statusCode()).isEqualTo(404);
+        assertThat(get(kvr.baseUrl() + "/live/nosuchcam/index.m3u8").statusCode())
+                .isEqualTo(404);
+        assertThat(get(kvr.baseUrl() + "/live/cam1/../../etc/passwd").statusCode())
+                .isBetween(400, 404);
+        assertThat(get(kvr.baseUrl() + "/live/cam1/2026/01/01/00/x.mp4").statusCode())
+                .isEqualTo(404);
         assertThat(get(kvr.baseUrl() + "/li%00ve/cam1/index.m3u8").statusCode()).isEqualTo(400);
         assertThat(get(kvr.baseUrl() + "/health").statusCode()).isEqualTo(200);
         assertThat(get(kvr.baseUrl() + "/metrics").body()).contains("kvr_segmenter_segments_total");
         assertThat(get(kvr.baseUrl() + "/").body()).contains("/assets/hls.min.js");
         assertThat(get(kvr.baseUrl() + "/assets/hls.min.js").statusCode()).isEqualTo(200);
-        assertThat(get(kvr.baseUrl() + "/v1/streams").body()).contains("\"app\":\"live\"").contains("\"stream\":\"cam1\"");
+        assertThat(get(kvr.baseUrl() + "/v1/streams").body())
+                .contains("\"app\":\"live\"")
+                .contains("\"stream\":\"cam1\"");
     }
 
     @Test
     @Order(4)
     void theRecordingsApiListsTheRecordedSpan() throws Exception {
         String base = kvr.baseUrl() + "/v1/streams/live/cam1/recordings";
-        var all = (java.util.Map<?, ?>) io.kvr.testsupport.JsonValues.parse(get(base).body());
+        var all = (java.util.Map<?, ?>)
+                io.kvr.testsupport.JsonValues.parse(get(base).body());
         var spans = (List<?>) all.get("spans");
         assertThat(spans).hasSize(1);
         var span = (java.util.Map<?, ?>) spans.get(0);
         assertThat((Long) span.get("duration")).isGreaterThanOrEqualTo(6000L);
         long start = (Long) span.get("start");
         var window = (java.util.Map<?, ?>) io.kvr.testsupport.JsonValues.parse(
-                get(base + "?start_time=" + (start - 10_000) + "&end_time=" + (start + 2000)).body());
+                get(base + "?start_time=" + (start - 10_000) + "&end_time=" + (start + 2000))
+                        .body());
         assertThat((List<?>) window.get("gaps")).first().asString().contains("no recording");
 
         assertThat(get(base + "?start_time=abc").statusCode()).isEqualTo(400);
         assertThat(get(base + "?start_time=10&end_time=5").statusCode()).isEqualTo(400);
         assertThat(get(base + "?start_time=10&end_time=10").statusCode()).isEqualTo(400);
-        assertThat(get(kvr.baseUrl() + "/v1/streams/live/nosuch/recordings").statusCode()).isEqualTo(404);
+        assertThat(get(kvr.baseUrl() + "/v1/streams/live/nosuch/recordings").statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -170,26 +189,44 @@ class KvrPipelineIT {
         // "within one segment": the longest segment of the range (EXT-X-TARGETDURATION is that, rounded up)
         double segment = inRange.stream().mapToDouble(Segment::seconds).max().orElseThrow();
         assertThat(vod).contains("#EXT-X-TARGETDURATION:" + (int) Math.ceil(segment) + "\n");
-        assertThat(Duration.between(Instant.ofEpochMilli(start), inRange.get(0).programDateTime()).abs())
-                .as("first EXT-X-PROGRAM-DATE-TIME vs start_time").isLessThanOrEqualTo(Duration.ofMillis((long) (segment * 1000)));
+        assertThat(Duration.between(Instant.ofEpochMilli(start), inRange.get(0).programDateTime())
+                        .abs())
+                .as("first EXT-X-PROGRAM-DATE-TIME vs start_time")
+                .isLessThanOrEqualTo(Duration.ofMillis((long) (segment * 1000)));
         double total = inRange.stream().mapToDouble(Segment::seconds).sum();
-        assertThat(total).as("range playlist duration vs the %d ms asked", duration)
+        assertThat(total)
+                .as("range playlist duration vs the %d ms asked", duration)
                 .isBetween(duration / 1000.0 - segment, duration / 1000.0 + segment);
 
         var decoded = FFmpegTools.decode(Duration.ofSeconds(60), range);
         assertThat(decoded.exitCode()).as(decoded.describe()).isZero();
         assertThat(decoded.stderr()).isBlank();
-        double probed = Double.parseDouble(String.valueOf(FFmpegTools.probe(range).format().get("duration")));
+        double probed = Double.parseDouble(
+                String.valueOf(FFmpegTools.probe(range).format().get("duration")));
         assertThat(probed).isCloseTo(total, org.assertj.core.data.Offset.offset(0.5));
 
         // the Ti Top Streamer NVR API's form, with the parameters glued on by '&'
-        assertThat(get(kvr.baseUrl() + "/" + STREAM + "/playlist.m3u8&start_time=" + start + "&duration=" + duration).body())
+        assertThat(get(kvr.baseUrl() + "/" + STREAM + "/playlist.m3u8&start_time=" + start + "&duration=" + duration)
+                        .body())
                 .isEqualTo(vod);
 
         String dvr = live + "?dvr=1";
         assertThat(get(dvr).body()).contains("#EXT-X-PLAYLIST-TYPE:EVENT");
-        var event = FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-live_start_index", "0", "-i", dvr,
-                "-t", "4", "-enc_time_base", "demux", "-f", "null", "-");
+        var event = FFmpegTools.ffmpeg(
+                Duration.ofSeconds(60),
+                "-v",
+                "error",
+                "-live_start_index",
+                "0",
+                "-i",
+                dvr,
+                "-t",
+                "4",
+                "-enc_time_base",
+                "demux",
+                "-f",
+                "null",
+                "-");
         assertThat(event.exitCode()).as(event.describe()).isZero();
         assertThat(event.stderr()).as("ffmpeg errors decoding dvr=1").isBlank();
         assertThat(get(kvr.baseUrl() + "/" + STREAM + "/master.m3u8").body())
@@ -207,18 +244,26 @@ class KvrPipelineIT {
 
         kvr = KvrServer.start(options(), Map.of());
         String again = kvr.baseUrl() + "/" + STREAM + "/index.m3u8";
-        await().atMost(Duration.ofSeconds(30)).until(() -> !segments(playlistOrEmpty(again)).isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !segments(playlistOrEmpty(again)).isEmpty());
         assertThat(get(kvr.baseUrl() + "/v1/streams").body()).contains("\"stream\":\"cam1\"");
-        List<String> uris = segments(get(again).body()).stream().map(Segment::uri).toList();
+        List<String> uris =
+                segments(get(again).body()).stream().map(Segment::uri).toList();
         assertThat(uris).contains(before.get(before.size() - 1).uri());
 
         // a segment recorded before the restart still plays (with its init segment)
-        String segment = kvr.baseUrl() + "/" + STREAM + "/" + before.get(before.size() - 1).uri();
+        String segment = kvr.baseUrl() + "/" + STREAM + "/"
+                + before.get(before.size() - 1).uri();
         String init = kvr.baseUrl() + "/" + STREAM + "/" + initUri(get(again).body());
         Path joined = data.resolve("check.mp4");
         try (var out = java.nio.file.Files.newOutputStream(joined)) {
-            out.write(HTTP.send(HttpRequest.newBuilder(URI.create(init)).build(), HttpResponse.BodyHandlers.ofByteArray()).body());
-            out.write(HTTP.send(HttpRequest.newBuilder(URI.create(segment)).build(), HttpResponse.BodyHandlers.ofByteArray()).body());
+            out.write(
+                    HTTP.send(HttpRequest.newBuilder(URI.create(init)).build(), HttpResponse.BodyHandlers.ofByteArray())
+                            .body());
+            out.write(HTTP.send(
+                            HttpRequest.newBuilder(URI.create(segment)).build(),
+                            HttpResponse.BodyHandlers.ofByteArray())
+                    .body());
         }
         var result = FFmpegTools.decode(Duration.ofSeconds(60), joined.toString());
         assertThat(result.exitCode()).as(result.describe()).isZero();
@@ -241,12 +286,14 @@ class KvrPipelineIT {
     }
 
     static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    record Segment(Instant programDateTime, double seconds, String uri) {
-    }
+    record Segment(Instant programDateTime, double seconds, String uri) {}
 
     static List<Segment> segments(String playlist) {
         List<Segment> out = new ArrayList<>();

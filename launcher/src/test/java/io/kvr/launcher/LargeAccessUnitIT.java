@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.kvr.bridge.kafka.AccessUnitPublisher;
-import io.kvr.runtime.config.KafkaSettings;
-import io.kvr.runtime.config.TopicNames;
 import io.kvr.index.IndexedSegment;
 import io.kvr.mediatopic.AccessUnitAssembler;
 import io.kvr.mediatopic.IngestSessionId;
-import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.mediatopic.MediaRecords;
+import io.kvr.runtime.config.KafkaSettings;
+import io.kvr.runtime.config.TopicNames;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;
 import io.kvr.schemas.SegmentRecord;
@@ -78,10 +78,12 @@ class LargeAccessUnitIT {
     private static final int FILLER_BYTES = 5 * 512 * 1024;
     private static final int GOP = 25;
     private static final int HUGE_FRAME = 2 * GOP;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     static Path data;
+
     static KvrServer kvr;
     static KafkaSettings kafka;
     static List<AccessUnit> published = new ArrayList<>();
@@ -90,18 +92,40 @@ class LargeAccessUnitIT {
 
     @BeforeAll
     static void start() throws Exception {
-        kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
-                "--kafka-port", "0", "--s3-port", "0", "topics.prefix=" + PREFIX}), Map.of());
+        kvr = KvrServer.start(
+                KvrOptions.parse(new String[] {
+                    "run",
+                    "--data",
+                    data.toString(),
+                    "--http",
+                    "127.0.0.1:0",
+                    "--kafka-port",
+                    "0",
+                    "--s3-port",
+                    "0",
+                    "topics.prefix=" + PREFIX
+                }),
+                Map.of());
         TopicNames names = new TopicNames(PREFIX + "media.v1", PREFIX + "segments.v1", 6, (short) 1);
         kafka = new KafkaSettings(Map.of("bootstrap.servers", kvr.kafkaBootstrap()), names);
         // the apps created the topic with kvr's 16 MiB; limit it to Kafka's default, as a shared cluster might
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kvr.kafkaBootstrap()))) {
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, names.media());
-            admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
-                    new ConfigEntry("max.message.bytes", Integer.toString(TOPIC_LIMIT)), AlterConfigOp.OpType.SET))))
-                    .all().get(30, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(10)).until(() -> admin.describeConfigs(List.of(topic)).all()
-                    .get(10, TimeUnit.SECONDS).get(topic).get("max.message.bytes").value().equals(Integer.toString(TOPIC_LIMIT)));
+            admin.incrementalAlterConfigs(Map.of(
+                            topic,
+                            List.of(new AlterConfigOp(
+                                    new ConfigEntry("max.message.bytes", Integer.toString(TOPIC_LIMIT)),
+                                    AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> admin.describeConfigs(List.of(topic))
+                            .all()
+                            .get(10, TimeUnit.SECONDS)
+                            .get(topic)
+                            .get("max.message.bytes")
+                            .value()
+                            .equals(Integer.toString(TOPIC_LIMIT)));
         }
     }
 
@@ -115,11 +139,18 @@ class LargeAccessUnitIT {
     @Test
     @Order(1)
     void theTopicRefusesARecordOfTwoMebibytes() {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kvr.kafkaBootstrap(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * TOPIC_LIMIT), new StringSerializer(), new ByteArraySerializer())) {
-            var send = producer.send(new ProducerRecord<>(kafka.topics().media(), "large/raw", new byte[2 * TOPIC_LIMIT]));
-            assertThatThrownBy(() -> send.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kvr.kafkaBootstrap(),
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        8 * TOPIC_LIMIT),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            var send =
+                    producer.send(new ProducerRecord<>(kafka.topics().media(), "large/raw", new byte[2 * TOPIC_LIMIT]));
+            assertThatThrownBy(() -> send.get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(RecordTooLargeException.class);
         }
     }
@@ -132,7 +163,10 @@ class LargeAccessUnitIT {
 
         ConcurrentLinkedQueue<Exception> failures = new ConcurrentLinkedQueue<>();
         try (AccessUnitPublisher publisher = new AccessUnitPublisher(new KafkaClients(kafka), "large-access-unit-it")) {
-            assertThat(publisher.maxRecordBytes()).as("learned from the topic").isLessThan(TOPIC_LIMIT).isGreaterThan(TOPIC_LIMIT / 2);
+            assertThat(publisher.maxRecordBytes())
+                    .as("learned from the topic")
+                    .isLessThan(TOPIC_LIMIT)
+                    .isGreaterThan(TOPIC_LIMIT / 2);
             long startMs = System.currentTimeMillis() - 6_000;
             String session = IngestSessionId.create(startMs);
             publisher.announce(streamInfo(session, startMs));
@@ -141,11 +175,21 @@ class LargeAccessUnitIT {
             for (int i = 0; i < clip.size(); i++) {
                 Packet p = clip.get(i);
                 byte[] payload = i == HUGE_FRAME ? withFiller(p.payload(), FILLER_BYTES) : p.payload();
-                AccessUnit unit = AccessUnit.newBuilder().setStreamId(STREAM).setIngestSessionId(session).setTrack(0)
-                        .setCodec(Codec.H264).setKeyframe(p.keyframe()).setPts(p.pts()).setDts(p.dts())
-                        .setTimebaseNum(1).setTimebaseDen(90_000).setCaptureTimeMs(startMs + (p.pts() - pts0) / 90)
-                        .setArrivalTimeMs(startMs + (p.pts() - pts0) / 90).setSequence(i)
-                        .setPayload(ByteBuffer.wrap(payload)).build();
+                AccessUnit unit = AccessUnit.newBuilder()
+                        .setStreamId(STREAM)
+                        .setIngestSessionId(session)
+                        .setTrack(0)
+                        .setCodec(Codec.H264)
+                        .setKeyframe(p.keyframe())
+                        .setPts(p.pts())
+                        .setDts(p.dts())
+                        .setTimebaseNum(1)
+                        .setTimebaseDen(90_000)
+                        .setCaptureTimeMs(startMs + (p.pts() - pts0) / 90)
+                        .setArrivalTimeMs(startMs + (p.pts() - pts0) / 90)
+                        .setSequence(i)
+                        .setPayload(ByteBuffer.wrap(payload))
+                        .build();
                 published.add(unit);
                 publisher.publish(unit, (meta, error) -> {
                     if (error != null) {
@@ -162,8 +206,11 @@ class LargeAccessUnitIT {
         }
 
         List<AccessUnitAssembler.Whole> read = readBack();
-        assertThat(read).extracting(w -> w.unit().getSequence())
-                .as("every unit, whole and in order").containsExactlyElementsOf(published.stream().map(AccessUnit::getSequence).toList());
+        assertThat(read)
+                .extracting(w -> w.unit().getSequence())
+                .as("every unit, whole and in order")
+                .containsExactlyElementsOf(
+                        published.stream().map(AccessUnit::getSequence).toList());
         AccessUnitAssembler.Whole whole = read.get(HUGE_FRAME);
         hugeRead = whole;
         assertThat(whole.chunks()).isGreaterThanOrEqualTo(3);
@@ -174,13 +221,23 @@ class LargeAccessUnitIT {
     @Test
     @Order(3)
     void theSegmenterRecordsTheLargeUnitIntoASegmentThatDecodes() throws Exception {
-        SegmentRecord segment = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> kvr.index().latest(STREAM, 10).stream().map(IndexedSegment::segment)
-                        .filter(s -> s.getSequence() == HUGE_FRAME).findFirst().orElse(null), s -> s != null);
+        SegmentRecord segment = await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> kvr.index().latest(STREAM, 10).stream()
+                                .map(IndexedSegment::segment)
+                                .filter(s -> s.getSequence() == HUGE_FRAME)
+                                .findFirst()
+                                .orElse(null),
+                        s -> s != null);
         int firstSample = segment.getTracks().get(0).getSampleSizes().get(0);
-        assertThat(firstSample).as("the large keyframe, whole, as the segment's first sample").isGreaterThan(FILLER_BYTES);
+        assertThat(firstSample)
+                .as("the large keyframe, whole, as the segment's first sample")
+                .isGreaterThan(FILLER_BYTES);
         assertThat(segment.getTracks().get(0).getSampleSizes()).hasSize(2 * GOP);
-        assertThat(segment.getFirstOffset()).as("a unit's offset is its first chunk's").isEqualTo(hugeRead.firstOffset());
+        assertThat(segment.getFirstOffset())
+                .as("a unit's offset is its first chunk's")
+                .isEqualTo(hugeRead.firstOffset());
 
         Path joined = data.resolve("large.mp4");
         try (var out = Files.newOutputStream(joined)) {
@@ -192,12 +249,23 @@ class LargeAccessUnitIT {
         var decoded = FFmpegTools.decode(Duration.ofSeconds(60), joined.toString());
         assertThat(decoded.exitCode()).as(decoded.describe()).isZero();
         assertThat(decoded.stderr()).as("ffmpeg errors").isBlank();
-        var probe = FFmpegTools.ffprobe(Duration.ofSeconds(30), "-v", "error", "-count_frames", "-select_streams", "v",
-                "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", joined.toString());
+        var probe = FFmpegTools.ffprobe(
+                Duration.ofSeconds(30),
+                "-v",
+                "error",
+                "-count_frames",
+                "-select_streams",
+                "v",
+                "-show_entries",
+                "stream=nb_read_frames",
+                "-of",
+                "csv=p=0",
+                joined.toString());
         assertThat(probe.stdout().trim()).isEqualTo(Integer.toString(2 * GOP));
 
         String metrics = get(kvr.baseUrl() + "/metrics");
-        assertThat(metrics).containsPattern("kvr_segmenter_chunked_units_total(\\{[^}]*\\})? 1\\.0")
+        assertThat(metrics)
+                .containsPattern("kvr_segmenter_chunked_units_total(\\{[^}]*\\})? 1\\.0")
                 .containsPattern("kvr_segmenter_incomplete_units_total(\\{[^}]*\\})? 0\\.0");
     }
 
@@ -205,18 +273,29 @@ class LargeAccessUnitIT {
         MediaRecords records = new MediaRecords();
         AccessUnitAssembler assembler = new AccessUnitAssembler();
         List<AccessUnitAssembler.Whole> out = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kvr.kafkaBootstrap(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
-            Collection<TopicPartition> partitions = consumer.partitionsFor(kafka.topics().media()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kvr.kafkaBootstrap(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            Collection<TopicPartition> partitions = consumer
+                    .partitionsFor(kafka.topics().media())
+                    .stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    assertThat(r.value().length).as("record at offset " + r.offset()).isLessThanOrEqualTo(TOPIC_LIMIT);
+                    assertThat(r.value().length)
+                            .as("record at offset " + r.offset())
+                            .isLessThanOrEqualTo(TOPIC_LIMIT);
                     if (records.decode(r.headers(), r.value()) instanceof AccessUnit unit && STREAM.equals(r.key())) {
                         assembler.accept(r.partition(), r.offset(), unit).ifPresent(out::add);
                     }
@@ -228,21 +307,48 @@ class LargeAccessUnitIT {
     }
 
     private static StreamInfo streamInfo(String session, long startMs) {
-        return StreamInfo.newBuilder().setStreamId(STREAM).setIngestSessionId(session).setStartedAtMs(startMs)
-                .setSourceUrl("file:clip.ts").setTracks(List.of(TrackInfo.newBuilder().setTrack(0).setCodec(Codec.H264)
-                        .setTimebaseNum(1).setTimebaseDen(90_000).setWidth(320).setHeight(240)
-                        .setExtradata(ByteBuffer.allocate(0)).build()))
+        return StreamInfo.newBuilder()
+                .setStreamId(STREAM)
+                .setIngestSessionId(session)
+                .setStartedAtMs(startMs)
+                .setSourceUrl("file:clip.ts")
+                .setTracks(List.of(TrackInfo.newBuilder()
+                        .setTrack(0)
+                        .setCodec(Codec.H264)
+                        .setTimebaseNum(1)
+                        .setTimebaseDen(90_000)
+                        .setWidth(320)
+                        .setHeight(240)
+                        .setExtradata(ByteBuffer.allocate(0))
+                        .build()))
                 .build();
     }
 
-    record Packet(boolean keyframe, long pts, long dts, byte[] payload) {
-    }
+    record Packet(boolean keyframe, long pts, long dts, byte[] payload) {}
 
     /** 5 s of a test pattern, H.264 (libopenh264, a keyframe every {@value #GOP} frames) in MPEG-TS, read packet by packet. */
     private static List<Packet> encodeClip(Path file) throws Exception {
-        FFmpegTools.ffmpeg(Duration.ofSeconds(60), "-v", "error", "-y", "-f", "lavfi", "-i",
-                "testsrc=size=320x240:rate=25", "-t", "5", "-c:v", "libopenh264", "-g", Integer.toString(GOP),
-                "-b:v", "500k", "-f", "mpegts", file.toString()).orThrow();
+        FFmpegTools.ffmpeg(
+                        Duration.ofSeconds(60),
+                        "-v",
+                        "error",
+                        "-y",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc=size=320x240:rate=25",
+                        "-t",
+                        "5",
+                        "-c:v",
+                        "libopenh264",
+                        "-g",
+                        Integer.toString(GOP),
+                        "-b:v",
+                        "500k",
+                        "-f",
+                        "mpegts",
+                        file.toString())
+                .orThrow();
         List<Packet> out = new ArrayList<>();
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
             grabber.start();
@@ -272,13 +378,15 @@ class LargeAccessUnitIT {
     }
 
     private static byte[] fetch(String key) throws Exception {
-        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/" + key)).build(),
+        HttpResponse<byte[]> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/" + key)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).as(key).isEqualTo(200);
         return r.body();
     }
 
     private static String get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

@@ -34,17 +34,32 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class MediaLoop {
 
     /** What was published: the copy covers {@code [startMs, endMs)} of capture time. */
-    public record Published(int loops, double spanSeconds, double seconds, long units, long bytes, long startMs,
-                            long endMs, double produceSeconds) {
+    public record Published(
+            int loops,
+            double spanSeconds,
+            double seconds,
+            long units,
+            long bytes,
+            long startMs,
+            long endMs,
+            double produceSeconds) {
         public String json() {
-            return String.format(java.util.Locale.ROOT, "{\"loops\": %d, \"span_s\": %.3f, \"seconds\": %.1f, "
-                    + "\"units\": %d, \"bytes\": %d, \"start_ms\": %d, \"end_ms\": %d, \"produce_s\": %.1f}",
-                    loops, spanSeconds, seconds, units, bytes, startMs, endMs, produceSeconds);
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "{\"loops\": %d, \"span_s\": %.3f, \"seconds\": %.1f, "
+                            + "\"units\": %d, \"bytes\": %d, \"start_ms\": %d, \"end_ms\": %d, \"produce_s\": %.1f}",
+                    loops,
+                    spanSeconds,
+                    seconds,
+                    units,
+                    bytes,
+                    startMs,
+                    endMs,
+                    produceSeconds);
         }
     }
 
-    private record Unit(AccessUnit unit, Headers headers) {
-    }
+    private record Unit(AccessUnit unit, Headers headers) {}
 
     private final String bootstrap;
     private final String topic;
@@ -54,7 +69,8 @@ public final class MediaLoop {
         this.topic = topic;
     }
 
-    public Published loop(String source, String target, double seconds) throws InterruptedException, ExecutionException {
+    public Published loop(String source, String target, double seconds)
+            throws InterruptedException, ExecutionException {
         MediaRecords records = new MediaRecords();
         StreamInfo info = null;
         List<Unit> units = new ArrayList<>();
@@ -62,9 +78,11 @@ public final class MediaLoop {
         cp.put("bootstrap.servers", bootstrap);
         cp.put("enable.auto.commit", "false");
         cp.put("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024 + 65536));
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             c.assign(tps);
             c.seekToBeginning(tps);
             Map<TopicPartition, Long> end = c.endOffsets(tps);
@@ -77,8 +95,11 @@ public final class MediaLoop {
                     if (v instanceof StreamInfo s) {
                         info = s; // only the last session is looped
                         units.clear();
-                    } else if (v instanceof AccessUnit u && info != null
-                            && u.getIngestSessionId().toString().equals(info.getIngestSessionId().toString())) {
+                    } else if (v instanceof AccessUnit u
+                            && info != null
+                            && u.getIngestSessionId()
+                                    .toString()
+                                    .equals(info.getIngestSessionId().toString())) {
                         units.add(new Unit(u, r.headers()));
                     }
                 }
@@ -133,11 +154,16 @@ public final class MediaLoop {
         long sequence = 0;
         long bytes = 0;
         long t = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
-            StreamInfo copy = StreamInfo.newBuilder(info).setStreamId(target).setIngestSessionId(session)
-                    .setStartedAtMs(base).build();
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
+            StreamInfo copy = StreamInfo.newBuilder(info)
+                    .setStreamId(target)
+                    .setIngestSessionId(session)
+                    .setStartedAtMs(base)
+                    .build();
             Headers h = new RecordHeaders().add(MediaRecords.TYPE_HEADER, MediaRecords.STREAM_INFO);
-            producer.send(new ProducerRecord<>(topic, null, base, target, records.encode(copy), h)).get();
+            producer.send(new ProducerRecord<>(topic, null, base, target, records.encode(copy), h))
+                    .get();
             long videoShift = keyframes.get(keyframes.size() - 1) - keyframes.get(0);
             for (int k = 0; k < loops; k++) {
                 for (Unit x : window) {
@@ -150,10 +176,15 @@ public final class MediaLoop {
                     if (u.getChunkIndex() == 0) {
                         sequence++;
                     }
-                    AccessUnit v = AccessUnit.newBuilder(u).setStreamId(target).setIngestSessionId(session)
-                            .setPts(u.getPts() + shift).setDts(u.getDts() + shift).setCaptureTimeMs(capture)
+                    AccessUnit v = AccessUnit.newBuilder(u)
+                            .setStreamId(target)
+                            .setIngestSessionId(session)
+                            .setPts(u.getPts() + shift)
+                            .setDts(u.getDts() + shift)
+                            .setCaptureTimeMs(capture)
                             .setArrivalTimeMs(base + (u.getArrivalTimeMs() - firstCapture) + k * spanMs)
-                            .setSequence(sequence - 1).build();
+                            .setSequence(sequence - 1)
+                            .build();
                     byte[] value = records.encode(v);
                     bytes += value.length;
                     producer.send(new ProducerRecord<>(topic, null, capture, target, value, x.headers()));
@@ -161,7 +192,14 @@ public final class MediaLoop {
             }
             producer.flush();
         }
-        return new Published(loops, span, loops * span, (long) loops * window.size(), bytes, base,
-                base + loops * spanMs, (System.nanoTime() - t) / 1e9);
+        return new Published(
+                loops,
+                span,
+                loops * span,
+                (long) loops * window.size(),
+                bytes,
+                base,
+                base + loops * spanMs,
+                (System.nanoTime() - t) / 1e9);
     }
 }

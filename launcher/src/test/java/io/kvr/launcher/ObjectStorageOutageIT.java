@@ -33,10 +33,12 @@ class ObjectStorageOutageIT {
     private static final Logger log = LoggerFactory.getLogger(ObjectStorageOutageIT.class);
     private static final List<String> STREAMS = List.of("outage/front");
     private static final Duration OUTAGE = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path data;
+
     TestCamera camera;
     RecordingRig rig;
 
@@ -71,29 +73,40 @@ class ObjectStorageOutageIT {
 
         // it catches up: segments captured after the outage appear (capture times may trail the wall clock on a
         // busy machine, whose camera falls behind real time)
-        awaitSegments(s -> !s.isEmpty() && s.get(s.size() - 1).getEndTimeMs() > outageEnd + 2_000,
-                Duration.ofSeconds(120), "segments after the outage");
+        awaitSegments(
+                s -> !s.isEmpty() && s.get(s.size() - 1).getEndTimeMs() > outageEnd + 2_000,
+                Duration.ofSeconds(120),
+                "segments after the outage");
         for (String stream : STREAMS) {
             // from a few seconds before the outage (not before the first segment) to the newest segment's end
             List<SegmentRecord> indexed = segments(stream);
             long from = Math.max(outageStart - 5_000, indexed.get(0).getStartTimeMs());
-            Map<?, ?> listing = JsonValues.parseObject(get(rig.edgeUrl() + "/v1/streams/" + stream + "/recordings?start_time="
-                    + from + "&end_time=" + indexed.get(indexed.size() - 1).getEndTimeMs()));
+            Map<?, ?> listing = JsonValues.parseObject(
+                    get(rig.edgeUrl() + "/v1/streams/" + stream + "/recordings?start_time=" + from + "&end_time="
+                            + indexed.get(indexed.size() - 1).getEndTimeMs()));
             log.info("{}: {}", stream, listing);
-            assertThat((List<?>) listing.get("gaps")).as("gaps of %s around the outage", stream).isEmpty();
-            assertThat((List<?>) listing.get("spans")).as("spans of %s around the outage", stream).hasSize(1);
+            assertThat((List<?>) listing.get("gaps"))
+                    .as("gaps of %s around the outage", stream)
+                    .isEmpty();
+            assertThat((List<?>) listing.get("spans"))
+                    .as("spans of %s around the outage", stream)
+                    .hasSize(1);
         }
 
         rig.stopBridge();
-        Map<String, List<SegmentCoverage.Unit>> published = SegmentCoverage.published(rig.kafkaBootstrap(), "kvr.media.v1");
+        Map<String, List<SegmentCoverage.Unit>> published =
+                SegmentCoverage.published(rig.kafkaBootstrap(), "kvr.media.v1");
         Map<String, SegmentCoverage.Report> reports = new HashMap<>();
-        await("every unit in exactly one segment").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ofSeconds(2))
+        await("every unit in exactly one segment")
+                .atMost(Duration.ofSeconds(60))
+                .pollDelay(Duration.ofSeconds(2))
                 .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> {
                     for (String s : STREAMS) {
                         reports.put(s, SegmentCoverage.check(s, published.get(s), segments(s)));
                     }
-                    reports.values().forEach(r -> assertThat(r.problems()).as("%s", r).isEmpty());
+                    reports.values()
+                            .forEach(r -> assertThat(r.problems()).as("%s", r).isEmpty());
                 });
         for (String s : STREAMS) {
             log.info("{}", reports.get(s));
@@ -102,16 +115,23 @@ class ObjectStorageOutageIT {
     }
 
     private void awaitSegments(java.util.function.Predicate<List<SegmentRecord>> done, Duration timeout, String what) {
-        await(what).atMost(timeout).pollInterval(Duration.ofMillis(500))
+        await(what)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> STREAMS.stream().allMatch(s -> done.test(segments(s))));
     }
 
     private List<SegmentRecord> segments(String stream) {
-        return rig.index().latest(stream, 100_000).stream().map(IndexedSegment::segment).toList();
+        return rig.index().latest(stream, 100_000).stream()
+                .map(IndexedSegment::segment)
+                .toList();
     }
 
     private static String get(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(url + ": " + r.body()).isEqualTo(200);
         return r.body();

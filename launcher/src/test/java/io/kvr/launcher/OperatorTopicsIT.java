@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.Settings;
-import io.kvr.runtime.kafka.MissingTopicsException;
 import io.kvr.runtime.kafka.KafkaClients;
+import io.kvr.runtime.kafka.MissingTopicsException;
 import io.kvr.runtime.kafka.TopicProvisioner;
 import io.kvr.testsupport.TestInfra;
 import java.io.ByteArrayOutputStream;
@@ -34,16 +34,29 @@ class OperatorTopicsIT {
         // a Kafka container where Docker is reachable, the embedded broker otherwise
         try (TestInfra infra = TestInfra.start(dir, Map.of("auto.create.topics.enable", "false"))) {
             String bootstrap = infra.kafkaBootstrap();
-            String[] settings = {"kafka.bootstrap.servers=" + bootstrap, "topics.prefix=site1.kvr.",
-                    "topics.partitions=3", "topics.replication.factor=1", "topics.create=false"};
-            Settings s = Settings.of(Map.of("kafka.bootstrap.servers", bootstrap,
-                    "topics.prefix", "site1.kvr.", "topics.partitions", "3", "topics.create", "false"));
+            String[] settings = {
+                "kafka.bootstrap.servers=" + bootstrap,
+                "topics.prefix=site1.kvr.",
+                "topics.partitions=3",
+                "topics.replication.factor=1",
+                "topics.create=false"
+            };
+            Settings s = Settings.of(Map.of(
+                    "kafka.bootstrap.servers",
+                    bootstrap,
+                    "topics.prefix",
+                    "site1.kvr.",
+                    "topics.partitions",
+                    "3",
+                    "topics.create",
+                    "false"));
             KafkaSettings app = KafkaSettings.from(s);
             var needed = TopicsCommand.topics(s);
 
             assertThatThrownBy(() -> TopicProvisioner.of(new KafkaClients(app)).ensure(needed))
                     .isInstanceOf(MissingTopicsException.class)
-                    .hasMessageContaining("site1.kvr.media.v1").hasMessageContaining("site1.kvr-indexer-streams-changelog")
+                    .hasMessageContaining("site1.kvr.media.v1")
+                    .hasMessageContaining("site1.kvr-indexer-streams-changelog")
                     .hasMessageContaining("kvr topics --print");
 
             String[] create = new String[settings.length + 2];
@@ -52,12 +65,15 @@ class OperatorTopicsIT {
             System.arraycopy(settings, 0, create, 2, settings.length);
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             assertThat(TopicsCommand.run(create, Map.of(), System.out, new PrintStream(err)))
-                    .as(err.toString(StandardCharsets.UTF_8)).isZero();
+                    .as(err.toString(StandardCharsets.UTF_8))
+                    .isZero();
 
             TopicProvisioner.of(new KafkaClients(app)).ensure(needed);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                Map<String, TopicDescription> topics = admin.describeTopics(Set.of("site1.kvr.media.v1",
-                        "site1.kvr.policies.v1")).allTopicNames().get(30, TimeUnit.SECONDS);
+                Map<String, TopicDescription> topics = admin.describeTopics(
+                                Set.of("site1.kvr.media.v1", "site1.kvr.policies.v1"))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
                 assertThat(topics.get("site1.kvr.media.v1").partitions()).hasSize(3);
                 assertThat(topics.get("site1.kvr.policies.v1").partitions()).hasSize(1);
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).noneMatch(t -> t.startsWith("kvr."));

@@ -75,10 +75,12 @@ class OutageIT {
     private static final Duration OUTAGE = Duration.ofSeconds(10);
     private static final long RESUME_WITHIN_MS = 3_000;
     private static final long GAP_TOLERANCE_MS = 100;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     static Path data;
+
     static CapturedLogs logs;
     static TestCamera camera;
     static HungServer hung;
@@ -93,8 +95,11 @@ class OutageIT {
         cameras.put(FLAKY, "rtsp://viewer:" + PASSWORD + "@127.0.0.1:" + camera.port() + TestCamera.H264);
         cameras.put(HUNG, "rtsp://admin:" + PASSWORD + "@127.0.0.1:" + hung.port() + "/x");
         cameras.put(REFUSED, "rtsp://admin:" + PASSWORD + "@127.0.0.1:" + FreePort.pick() + "/x");
-        kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http", "127.0.0.1:0",
-                "--kafka-port", "0", "--s3-port", "0"}), cameras);
+        kvr = KvrServer.start(
+                KvrOptions.parse(new String[] {
+                    "run", "--data", data.toString(), "--http", "127.0.0.1:0", "--kafka-port", "0", "--s3-port", "0"
+                }),
+                cameras);
     }
 
     @AfterAll
@@ -116,32 +121,41 @@ class OutageIT {
     @Test
     @Order(1)
     void aHungCameraBesideAGoodOneDelaysNothing() throws Exception {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> segments(FLAKY).size() >= 8 && hung.accepted() >= 2);
 
         List<SegmentRecord> recorded = segments(FLAKY);
-        assertThat(recorded).extracting(SegmentRecord::getIngestSessionId).as("one session, no reconnect").containsOnly(
-                recorded.get(0).getIngestSessionId());
+        assertThat(recorded)
+                .extracting(SegmentRecord::getIngestSessionId)
+                .as("one session, no reconnect")
+                .containsOnly(recorded.get(0).getIngestSessionId());
         assertContiguous(recorded);
 
         Map<String, Map<String, Object>> cameras = cameras();
         assertThat(cameras.get(FLAKY)).containsEntry("state", "streaming");
         assertThat(cameras.get(HUNG).get("state")).as("hung camera").isIn("connecting", "backing_off");
         assertThat(String.valueOf(cameras.get(HUNG).get("last_error")).toLowerCase(Locale.ROOT))
-                .as("hung camera's error").containsPattern("timed out|timeout|no answer|did not answer|no .*within \\d+ ?ms");
+                .as("hung camera's error")
+                .containsPattern("timed out|timeout|no answer|did not answer|no .*within \\d+ ?ms");
         assertThat(cameras.get(REFUSED).get("state")).as("refused camera").isIn("connecting", "backing_off");
-        assertThat(String.valueOf(cameras.get(REFUSED).get("last_error"))).as("refused camera's error").isNotBlank();
+        assertThat(String.valueOf(cameras.get(REFUSED).get("last_error")))
+                .as("refused camera's error")
+                .isNotBlank();
     }
 
     @Test
     @Order(2)
-    void afterATenSecondOutageRecordingResumesWithinThreeSecondsAsANewSessionAndKeepsWhatWasRecorded() throws Exception {
+    void afterATenSecondOutageRecordingResumesWithinThreeSecondsAsANewSessionAndKeepsWhatWasRecorded()
+            throws Exception {
         long stopAt = System.currentTimeMillis();
         camera.stop();
-        await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(8))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> !"streaming".equals(cameras().get(FLAKY).get("state")));
         // the camera stays away for the outage; the bridge keeps trying without ever claiming to stream
-        await().during(OUTAGE.minusMillis(System.currentTimeMillis() - stopAt)).atMost(OUTAGE.plusSeconds(5))
+        await().during(OUTAGE.minusMillis(System.currentTimeMillis() - stopAt))
+                .atMost(OUTAGE.plusSeconds(5))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> !"streaming".equals(cameras().get(FLAKY).get("state")));
         List<SegmentRecord> before = segments(FLAKY);
@@ -150,18 +164,27 @@ class OutageIT {
         long returnedAt = System.currentTimeMillis();
         log.info("camera down for {} ms", returnedAt - stopAt);
 
-        SegmentRecord resumed = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> segments(FLAKY).stream().filter(s -> !s.getIngestSessionId().equals(oldSession))
-                        .findFirst().orElse(null), s -> s != null);
+        SegmentRecord resumed = await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> segments(FLAKY).stream()
+                                .filter(s -> !s.getIngestSessionId().equals(oldSession))
+                                .findFirst()
+                                .orElse(null),
+                        s -> s != null);
         List<Object> media = mediaValues();
         AccessUnit firstUnit = units(media, resumed.getIngestSessionId()).get(0);
         long unitAfter = firstUnit.getArrivalTimeMs() - returnedAt;
         long segmentAfter = resumed.getStartTimeMs() - returnedAt;
-        log.info("after the camera's return: first access unit received in {} ms, first segment starts at {} ms",
-                unitAfter, segmentAfter);
-        assertThat(unitAfter).as("first access unit of the new session received after the camera's return (ms)")
+        log.info(
+                "after the camera's return: first access unit received in {} ms, first segment starts at {} ms",
+                unitAfter,
+                segmentAfter);
+        assertThat(unitAfter)
+                .as("first access unit of the new session received after the camera's return (ms)")
                 .isLessThanOrEqualTo(RESUME_WITHIN_MS);
-        assertThat(segmentAfter).as("first new segment's start after the camera's return (ms)")
+        assertThat(segmentAfter)
+                .as("first new segment's start after the camera's return (ms)")
                 .isLessThanOrEqualTo(RESUME_WITHIN_MS);
 
         // nothing recorded before is lost: every earlier segment is still indexed and served, up to the drop
@@ -169,25 +192,35 @@ class OutageIT {
         assertThat(after.stream().map(SegmentRecord::getObjectKey).toList())
                 .containsAll(before.stream().map(SegmentRecord::getObjectKey).toList());
         for (SegmentRecord s : before) {
-            HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/" + s.getObjectKey()))
-                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/" + s.getObjectKey()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             assertThat(r.statusCode()).as(s.getObjectKey()).isEqualTo(200);
             assertThat(r.body()).hasSize((int) s.getByteSize());
         }
         // ... and up to the drop: every video unit of the old session from its first keyframe is a sample of one
         // of its (contiguous) segments, and the bridge received units until the camera went away
-        List<SegmentRecord> old = after.stream().filter(s -> s.getIngestSessionId().equals(oldSession)).toList();
+        List<SegmentRecord> old = after.stream()
+                .filter(s -> s.getIngestSessionId().equals(oldSession))
+                .toList();
         assertContiguous(old);
         List<AccessUnit> oldUnits = units(media, oldSession);
-        assertThat(oldUnits.get(oldUnits.size() - 1).getArrivalTimeMs()).as("last unit before the drop")
+        assertThat(oldUnits.get(oldUnits.size() - 1).getArrivalTimeMs())
+                .as("last unit before the drop")
                 .isGreaterThan(stopAt - 1_000);
-        List<AccessUnit> oldVideo = oldUnits.stream().filter(u -> u.getCodec() == Codec.H264).toList();
+        List<AccessUnit> oldVideo =
+                oldUnits.stream().filter(u -> u.getCodec() == Codec.H264).toList();
         int firstKey = 0;
         while (!oldVideo.get(firstKey).getKeyframe()) {
             firstKey++;
         }
-        int samples = old.stream().mapToInt(s -> s.getTracks().stream().filter(t -> t.getCodec() == Codec.H264)
-                .mapToInt(t -> t.getSampleSizes().size()).sum()).sum();
+        int samples = old.stream()
+                .mapToInt(s -> s.getTracks().stream()
+                        .filter(t -> t.getCodec() == Codec.H264)
+                        .mapToInt(t -> t.getSampleSizes().size())
+                        .sum())
+                .sum();
         assertThat(samples).as("video samples recorded of the old session").isEqualTo(oldVideo.size() - firstKey);
         SegmentRecord lastOld = old.get(old.size() - 1);
 
@@ -210,17 +243,28 @@ class OutageIT {
             assertThat(r.body()).as(path).doesNotContain(PASSWORD);
             responses.add(r.body());
         }
-        assertThat(String.join("\n", responses)).as("the cameras are there, redacted").contains(HUNG, REFUSED, "***@");
+        assertThat(String.join("\n", responses))
+                .as("the cameras are there, redacted")
+                .contains(HUNG, REFUSED, "***@");
 
         List<String> lines = logs.lines();
         assertThat(lines).as("log lines captured").hasSizeGreaterThan(20);
-        assertThat(lines).as("lines about the failing cameras").anyMatch(l -> l.contains(HUNG)).anyMatch(l -> l.contains(REFUSED));
-        assertThat(lines.stream().filter(l -> l.contains(PASSWORD)).toList()).as("log lines with the password").isEmpty();
+        assertThat(lines)
+                .as("lines about the failing cameras")
+                .anyMatch(l -> l.contains(HUNG))
+                .anyMatch(l -> l.contains(REFUSED));
+        assertThat(lines.stream().filter(l -> l.contains(PASSWORD)).toList())
+                .as("log lines with the password")
+                .isEmpty();
 
-        List<StreamInfo> announced = mediaValues().stream().filter(StreamInfo.class::isInstance)
-                .map(StreamInfo.class::cast).toList();
+        List<StreamInfo> announced = mediaValues().stream()
+                .filter(StreamInfo.class::isInstance)
+                .map(StreamInfo.class::cast)
+                .toList();
         assertThat(announced).as("sessions of the flaky camera").hasSizeGreaterThanOrEqualTo(2);
-        assertThat(announced).allSatisfy(i -> assertThat(i.getSourceUrl()).doesNotContain(PASSWORD).contains("***@"));
+        assertThat(announced)
+                .allSatisfy(i ->
+                        assertThat(i.getSourceUrl()).doesNotContain(PASSWORD).contains("***@"));
     }
 
     /** Consecutive segments of one session meet: each starts where the one before ended. */
@@ -229,17 +273,20 @@ class OutageIT {
             SegmentRecord a = segments.get(i - 1);
             SegmentRecord b = segments.get(i);
             if (a.getIngestSessionId().equals(b.getIngestSessionId())) {
-                assertThat(Math.abs(b.getStartTimeMs() - a.getEndTimeMs())).as("gap between %s and %s (ms)",
-                        a.getObjectKey(), b.getObjectKey()).isLessThanOrEqualTo(GAP_TOLERANCE_MS);
+                assertThat(Math.abs(b.getStartTimeMs() - a.getEndTimeMs()))
+                        .as("gap between %s and %s (ms)", a.getObjectKey(), b.getObjectKey())
+                        .isLessThanOrEqualTo(GAP_TOLERANCE_MS);
             }
         }
     }
 
     private static List<SegmentRecord> segments(String stream) {
         try {
-            return kvr.index().latest(stream, 1_000).stream().map(IndexedSegment::segment).toList();
+            return kvr.index().latest(stream, 1_000).stream()
+                    .map(IndexedSegment::segment)
+                    .toList();
         } catch (RuntimeException e) {
-            return List.of();  // the index is restoring
+            return List.of(); // the index is restoring
         }
     }
 
@@ -247,7 +294,8 @@ class OutageIT {
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> cameras() throws Exception {
         Object json = JsonValues.parse(get(kvr.baseUrl() + "/v1/cameras").body());
-        Collection<Object> list = json instanceof Map<?, ?> m ? (Collection<Object>) m.get("cameras") : (Collection<Object>) json;
+        Collection<Object> list =
+                json instanceof Map<?, ?> m ? (Collection<Object>) m.get("cameras") : (Collection<Object>) json;
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         for (Object o : list) {
             Map<String, Object> c = (Map<String, Object>) o;
@@ -258,24 +306,33 @@ class OutageIT {
 
     /** The access units of one session, in the order written. */
     private static List<AccessUnit> units(List<Object> media, String session) {
-        return media.stream().filter(v -> v instanceof AccessUnit u && u.getIngestSessionId().equals(session))
-                .map(AccessUnit.class::cast).toList();
+        return media.stream()
+                .filter(v -> v instanceof AccessUnit u && u.getIngestSessionId().equals(session))
+                .map(AccessUnit.class::cast)
+                .toList();
     }
 
     /** Every value of the media topic, in offset order per partition. */
     private static List<Object> mediaValues() {
         MediaRecords records = new MediaRecords();
         List<Object> out = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kvr.kafkaBootstrap(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kvr.kafkaBootstrap(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor("kvr.media.v1").stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     out.add(records.decode(r.headers(), r.value()));
                 }
@@ -285,7 +342,10 @@ class OutageIT {
     }
 
     private static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

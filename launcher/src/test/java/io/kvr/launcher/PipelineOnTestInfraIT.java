@@ -35,7 +35,7 @@ class PipelineOnTestInfraIT {
     void recordsThroughSeparateAppsWithATopicPrefix(@TempDir Path dir) throws Exception {
         MeterRegistry metrics = Metrics.prometheus("it");
         try (TestInfra infra = TestInfra.start(dir.resolve("infra"), Map.of());
-             TestCamera camera = TestCamera.start()) {
+                TestCamera camera = TestCamera.start()) {
             Map<String, String> values = new HashMap<>(infra.settings());
             values.put("topics.prefix", "it1.kvr.");
             values.put("topics.partitions", "2");
@@ -45,10 +45,11 @@ class PipelineOnTestInfraIT {
             Settings settings = Settings.of(values);
 
             try (Indexer indexer = Indexer.start(IndexerConfig.from(settings), metrics);
-                 Segmenter segmenter = Segmenter.start(SegmenterConfig.from(settings), metrics);
-                 IngestBridge bridge = IngestBridge.start(BridgeConfig.from(settings), metrics)) {
+                    Segmenter segmenter = Segmenter.start(SegmenterConfig.from(settings), metrics);
+                    IngestBridge bridge = IngestBridge.start(BridgeConfig.from(settings), metrics)) {
                 assertThat(indexer.awaitRunning(Duration.ofMinutes(2))).isTrue();
-                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                await().atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(500))
                         .until(() -> indexer.index().latest(STREAM, 10).size() >= 2);
             }
 
@@ -56,7 +57,8 @@ class PipelineOnTestInfraIT {
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
                         .contains("it1.kvr.media.v1", "it1.kvr.segments.v1", "it1.kvr-indexer-streams-changelog")
                         .noneMatch(t -> t.startsWith("kvr."));
-                assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS).stream().map(g -> g.groupId()))
+                assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS).stream()
+                                .map(g -> g.groupId()))
                         .contains("it1.kvr-segmenter", "it1.kvr-indexer");
             }
         }

@@ -28,6 +28,7 @@ import java.util.TreeMap;
 final class RawConnection implements AutoCloseable {
     /** Longest answer body read; the rest of a longer one is left unread. */
     private static final int MAX_BODY = 4 * 1024 * 1024;
+
     private static final int MAX_HEAD = 64 * 1024;
 
     /** How a connection ended, as this side saw it. */

@@ -4,13 +4,13 @@ import io.kvr.bridge.BridgeConfig;
 import io.kvr.bridge.IngestBridge;
 import io.kvr.edge.Edge;
 import io.kvr.edge.EdgeConfig;
-import io.kvr.indexer.Indexer;
-import io.kvr.indexer.IndexerConfig;
-import io.kvr.http.access.AccessControl;
-import io.kvr.runtime.config.Settings;
 import io.kvr.http.HttpService;
 import io.kvr.http.Router;
+import io.kvr.http.access.AccessControl;
 import io.kvr.index.SegmentIndex;
+import io.kvr.indexer.Indexer;
+import io.kvr.indexer.IndexerConfig;
+import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.metrics.Metrics;
 import io.kvr.testsupport.rig.EmbeddedRig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,8 +54,11 @@ final class RecordingRig implements AutoCloseable {
         try {
             rig.indexer = Indexer.start(IndexerConfig.from(Settings.of(settings)), rig.metrics);
             EdgeConfig edgeConfig = EdgeConfig.from(Settings.of(settings));
-            rig.edge = HttpService.start("127.0.0.1", 0, new Router(new AccessControl(edgeConfig.access()))
-                    .include(new Edge(edgeConfig, rig.indexer.index())));
+            rig.edge = HttpService.start(
+                    "127.0.0.1",
+                    0,
+                    new Router(new AccessControl(edgeConfig.access()))
+                            .include(new Edge(edgeConfig, rig.indexer.index())));
             if (!rig.indexer.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("indexer not running after 60 s");
             }
@@ -92,7 +95,8 @@ final class RecordingRig implements AutoCloseable {
 
     /** Starts a segmenter in this JVM. */
     void startSegmenter() {
-        segmenter = io.kvr.segmenter.Segmenter.start(io.kvr.segmenter.SegmenterConfig.from(Settings.of(settings)), metrics);
+        segmenter =
+                io.kvr.segmenter.Segmenter.start(io.kvr.segmenter.SegmenterConfig.from(Settings.of(settings)), metrics);
     }
 
     /** Stops the S3 server; clients get connection errors until {@link #startS3()}. */

@@ -3,8 +3,8 @@ package io.kvr.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kvr.runtime.config.S3Settings;
 import io.kvr.index.IndexedSegment;
+import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.testsupport.TestCamera;
@@ -46,10 +46,13 @@ class RetentionIT {
     private static final long SWEEP_MS = 2_000;
     /** Segment length plus indexing delay plus camera clock against ours. */
     private static final long SLACK_MS = 6_000;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     static Path data;
+
     static TestCamera camera;
     static KvrServer kvr;
     static ObjectStore objects;
@@ -73,9 +76,22 @@ class RetentionIT {
         if (withStopped) {
             cameras.put(STOPPED, camera.url(TestCamera.H264));
         }
-        KvrServer server = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.toString(), "--http",
-                "127.0.0.1:0", "--kafka-port", "0", "--s3-port", "0", "indexer.retention.interval=" + SWEEP_MS + "ms"}), cameras);
-        objects = new ObjectStore(new S3Settings(server.s3Endpoint(), "us-east-1", "kvr", "kvr", "kvr-embedded-secret", ""));
+        KvrServer server = KvrServer.start(
+                KvrOptions.parse(new String[] {
+                    "run",
+                    "--data",
+                    data.toString(),
+                    "--http",
+                    "127.0.0.1:0",
+                    "--kafka-port",
+                    "0",
+                    "--s3-port",
+                    "0",
+                    "indexer.retention.interval=" + SWEEP_MS + "ms"
+                }),
+                cameras);
+        objects = new ObjectStore(
+                new S3Settings(server.s3Endpoint(), "us-east-1", "kvr", "kvr", "kvr-embedded-secret", ""));
         return server;
     }
 
@@ -92,7 +108,8 @@ class RetentionIT {
     @Test
     @Order(1)
     void oldSegmentsDisappearFromStorageAndIndexWhileNewOnesKeepComing() throws Exception {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> segments(LIVE).size() >= 3 && segments(STOPPED).size() >= 3);
         assertThat(send("DELETE", "/v1/cameras/" + STOPPED, null).statusCode()).isEqualTo(204);
         allStopped = segments(STOPPED);
@@ -103,19 +120,28 @@ class RetentionIT {
 
         // the first segments go once they ended more than 30 s ago (plus a sweep, indexing and the camera's clock)
         long deadline = firstLive.get(2).getAnnouncedAtMs() + RETENTION_MS + SWEEP_MS + SLACK_MS + 10_000;
-        await().atMost(Duration.ofMillis(Math.max(1, deadline - System.currentTimeMillis()))).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMillis(Math.max(1, deadline - System.currentTimeMillis())))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> oldestStart(LIVE) > firstLive.get(2).getStartTimeMs());
         for (SegmentRecord s : firstLive) {
-            assertThat(objects.stat(s.getObjectKey())).as("deleted " + s.getObjectKey()).isEmpty();
+            assertThat(objects.stat(s.getObjectKey()))
+                    .as("deleted " + s.getObjectKey())
+                    .isEmpty();
         }
-        assertThat(kvr.index().range(LIVE, firstLive.get(0).getStartTimeMs(), firstLive.get(2).getEndTimeMs())).isEmpty();
+        assertThat(kvr.index()
+                        .range(
+                                LIVE,
+                                firstLive.get(0).getStartTimeMs(),
+                                firstLive.get(2).getEndTimeMs()))
+                .isEmpty();
 
         // what is left is within the retention period, starts with a stored object, and still has its init
         List<SegmentRecord> left = segments(LIVE);
         SegmentRecord oldest = left.get(0);
         long now = System.currentTimeMillis();
         log.info("oldest segment left ends {} ms ago; {} segments left", now - oldest.getEndTimeMs(), left.size());
-        assertThat(now - oldest.getEndTimeMs()).as("age of the oldest segment left (ms)")
+        assertThat(now - oldest.getEndTimeMs())
+                .as("age of the oldest segment left (ms)")
                 .isLessThanOrEqualTo(RETENTION_MS + SWEEP_MS + SLACK_MS);
         assertThat(objects.stat(oldest.getObjectKey())).isPresent();
         assertThat(objects.stat(oldest.getInitKey())).as("init still used").isPresent();
@@ -123,26 +149,32 @@ class RetentionIT {
 
         // and new ones keep coming
         SegmentRecord newest = left.get(left.size() - 1);
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300))
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(300))
                 .until(() -> newestStart(LIVE) > newest.getStartTimeMs());
 
         String metrics = send("GET", "/metrics", null).body();
-        assertThat(counter(metrics, "kvr_indexer_retention_deleted_segments_total")).isGreaterThanOrEqualTo(3);
+        assertThat(counter(metrics, "kvr_indexer_retention_deleted_segments_total"))
+                .isGreaterThanOrEqualTo(3);
         assertThat(counter(metrics, "kvr_indexer_retention_deleted_bytes_total"))
-                .isGreaterThanOrEqualTo(firstLive.stream().mapToLong(SegmentRecord::getByteSize).sum());
+                .isGreaterThanOrEqualTo(
+                        firstLive.stream().mapToLong(SegmentRecord::getByteSize).sum());
     }
 
     @Test
     @Order(2)
     void aStreamThatStoppedRecordingIsDeletedWholeAndLeavesTheIndex() throws Exception {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> kvr.index().streams().stream().noneMatch(s -> s.streamId().equals(STOPPED)));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> kvr.index().streams().stream()
+                        .noneMatch(s -> s.streamId().equals(STOPPED)));
         assertThat(kvr.index().latest(STOPPED, 10)).isEmpty();
         for (SegmentRecord s : allStopped) {
             assertThat(objects.stat(s.getObjectKey())).as(s.getObjectKey()).isEmpty();
             assertThat(objects.stat(s.getInitKey())).as(s.getInitKey()).isEmpty();
         }
-        assertThat(send("GET", "/v1/streams/" + STOPPED + "/recordings", null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/v1/streams/" + STOPPED + "/recordings", null).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -150,19 +182,28 @@ class RetentionIT {
     void afterARestartNothingDeletedComesBackAndTheSweepGoesOn() throws Exception {
         kvr.close();
         kvr = startKvr(false);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> segments(LIVE).size() >= 2);
-        assertThat(kvr.index().range(LIVE, firstLive.get(0).getStartTimeMs(), firstLive.get(2).getEndTimeMs())).isEmpty();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> segments(LIVE).size() >= 2);
+        assertThat(kvr.index()
+                        .range(
+                                LIVE,
+                                firstLive.get(0).getStartTimeMs(),
+                                firstLive.get(2).getEndTimeMs()))
+                .isEmpty();
         assertThat(kvr.index().latest(STOPPED, 10)).isEmpty();
 
         // the sweep continues after the restart: segments keep leaving as they age
         SegmentRecord oldest = segments(LIVE).get(0);
-        await().atMost(Duration.ofMillis(RETENTION_MS + SWEEP_MS + SLACK_MS + 20_000)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMillis(RETENTION_MS + SWEEP_MS + SLACK_MS + 20_000))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> oldestStart(LIVE) > oldest.getStartTimeMs());
         assertThat(objects.stat(oldest.getObjectKey())).isEmpty();
     }
 
     private static double counter(String metrics, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(metrics);
+        Matcher m =
+                Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(metrics);
         double sum = 0;
         while (m.find()) {
             sum += Double.parseDouble(m.group(2));
@@ -182,15 +223,19 @@ class RetentionIT {
 
     private static List<SegmentRecord> segments(String stream) {
         try {
-            return kvr.index().latest(stream, 1_000).stream().map(IndexedSegment::segment).toList();
+            return kvr.index().latest(stream, 1_000).stream()
+                    .map(IndexedSegment::segment)
+                    .toList();
         } catch (RuntimeException e) {
-            return List.of();  // the index is restoring
+            return List.of(); // the index is restoring
         }
     }
 
     private static HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(kvr.baseUrl() + path)).timeout(Duration.ofSeconds(20));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(kvr.baseUrl() + path)).timeout(Duration.ofSeconds(20));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }

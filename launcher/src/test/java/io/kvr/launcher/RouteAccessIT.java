@@ -3,10 +3,10 @@ package io.kvr.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kvr.http.Router;
 import io.kvr.http.access.Grant;
 import io.kvr.http.access.Role;
 import io.kvr.http.access.SignedToken;
-import io.kvr.http.Router;
 import io.kvr.index.IndexedSegment;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.testsupport.JsonValues;
@@ -45,7 +45,8 @@ class RouteAccessIT {
     private static final String OPERATOR_KEY = "operator-key-0123456789-abcdefgh";
     private static final String ADMIN_KEY = "admin-key-0123456789-abcdefghijkl";
     private static final String STREAM = "rt/cam";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final SignedToken TOKENS = new SignedToken(TOKEN_SECRET);
 
     /** A route, the role it needs, whether it is about one stream (or application), and a request it answers. */
@@ -79,7 +80,11 @@ class RouteAccessIT {
             row("GET", "/metrics", Role.OPERATOR, "/metrics"),
             // cameras (ingest bridge)
             row("GET", "/v1/cameras", Role.OPERATOR, "/v1/cameras"),
-            scoped("POST", "/v1/cameras", Role.ADMIN, "/v1/cameras",
+            scoped(
+                    "POST",
+                    "/v1/cameras",
+                    Role.ADMIN,
+                    "/v1/cameras",
                     "{\"app\":\"rt\",\"stream\":\"posted\",\"url\":\"{camera}\",\"enabled\":false}"),
             scoped("GET", "/v1/cameras/{app}/{stream}", Role.OPERATOR, "/v1/cameras/rt/cam"),
             scoped("DELETE", "/v1/cameras/{app}/{stream}", Role.ADMIN, "/v1/cameras/rt/spare"),
@@ -93,8 +98,16 @@ class RouteAccessIT {
             scoped("GET", "/v1/index/segments/{app}/{stream}", Role.OPERATOR, "/v1/index/segments/rt/cam?last=2"),
             scoped("GET", "/v1/index/streams/{app}/{stream}", Role.OPERATOR, "/v1/index/streams/rt/cam"),
             // exports
-            scoped("GET", "/{app}/{stream}/export.mp4", Role.VIEWER, "/rt/cam/export.mp4?start_time={start}&end_time={end}"),
-            scoped("POST", "/v1/nvr/convert2mp4", Role.OPERATOR, "/v1/nvr/convert2mp4",
+            scoped(
+                    "GET",
+                    "/{app}/{stream}/export.mp4",
+                    Role.VIEWER,
+                    "/rt/cam/export.mp4?start_time={start}&end_time={end}"),
+            scoped(
+                    "POST",
+                    "/v1/nvr/convert2mp4",
+                    Role.OPERATOR,
+                    "/v1/nvr/convert2mp4",
                     "{\"app_name\":\"rt\",\"stream_name\":\"cam\",\"start_time\":{start},\"end_time\":{end}}"),
             row("GET", "/v1/nvr/exports", Role.OPERATOR, "/v1/nvr/exports"),
             scoped("GET", "/v1/nvr/exports/{id}", Role.OPERATOR, "/v1/nvr/exports/{job}"),
@@ -110,7 +123,10 @@ class RouteAccessIT {
             row("OPTIONS", "/v1/streams/{app}/{stream}/recordings", Role.PUBLIC, "/v1/streams/rt/cam/recordings"),
             scoped("GET", "/{app}/{stream}/index.m3u8", Role.VIEWER, "/rt/cam/index.m3u8"),
             row("OPTIONS", "/{app}/{stream}/index.m3u8", Role.PUBLIC, "/rt/cam/index.m3u8"),
-            scoped("GET", "/{app}/{stream}/playlist.m3u8", Role.VIEWER,
+            scoped(
+                    "GET",
+                    "/{app}/{stream}/playlist.m3u8",
+                    Role.VIEWER,
                     "/rt/cam/playlist.m3u8?start_time={start}&end_time={end}"),
             row("OPTIONS", "/{app}/{stream}/playlist.m3u8", Role.PUBLIC, "/rt/cam/playlist.m3u8"),
             scoped("GET", "/{app}/{stream}/master.m3u8", Role.VIEWER, "/rt/cam/master.m3u8"),
@@ -120,6 +136,7 @@ class RouteAccessIT {
 
     @TempDir
     static Path data;
+
     static TestCamera camera;
     static KvrServer kvr;
     static final Map<String, String> values = new LinkedHashMap<>();
@@ -133,29 +150,59 @@ class RouteAccessIT {
                 %s operator
 
                 sha256:%s admin
-                """.formatted(OPERATOR_KEY, HexFormat.of().formatHex(
-                MessageDigest.getInstance("SHA-256").digest(ADMIN_KEY.getBytes(StandardCharsets.UTF_8)))));
-        kvr = KvrServer.start(KvrOptions.parse(new String[] {"run", "--data", data.resolve("kvr").toString(),
-                "--http", "127.0.0.1:0", "--kafka-port", "0", "--s3-port", "0", "access.required=true",
-                "access.token.secret=" + TOKEN_SECRET, "access.api.keys.file=" + keys}),
+                """.formatted(
+                        OPERATOR_KEY,
+                        HexFormat.of()
+                                .formatHex(MessageDigest.getInstance("SHA-256")
+                                        .digest(ADMIN_KEY.getBytes(StandardCharsets.UTF_8)))));
+        kvr = KvrServer.start(
+                KvrOptions.parse(new String[] {
+                    "run",
+                    "--data",
+                    data.resolve("kvr").toString(),
+                    "--http",
+                    "127.0.0.1:0",
+                    "--kafka-port",
+                    "0",
+                    "--s3-port",
+                    "0",
+                    "access.required=true",
+                    "access.token.secret=" + TOKEN_SECRET,
+                    "access.api.keys.file=" + keys
+                }),
                 Map.of(STREAM, camera.url(TestCamera.H264)));
-        List<SegmentRecord> recorded = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        List<SegmentRecord> recorded = await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
                 .until(RouteAccessIT::segments, s -> s.size() >= 3);
         long start = recorded.get(0).getStartTimeMs();
         values.put("start", Long.toString(start));
         values.put("end", Long.toString(Math.min(start + 1500, recorded.get(0).getEndTimeMs())));
         values.put("camera", camera.url(TestCamera.H264));
 
-        expect(201, send("POST", "/v1/cameras", "{\"app\":\"rt\",\"stream\":\"spare\",\"url\":\""
-                + camera.url(TestCamera.H264) + "\",\"enabled\":false}", admin()));
+        expect(
+                201,
+                send(
+                        "POST",
+                        "/v1/cameras",
+                        "{\"app\":\"rt\",\"stream\":\"spare\",\"url\":\"" + camera.url(TestCamera.H264)
+                                + "\",\"enabled\":false}",
+                        admin()));
         expect(201, send("PUT", "/v1/policies/gone", "{\"recording\": true}", admin()));
         String job = submitExport();
         values.put("doomed", submitExport());
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> "done".equals(
-                JsonValues.parseObject(body(send("GET", "/v1/nvr/exports/" + job, null, operator()))).get("status")));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> "done"
+                        .equals(JsonValues.parseObject(body(send("GET", "/v1/nvr/exports/" + job, null, operator())))
+                                .get("status")));
         values.put("job", job);
         String live = body(expect(200, send("GET", "/rt/cam/index.m3u8", null, bearer(viewer(STREAM)))));
-        values.put("segment", live.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).findFirst().orElseThrow());
+        values.put(
+                "segment",
+                live.lines()
+                        .filter(l -> !l.startsWith("#") && !l.isBlank())
+                        .findFirst()
+                        .orElseThrow());
     }
 
     @AfterAll
@@ -170,8 +217,10 @@ class RouteAccessIT {
 
     @Test
     void theTableListsEveryRouteWithItsRole() {
-        assertThat(kvr.endpoints()).as("the server's routes, against the table")
-                .containsExactlyInAnyOrderElementsOf(ROUTES.stream().map(Row::endpoint).toList());
+        assertThat(kvr.endpoints())
+                .as("the server's routes, against the table")
+                .containsExactlyInAnyOrderElementsOf(
+                        ROUTES.stream().map(Row::endpoint).toList());
     }
 
     @Test
@@ -183,21 +232,29 @@ class RouteAccessIT {
             String body = row.body() == null ? null : fill(row.body());
             HttpResponse<byte[]> anonymous = send(row.method(), path, body);
             if (row.role() == Role.PUBLIC) {
-                soft.assertThat(anonymous.statusCode()).as(what + " without a credential: " + body(anonymous))
+                soft.assertThat(anonymous.statusCode())
+                        .as(what + " without a credential: " + body(anonymous))
                         .isBetween(200, 299);
                 continue;
             }
-            soft.assertThat(anonymous.statusCode()).as(what + " without a credential").isEqualTo(401);
-            soft.assertThat(anonymous.headers().firstValue("WWW-Authenticate")).as(what).hasValue("Bearer realm=\"kvr\"");
+            soft.assertThat(anonymous.statusCode())
+                    .as(what + " without a credential")
+                    .isEqualTo(401);
+            soft.assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+                    .as(what)
+                    .hasValue("Bearer realm=\"kvr\"");
 
             if (row.role() != Role.VIEWER) {
                 Role lower = Role.values()[row.role().ordinal() - 1];
                 HttpResponse<byte[]> low = send(row.method(), path, body, bearer(token(lower, "*")));
-                soft.assertThat(low.statusCode()).as(what + " as " + lower.wireName() + ": " + body(low)).isEqualTo(403);
+                soft.assertThat(low.statusCode())
+                        .as(what + " as " + lower.wireName() + ": " + body(low))
+                        .isEqualTo(403);
             }
             if (row.scoped()) {
                 HttpResponse<byte[]> elsewhere = send(row.method(), path, body, bearer(token(row.role(), "other/*")));
-                soft.assertThat(elsewhere.statusCode()).as(what + " for another stream: " + body(elsewhere))
+                soft.assertThat(elsewhere.statusCode())
+                        .as(what + " for another stream: " + body(elsewhere))
                         .isEqualTo(403);
             }
 
@@ -206,7 +263,8 @@ class RouteAccessIT {
                 case OPERATOR -> send(row.method(), path, body, operator());
                 default -> send(row.method(), path, body, admin());
             };
-            soft.assertThat(right.statusCode()).as(what + " as " + row.role().wireName() + ": " + body(right))
+            soft.assertThat(right.statusCode())
+                    .as(what + " as " + row.role().wireName() + ": " + body(right))
                     .isBetween(200, 299);
         }
         soft.assertAll();
@@ -218,7 +276,8 @@ class RouteAccessIT {
         assertThat(elsewhere).isEqualTo("[]");
         assertThat(body(send("GET", withToken("/v1/streams", token(Role.VIEWER, STREAM)), null)))
                 .contains("\"live_url\":\"/rt/cam/index.m3u8?token=");
-        assertThat(body(send("GET", "/v1/cameras", null, bearer(token(Role.OPERATOR, "other/*"))))).isEqualTo("[]");
+        assertThat(body(send("GET", "/v1/cameras", null, bearer(token(Role.OPERATOR, "other/*")))))
+                .isEqualTo("[]");
         assertThat(body(send("GET", "/v1/cameras", null, operator()))).contains("\"stream\":\"cam\"");
         assertThat(body(send("GET", "/v1/nvr/exports", null, bearer(token(Role.OPERATOR, "other/*")))))
                 .isEqualTo("{\"exports\":[]}");
@@ -226,10 +285,14 @@ class RouteAccessIT {
 
     @Test
     void writesThatAreNotJsonAre415() throws Exception {
-        HttpResponse<byte[]> form = HTTP.send(HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/policies/rt"))
-                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + ADMIN_KEY)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .PUT(HttpRequest.BodyPublishers.ofString("recording=false")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> form = HTTP.send(
+                HttpRequest.newBuilder(URI.create(kvr.baseUrl() + "/v1/policies/rt"))
+                        .timeout(Duration.ofSeconds(20))
+                        .header("Authorization", "Bearer " + ADMIN_KEY)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .PUT(HttpRequest.BodyPublishers.ofString("recording=false"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(form.statusCode()).isEqualTo(415);
         assertThat(JsonValues.parseObject(body(form)).get("error")).asString().contains("application/json");
     }
@@ -238,16 +301,22 @@ class RouteAccessIT {
 
     private static List<SegmentRecord> segments() {
         try {
-            return kvr.index().latest(STREAM, 100).stream().map(IndexedSegment::segment).toList();
+            return kvr.index().latest(STREAM, 100).stream()
+                    .map(IndexedSegment::segment)
+                    .toList();
         } catch (RuntimeException e) {
             return List.of(); // the index is restoring
         }
     }
 
     private static String submitExport() throws Exception {
-        HttpResponse<byte[]> r = expect(202, send("POST", "/v1/nvr/convert2mp4",
-                fill("{\"app_name\":\"rt\",\"stream_name\":\"cam\",\"start_time\":{start},\"end_time\":{end}}"),
-                operator()));
+        HttpResponse<byte[]> r = expect(
+                202,
+                send(
+                        "POST",
+                        "/v1/nvr/convert2mp4",
+                        fill("{\"app_name\":\"rt\",\"stream_name\":\"cam\",\"start_time\":{start},\"end_time\":{end}}"),
+                        operator()));
         return (String) JsonValues.parseObject(body(r)).get("id");
     }
 
@@ -285,8 +354,11 @@ class RouteAccessIT {
 
     private static HttpResponse<byte[]> send(String method, String path, String body, String... headers)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(kvr.baseUrl() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(kvr.baseUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
@@ -297,7 +369,9 @@ class RouteAccessIT {
     }
 
     private static HttpResponse<byte[]> expect(int status, HttpResponse<byte[]> r) {
-        assertThat(r.statusCode()).as(r.request().method() + " " + r.uri().getPath() + ": " + body(r)).isEqualTo(status);
+        assertThat(r.statusCode())
+                .as(r.request().method() + " " + r.uri().getPath() + ": " + body(r))
+                .isEqualTo(status);
         return r;
     }
 

@@ -51,10 +51,11 @@ class SaslClusterIT {
     @Test
     void appsConfiguredOnlyThroughPassThroughSettingsRecordOverScram(@TempDir Path dir) throws Exception {
         EmbeddedKafka.ScramListener scram = EmbeddedKafka.ScramListener.of("SCRAM-SHA-256", USER, PASSWORD);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Config.of(dir.resolve("kafka")).withScram(scram));
-             EmbeddedS3 s3 = EmbeddedS3.start(EmbeddedS3.Config.of(dir.resolve("s3"), "kvr", "kvr-test-secret"));
-             TestCamera camera = TestCamera.start();
-             LogCapture logs = LogCapture.start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(
+                        EmbeddedKafka.Config.of(dir.resolve("kafka")).withScram(scram));
+                EmbeddedS3 s3 = EmbeddedS3.start(EmbeddedS3.Config.of(dir.resolve("s3"), "kvr", "kvr-test-secret"));
+                TestCamera camera = TestCamera.start();
+                LogCapture logs = LogCapture.start()) {
             String sasl = kafka.saslBootstrapServers().orElseThrow();
 
             // the listener refuses a wrong password (and so could refuse the apps)
@@ -72,8 +73,10 @@ class SaslClusterIT {
             values.put("kafka.bootstrap.servers", sasl);
             values.put("kafka.security.protocol", "SASL_PLAINTEXT");
             values.put("kafka.sasl.mechanism", "SCRAM-SHA-256");
-            values.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                    + " username=\"" + USER + "\" password=\"" + PASSWORD + "\";");
+            values.put(
+                    "kafka.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required" + " username=\"" + USER
+                            + "\" password=\"" + PASSWORD + "\";");
             values.put("s3.endpoint", s3.endpoint());
             values.put("s3.access.key", s3.accessKey());
             values.put("s3.secret.key", s3.secretKey());
@@ -86,10 +89,11 @@ class SaslClusterIT {
             MeterRegistry metrics = Metrics.prometheus("it");
 
             try (Indexer indexer = Indexer.start(IndexerConfig.from(settings), metrics);
-                 Segmenter segmenter = Segmenter.start(SegmenterConfig.from(settings), metrics);
-                 IngestBridge bridge = IngestBridge.start(BridgeConfig.from(settings), metrics)) {
+                    Segmenter segmenter = Segmenter.start(SegmenterConfig.from(settings), metrics);
+                    IngestBridge bridge = IngestBridge.start(BridgeConfig.from(settings), metrics)) {
                 assertThat(indexer.awaitRunning(Duration.ofMinutes(2))).isTrue();
-                await("segments of " + STREAM + " indexed").atMost(Duration.ofMinutes(2))
+                await("segments of " + STREAM + " indexed")
+                        .atMost(Duration.ofMinutes(2))
                         .pollInterval(Duration.ofMillis(500))
                         .until(() -> indexer.index().latest(STREAM, 10).size() >= 2);
             }
@@ -98,14 +102,16 @@ class SaslClusterIT {
             Map<String, Object> right = new HashMap<>(scram.clientProperties(USER, PASSWORD));
             right.put("bootstrap.servers", sasl);
             try (Admin admin = Admin.create(right)) {
-                assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS).stream().map(g -> g.groupId()))
+                assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS).stream()
+                                .map(g -> g.groupId()))
                         .contains("kvr-segmenter", "kvr-indexer");
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
                         .contains("kvr.media.v1", "kvr.segments.v1");
             }
 
             List<String> lines = logs.lines();
-            assertThat(lines).as("Kafka client config dumps captured")
+            assertThat(lines)
+                    .as("Kafka client config dumps captured")
                     .anyMatch(l -> l.contains("sasl.jaas.config = [hidden]"));
             assertThat(lines).as("log lines holding the SCRAM password").noneMatch(l -> l.contains(PASSWORD));
         }
@@ -138,8 +144,11 @@ class SaslClusterIT {
 
         List<String> lines() {
             synchronized (appender) {
-                return appender.list.stream().map(e -> e.getFormattedMessage()
-                        + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())))
+                return appender.list.stream()
+                        .map(e -> e.getFormattedMessage()
+                                + (e.getThrowableProxy() == null
+                                        ? ""
+                                        : ThrowableProxyUtil.asString(e.getThrowableProxy())))
                         .toList();
             }
         }

@@ -32,8 +32,17 @@ final class SegmentCoverage {
     private static final long WALL_CLOCK_TOLERANCE_MS = 40;
 
     /** One access unit as published (its first chunk when chunked): enough to find its sample. */
-    record Unit(long offset, String session, int track, Codec codec, boolean keyframe, long pts, long dts,
-                int timebaseNum, int timebaseDen, long captureMs) {
+    record Unit(
+            long offset,
+            String session,
+            int track,
+            Codec codec,
+            boolean keyframe,
+            long pts,
+            long dts,
+            int timebaseNum,
+            int timebaseDen,
+            long captureMs) {
         boolean video() {
             return codec == Codec.H264 || codec == Codec.H265;
         }
@@ -50,12 +59,13 @@ final class SegmentCoverage {
         public String toString() {
             return stream + ": " + segments + " segments, " + expectedVideo + " video and " + expectedAudio
                     + " audio units expected, " + problems.size() + " problem(s)"
-                    + (problems.isEmpty() ? "" : ":\n  " + String.join("\n  ", problems.subList(0, Math.min(30, problems.size()))));
+                    + (problems.isEmpty()
+                            ? ""
+                            : ":\n  " + String.join("\n  ", problems.subList(0, Math.min(30, problems.size()))));
         }
     }
 
-    private SegmentCoverage() {
-    }
+    private SegmentCoverage() {}
 
     /** Every access unit on the media topic now, per stream in partition order. */
     static Map<String, List<Unit>> published(String bootstrap, String topic) {
@@ -67,7 +77,8 @@ final class SegmentCoverage {
         Map<String, List<Unit>> out = new LinkedHashMap<>();
         try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> all = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             consumer.assign(all);
             consumer.seekToBeginning(all);
             Map<TopicPartition, Long> end = consumer.endOffsets(all);
@@ -78,9 +89,18 @@ final class SegmentCoverage {
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (records.decode(r.headers(), r.value()) instanceof AccessUnit u && u.getChunkIndex() == 0) {
-                        out.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(new Unit(r.offset(),
-                                u.getIngestSessionId(), u.getTrack(), u.getCodec(), u.getKeyframe(), u.getPts(),
-                                u.getDts(), u.getTimebaseNum(), u.getTimebaseDen(), u.getCaptureTimeMs()));
+                        out.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                                .add(new Unit(
+                                        r.offset(),
+                                        u.getIngestSessionId(),
+                                        u.getTrack(),
+                                        u.getCodec(),
+                                        u.getKeyframe(),
+                                        u.getPts(),
+                                        u.getDts(),
+                                        u.getTimebaseNum(),
+                                        u.getTimebaseDen(),
+                                        u.getCaptureTimeMs()));
                     }
                 }
             }
@@ -92,7 +112,8 @@ final class SegmentCoverage {
     static Report check(String stream, List<Unit> units, List<SegmentRecord> segments) {
         List<String> problems = new ArrayList<>();
         List<SegmentRecord> sorted = new ArrayList<>(segments);
-        sorted.sort(Comparator.comparingLong(SegmentRecord::getStartTimeMs).thenComparingLong(SegmentRecord::getMediaStartTime));
+        sorted.sort(Comparator.comparingLong(SegmentRecord::getStartTimeMs)
+                .thenComparingLong(SegmentRecord::getMediaStartTime));
         overlaps(sorted, problems);
 
         // samples per session and track kind: decode time -> presentation times (one per segment holding it)
@@ -109,7 +130,9 @@ final class SegmentCoverage {
                 }
                 long dts = t.getBaseDecodeTime();
                 for (int i = 0; i < t.getSampleDurations().size(); i++) {
-                    long cts = t.getCompositionOffsets().isEmpty() ? 0 : t.getCompositionOffsets().get(i);
+                    long cts = t.getCompositionOffsets().isEmpty()
+                            ? 0
+                            : t.getCompositionOffsets().get(i);
                     into.computeIfAbsent(dts, k -> new ArrayList<>()).add(dts + cts);
                     dts += t.getSampleDurations().get(i);
                 }
@@ -119,7 +142,8 @@ final class SegmentCoverage {
         int expectedVideo = 0;
         int expectedAudio = 0;
         Map<String, List<Unit>> bySession = new LinkedHashMap<>();
-        units.forEach(u -> bySession.computeIfAbsent(u.session(), k -> new ArrayList<>()).add(u));
+        units.forEach(u ->
+                bySession.computeIfAbsent(u.session(), k -> new ArrayList<>()).add(u));
         for (var session : bySession.entrySet()) {
             String id = session.getKey();
             Map<Long, List<Long>> video = videoSamples.getOrDefault(id, Map.of());
@@ -159,10 +183,18 @@ final class SegmentCoverage {
                     expectOnce(problems, "audio", id, u, dts, dts, audio.get(dts));
                 }
             }
-            video.keySet().stream().filter(dts -> !seenVideo.containsKey(dts)).sorted().limit(5)
-                    .forEach(dts -> problems.add("session " + id + ": video sample at dts " + dts + " is no published unit"));
-            audio.keySet().stream().filter(dts -> !seenAudio.containsKey(dts)).sorted().limit(5)
-                    .forEach(dts -> problems.add("session " + id + ": audio sample at dts " + dts + " is no published unit"));
+            video.keySet().stream()
+                    .filter(dts -> !seenVideo.containsKey(dts))
+                    .sorted()
+                    .limit(5)
+                    .forEach(dts ->
+                            problems.add("session " + id + ": video sample at dts " + dts + " is no published unit"));
+            audio.keySet().stream()
+                    .filter(dts -> !seenAudio.containsKey(dts))
+                    .sorted()
+                    .limit(5)
+                    .forEach(dts ->
+                            problems.add("session " + id + ": audio sample at dts " + dts + " is no published unit"));
         }
         for (String session : videoSamples.keySet()) {
             if (!bySession.containsKey(session)) {
@@ -172,8 +204,8 @@ final class SegmentCoverage {
         return new Report(stream, expectedVideo, expectedAudio, segments.size(), problems);
     }
 
-    private static void expectOnce(List<String> problems, String kind, String session, Unit u, long dts, long pts,
-                                   List<Long> found) {
+    private static void expectOnce(
+            List<String> problems, String kind, String session, Unit u, long dts, long pts, List<Long> found) {
         if (found == null || found.isEmpty()) {
             problems.add("session " + session + ": " + kind + " unit at offset " + u.offset() + " (dts " + dts
                     + ", captured " + u.captureMs() + ") is in no segment");
@@ -194,7 +226,8 @@ final class SegmentCoverage {
             SegmentRecord before = lastOfSession.get(s.getIngestSessionId());
             if (before != null && s.getMediaStartTime() < before.getMediaStartTime() + before.getMediaDuration()) {
                 problems.add(s.getObjectKey() + " overlaps " + before.getObjectKey() + " in media time ("
-                        + s.getMediaStartTime() + " < " + (before.getMediaStartTime() + before.getMediaDuration()) + ")");
+                        + s.getMediaStartTime() + " < " + (before.getMediaStartTime() + before.getMediaDuration())
+                        + ")");
             }
             lastOfSession.put(s.getIngestSessionId(), s);
             if (previous != null && s.getStartTimeMs() < previous.getEndTimeMs() - WALL_CLOCK_TOLERANCE_MS) {

@@ -45,15 +45,18 @@ class SegmenterCrashIT {
     private static final Logger log = LoggerFactory.getLogger(SegmenterCrashIT.class);
     /** Both of one mount: one encoder, so a busy machine's camera keeps real time. */
     private static final List<String> STREAMS = List.of("crash/front", "crash/back");
+
     private static final Duration RECORD = Duration.ofMinutes(2);
     private static final int MIN_KILLS = 10;
     /** Longest wait after a kill before the next one, once the new segmenter is up. */
     private static final long MAX_LIFE_MS = 8_000;
     /** Copies of objects ffprobe rejected; outside the temporary directory, so a failed run leaves them behind. */
-    private static final Path REJECTED = Path.of("target", "SegmenterCrashIT-rejected").toAbsolutePath();
+    private static final Path REJECTED =
+            Path.of("target", "SegmenterCrashIT-rejected").toAbsolutePath();
 
     @TempDir
     Path data;
+
     TestCamera camera;
     RecordingRig rig;
     AppProcess segmenter;
@@ -117,16 +120,21 @@ class SegmenterCrashIT {
         assertThat(published.keySet()).containsExactlyInAnyOrderElementsOf(STREAMS);
         // the last segments close once the streams have been quiet for the segmenter's idle limit (6 s)
         Map<String, SegmentCoverage.Report> reports = new HashMap<>();
-        await("every unit in exactly one segment").atMost(Duration.ofSeconds(90)).pollDelay(Duration.ofSeconds(2))
+        await("every unit in exactly one segment")
+                .atMost(Duration.ofSeconds(90))
+                .pollDelay(Duration.ofSeconds(2))
                 .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> {
                     for (String s : STREAMS) {
                         reports.put(s, SegmentCoverage.check(s, published.get(s), segments(s)));
                     }
-                    reports.values().forEach(r -> assertThat(r.problems()).as("%s", r).isEmpty());
+                    reports.values()
+                            .forEach(r -> assertThat(r.problems()).as("%s", r).isEmpty());
                 });
         reports.values().forEach(r -> log.info("{}", r));
-        log.info("{} segment announcements for {} distinct segments (the rest are replays)", announcements(),
+        log.info(
+                "{} segment announcements for {} distinct segments (the rest are replays)",
+                announcements(),
                 STREAMS.stream().mapToInt(s -> segments(s).size()).sum());
 
         assertThat(kills).isGreaterThanOrEqualTo(MIN_KILLS);
@@ -145,10 +153,15 @@ class SegmenterCrashIT {
         STREAMS.forEach(s -> segments(s).forEach(r -> byKey.put(r.getObjectKey(), r)));
         List<String> segmentObjects;
         try (Stream<Path> files = Files.walk(rig.bucketDir())) {
-            segmentObjects = files.filter(Files::isRegularFile).map(f -> rig.bucketDir().relativize(f).toString())
-                    .filter(k -> k.endsWith(".m4s")).sorted().toList();
+            segmentObjects = files.filter(Files::isRegularFile)
+                    .map(f -> rig.bucketDir().relativize(f).toString())
+                    .filter(k -> k.endsWith(".m4s"))
+                    .sorted()
+                    .toList();
         }
-        assertThat(segmentObjects).as("segment objects in the bucket").containsExactlyInAnyOrderElementsOf(byKey.keySet());
+        assertThat(segmentObjects)
+                .as("segment objects in the bucket")
+                .containsExactlyInAnyOrderElementsOf(byKey.keySet());
         List<String> failures = new ArrayList<>();
         Path joined = data.resolve("probe.mp4");
         StoredSegmentDiagnosis diagnosis = new StoredSegmentDiagnosis(rig.bucketDir(), REJECTED);
@@ -166,7 +179,9 @@ class SegmenterCrashIT {
                 Thread.sleep(2_000);
                 var again = probe(joined, Files.readAllBytes(rig.bucketDir().resolve(r.getInitKey())), bytes);
                 failures.add(key + ": " + probe.describe() + "\n  probed again 2 s later: "
-                        + (again.ok() && again.stderr().isBlank() ? "readable" : again.stderr().strip())
+                        + (again.ok() && again.stderr().isBlank()
+                                ? "readable"
+                                : again.stderr().strip())
                         + diagnosis.describe(r, init, bytes, segments(r.getStreamId())));
                 continue;
             }
@@ -175,17 +190,19 @@ class SegmenterCrashIT {
                 Map<?, ?> stream = (Map<?, ?>) o;
                 Object count = stream.get("nb_read_packets");
                 // a stream ffprobe could not count is a finding, reported with the probe's output
-                packets.put(String.valueOf(stream.get("codec_name")),
+                packets.put(
+                        String.valueOf(stream.get("codec_name")),
                         count == null ? -1L : Long.parseLong(String.valueOf(count)));
             }
             if (packets.containsValue(-1L)) {
-                failures.add(key + ": ffprobe did not count every stream: " + probe.stdout().replaceAll("\\s+", " "));
+                failures.add(key + ": ffprobe did not count every stream: "
+                        + probe.stdout().replaceAll("\\s+", " "));
                 continue;
             }
             Map<String, Long> indexed = new HashMap<>();
             for (SegmentTrack t : r.getTracks()) {
-                indexed.put(t.getCodec() == Codec.AAC ? "aac" : t.getCodec() == Codec.H265 ? "hevc" : "h264",
-                        (long) t.getSampleSizes().size());
+                indexed.put(t.getCodec() == Codec.AAC ? "aac" : t.getCodec() == Codec.H265 ? "hevc" : "h264", (long)
+                        t.getSampleSizes().size());
             }
             if (!packets.equals(indexed)) {
                 failures.add(key + ": ffprobe counts " + packets + ", index " + indexed);
@@ -200,28 +217,44 @@ class SegmenterCrashIT {
             out.write(init);
             out.write(segment);
         }
-        return FFmpegTools.ffprobe(Duration.ofSeconds(30), "-v", "error", "-count_packets",
-                "-show_entries", "stream=codec_name,nb_read_packets", "-of", "json", joined.toString());
+        return FFmpegTools.ffprobe(
+                Duration.ofSeconds(30),
+                "-v",
+                "error",
+                "-count_packets",
+                "-show_entries",
+                "stream=codec_name,nb_read_packets",
+                "-of",
+                "json",
+                joined.toString());
     }
 
     private void awaitHealthy() {
-        await("segmenter up; see target/SegmenterCrashIT-segmenter.log").atMost(Duration.ofSeconds(90))
+        await("segmenter up; see target/SegmenterCrashIT-segmenter.log")
+                .atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(100))
                 .failFast("segmenter died; see target/SegmenterCrashIT-segmenter.log", () -> !segmenter.alive())
                 .until(segmenter::healthy);
     }
 
     private List<SegmentRecord> segments(String stream) {
-        return rig.index().latest(stream, 100_000).stream().map(IndexedSegment::segment).toList();
+        return rig.index().latest(stream, 100_000).stream()
+                .map(IndexedSegment::segment)
+                .toList();
     }
 
     /** Records on the segments topic: announcements, including repeats after replays. */
     private long announcements() {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", rig.kafkaBootstrap()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of("bootstrap.servers", rig.kafkaBootstrap()),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> tps = consumer.partitionsFor("kvr.segments.v1").stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            return consumer.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            return consumer.endOffsets(tps).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
     }
 }

@@ -42,15 +42,32 @@ final class StoredSegmentDiagnosis {
         StringBuilder out = new StringBuilder();
         Path initPath = bucketDir.resolve(record.getInitKey());
         Path segmentPath = bucketDir.resolve(record.getObjectKey());
-        out.append("\n  record: sequence ").append(record.getSequence())
-                .append(", session ").append(record.getIngestSessionId())
-                .append(", offsets ").append(record.getFirstOffset()).append('-').append(record.getLastOffset())
-                .append(", announced at ").append(record.getAnnouncedAtMs())
-                .append(", init key ").append(record.getInitKey());
-        out.append("\n  init as probed: ").append(init.length).append(" bytes, head ").append(head(init))
-                .append(", boxes ").append(topLevel(init)).append(", trex track ids ").append(trexTrackIds(init));
-        out.append("\n  segment as probed: ").append(segment.length).append(" bytes, boxes ").append(topLevel(segment))
-                .append(", tfhd track ids ").append(tfhdTrackIds(segment));
+        out.append("\n  record: sequence ")
+                .append(record.getSequence())
+                .append(", session ")
+                .append(record.getIngestSessionId())
+                .append(", offsets ")
+                .append(record.getFirstOffset())
+                .append('-')
+                .append(record.getLastOffset())
+                .append(", announced at ")
+                .append(record.getAnnouncedAtMs())
+                .append(", init key ")
+                .append(record.getInitKey());
+        out.append("\n  init as probed: ")
+                .append(init.length)
+                .append(" bytes, head ")
+                .append(head(init))
+                .append(", boxes ")
+                .append(topLevel(init))
+                .append(", trex track ids ")
+                .append(trexTrackIds(init));
+        out.append("\n  segment as probed: ")
+                .append(segment.length)
+                .append(" bytes, boxes ")
+                .append(topLevel(segment))
+                .append(", tfhd track ids ")
+                .append(tfhdTrackIds(segment));
         out.append("\n  init now: ").append(fileState(initPath, init));
         out.append("\n  segment modified: ").append(modified(segmentPath));
         out.append("\n  init directory: ").append(listing(initPath.getParent()));
@@ -89,7 +106,8 @@ final class StoredSegmentDiagnosis {
             return "missing";
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.sorted().map(f -> f.getFileName() + " (" + size(f) + " bytes, " + modified(f) + ")")
+            return files.sorted()
+                    .map(f -> f.getFileName() + " (" + size(f) + " bytes, " + modified(f) + ")")
                     .collect(Collectors.joining(", "));
         } catch (IOException e) {
             return "unreadable: " + e;
@@ -126,7 +144,8 @@ final class StoredSegmentDiagnosis {
         for (int[] box : boxes(bytes, 0, bytes.length)) {
             out.add(type(bytes, box[0]) + ":" + (box[1] - box[0]));
         }
-        int end = boxes(bytes, 0, bytes.length).stream().mapToInt(b -> b[1]).max().orElse(0);
+        int end =
+                boxes(bytes, 0, bytes.length).stream().mapToInt(b -> b[1]).max().orElse(0);
         if (end < bytes.length) {
             out.add("unparsed:" + (bytes.length - end));
         }
@@ -165,7 +184,9 @@ final class StoredSegmentDiagnosis {
     }
 
     private static List<int[]> children(byte[] bytes, int from, int to, String type) {
-        return boxes(bytes, from, to).stream().filter(b -> type.equals(type(bytes, b[0]))).toList();
+        return boxes(bytes, from, to).stream()
+                .filter(b -> type.equals(type(bytes, b[0])))
+                .toList();
     }
 
     /** [start, end) of each box directly inside [from, to), stopping at the first that does not fit. */

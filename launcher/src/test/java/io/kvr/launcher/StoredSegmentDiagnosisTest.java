@@ -20,7 +20,13 @@ class StoredSegmentDiagnosisTest {
     private static byte[] init(int... trackIds) {
         byte[][] trex = new byte[trackIds.length][];
         for (int i = 0; i < trackIds.length; i++) {
-            trex[i] = box("trex", ByteBuffer.allocate(24).putInt(0).putInt(trackIds[i]).putInt(1).array());
+            trex[i] = box(
+                    "trex",
+                    ByteBuffer.allocate(24)
+                            .putInt(0)
+                            .putInt(trackIds[i])
+                            .putInt(1)
+                            .array());
         }
         return concat(box("ftyp", "cmfc".getBytes(StandardCharsets.US_ASCII)), box("moov", box("mvex", concat(trex))));
     }
@@ -29,9 +35,18 @@ class StoredSegmentDiagnosisTest {
     private static byte[] segment(int... trackIds) {
         byte[][] traf = new byte[trackIds.length][];
         for (int i = 0; i < trackIds.length; i++) {
-            traf[i] = box("traf", box("tfhd", ByteBuffer.allocate(8).putInt(0x020000).putInt(trackIds[i]).array()));
+            traf[i] = box(
+                    "traf",
+                    box(
+                            "tfhd",
+                            ByteBuffer.allocate(8)
+                                    .putInt(0x020000)
+                                    .putInt(trackIds[i])
+                                    .array()));
         }
-        return concat(box("styp", "cmfs".getBytes(StandardCharsets.US_ASCII)), box("moof", concat(traf)),
+        return concat(
+                box("styp", "cmfs".getBytes(StandardCharsets.US_ASCII)),
+                box("moof", concat(traf)),
                 box("mdat", new byte[10]));
     }
 
@@ -63,15 +78,36 @@ class StoredSegmentDiagnosisTest {
         byte[] segment = segment(1, 2);
         Files.write(bucket.resolve(segmentKey), segment);
         SegmentRecord record = SegmentRecord.newBuilder()
-                .setStreamId("cam/front").setIngestSessionId("s1").setSequence(7).setStartTimeMs(0).setEndTimeMs(2000)
-                .setDurationMs(2000).setMediaStartTime(0).setMediaDuration(180_000).setTimescale(90_000)
-                .setByteSize(segment.length).setBucket("b").setObjectKey(segmentKey).setInitKey(initKey)
-                .setCodecs("avc1").setWidth(0).setHeight(0).setMoofOffset(0).setMoofSize(0).setMdatOffset(0)
-                .setMdatSize(0).setTracks(List.of()).setSourcePartition(0).setFirstOffset(10).setLastOffset(20)
-                .setAnnouncedAtMs(1).build();
+                .setStreamId("cam/front")
+                .setIngestSessionId("s1")
+                .setSequence(7)
+                .setStartTimeMs(0)
+                .setEndTimeMs(2000)
+                .setDurationMs(2000)
+                .setMediaStartTime(0)
+                .setMediaDuration(180_000)
+                .setTimescale(90_000)
+                .setByteSize(segment.length)
+                .setBucket("b")
+                .setObjectKey(segmentKey)
+                .setInitKey(initKey)
+                .setCodecs("avc1")
+                .setWidth(0)
+                .setHeight(0)
+                .setMoofOffset(0)
+                .setMoofSize(0)
+                .setMdatOffset(0)
+                .setMdatSize(0)
+                .setTracks(List.of())
+                .setSourcePartition(0)
+                .setFirstOffset(10)
+                .setLastOffset(20)
+                .setAnnouncedAtMs(1)
+                .build();
         Path keep = dir.resolve("kept");
 
-        String report = new StoredSegmentDiagnosis(bucket, keep).describe(record, new byte[0], segment, List.of(record));
+        String report =
+                new StoredSegmentDiagnosis(bucket, keep).describe(record, new byte[0], segment, List.of(record));
 
         assertThat(report)
                 .contains("init key " + initKey)
@@ -86,8 +122,11 @@ class StoredSegmentDiagnosisTest {
     }
 
     private static byte[] box(String type, byte[] body) {
-        return ByteBuffer.allocate(8 + body.length).putInt(8 + body.length)
-                .put(type.getBytes(StandardCharsets.US_ASCII)).put(body).array();
+        return ByteBuffer.allocate(8 + body.length)
+                .putInt(8 + body.length)
+                .put(type.getBytes(StandardCharsets.US_ASCII))
+                .put(body)
+                .array();
     }
 
     private static byte[] concat(byte[]... parts) {

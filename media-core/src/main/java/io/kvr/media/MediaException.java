@@ -7,13 +7,13 @@ package io.kvr.media;
  * {@link IllegalArgumentException}s: they are bugs, not bad media.
  */
 public abstract sealed class MediaException extends RuntimeException
-    permits MalformedMediaException, UnsupportedMediaException {
+        permits MalformedMediaException, UnsupportedMediaException {
 
-  protected MediaException(String message) {
-    super(message);
-  }
+    protected MediaException(String message) {
+        super(message);
+    }
 
-  protected MediaException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    protected MediaException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

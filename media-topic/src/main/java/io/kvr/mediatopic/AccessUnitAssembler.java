@@ -94,14 +94,21 @@ public final class AccessUnitAssembler {
         }
         if (p == null) {
             skipped++;
-            log.debug("skipping chunk {} of {} at {}@{}: its unit began before this reader started", index, count,
-                    partition, offset);
+            log.debug(
+                    "skipping chunk {} of {} at {}@{}: its unit began before this reader started",
+                    index,
+                    count,
+                    partition,
+                    offset);
             return Optional.empty();
         }
         if (!p.continuedBy(record)) {
             streams.remove(stream);
-            drop(partition, p, "chunk " + index + "/" + count + " of sequence " + record.getSequence()
-                    + " followed at offset " + offset);
+            drop(
+                    partition,
+                    p,
+                    "chunk " + index + "/" + count + " of sequence " + record.getSequence() + " followed at offset "
+                            + offset);
             skipped++;
             return Optional.empty();
         }
@@ -158,7 +165,11 @@ public final class AccessUnitAssembler {
                 Pending p = it.next();
                 if (now - p.lastChunkNanos > maxWaitNanos) {
                     it.remove();
-                    drop(partition.getKey(), p, "no further chunk for " + Duration.ofNanos(maxWaitNanos).toSeconds() + " s");
+                    drop(
+                            partition.getKey(),
+                            p,
+                            "no further chunk for "
+                                    + Duration.ofNanos(maxWaitNanos).toSeconds() + " s");
                 }
             }
             if (partition.getValue().isEmpty()) {
@@ -204,9 +215,17 @@ public final class AccessUnitAssembler {
     private void drop(int partition, Pending p, String reason) {
         dropped++;
         AccessUnit first = p.first;
-        log.warn("dropping incomplete access unit of {} (session {}, sequence {}): {} of {} chunks from partition {} "
-                        + "offset {}, then {}", first.getStreamId(), first.getIngestSessionId(), first.getSequence(),
-                p.slices.size(), first.getChunkCount(), partition, p.firstOffset, reason);
+        log.warn(
+                "dropping incomplete access unit of {} (session {}, sequence {}): {} of {} chunks from partition {} "
+                        + "offset {}, then {}",
+                first.getStreamId(),
+                first.getIngestSessionId(),
+                first.getSequence(),
+                p.slices.size(),
+                first.getChunkCount(),
+                partition,
+                p.firstOffset,
+                reason);
     }
 
     private static final class Pending {

@@ -12,8 +12,7 @@ import java.util.List;
  * back together.
  */
 public final class AccessUnitChunks {
-    private AccessUnitChunks() {
-    }
+    private AccessUnitChunks() {}
 
     /**
      * Splits {@code unit} into the fewest chunks whose payload slices hold at most {@code maxSliceBytes} each,

@@ -11,8 +11,7 @@ import java.util.UUID;
 public final class IngestSessionId {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private IngestSessionId() {
-    }
+    private IngestSessionId() {}
 
     public static String create(long startMs) {
         long msb = (startMs & 0xFFFF_FFFF_FFFFL) << 16 | 0x7000L | (RANDOM.nextInt() & 0x0FFFL);

@@ -39,7 +39,9 @@ public final class MediaRecords {
     public Object decode(Headers headers, byte[] value) {
         Header type = headers == null ? null : headers.lastHeader(TYPE_HEADER);
         if (type != null) {
-            return java.util.Arrays.equals(type.value(), STREAM_INFO) ? decodeStreamInfo(value) : decodeAccessUnit(value);
+            return java.util.Arrays.equals(type.value(), STREAM_INFO)
+                    ? decodeStreamInfo(value)
+                    : decodeAccessUnit(value);
         }
         if (STREAM_INFOS.matches(value)) {
             return decodeStreamInfo(value);

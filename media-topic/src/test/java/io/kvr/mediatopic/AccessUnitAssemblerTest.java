@@ -22,8 +22,12 @@ class AccessUnitAssemblerTest {
         for (int i = 0; i < bytes; i++) {
             payload[i] = (byte) (i * 7 + sequence);
         }
-        return AccessUnit.newBuilder(Fixtures.accessUnit()).setStreamId(stream).setIngestSessionId(session)
-                .setSequence(sequence).setPayload(ByteBuffer.wrap(payload)).build();
+        return AccessUnit.newBuilder(Fixtures.accessUnit())
+                .setStreamId(stream)
+                .setIngestSessionId(session)
+                .setSequence(sequence)
+                .setPayload(ByteBuffer.wrap(payload))
+                .build();
     }
 
     /** As a reader meets it: encoded by the writer, decoded from the topic. */
@@ -123,7 +127,8 @@ class AccessUnitAssemblerTest {
         assembler.accept(0, 1, read(first.get(0)));
         assembler.accept(0, 2, read(second.get(0)));
         assertThat(assembler.dropped()).isEqualTo(1);
-        assertThat(assembler.accept(0, 3, read(second.get(1)))).hasValueSatisfying(w -> assertThat(w.firstOffset()).isEqualTo(2));
+        assertThat(assembler.accept(0, 3, read(second.get(1))))
+                .hasValueSatisfying(w -> assertThat(w.firstOffset()).isEqualTo(2));
 
         assembler.accept(0, 4, read(first.get(0)));
         assertThat(assembler.accept(0, 5, read(unit("live/door", "s1", 3, 10)))).isPresent();
@@ -174,8 +179,14 @@ class AccessUnitAssemblerTest {
 
     @Test
     void forgettingAPartitionLeavesOthers() {
-        assembler.accept(0, 1, read(AccessUnitChunks.split(unit("live/a", "s", 1, 20), 10).get(0)));
-        assembler.accept(1, 1, read(AccessUnitChunks.split(unit("live/b", "s", 1, 20), 10).get(0)));
+        assembler.accept(
+                0,
+                1,
+                read(AccessUnitChunks.split(unit("live/a", "s", 1, 20), 10).get(0)));
+        assembler.accept(
+                1,
+                1,
+                read(AccessUnitChunks.split(unit("live/b", "s", 1, 20), 10).get(0)));
 
         assembler.forget(0);
 
@@ -190,7 +201,8 @@ class AccessUnitAssemblerTest {
         bad.setChunkIndex(3);
         bad.setChunkCount(2);
 
-        assertThatThrownBy(() -> assembler.accept(0, 1, bad)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> assembler.accept(0, 1, bad))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("chunk 3 of 2");
     }
 

@@ -32,8 +32,14 @@ class IngestSessionIdTest {
 
     @ParameterizedTest
     @EmptySource
-    @ValueSource(strings = {"123e4567-e89b-42d3-a456-426614174000", "00000000-0000-0000-0000-000000000000",
-        "not-a-uuid", "s1", "0190e5c8-3f2a-1abc-8def-0123456789ab"})
+    @ValueSource(
+            strings = {
+                "123e4567-e89b-42d3-a456-426614174000",
+                "00000000-0000-0000-0000-000000000000",
+                "not-a-uuid",
+                "s1",
+                "0190e5c8-3f2a-1abc-8def-0123456789ab"
+            })
     void anythingButAUuidV7HasNoStart(String id) {
         assertThat(IngestSessionId.startMs(id)).isEqualTo(-1);
     }

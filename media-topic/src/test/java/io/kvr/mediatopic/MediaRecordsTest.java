@@ -1,8 +1,8 @@
 package io.kvr.mediatopic;
 
-import io.kvr.runtime.kafka.AvroCodec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvr.runtime.kafka.AvroCodec;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.StreamInfo;
 import java.io.InputStream;
@@ -28,8 +28,10 @@ class MediaRecordsTest {
 
     @Test
     void decodesByTypeHeader() {
-        assertThat(records.decode(typed(MediaRecords.ACCESS_UNIT), records.encode(unit))).isEqualTo(unit);
-        assertThat(records.decode(typed(MediaRecords.STREAM_INFO), records.encode(info))).isEqualTo(info);
+        assertThat(records.decode(typed(MediaRecords.ACCESS_UNIT), records.encode(unit)))
+                .isEqualTo(unit);
+        assertThat(records.decode(typed(MediaRecords.STREAM_INFO), records.encode(info)))
+                .isEqualTo(info);
     }
 
     @Test
@@ -76,7 +78,9 @@ class MediaRecordsTest {
         old.put("arrivalTimeMs", 1_700_000_000_005L);
         old.put("sequence", 17L);
         old.put("payload", ByteBuffer.wrap(new byte[] {0, 0, 0, 1, 0x65, 1, 2, 3}));
-        byte[] written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+        byte[] written = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                .encode(old)
+                .array();
 
         Object read = records.decode(typed(MediaRecords.ACCESS_UNIT), written);
 

@@ -29,9 +29,13 @@ public final class PolicyCatalog implements AutoCloseable {
     public PolicyCatalog(KafkaSettings kafka, String clientId, PolicyDefaults defaults, MeterRegistry metrics) {
         this.defaults = defaults;
         Counter badRecords = Counter.builder("kvr_policies_bad_records")
-                .description("policies topic values that could not be read (defaults apply)").register(metrics);
-        this.table = new TopicTable<>(new KafkaClients(kafka),
-                KvrTopics.policies(kafka.topics()).withValues(new PolicyRecords()), clientId, "policies-" + clientId,
+                .description("policies topic values that could not be read (defaults apply)")
+                .register(metrics);
+        this.table = new TopicTable<>(
+                new KafkaClients(kafka),
+                KvrTopics.policies(kafka.topics()).withValues(new PolicyRecords()),
+                clientId,
+                "policies-" + clientId,
                 new TopicTable.Rules<>() {
                     @Override
                     public AppPolicy merge(String app, AppPolicy stored, AppPolicy read) {
@@ -53,8 +57,11 @@ public final class PolicyCatalog implements AutoCloseable {
                         if (app == null) {
                             log.warn("policies topic {}: no key, ignored", where);
                         } else {
-                            log.warn("policies topic {}: policy of application {} is unreadable, defaults apply: {}",
-                                    where, app, why.getMessage());
+                            log.warn(
+                                    "policies topic {}: policy of application {} is unreadable, defaults apply: {}",
+                                    where,
+                                    app,
+                                    why.getMessage());
                         }
                     }
                 });
@@ -90,7 +97,8 @@ public final class PolicyCatalog implements AutoCloseable {
 
     /** What applies to {@code stream} now. */
     public EffectivePolicy effective(StreamName stream) {
-        return table.get(stream.app()).map(p -> p.effective(stream.stream(), defaults))
+        return table.get(stream.app())
+                .map(p -> p.effective(stream.stream(), defaults))
                 .orElseGet(() -> EffectivePolicy.of(defaults));
     }
 

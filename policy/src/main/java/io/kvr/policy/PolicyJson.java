@@ -25,17 +25,18 @@ import java.util.TreeMap;
  * Every problem is named in one message.
  */
 public final class PolicyJson {
-    private static final Set<String> SETTINGS = Set.of("recording", "segment_duration_ms", "retention_ms", "storage_prefix");
-    private static final Set<String> ANSWERED = Set.of("app", "effective", "stored", "updated_at_ms", "updated_by", "streams");
+    private static final Set<String> SETTINGS =
+            Set.of("recording", "segment_duration_ms", "retention_ms", "storage_prefix");
+    private static final Set<String> ANSWERED =
+            Set.of("app", "effective", "stored", "updated_at_ms", "updated_by", "streams");
 
-    private PolicyJson() {
-    }
+    private PolicyJson() {}
 
     /** Parses and validates the body of a PUT for {@code app}. */
     public static AppPolicy parse(String app, byte[] body, long nowMs, String writer) {
         if (!StreamName.isValidPart(app)) {
-            throw new InvalidPolicyException(List.of("application name '" + app
-                    + "' must be 1-64 characters of A-Z a-z 0-9 . _ - (and not . or ..)"));
+            throw new InvalidPolicyException(List.of(
+                    "application name '" + app + "' must be 1-64 characters of A-Z a-z 0-9 . _ - (and not . or ..)"));
         }
         JsonNode root;
         try {
@@ -55,7 +56,9 @@ public final class PolicyJson {
             }
         }
         JsonNode named = root.get("app");
-        if (named != null && !named.isNull() && !(named.isTextual() && named.textValue().equals(app))) {
+        if (named != null
+                && !named.isNull()
+                && !(named.isTextual() && named.textValue().equals(app))) {
             problems.add("app: the body names another application than the URL");
         }
         PolicySettings settings = settings(root, "", problems);

@@ -15,9 +15,15 @@ public final class PolicyRecords implements Codec<AppPolicy> {
     @Override
     public byte[] encode(AppPolicy policy) {
         Map<String, StreamPolicy> streams = new HashMap<>();
-        policy.streams().forEach((stream, s) -> streams.put(stream, StreamPolicy.newBuilder()
-                .setRecording(s.recording()).setSegmentDurationMs(s.segmentDurationMs())
-                .setRetentionMs(s.retentionMs()).setStoragePrefix(s.storagePrefix()).build()));
+        policy.streams()
+                .forEach((stream, s) -> streams.put(
+                        stream,
+                        StreamPolicy.newBuilder()
+                                .setRecording(s.recording())
+                                .setSegmentDurationMs(s.segmentDurationMs())
+                                .setRetentionMs(s.retentionMs())
+                                .setStoragePrefix(s.storagePrefix())
+                                .build()));
         PolicySettings s = policy.settings();
         return codec.encode(RecordingPolicy.newBuilder()
                 .setApp(policy.app())
@@ -35,12 +41,18 @@ public final class PolicyRecords implements Codec<AppPolicy> {
     @Override
     public AppPolicy decode(byte[] value) {
         RecordingPolicy r = codec.decode(value);
-        PolicySettings settings = new PolicySettings(r.getRecording(), r.getSegmentDurationMs(), r.getRetentionMs(),
+        PolicySettings settings = new PolicySettings(
+                r.getRecording(),
+                r.getSegmentDurationMs(),
+                r.getRetentionMs(),
                 r.getStoragePrefix() == null ? null : PolicySettings.normalizePrefix(r.getStoragePrefix()));
         java.util.List<String> problems = new java.util.ArrayList<>(settings.problems(""));
         Map<String, PolicySettings> streams = new HashMap<>();
         r.getStreams().forEach((stream, o) -> {
-            PolicySettings s = new PolicySettings(o.getRecording(), o.getSegmentDurationMs(), o.getRetentionMs(),
+            PolicySettings s = new PolicySettings(
+                    o.getRecording(),
+                    o.getSegmentDurationMs(),
+                    o.getRetentionMs(),
                     o.getStoragePrefix() == null ? null : PolicySettings.normalizePrefix(o.getStoragePrefix()));
             problems.addAll(s.problems("streams." + stream + "."));
             streams.put(stream, s);

@@ -1,12 +1,12 @@
 package io.kvr.policy;
 
-import io.kvr.http.access.Role;
 import io.kvr.http.HttpError;
 import io.kvr.http.HttpService;
 import io.kvr.http.Request;
 import io.kvr.http.Response;
 import io.kvr.http.Router;
 import io.kvr.http.Routes;
+import io.kvr.http.access.Role;
 import io.kvr.runtime.stream.StreamName;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +66,8 @@ public final class PolicyRoutes implements Routes {
         }
         boolean existed = catalog.get(app).isPresent();
         settle(write(() -> writer.put(policy)));
-        log.info("recording policy of application {} {} through the API: {}", app, existed ? "replaced" : "set", policy);
+        log.info(
+                "recording policy of application {} {} through the API: {}", app, existed ? "replaced" : "set", policy);
         return HttpService.json(existed ? 200 : 201, PolicyJson.view(app, policy, catalog.defaults()));
     }
 
@@ -102,7 +103,8 @@ public final class PolicyRoutes implements Routes {
     private static String app(Request req) {
         String app = req.param("app");
         if (!StreamName.isValidPart(app)) {
-            throw HttpError.badRequest("application name must be 1-64 characters of A-Z a-z 0-9 . _ - (and not . or ..)");
+            throw HttpError.badRequest(
+                    "application name must be 1-64 characters of A-Z a-z 0-9 . _ - (and not . or ..)");
         }
         req.access().requireApp(app);
         return app;

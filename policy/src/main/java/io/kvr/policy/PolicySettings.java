@@ -21,6 +21,7 @@ public record PolicySettings(Boolean recording, Long segmentDurationMs, Long ret
     public static final long MAX_SEGMENT_DURATION_MS = 10_000;
     /** Shorter retention would race the segmenter's upload of a segment against the deletion of its init segment. */
     public static final long MIN_RETENTION_MS = 30_000;
+
     public static final long MAX_RETENTION_MS = 100L * 366 * 24 * 3600 * 1000;
     public static final int MAX_PREFIX_LENGTH = 200;
     private static final Pattern PREFIX_PART = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -47,7 +48,9 @@ public record PolicySettings(Boolean recording, Long segmentDurationMs, Long ret
             out.add(where + "segment_duration_ms: " + segmentDurationMs + " is outside " + MIN_SEGMENT_DURATION_MS
                     + ".." + MAX_SEGMENT_DURATION_MS);
         }
-        if (retentionMs != null && retentionMs != 0 && (retentionMs < MIN_RETENTION_MS || retentionMs > MAX_RETENTION_MS)) {
+        if (retentionMs != null
+                && retentionMs != 0
+                && (retentionMs < MIN_RETENTION_MS || retentionMs > MAX_RETENTION_MS)) {
             out.add(where + "retention_ms: " + retentionMs + " must be 0 (keep forever) or " + MIN_RETENTION_MS + ".."
                     + MAX_RETENTION_MS);
         }

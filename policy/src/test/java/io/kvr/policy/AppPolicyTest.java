@@ -29,10 +29,16 @@ class AppPolicyTest {
 
     @Test
     void aStreamOverrideReplacesOnlyTheFieldsItSets() {
-        AppPolicy p = policy(new PolicySettings(false, 4000L, 60_000L, "archive"),
-                Map.of("door", new PolicySettings(true, null, 0L, null), "yard", new PolicySettings(null, null, null, "")));
+        AppPolicy p = policy(
+                new PolicySettings(false, 4000L, 60_000L, "archive"),
+                Map.of(
+                        "door",
+                        new PolicySettings(true, null, 0L, null),
+                        "yard",
+                        new PolicySettings(null, null, null, "")));
         assertThat(p.effective("door", DEFAULTS)).isEqualTo(new EffectivePolicy(true, 4000, 0, "archive/"));
-        assertThat(p.effective("yard", DEFAULTS)).as("empty prefix: keys start at app/")
+        assertThat(p.effective("yard", DEFAULTS))
+                .as("empty prefix: keys start at app/")
                 .isEqualTo(new EffectivePolicy(false, 4000, 60_000, ""));
         assertThat(p.effective("gate", DEFAULTS)).isEqualTo(new EffectivePolicy(false, 4000, 60_000, "archive/"));
     }

@@ -1,20 +1,19 @@
 package io.kvr.segmenter;
 
 import io.kvr.http.Routes;
-import io.kvr.runtime.kafka.KafkaClients;
-import io.kvr.runtime.kafka.KvrTopics;
-import io.kvr.runtime.kafka.TopicProvisioner;
 import io.kvr.policy.PolicyCatalog;
 import io.kvr.policy.PolicyDefaults;
 import io.kvr.policy.PolicyRoutes;
 import io.kvr.policy.PolicyWriter;
+import io.kvr.runtime.kafka.KafkaClients;
+import io.kvr.runtime.kafka.KvrTopics;
+import io.kvr.runtime.kafka.TopicProvisioner;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.segmenter.kafka.MediaConsumer;
 import io.kvr.segmenter.publish.SegmentAnnouncer;
 import io.kvr.segmenter.publish.SegmentPublisher;
 import io.kvr.segmenter.storage.SegmentStore;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Map;
 
 /**
  * The segmenter service: topics and bucket ensured, the recording policies followed, then the consumer loop on
@@ -37,13 +36,18 @@ public final class Segmenter implements AutoCloseable {
         TopicProvisioner.of(clients).ensure(KvrTopics.all(config.kafka().topics()));
         ObjectStore store = new ObjectStore(config.s3());
         store.ensureBucket();
-        PolicyCatalog policies = new PolicyCatalog(config.kafka(), "kvr-segmenter-policies",
-                new PolicyDefaults(config.targetDurationMs(), config.s3().prefix()), metrics).start();
+        PolicyCatalog policies = new PolicyCatalog(
+                        config.kafka(),
+                        "kvr-segmenter-policies",
+                        new PolicyDefaults(
+                                config.targetDurationMs(), config.s3().prefix()),
+                        metrics)
+                .start();
         PolicyWriter writer = new PolicyWriter(config.kafka(), "kvr-segmenter-policies-writer");
-        SegmentPublisher publisher = new SegmentPublisher(new SegmentStore(store), new SegmentAnnouncer(clients),
-                metrics);
-        MediaConsumer consumer = new MediaConsumer(clients, config.groupId(), store.bucket(), policies,
-                publisher, metrics);
+        SegmentPublisher publisher =
+                new SegmentPublisher(new SegmentStore(store), new SegmentAnnouncer(clients), metrics);
+        MediaConsumer consumer =
+                new MediaConsumer(clients, config.groupId(), store.bucket(), policies, publisher, metrics);
         return new Segmenter(consumer.start(), policies, writer);
     }
 

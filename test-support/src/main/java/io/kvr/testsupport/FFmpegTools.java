@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
 import org.bytedeco.javacpp.Loader;
 
 /**
@@ -26,13 +25,14 @@ import org.bytedeco.javacpp.Loader;
 public final class FFmpegTools {
     /** Default bound for {@link #probeJson(String)} and {@link #probe(String)}. */
     public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
+
     private static final int MAX_CAPTURE = 32 << 20; // per stream, bytes
 
     private FFmpegTools() {}
 
     /** Result of running a command. */
-    public record Result(List<String> command, int exitCode, String stdout, String stderr, boolean timedOut,
-                         Duration elapsed) {
+    public record Result(
+            List<String> command, int exitCode, String stdout, String stderr, boolean timedOut, Duration elapsed) {
         /** Exited with 0 before the timeout. */
         public boolean ok() {
             return !timedOut && exitCode == 0;
@@ -48,7 +48,8 @@ public final class FFmpegTools {
 
         /** One-paragraph summary for failure messages. */
         public String describe() {
-            String status = timedOut ? "timed out after " + elapsed.toMillis() + " ms (killed)" : "exit code " + exitCode;
+            String status =
+                    timedOut ? "timed out after " + elapsed.toMillis() + " ms (killed)" : "exit code " + exitCode;
             return String.join(" ", command) + ": " + status + "\n--- stderr ---\n" + tail(stderr, 4000);
         }
     }
@@ -57,7 +58,9 @@ public final class FFmpegTools {
     public record Probe(String json, List<Map<String, Object>> streams, Map<String, Object> format) {
         /** Streams whose {@code codec_type} is {@code video}, {@code audio}, {@code data}, ... */
         public List<Map<String, Object>> streams(String codecType) {
-            return streams.stream().filter(s -> codecType.equals(s.get("codec_type"))).toList();
+            return streams.stream()
+                    .filter(s -> codecType.equals(s.get("codec_type")))
+                    .toList();
         }
 
         /** The first stream of that type, if any. */
@@ -67,7 +70,9 @@ public final class FFmpegTools {
 
         /** {@code codec_name} of every stream, in stream order (e.g. {@code [h264, aac]}). */
         public List<String> codecNames() {
-            return streams.stream().map(s -> String.valueOf(s.get("codec_name"))).toList();
+            return streams.stream()
+                    .map(s -> String.valueOf(s.get("codec_name")))
+                    .toList();
         }
 
         /** {@code format_name} (e.g. {@code rtsp}, {@code mov,mp4,m4a,3gp,3g2,mj2}, {@code hls}). */
@@ -133,7 +138,9 @@ public final class FFmpegTools {
         long t0 = System.nanoTime();
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            p = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + cmd.get(0), e);
         }

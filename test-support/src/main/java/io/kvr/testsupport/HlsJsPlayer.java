@@ -18,6 +18,7 @@ import java.util.Optional;
 public final class HlsJsPlayer {
     /** The browser the harness drives. */
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
     static final String HARNESS_DIR = "hls-edge/src/test/browser";
     private static final String INSTALL_HINT = "run ./dev/test once (it installs chromium and nodejs via apt-get and "
             + "runs npm ci in " + HARNESS_DIR + "), or: apt-get install chromium nodejs npm && (cd " + HARNESS_DIR
@@ -46,8 +47,15 @@ public final class HlsJsPlayer {
      * What to do with a URL; build with {@link #of(String)}, or {@link #file(String)} for a plain media file that the
      * {@code <video>} element plays by itself (its {@code src}, no hls.js).
      */
-    public record Session(String url, double watchSeconds, Double seekTo, Double until, Duration timeout, String codecs,
-                          boolean plainFile, boolean anyCertificate) {
+    public record Session(
+            String url,
+            double watchSeconds,
+            Double seekTo,
+            Double until,
+            Duration timeout,
+            String codecs,
+            boolean plainFile,
+            boolean anyCertificate) {
         /** Loads {@code url} and plays it until it ends, fails or {@link #timeout} passes. */
         public static Session of(String url) {
             return new Session(url, 0, null, null, Duration.ofSeconds(60), null, false, false);
@@ -90,18 +98,29 @@ public final class HlsJsPlayer {
     }
 
     /** One currentTime reading, {@code t} seconds after the page started loading. */
-    public record Sample(double t, double currentTime) {
-    }
+    public record Sample(double t, double currentTime) {}
 
     /**
      * What the player did; {@code fatal} is hls.js's fatal error or the {@code <video>} element's MediaError
      * ({@code type/details: reason}), if any; {@code duration} (seconds, null while unknown or infinite) and the
      * video's decoded size are read from the element when the session ends.
      */
-    public record Playback(String raw, String hlsVersion, String browser, Optional<String> fatal, List<String> errors,
-                           List<Sample> samples, boolean playing, boolean ended, String stoppedBecause,
-                           Optional<Boolean> mseTypeSupported, Double seekedTo, Double seekLandedAt, Double duration,
-                           int videoWidth, int videoHeight) {
+    public record Playback(
+            String raw,
+            String hlsVersion,
+            String browser,
+            Optional<String> fatal,
+            List<String> errors,
+            List<Sample> samples,
+            boolean playing,
+            boolean ended,
+            String stoppedBecause,
+            Optional<Boolean> mseTypeSupported,
+            Double seekedTo,
+            Double seekLandedAt,
+            Double duration,
+            int videoWidth,
+            int videoHeight) {
         /** currentTime at the last sample. */
         public double lastTime() {
             return samples.isEmpty() ? 0 : samples.get(samples.size() - 1).currentTime();
@@ -109,7 +128,11 @@ public final class HlsJsPlayer {
 
         /** How far currentTime moved forward from the first reading after it was positive. */
         public double advanced() {
-            double first = samples.stream().mapToDouble(Sample::currentTime).filter(c -> c > 0).findFirst().orElse(0);
+            double first = samples.stream()
+                    .mapToDouble(Sample::currentTime)
+                    .filter(c -> c > 0)
+                    .findFirst()
+                    .orElse(0);
             return lastTime() - first;
         }
 
@@ -134,8 +157,15 @@ public final class HlsJsPlayer {
 
     /** Plays a session in a fresh headless Chromium and returns the report. */
     public Playback play(Session s) {
-        List<String> cmd = new ArrayList<>(List.of("node", harness.resolve("play.mjs").toString(), "--url", s.url(),
-                "--timeout", Long.toString(s.timeout().toSeconds()), "--chromium", CHROMIUM.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "node",
+                harness.resolve("play.mjs").toString(),
+                "--url",
+                s.url(),
+                "--timeout",
+                Long.toString(s.timeout().toSeconds()),
+                "--chromium",
+                CHROMIUM.toString()));
         if (s.watchSeconds() > 0) {
             cmd.addAll(List.of("--watch", Double.toString(s.watchSeconds())));
         }
@@ -183,14 +213,22 @@ public final class HlsJsPlayer {
             samples.add(new Sample(number(m.get("t")), number(m.get("currentTime"))));
         }
         Map<?, ?> seeked = (Map<?, ?>) json.get("seeked");
-        return new Playback(raw, String.valueOf(json.get("hlsVersion")), String.valueOf(json.get("browser")), fatal,
-                errors, samples, Boolean.TRUE.equals(json.get("playing")), Boolean.TRUE.equals(json.get("ended")),
+        return new Playback(
+                raw,
+                String.valueOf(json.get("hlsVersion")),
+                String.valueOf(json.get("browser")),
+                fatal,
+                errors,
+                samples,
+                Boolean.TRUE.equals(json.get("playing")),
+                Boolean.TRUE.equals(json.get("ended")),
                 String.valueOf(json.get("stoppedBecause")),
                 Optional.ofNullable((Boolean) json.get("mseTypeSupported")),
                 seeked == null ? null : number(seeked.get("to")),
                 seeked == null || seeked.get("landedAt") == null ? null : number(seeked.get("landedAt")),
                 json.get("duration") == null ? null : number(json.get("duration")),
-                (int) number(json.get("videoWidth")), (int) number(json.get("videoHeight")));
+                (int) number(json.get("videoWidth")),
+                (int) number(json.get("videoHeight")));
     }
 
     private static double number(Object o) {

@@ -17,15 +17,15 @@ public final class JsonValues {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private JsonValues() {
-    }
+    private JsonValues() {}
 
     /** Parses one JSON value (surrounding whitespace allowed); malformed text is an IllegalArgumentException. */
     public static Object parse(String json) {
         try {
             return JSON.readValue(json, Object.class);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("malformed JSON (" + e.getOriginalMessage() + "): " + abbreviate(json), e);
+            throw new IllegalArgumentException(
+                    "malformed JSON (" + e.getOriginalMessage() + "): " + abbreviate(json), e);
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 public final class RepoRoot {
     /** System property that overrides the search. */
     public static final String PROPERTY = "kvr.repo.root";
+
     static final String MARKER = "dev/test-camera.py";
 
     private RepoRoot() {}

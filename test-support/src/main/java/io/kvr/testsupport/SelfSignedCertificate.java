@@ -27,10 +27,25 @@ public record SelfSignedCertificate(Path cert, Path key) {
         Path newCert = dir.resolve(name + "-cert.pem.new");
         Path newKey = dir.resolve(name + "-key.pem.new");
         try {
-            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-days", "2",
-                    "-keyout", newKey.toString(), "-out", newCert.toString())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "openssl",
+                            "req",
+                            "-x509",
+                            "-newkey",
+                            "rsa:2048",
+                            "-nodes",
+                            "-subj",
+                            "/CN=127.0.0.1",
+                            "-addext",
+                            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                            "-days",
+                            "2",
+                            "-keyout",
+                            newKey.toString(),
+                            "-out",
+                            newCert.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("openssl could not make a certificate: " + out);

@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,11 +69,13 @@ public final class TestCamera implements AutoCloseable {
     public static final String MPEG4 = "/mpeg4";
     /** MPEG-4 Part 2 whose picture size alternates every 4 s (640x360, 320x180; a new VOL header in band). */
     public static final String MPEG4_SWITCH = "/mpeg4switch";
+
     public static final String AUTH_USER = "kvr";
     public static final String AUTH_PASSWORD = "s3cret-pw";
 
     /** Bound for the camera to start listening. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
     static final Path PYTHON = Path.of("/usr/bin/python3");
     static final String HOST = "127.0.0.1";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
@@ -91,12 +92,13 @@ public final class TestCamera implements AutoCloseable {
     private final Path script;
     /** PEM with certificate and key: every mount over RTSP on TLS ({@code rtsps://}); null for plain RTSP. */
     private final Path tlsPem;
+
     private final Deque<String> recent = new ArrayDeque<>();
     private volatile int port;
     private volatile Set<String> mounts = Set.of();
-    private Process process;  // guarded by this
-    private Thread reader;    // guarded by this
-    private boolean closed;   // guarded by this
+    private Process process; // guarded by this
+    private Thread reader; // guarded by this
+    private boolean closed; // guarded by this
 
     private TestCamera(Path root, Path tlsPem) {
         this.root = root;
@@ -140,7 +142,8 @@ public final class TestCamera implements AutoCloseable {
 
     private static TestCamera start(int port, Path tlsPem) {
         if (!Files.isExecutable(PYTHON)) {
-            throw new IllegalStateException("TestCamera needs " + PYTHON + " with PyGObject and GStreamer: " + INSTALL_HINT);
+            throw new IllegalStateException(
+                    "TestCamera needs " + PYTHON + " with PyGObject and GStreamer: " + INSTALL_HINT);
         }
         TestCamera cam = new TestCamera(RepoRoot.find(), tlsPem);
         synchronized (cam) {
@@ -259,8 +262,8 @@ public final class TestCamera implements AutoCloseable {
                 return;
             } catch (PortBusyException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("test camera cannot listen on " + HOST + ":" + requestedPort
-                            + " (address in use)");
+                    throw new IllegalStateException(
+                            "test camera cannot listen on " + HOST + ":" + requestedPort + " (address in use)");
                 }
                 log.info("port {} still busy; retrying", requestedPort);
                 sleep(250);
@@ -269,14 +272,21 @@ public final class TestCamera implements AutoCloseable {
     }
 
     private void launchOnce(int requestedPort) {
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-u", script.toString(),
-                "--host", HOST, "--port", Integer.toString(requestedPort), "--exit-on-stdin-eof"));
+        List<String> command = new ArrayList<>(List.of(
+                PYTHON.toString(),
+                "-u",
+                script.toString(),
+                "--host",
+                HOST,
+                "--port",
+                Integer.toString(requestedPort),
+                "--exit-on-stdin-eof"));
         if (tlsPem != null) {
             command.addAll(List.of("--tls", tlsPem.toString()));
         }
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(root.toFile())
-                .redirectErrorStream(true);  // one pipe keeps MOUNT lines (stderr) before READY (stdout)
+                .redirectErrorStream(true); // one pipe keeps MOUNT lines (stderr) before READY (stdout)
         Map<String, String> env = pb.environment();
         env.remove("PYTHONHOME");
         env.remove("PYTHONPATH");
@@ -291,8 +301,10 @@ public final class TestCamera implements AutoCloseable {
         }
         CompletableFuture<Integer> ready = new CompletableFuture<>();
         Set<String> found = Collections.synchronizedSet(new LinkedHashSet<>());
-        StringBuffer startOutput = new StringBuffer();  // this launch's output until READY
-        Thread r = Thread.ofPlatform().daemon().name("test-camera-output-" + p.pid())
+        StringBuffer startOutput = new StringBuffer(); // this launch's output until READY
+        Thread r = Thread.ofPlatform()
+                .daemon()
+                .name("test-camera-output-" + p.pid())
                 .start(() -> drain(p, ready, found, startOutput));
         int boundPort;
         try {
@@ -308,10 +320,12 @@ public final class TestCamera implements AutoCloseable {
                 throw new PortBusyException();
             }
             String hint = out.contains("GStreamer RTSP server for Python not available")
-                    || out.contains("No module named") || out.contains("no mount can be served")
-                    ? "\nGStreamer/PyGObject missing: " + INSTALL_HINT : "";
-            throw new IllegalStateException("test camera failed to start: " + e.getCause().getMessage() + hint
-                    + "\n--- camera output ---\n" + out);
+                            || out.contains("No module named")
+                            || out.contains("no mount can be served")
+                    ? "\nGStreamer/PyGObject missing: " + INSTALL_HINT
+                    : "";
+            throw new IllegalStateException("test camera failed to start: "
+                    + e.getCause().getMessage() + hint + "\n--- camera output ---\n" + out);
         } catch (InterruptedException e) {
             kill(p, r);
             Thread.currentThread().interrupt();
@@ -322,7 +336,9 @@ public final class TestCamera implements AutoCloseable {
         port = boundPort;
         mounts = Set.copyOf(new LinkedHashSet<>(found));
         log.info("test camera ready: rtsp://{}:{} mounts {} (pid {})", HOST, boundPort, found, p.pid());
-        p.onExit().thenRun(() -> Thread.ofPlatform().daemon().name("test-camera-revive").start(() -> revive(p)));
+        p.onExit()
+                .thenRun(() ->
+                        Thread.ofPlatform().daemon().name("test-camera-revive").start(() -> revive(p)));
     }
 
     /**
@@ -335,8 +351,11 @@ public final class TestCamera implements AutoCloseable {
             return; // stopped on purpose, or already replaced
         }
         List<String> output = recentOutput().lines().toList();
-        log.warn("test camera on port {} exited by itself (exit code {}); starting it again. Last output:\n{}", port,
-                died.exitValue(), String.join("\n", output.subList(Math.max(0, output.size() - 20), output.size())));
+        log.warn(
+                "test camera on port {} exited by itself (exit code {}); starting it again. Last output:\n{}",
+                port,
+                died.exitValue(),
+                String.join("\n", output.subList(Math.max(0, output.size() - 20), output.size())));
         process = null;
         reader = null;
         try {
@@ -347,7 +366,8 @@ public final class TestCamera implements AutoCloseable {
     }
 
     private void drain(Process p, CompletableFuture<Integer> ready, Set<String> found, StringBuffer startOutput) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 remember(line);
@@ -379,8 +399,8 @@ public final class TestCamera implements AutoCloseable {
             code = -1;
         }
         if (!ready.isDone()) {
-            ready.completeExceptionally(new IllegalStateException("camera process exited with code " + code
-                    + " before READY"));
+            ready.completeExceptionally(
+                    new IllegalStateException("camera process exited with code " + code + " before READY"));
         } else if (code != 0 && code != 143 && code != 137) {
             log.warn("test camera (pid {}) exited with code {}", p.pid(), code);
         }

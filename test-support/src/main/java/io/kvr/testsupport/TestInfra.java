@@ -31,8 +31,13 @@ public final class TestInfra implements AutoCloseable {
     private final String secretKey;
     private final List<AutoCloseable> parts;
 
-    private TestInfra(String kind, String kafkaBootstrap, String s3Endpoint, String accessKey, String secretKey,
-                      List<AutoCloseable> parts) {
+    private TestInfra(
+            String kind,
+            String kafkaBootstrap,
+            String s3Endpoint,
+            String accessKey,
+            String secretKey,
+            List<AutoCloseable> parts) {
         this.kind = kind;
         this.kafkaBootstrap = kafkaBootstrap;
         this.s3Endpoint = s3Endpoint;
@@ -60,16 +65,18 @@ public final class TestInfra implements AutoCloseable {
 
     private static TestInfra embedded(Path dir, Map<String, String> brokerProperties) {
         List<AutoCloseable> parts = new ArrayList<>();
-        EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Config.of(dir.resolve("kafka"))
-                .withExtraProperties(brokerProperties));
+        EmbeddedKafka kafka = EmbeddedKafka.start(
+                EmbeddedKafka.Config.of(dir.resolve("kafka")).withExtraProperties(brokerProperties));
         parts.add(kafka);
         try {
             EmbeddedS3 s3 = EmbeddedS3.start(EmbeddedS3.Config.of(dir.resolve("s3"), "kvr", "kvr-test-secret"));
             parts.add(s3);
-            log.info("test infrastructure: embedded Kafka {} and S3 {} (no Docker engine)", kafka.bootstrapServers(),
+            log.info(
+                    "test infrastructure: embedded Kafka {} and S3 {} (no Docker engine)",
+                    kafka.bootstrapServers(),
                     s3.endpoint());
-            return new TestInfra("embedded", kafka.bootstrapServers(), s3.endpoint(), s3.accessKey(), s3.secretKey(),
-                    parts);
+            return new TestInfra(
+                    "embedded", kafka.bootstrapServers(), s3.endpoint(), s3.accessKey(), s3.secretKey(), parts);
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
@@ -80,7 +87,8 @@ public final class TestInfra implements AutoCloseable {
     private static TestInfra containers(Map<String, String> brokerProperties) {
         KafkaContainer kafka = new KafkaContainer(DockerImageName.parse(KAFKA_IMAGE));
         // broker properties become KAFKA_* variables, as the apache/kafka image reads them
-        brokerProperties.forEach((k, v) -> kafka.withEnv("KAFKA_" + k.toUpperCase(Locale.ROOT).replace('.', '_'), v));
+        brokerProperties.forEach(
+                (k, v) -> kafka.withEnv("KAFKA_" + k.toUpperCase(Locale.ROOT).replace('.', '_'), v));
         kafka.withEnv("KAFKA_MESSAGE_MAX_BYTES", String.valueOf(EmbeddedKafka.MAX_MESSAGE_BYTES));
         kafka.start();
         MinIOContainer minio = new MinIOContainer(DockerImageName.parse(MINIO_IMAGE));
@@ -90,10 +98,17 @@ public final class TestInfra implements AutoCloseable {
             kafka.stop();
             throw e;
         }
-        log.info("test infrastructure: Kafka container {} and MinIO container {}", kafka.getBootstrapServers(),
+        log.info(
+                "test infrastructure: Kafka container {} and MinIO container {}",
+                kafka.getBootstrapServers(),
                 minio.getS3URL());
-        return new TestInfra("containers", kafka.getBootstrapServers(), minio.getS3URL(), minio.getUserName(),
-                minio.getPassword(), List.of(kafka::stop, minio::stop));
+        return new TestInfra(
+                "containers",
+                kafka.getBootstrapServers(),
+                minio.getS3URL(),
+                minio.getUserName(),
+                minio.getPassword(),
+                List.of(kafka::stop, minio::stop));
     }
 
     /** {@code embedded} or {@code containers}. */
@@ -119,9 +134,19 @@ public final class TestInfra implements AutoCloseable {
 
     /** The {@code kafka.*} and {@code s3.*} settings of a kvr app pointed at this infrastructure. */
     public Map<String, String> settings() {
-        return Map.of("kafka.bootstrap.servers", kafkaBootstrap, "s3.endpoint", s3Endpoint,
-                "s3.access.key", accessKey, "s3.secret.key", secretKey, "s3.path.style", "true",
-                "topics.replication.factor", "1");
+        return Map.of(
+                "kafka.bootstrap.servers",
+                kafkaBootstrap,
+                "s3.endpoint",
+                s3Endpoint,
+                "s3.access.key",
+                accessKey,
+                "s3.secret.key",
+                secretKey,
+                "s3.path.style",
+                "true",
+                "topics.replication.factor",
+                "1");
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
-
 import org.junit.jupiter.api.Test;
 
 class FreePortTest {

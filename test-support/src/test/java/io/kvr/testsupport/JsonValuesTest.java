@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class JsonValuesTest {
@@ -26,10 +25,16 @@ class JsonValuesTest {
         Map<String, Object> root = JsonValues.parseObject(json);
         @SuppressWarnings("unchecked")
         Map<String, Object> s0 = (Map<String, Object>) ((List<Object>) root.get("streams")).get(0);
-        assertThat(s0).containsEntry("codec_name", "h264").containsEntry("width", 640L).containsEntry("index", 0L);
+        assertThat(s0)
+                .containsEntry("codec_name", "h264")
+                .containsEntry("width", 640L)
+                .containsEntry("index", 0L);
         @SuppressWarnings("unchecked")
         Map<String, Object> format = (Map<String, Object>) root.get("format");
-        assertThat(format).containsEntry("x", -1500.0).containsEntry("ok", true).containsEntry("none", null)
+        assertThat(format)
+                .containsEntry("x", -1500.0)
+                .containsEntry("ok", true)
+                .containsEntry("none", null)
                 .containsEntry("esc", "a\"b\\c\u00e9\n");
         assertThat(root.get("empty")).isEqualTo(List.of());
     }

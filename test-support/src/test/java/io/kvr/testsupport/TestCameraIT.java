@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,8 @@ class TestCameraIT {
         }
         FFmpegTools.Probe probe = FFmpegTools.probe(camera.url(TestCamera.H264_AAC));
         assertVideo(probe, "h264");
-        assertThat(probe.streams("audio")).singleElement()
+        assertThat(probe.streams("audio"))
+                .singleElement()
                 .satisfies(a -> assertThat(a).containsEntry("codec_name", "aac"));
     }
 
@@ -54,7 +54,8 @@ class TestCameraIT {
         FFmpegTools.Probe probe = FFmpegTools.probe(camera.url(TestCamera.MPEG4));
         assertVideo(probe, "mpeg4");
         // the VOS/VO/VOL header (rtpmp4vpay's config=) reaches FFmpeg as extradata
-        assertThat(((Number) probe.streams("video").get(0).get("extradata_size")).longValue()).isPositive();
+        assertThat(((Number) probe.streams("video").get(0).get("extradata_size")).longValue())
+                .isPositive();
     }
 
     @Test
@@ -71,7 +72,8 @@ class TestCameraIT {
             assertVideo(FFmpegTools.probe(url), "h264");
             cam.stop();
             assertThat(cam.isRunning()).isFalse();
-            assertThat(FFmpegTools.ffprobe(Duration.ofSeconds(20), "-v", "error", "-rtsp_transport", "tcp", url).ok())
+            assertThat(FFmpegTools.ffprobe(Duration.ofSeconds(20), "-v", "error", "-rtsp_transport", "tcp", url)
+                            .ok())
                     .isFalse();
             cam.restart();
             assertThat(cam.isRunning()).isTrue();
@@ -81,11 +83,13 @@ class TestCameraIT {
     }
 
     private static void assertVideo(FFmpegTools.Probe probe, String codec) {
-        assertThat(probe.streams("video")).as(probe.json()).singleElement().satisfies(v -> assertThat(v)
-                .containsEntry("codec_name", codec)
-                .containsEntry("width", 640L)
-                .containsEntry("height", 360L)
-                .containsEntry("r_frame_rate", "25/1"));
+        assertThat(probe.streams("video"))
+                .as(probe.json())
+                .singleElement()
+                .satisfies(v -> assertThat(v)
+                        .containsEntry("codec_name", codec)
+                        .containsEntry("width", 640L)
+                        .containsEntry("height", 360L)
+                        .containsEntry("r_frame_rate", "25/1"));
     }
-
 }

@@ -2,23 +2,6 @@ package io.kvr.embedded.kafka;
 
 import io.kvr.embedded.EmbeddedException;
 import io.kvr.embedded.LocalPorts;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterResult;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,6 +26,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka cluster (KRaft, one process acting as broker and controller) running inside this JVM.
@@ -84,17 +83,25 @@ public final class EmbeddedKafka implements AutoCloseable {
      *                        {@link #RESERVED_PROPERTIES} are owned by this class and rejected
      * @param scram           an extra SASL_PLAINTEXT client listener with SCRAM users, or empty (the default)
      */
-    public record Config(Path dataDir, String host, int port, Map<String, String> extraProperties,
-                         Optional<ScramListener> scram) {
+    public record Config(
+            Path dataDir, String host, int port, Map<String, String> extraProperties, Optional<ScramListener> scram) {
 
         /** Loopback: the default bind address. */
         public static final String DEFAULT_HOST = "127.0.0.1";
 
         /** Broker properties derived from the other fields, which {@link #extraProperties()} must not set. */
         public static final Set<String> RESERVED_PROPERTIES = Set.of(
-                "process.roles", "node.id", "broker.id", "log.dirs", "log.dir", "metadata.log.dir",
-                "listeners", "advertised.listeners", "controller.listener.names",
-                "controller.quorum.voters", "controller.quorum.bootstrap.servers");
+                "process.roles",
+                "node.id",
+                "broker.id",
+                "log.dirs",
+                "log.dir",
+                "metadata.log.dir",
+                "listeners",
+                "advertised.listeners",
+                "controller.listener.names",
+                "controller.quorum.voters",
+                "controller.quorum.bootstrap.servers");
 
         public Config {
             Objects.requireNonNull(dataDir, "dataDir");
@@ -192,7 +199,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
             });
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("invalid EmbeddedKafka.ScramListener: " + String.join("; ", problems));
+                throw new IllegalArgumentException(
+                        "invalid EmbeddedKafka.ScramListener: " + String.join("; ", problems));
             }
             users = Map.copyOf(users);
         }
@@ -208,10 +216,13 @@ public final class EmbeddedKafka implements AutoCloseable {
          */
         public Map<String, String> clientProperties(String user, String password) {
             return Map.of(
-                    "security.protocol", "SASL_PLAINTEXT",
-                    "sasl.mechanism", mechanism,
-                    "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                            + user + "\" password=\"" + password + "\";");
+                    "security.protocol",
+                    "SASL_PLAINTEXT",
+                    "sasl.mechanism",
+                    mechanism,
+                    "sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                            + "\" password=\"" + password + "\";");
         }
 
         /** Names the users but never shows their passwords. */
@@ -229,8 +240,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Optional<String> saslBootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(KafkaRaftServer server, Config config, String clusterId, String bootstrapServers,
-                          Optional<String> saslBootstrapServers) {
+    private EmbeddedKafka(
+            KafkaRaftServer server,
+            Config config,
+            String clusterId,
+            String bootstrapServers,
+            Optional<String> saslBootstrapServers) {
         this.server = server;
         this.config = config;
         this.clusterId = clusterId;
@@ -253,7 +268,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             int brokerPort = config.port() == 0 ? LocalPorts.free(config.host()) : config.port();
             int controllerPort = LocalPorts.free(config.host());
-            int saslPort = config.scram().map(s -> s.port() == 0 ? LocalPorts.free(config.host()) : s.port()).orElse(0);
+            int saslPort = config.scram()
+                    .map(s -> s.port() == 0 ? LocalPorts.free(config.host()) : s.port())
+                    .orElse(0);
             KafkaRaftServer server;
             try {
                 server = new KafkaRaftServer(
@@ -266,16 +283,24 @@ public final class EmbeddedKafka implements AutoCloseable {
                 server.startup();
             } catch (RuntimeException e) {
                 stopQuietly(server);
-                boolean portsPicked = config.port() == 0 && config.scram().map(s -> s.port() == 0).orElse(true);
+                boolean portsPicked = config.port() == 0
+                        && config.scram().map(s -> s.port() == 0).orElse(true);
                 if (portsPicked && attempt < BIND_ATTEMPTS && isBindFailure(e)) {
-                    LOG.warn("Embedded Kafka could not bind a port picked as free (attempt {} of {}), retrying",
-                            attempt, BIND_ATTEMPTS);
+                    LOG.warn(
+                            "Embedded Kafka could not bind a port picked as free (attempt {} of {}), retrying",
+                            attempt,
+                            BIND_ATTEMPTS);
                     continue;
                 }
-                throw new EmbeddedException.StartFailed("Embedded Kafka failed to start on "
-                        + LocalPorts.hostPort(config.host(), brokerPort) + " with " + config, e);
+                throw new EmbeddedException.StartFailed(
+                        "Embedded Kafka failed to start on " + LocalPorts.hostPort(config.host(), brokerPort) + " with "
+                                + config,
+                        e);
             }
-            EmbeddedKafka kafka = new EmbeddedKafka(server, config, clusterId,
+            EmbeddedKafka kafka = new EmbeddedKafka(
+                    server,
+                    config,
+                    clusterId,
                     LocalPorts.hostPort(config.host(), brokerPort),
                     config.scram().map(s -> LocalPorts.hostPort(config.host(), saslPort)));
             try {
@@ -287,8 +312,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                 kafka.closeQuietly();
                 throw e;
             }
-            LOG.info("Embedded Kafka cluster {} ready at {} (controller port {}, data {}) in {} ms",
-                    clusterId, kafka.bootstrapServers, controllerPort, config.dataDir(),
+            LOG.info(
+                    "Embedded Kafka cluster {} ready at {} (controller port {}, data {}) in {} ms",
+                    clusterId,
+                    kafka.bootstrapServers,
+                    controllerPort,
+                    config.dataDir(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return kafka;
         }
@@ -335,7 +364,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new EmbeddedException.StopFailed("Embedded Kafka at " + bootstrapServers + " failed to stop", e);
         }
-        LOG.info("Embedded Kafka at {} stopped in {} ms", bootstrapServers,
+        LOG.info(
+                "Embedded Kafka at {} stopped in {} ms",
+                bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
@@ -360,17 +391,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("listeners", CLIENT_LISTENER + "://" + client + "," + CONTROLLER_LISTENER + "://" + controller);
         props.put("advertised.listeners", CLIENT_LISTENER + "://" + client);
         props.put("inter.broker.listener.name", CLIENT_LISTENER);
-        props.put("listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put(
+                "listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         config.scram().ifPresent(scram -> {
             // SCRAM credentials live in the cluster metadata; the broker's login module needs no user of its own
             String sasl = LocalPorts.hostPort(config.host(), saslPort);
             props.put("listeners", props.get("listeners") + "," + SASL_LISTENER + "://" + sasl);
             props.put("advertised.listeners", props.get("advertised.listeners") + "," + SASL_LISTENER + "://" + sasl);
-            props.put("listener.security.protocol.map",
+            props.put(
+                    "listener.security.protocol.map",
                     props.get("listener.security.protocol.map") + "," + SASL_LISTENER + ":SASL_PLAINTEXT");
-            props.put("listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".sasl.enabled.mechanisms",
+            props.put(
+                    "listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".sasl.enabled.mechanisms",
                     scram.mechanism());
-            props.put("listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + "."
+            props.put(
+                    "listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + "."
                             + scram.mechanism().toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         });
@@ -423,7 +458,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                         .setReleaseVersion(MetadataVersion.latestProduction())
                         .run();
             }
-            LOG.info("Formatted {} for Kafka cluster {}: {}", dataDir, clusterId,
+            LOG.info(
+                    "Formatted {} for Kafka cluster {}: {}",
+                    dataDir,
+                    clusterId,
                     out.toString(StandardCharsets.UTF_8).strip());
             return clusterId;
         } catch (EmbeddedException e) {
@@ -444,8 +482,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new EmbeddedException.StartFailed(meta + " has no cluster.id: not a Kafka data directory?", null);
         }
         if (!Integer.toString(NODE_ID).equals(nodeId)) {
-            throw new EmbeddedException.StartFailed(meta + " belongs to node " + nodeId + ", not to the embedded node "
-                    + NODE_ID, null);
+            throw new EmbeddedException.StartFailed(
+                    meta + " belongs to node " + nodeId + ", not to the embedded node " + NODE_ID, null);
         }
         return clusterId;
     }
@@ -453,25 +491,30 @@ public final class EmbeddedKafka implements AutoCloseable {
     private void awaitReady(long deadlineNanos) {
         long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
         Map<String, Object> adminConfig = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "kvr-embedded-readiness",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, remainingMs),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "kvr-embedded-readiness",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) Math.min(Integer.MAX_VALUE, remainingMs),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000);
         try (Admin admin = Admin.create(adminConfig)) {
             DescribeClusterResult cluster = admin.describeCluster();
             Collection<Node> nodes = cluster.nodes().get(remainingMs, TimeUnit.MILLISECONDS);
             String servedClusterId = cluster.clusterId().get(remainingMs, TimeUnit.MILLISECONDS);
             if (nodes.isEmpty() || !clusterId.equals(servedClusterId)) {
-                throw new EmbeddedException.StartFailed("Embedded Kafka at " + bootstrapServers + " answered with "
-                        + nodes + " of cluster " + servedClusterId + ", expected node " + NODE_ID + " of " + clusterId,
+                throw new EmbeddedException.StartFailed(
+                        "Embedded Kafka at " + bootstrapServers + " answered with " + nodes + " of cluster "
+                                + servedClusterId + ", expected node " + NODE_ID + " of " + clusterId,
                         null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EmbeddedException.StartFailed("interrupted waiting for Embedded Kafka", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new EmbeddedException.StartFailed("Embedded Kafka at " + bootstrapServers
-                    + " did not become ready within " + STARTUP_TIMEOUT, e);
+            throw new EmbeddedException.StartFailed(
+                    "Embedded Kafka at " + bootstrapServers + " did not become ready within " + STARTUP_TIMEOUT, e);
         }
     }
 
@@ -483,14 +526,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         String listener = saslBootstrapServers.orElseThrow();
         ScramMechanism mechanism = ScramMechanism.fromMechanismName(scram.mechanism());
         long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "kvr-embedded-scram-users"))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "kvr-embedded-scram-users"))) {
             admin.alterUserScramCredentials(scram.users().entrySet().stream()
-                            .<UserScramCredentialAlteration>map(u ->
-                                    new UserScramCredentialUpsertion(u.getKey(),
-                                            new ScramCredentialInfo(mechanism, 8192), u.getValue()))
+                            .<UserScramCredentialAlteration>map(u -> new UserScramCredentialUpsertion(
+                                    u.getKey(), new ScramCredentialInfo(mechanism, 8192), u.getValue()))
                             .toList())
-                    .all().get(remainingMs, TimeUnit.MILLISECONDS);
+                    .all()
+                    .get(remainingMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EmbeddedException.StartFailed("interrupted creating SCRAM users", e);
@@ -498,7 +544,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new EmbeddedException.StartFailed("cannot create the SCRAM users " + scram + " on " + this, e);
         }
         String user = new TreeSet<>(scram.users().keySet()).first();
-        Map<String, Object> login = new HashMap<>(scram.clientProperties(user, scram.users().get(user)));
+        Map<String, Object> login =
+                new HashMap<>(scram.clientProperties(user, scram.users().get(user)));
         login.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, listener);
         login.put(AdminClientConfig.CLIENT_ID_CONFIG, "kvr-embedded-scram-readiness");
         login.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
@@ -507,7 +554,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         while (System.nanoTime() < deadlineNanos) {
             try (Admin admin = Admin.create(login)) {
                 admin.describeCluster().nodes().get(15, TimeUnit.SECONDS);
-                LOG.info("Embedded Kafka SASL listener {} accepts {} {}", listener, scram.mechanism(),
+                LOG.info(
+                        "Embedded Kafka SASL listener {} accepts {} {}",
+                        listener,
+                        scram.mechanism(),
                         new TreeSet<>(scram.users().keySet()));
                 return;
             } catch (InterruptedException e) {
@@ -523,8 +573,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
             }
         }
-        throw new EmbeddedException.StartFailed("user " + user + " cannot log in on the SASL listener " + listener
-                + " within " + STARTUP_TIMEOUT, last);
+        throw new EmbeddedException.StartFailed(
+                "user " + user + " cannot log in on the SASL listener " + listener + " within " + STARTUP_TIMEOUT,
+                last);
     }
 
     private void closeQuietly() {

@@ -2,14 +2,6 @@ package io.kvr.embedded.s3;
 
 import io.kvr.embedded.EmbeddedException;
 import io.kvr.embedded.LocalPorts;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
-import org.jclouds.logging.slf4j.config.SLF4JLoggingModule;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +11,13 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.logging.slf4j.config.SLF4JLoggingModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An S3-compatible HTTP server running inside this JVM: s3proxy in front of the jclouds {@code filesystem-nio2}
@@ -32,6 +31,7 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     /** The jclouds blob store s3proxy serves from. */
     static final String BLOBSTORE_PROVIDER = "filesystem-nio2";
+
     private static final String BASEDIR_PROPERTY = "jclouds.filesystem.basedir";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedS3.class);
 
@@ -89,8 +89,8 @@ public final class EmbeddedS3 implements AutoCloseable {
         /** Shows the access key but never the secret. */
         @Override
         public String toString() {
-            return "Config[dataDir=" + dataDir + ", host=" + host + ", port=" + port
-                    + ", accessKey=" + accessKey + ", secretKey=***]";
+            return "Config[dataDir=" + dataDir + ", host=" + host + ", port=" + port + ", accessKey=" + accessKey
+                    + ", secretKey=***]";
         }
     }
 
@@ -140,7 +140,10 @@ public final class EmbeddedS3 implements AutoCloseable {
             throw new EmbeddedException.StartFailed("Embedded S3 failed to start with " + config, e);
         }
         String endpoint = "http://" + LocalPorts.hostPort(config.host(), proxy.getPort());
-        LOG.info("Embedded S3 ready at {} (data {}) in {} ms", endpoint, config.dataDir(),
+        LOG.info(
+                "Embedded S3 ready at {} (data {}) in {} ms",
+                endpoint,
+                config.dataDir(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return new EmbeddedS3(proxy, context, config, endpoint);
     }

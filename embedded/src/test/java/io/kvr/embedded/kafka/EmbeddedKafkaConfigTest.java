@@ -1,13 +1,12 @@
 package io.kvr.embedded.kafka;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class EmbeddedKafkaConfigTest {
 
@@ -24,8 +23,17 @@ class EmbeddedKafkaConfigTest {
 
     @Test
     void rejectsReservedPropertiesAndBadPortsAllAtOnce() {
-        assertThatThrownBy(() -> new EmbeddedKafka.Config(DIR, "127.0.0.1", -1,
-                Map.of("node.id", "2", "listeners", "PLAINTEXT://:9092", "sasl.enabled.mechanisms", "SCRAM-SHA-512")))
+        assertThatThrownBy(() -> new EmbeddedKafka.Config(
+                        DIR,
+                        "127.0.0.1",
+                        -1,
+                        Map.of(
+                                "node.id",
+                                "2",
+                                "listeners",
+                                "PLAINTEXT://:9092",
+                                "sasl.enabled.mechanisms",
+                                "SCRAM-SHA-512")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContainingAll("port", "listeners", "node.id")
                 .hasMessageNotContaining("sasl.enabled.mechanisms");
@@ -70,7 +78,8 @@ class EmbeddedKafkaConfigTest {
 
     @Test
     void bracketsAnIpv6Host() {
-        Properties props = EmbeddedKafka.brokerProperties(EmbeddedKafka.Config.of(DIR).withHost("::1"), 9092, 9093);
+        Properties props =
+                EmbeddedKafka.brokerProperties(EmbeddedKafka.Config.of(DIR).withHost("::1"), 9092, 9093);
         assertThat(props).containsEntry("advertised.listeners", "CLIENT://[::1]:9092");
     }
 
@@ -82,9 +91,11 @@ class EmbeddedKafkaConfigTest {
         assertThat(props)
                 .containsEntry("listeners", "CLIENT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093,SASL://127.0.0.1:9094")
                 .containsEntry("advertised.listeners", "CLIENT://127.0.0.1:9092,SASL://127.0.0.1:9094")
-                .containsEntry("listener.security.protocol.map", "CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT")
+                .containsEntry(
+                        "listener.security.protocol.map", "CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT")
                 .containsEntry("listener.name.sasl.sasl.enabled.mechanisms", "SCRAM-SHA-256")
-                .containsEntry("listener.name.sasl.scram-sha-256.sasl.jaas.config",
+                .containsEntry(
+                        "listener.name.sasl.scram-sha-256.sasl.jaas.config",
                         "org.apache.kafka.common.security.scram.ScramLoginModule required;")
                 .containsEntry("inter.broker.listener.name", "CLIENT");
         assertThat(config.toString()).contains("scram=", "kvr").doesNotContain("s3cret-pw");
@@ -96,7 +107,8 @@ class EmbeddedKafkaConfigTest {
         assertThat(scram.clientProperties("app", "pw1"))
                 .containsEntry("security.protocol", "SASL_PLAINTEXT")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
-                .containsEntry("sasl.jaas.config",
+                .containsEntry(
+                        "sasl.jaas.config",
                         "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"app\" password=\"pw1\";");
         assertThatThrownBy(() -> new EmbeddedKafka.ScramListener(-1, "PLAIN", Map.of("a\"b", "")))
                 .isInstanceOf(IllegalArgumentException.class)

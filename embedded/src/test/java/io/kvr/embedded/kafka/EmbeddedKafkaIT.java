@@ -1,6 +1,26 @@
 package io.kvr.embedded.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.kvr.embedded.EmbeddedException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -27,27 +47,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /** One broker for the whole class; the restart test runs last and leaves the restarted broker for {@link #stop()}. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -79,8 +78,12 @@ class EmbeddedKafkaIT {
         assertThat(Files.readString(meta)).contains("cluster.id=" + kafka.clusterId(), "node.id=1");
         assertThat(kafka.bootstrapServers()).startsWith("127.0.0.1:");
         try (Admin admin = admin()) {
-            short level = admin.describeFeatures().featureMetadata().get()
-                    .finalizedFeatures().get(MetadataVersion.FEATURE_NAME).maxVersionLevel();
+            short level = admin.describeFeatures()
+                    .featureMetadata()
+                    .get()
+                    .finalizedFeatures()
+                    .get(MetadataVersion.FEATURE_NAME)
+                    .maxVersionLevel();
             assertThat(level).isEqualTo(MetadataVersion.latestProduction().featureLevel());
             assertThat(admin.describeCluster().clusterId().get()).isEqualTo(kafka.clusterId());
         }
@@ -93,8 +96,10 @@ class EmbeddedKafkaIT {
             assertThat(admin.describeCluster().nodes().get()).hasSize(1);
         }
         String topic = uniqueTopic("absent");
-        try (KafkaProducer<String, String> producer = stringProducer(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000))) {
-            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "k", "v")).get())
+        try (KafkaProducer<String, String> producer =
+                stringProducer(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000))) {
+            assertThatThrownBy(() ->
+                            producer.send(new ProducerRecord<>(topic, "k", "v")).get())
                     .hasMessageContaining(topic);
         }
     }
@@ -106,7 +111,8 @@ class EmbeddedKafkaIT {
         createTopic(topic, Map.of());
         RecordMetadata sent;
         try (KafkaProducer<String, String> producer = stringProducer(Map.of())) {
-            sent = producer.send(new ProducerRecord<>(topic, "camera-1", "hello")).get();
+            sent = producer.send(new ProducerRecord<>(topic, "camera-1", "hello"))
+                    .get();
         }
         assertThat(sent.offset()).isZero();
 
@@ -121,10 +127,13 @@ class EmbeddedKafkaIT {
             consumer.commitSync(Duration.ofSeconds(30));
         }
         try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            assertThat(committed).extractingByKey(new TopicPartition(topic, 0))
-                    .extracting(OffsetAndMetadata::offset).isEqualTo(1L);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            assertThat(committed)
+                    .extractingByKey(new TopicPartition(topic, 0))
+                    .extracting(OffsetAndMetadata::offset)
+                    .isEqualTo(1L);
         }
     }
 
@@ -132,25 +141,34 @@ class EmbeddedKafkaIT {
     @Order(4)
     void passesASevenMegabyteRecordThroughATopicThatAllowsIt() throws Exception {
         String topic = uniqueTopic("large");
-        createTopic(topic, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(EmbeddedKafka.MAX_MESSAGE_BYTES)));
+        createTopic(
+                topic, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(EmbeddedKafka.MAX_MESSAGE_BYTES)));
         byte[] payload = new byte[7 * 1024 * 1024];
         new Random(42).nextBytes(payload);
         Map<String, Object> producerConfig = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, EmbeddedKafka.MAX_MESSAGE_BYTES,
-                ProducerConfig.ACKS_CONFIG, "all");
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                EmbeddedKafka.MAX_MESSAGE_BYTES,
+                ProducerConfig.ACKS_CONFIG,
+                "all");
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, "k".getBytes(StandardCharsets.UTF_8), payload)).get();
+                new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "k".getBytes(StandardCharsets.UTF_8), payload))
+                    .get();
         }
         Map<String, Object> consumerConfig = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(List.of(new TopicPartition(topic, 0)));
             List<ConsumerRecord<byte[], byte[]>> received = pollUntil(consumer, 1);
-            assertThat(received).singleElement().satisfies(r -> assertThat(r.value()).isEqualTo(payload));
+            assertThat(received)
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.value()).isEqualTo(payload));
         }
     }
 
@@ -168,21 +186,24 @@ class EmbeddedKafkaIT {
     @Test
     @Order(6)
     void aScramListenerLetsItsUsersInAndNoOneElseAlsoAfterARestart(@TempDir Path otherData) throws Exception {
-        EmbeddedKafka.ScramListener scram = new EmbeddedKafka.ScramListener(0, "SCRAM-SHA-512",
-                Map.of("alice", "alice-pw-1", "bob", "bob-pw-1"));
+        EmbeddedKafka.ScramListener scram =
+                new EmbeddedKafka.ScramListener(0, "SCRAM-SHA-512", Map.of("alice", "alice-pw-1", "bob", "bob-pw-1"));
         EmbeddedKafka.Config config = EmbeddedKafka.Config.of(otherData).withScram(scram);
         try (EmbeddedKafka secured = EmbeddedKafka.start(config)) {
             String sasl = secured.saslBootstrapServers().orElseThrow();
             assertThat(sasl).isNotEqualTo(secured.bootstrapServers());
-            assertThat(describeAs(sasl, scram.clientProperties("bob", "bob-pw-1"))).isEmpty();
+            assertThat(describeAs(sasl, scram.clientProperties("bob", "bob-pw-1")))
+                    .isEmpty();
             assertThat(describeAs(sasl, scram.clientProperties("bob", "alice-pw-1")))
                     .hasValueSatisfying(e -> assertThat(e).isInstanceOf(SaslAuthenticationException.class));
         }
         // passwords are set again at start: the old one stops working
-        EmbeddedKafka.Config changed = config.withScram(EmbeddedKafka.ScramListener.of("SCRAM-SHA-512", "alice", "alice-pw-2"));
+        EmbeddedKafka.Config changed =
+                config.withScram(EmbeddedKafka.ScramListener.of("SCRAM-SHA-512", "alice", "alice-pw-2"));
         try (EmbeddedKafka secured = EmbeddedKafka.start(changed)) {
             String sasl = secured.saslBootstrapServers().orElseThrow();
-            assertThat(describeAs(sasl, scram.clientProperties("alice", "alice-pw-2"))).isEmpty();
+            assertThat(describeAs(sasl, scram.clientProperties("alice", "alice-pw-2")))
+                    .isEmpty();
             assertThat(describeAs(sasl, scram.clientProperties("alice", "alice-pw-1")))
                     .hasValueSatisfying(e -> assertThat(e).isInstanceOf(SaslAuthenticationException.class));
         }
@@ -227,13 +248,17 @@ class EmbeddedKafkaIT {
         try (Admin admin = admin()) {
             assertThat(admin.describeCluster().clusterId().get()).isEqualTo(clusterId);
             assertThat(admin.listTopics().names().get()).contains(topic);
-            assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get())
+            assertThat(admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get())
                     .extractingByKey(new TopicPartition(topic, 0))
-                    .extracting(OffsetAndMetadata::offset).isEqualTo(1L);
+                    .extracting(OffsetAndMetadata::offset)
+                    .isEqualTo(1L);
         }
         try (KafkaConsumer<String, String> consumer = stringConsumer("group-" + UUID.randomUUID())) {
             consumer.subscribe(List.of(topic));
-            assertThat(pollUntil(consumer, 1)).singleElement()
+            assertThat(pollUntil(consumer, 1))
+                    .singleElement()
                     .satisfies(r -> assertThat(r.value()).isEqualTo("survives"));
         }
     }
@@ -254,7 +279,8 @@ class EmbeddedKafkaIT {
     private static void createTopic(String topic, Map<String, String> configs) throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()).configs(configs)))
-                    .all().get();
+                    .all()
+                    .get();
             await().atMost(WAIT).until(() -> admin.listTopics().names().get().containsAll(Set.of(topic)));
         }
     }
@@ -270,11 +296,17 @@ class EmbeddedKafkaIT {
     }
 
     private static KafkaConsumer<String, String> stringConsumer(String group) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new StringDeserializer());
+        return new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        group,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new StringDeserializer());
     }
 }

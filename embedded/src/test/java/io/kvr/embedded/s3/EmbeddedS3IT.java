@@ -1,5 +1,8 @@
 package io.kvr.embedded.s3;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
@@ -13,14 +16,6 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +26,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /** One server for the whole class; the restart test runs last and leaves the restarted server for {@link #stop()}. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,7 +64,8 @@ class EmbeddedS3IT {
         MinioClient client = client(s3.secretKey());
         String bucket = uniqueBucket();
         client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
-        assertThat(client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())).isTrue();
+        assertThat(client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()))
+                .isTrue();
         assertThat(data.resolve("s3").resolve(bucket)).isDirectory();
 
         byte[] segment = randomBytes(300_000);
@@ -73,13 +73,17 @@ class EmbeddedS3IT {
         put(client, bucket, "cam-1/000002.m4s", randomBytes(10));
         put(client, bucket, "cam-2/000001.m4s", randomBytes(10));
 
-        try (GetObjectResponse in = client.getObject(
-                GetObjectArgs.builder().bucket(bucket).object("cam-1/000001.m4s").build())) {
+        try (GetObjectResponse in = client.getObject(GetObjectArgs.builder()
+                .bucket(bucket)
+                .object("cam-1/000001.m4s")
+                .build())) {
             assertThat(in.readAllBytes()).isEqualTo(segment);
         }
 
-        StatObjectResponse stat = client.statObject(
-                StatObjectArgs.builder().bucket(bucket).object("cam-1/000001.m4s").build());
+        StatObjectResponse stat = client.statObject(StatObjectArgs.builder()
+                .bucket(bucket)
+                .object("cam-1/000001.m4s")
+                .build());
         assertThat(stat.size()).isEqualTo(segment.length);
         assertThat(stat.contentType()).isEqualTo("video/iso.segment");
         assertThat(stat.etag()).isEqualTo(md5Hex(segment));
@@ -87,11 +91,17 @@ class EmbeddedS3IT {
         assertThat(list(client, bucket, "cam-1/")).containsExactly("cam-1/000001.m4s", "cam-1/000002.m4s");
         assertThat(list(client, bucket, "")).hasSize(3);
 
-        client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object("cam-1/000002.m4s").build());
+        client.removeObject(RemoveObjectArgs.builder()
+                .bucket(bucket)
+                .object("cam-1/000002.m4s")
+                .build());
         assertThat(list(client, bucket, "cam-1/")).containsExactly("cam-1/000001.m4s");
-        assertThatThrownBy(() -> client.statObject(
-                StatObjectArgs.builder().bucket(bucket).object("cam-1/000002.m4s").build()))
-                .isInstanceOfSatisfying(ErrorResponseException.class,
+        assertThatThrownBy(() -> client.statObject(StatObjectArgs.builder()
+                        .bucket(bucket)
+                        .object("cam-1/000002.m4s")
+                        .build()))
+                .isInstanceOfSatisfying(
+                        ErrorResponseException.class,
                         e -> assertThat(e.errorResponse().code()).isEqualTo("NoSuchKey"));
     }
 
@@ -104,12 +114,19 @@ class EmbeddedS3IT {
         byte[] content = randomBytes(100_000);
         put(client, bucket, "range.bin", content);
 
-        try (GetObjectResponse in = client.getObject(
-                GetObjectArgs.builder().bucket(bucket).object("range.bin").offset(1_000L).length(2_500L).build())) {
+        try (GetObjectResponse in = client.getObject(GetObjectArgs.builder()
+                .bucket(bucket)
+                .object("range.bin")
+                .offset(1_000L)
+                .length(2_500L)
+                .build())) {
             assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(content, 1_000, 3_500));
         }
-        try (GetObjectResponse in = client.getObject(
-                GetObjectArgs.builder().bucket(bucket).object("range.bin").offset(99_990L).build())) {
+        try (GetObjectResponse in = client.getObject(GetObjectArgs.builder()
+                .bucket(bucket)
+                .object("range.bin")
+                .offset(99_990L)
+                .build())) {
             assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(content, 99_990, 100_000));
         }
     }
@@ -118,7 +135,8 @@ class EmbeddedS3IT {
     @Order(3)
     void rejectsAWrongSecret() {
         MinioClient intruder = client("not-the-secret");
-        assertThatThrownBy(() -> intruder.makeBucket(MakeBucketArgs.builder().bucket(uniqueBucket()).build()))
+        assertThatThrownBy(() -> intruder.makeBucket(
+                        MakeBucketArgs.builder().bucket(uniqueBucket()).build()))
                 .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
                     assertThat(e.response().code()).isEqualTo(403);
                     assertThat(e.errorResponse().code()).isEqualTo("SignatureDoesNotMatch");
@@ -153,19 +171,26 @@ class EmbeddedS3IT {
     }
 
     private static MinioClient client(String secretKey) {
-        return MinioClient.builder().endpoint(s3.endpoint()).credentials(s3.accessKey(), secretKey).build();
+        return MinioClient.builder()
+                .endpoint(s3.endpoint())
+                .credentials(s3.accessKey(), secretKey)
+                .build();
     }
 
     private static void put(MinioClient client, String bucket, String key, byte[] content) throws Exception {
-        client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                .stream(new ByteArrayInputStream(content), content.length, -1)
-                .contentType("video/iso.segment").build());
+        client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                        new ByteArrayInputStream(content), content.length, -1)
+                .contentType("video/iso.segment")
+                .build());
     }
 
     private static List<String> list(MinioClient client, String bucket, String prefix) throws Exception {
         List<String> keys = new ArrayList<>();
-        for (Result<Item> result : client.listObjects(
-                ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder()
+                .bucket(bucket)
+                .prefix(prefix)
+                .recursive(true)
+                .build())) {
             keys.add(result.get().objectName());
         }
         return keys;

@@ -1,14 +1,11 @@
 package io.kvr.embedded.s3;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.http.Method;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,8 +23,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a reader of an object's file sees while the object is stored again under the same key, as the segmenter
@@ -50,7 +49,10 @@ class EmbeddedS3OverwriteIT {
     @BeforeAll
     static void start() throws Exception {
         s3 = EmbeddedS3.start(EmbeddedS3.Config.of(data.resolve("s3"), ACCESS_KEY, SECRET_KEY));
-        client = MinioClient.builder().endpoint(s3.endpoint()).credentials(ACCESS_KEY, SECRET_KEY).build();
+        client = MinioClient.builder()
+                .endpoint(s3.endpoint())
+                .credentials(ACCESS_KEY, SECRET_KEY)
+                .build();
         client.makeBucket(MakeBucketArgs.builder().bucket(BUCKET).build());
     }
 
@@ -103,7 +105,9 @@ class EmbeddedS3OverwriteIT {
                     try {
                         byte[] seen = Files.readAllBytes(file);
                         assertThat(seen.length).as("size of read %d", reads).isEqualTo(content.length);
-                        assertThat(Arrays.equals(seen, content)).as("content of read %d", reads).isTrue();
+                        assertThat(Arrays.equals(seen, content))
+                                .as("content of read %d", reads)
+                                .isTrue();
                     } catch (NoSuchFileException e) {
                         throw new AssertionError("the object's file vanished during an overwrite", e);
                     }
@@ -133,7 +137,11 @@ class EmbeddedS3OverwriteIT {
      */
     private static String put(String key, byte[] body, int sent, boolean reset) throws Exception {
         URI url = URI.create(client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
-                .method(Method.PUT).bucket(BUCKET).object(key).expiry(300).build()));
+                .method(Method.PUT)
+                .bucket(BUCKET)
+                .object(key)
+                .expiry(300)
+                .build()));
         try (Socket socket = new Socket(url.getHost(), url.getPort())) {
             OutputStream out = socket.getOutputStream();
             String head = "PUT " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\n"

@@ -24,12 +24,18 @@ public final class ExportSlots {
         }
         this.max = max;
         this.free = new Semaphore(max, true);
-        Gauge.builder("exporter.concurrent.max", this, ExportSlots::max).strongReference(true)
-                .description("exports (direct downloads and jobs) one instance runs at once at most").register(metrics);
-        Gauge.builder("exporter.concurrent.active", this, ExportSlots::active).strongReference(true)
-                .description("exports (direct downloads and jobs) running now").register(metrics);
-        Gauge.builder("exporter.concurrent.waiting", this, ExportSlots::waiting).strongReference(true)
-                .description("export jobs waiting for a free slot").register(metrics);
+        Gauge.builder("exporter.concurrent.max", this, ExportSlots::max)
+                .strongReference(true)
+                .description("exports (direct downloads and jobs) one instance runs at once at most")
+                .register(metrics);
+        Gauge.builder("exporter.concurrent.active", this, ExportSlots::active)
+                .strongReference(true)
+                .description("exports (direct downloads and jobs) running now")
+                .register(metrics);
+        Gauge.builder("exporter.concurrent.waiting", this, ExportSlots::waiting)
+                .strongReference(true)
+                .description("export jobs waiting for a free slot")
+                .register(metrics);
     }
 
     /** A slot now, or empty when every slot is taken (or a job is waiting for the next one). */
@@ -66,8 +72,7 @@ public final class ExportSlots {
     public final class Slot implements AutoCloseable {
         private final AtomicBoolean held = new AtomicBoolean(true);
 
-        private Slot() {
-        }
+        private Slot() {}
 
         @Override
         public void close() {

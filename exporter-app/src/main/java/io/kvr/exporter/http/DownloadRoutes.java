@@ -8,7 +8,6 @@ import io.kvr.exporter.plan.ExportRange;
 import io.kvr.exporter.plan.ExportRefusedException;
 import io.kvr.exporter.plan.ExportStart;
 import io.kvr.exporter.write.ExportWriter;
-import io.kvr.http.access.Role;
 import io.kvr.http.ByteRange;
 import io.kvr.http.HttpError;
 import io.kvr.http.HttpService;
@@ -16,6 +15,7 @@ import io.kvr.http.Request;
 import io.kvr.http.Response;
 import io.kvr.http.Router;
 import io.kvr.http.Routes;
+import io.kvr.http.access.Role;
 import io.kvr.index.IndexUnavailableException;
 import io.kvr.runtime.stream.StreamName;
 import io.micrometer.core.instrument.Counter;
@@ -24,8 +24,8 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.LongConsumer;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +59,13 @@ public final class DownloadRoutes implements Routes {
      * Ranges up to {@code sizedMaxMs} are planned whole before the first byte and sent with their length; longer
      * ones (unless a {@code Range} header asks for part of them) start as soon as their first segment is planned.
      */
-    public DownloadRoutes(ExportPlanner planner, ExportWriter writer, long maxRangeMs, long sizedMaxMs,
-                          ExportSlots slots, MeterRegistry metrics) {
+    public DownloadRoutes(
+            ExportPlanner planner,
+            ExportWriter writer,
+            long maxRangeMs,
+            long sizedMaxMs,
+            ExportSlots slots,
+            MeterRegistry metrics) {
         this.planner = planner;
         this.slots = slots;
         this.sizedMaxMs = sizedMaxMs;
@@ -82,18 +87,26 @@ public final class DownloadRoutes implements Routes {
         StreamName stream = ExportParams.stream(req.param("app"), req.param("stream"));
         req.access().requireStream(stream.id());
         ExportFormat format = ExportParams.format(req.queryParam("format").orElse(null));
-        ExportRange range = ExportParams.range(stream, req.queryParam("start_time").orElse(null),
-                req.queryParam("end_time").orElse(null), req.queryParam("duration").orElse(null),
-                ExportParams.flag("precise", req.queryParam("precise").orElse(null), true), format, maxRangeMs);
+        ExportRange range = ExportParams.range(
+                stream,
+                req.queryParam("start_time").orElse(null),
+                req.queryParam("end_time").orElse(null),
+                req.queryParam("duration").orElse(null),
+                ExportParams.flag("precise", req.queryParam("precise").orElse(null), true),
+                format,
+                maxRangeMs);
         req.access().requireRange(range.startMs(), range.endMs());
-        String name = Optional.ofNullable(ExportParams.fileName(req.queryParam("file_name").orElse(null)))
+        String name = Optional.ofNullable(
+                        ExportParams.fileName(req.queryParam("file_name").orElse(null)))
                 .orElse(ExportParams.defaultFileName(range));
         Optional<String> rangeHeader = req.header("Range");
         Optional<ExportSlots.Slot> slot = slots.tryTake();
         if (slot.isEmpty()) {
             refused.increment();
-            return HttpService.error(503, "the exporter is busy: " + slots.max() + " exports are running "
-                            + "(exporter.concurrent.max); retry in " + RETRY_AFTER_SECONDS + " s")
+            return HttpService.error(
+                            503,
+                            "the exporter is busy: " + slots.max() + " exports are running "
+                                    + "(exporter.concurrent.max); retry in " + RETRY_AFTER_SECONDS + " s")
                     .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
         }
         try {
@@ -109,12 +122,15 @@ public final class DownloadRoutes implements Routes {
     }
 
     /** The whole plan first, then a response of known length ({@code Range} works). */
-    private Response sized(StreamName stream, ExportRange range, String name, ExportPlan plan,
-                           Optional<String> rangeHeader) {
+    private Response sized(
+            StreamName stream, ExportRange range, String name, ExportPlan plan, Optional<String> rangeHeader) {
         Optional<ByteRange> part = ByteRange.requested(rangeHeader.orElse(null), plan.size());
         long first = part.map(ByteRange::first).orElse(0L);
         long length = part.map(ByteRange::length).orElse(plan.size());
-        Response r = Response.stream(part.isPresent() ? 206 : 200, "video/mp4", length,
+        Response r = Response.stream(
+                part.isPresent() ? 206 : 200,
+                "video/mp4",
+                length,
                 out -> send(stream, range, sent -> writer.write(plan, first, first + length, out, sent)));
         headers(r, name, plan.firstFrameMs(), plan.startMs())
                 .header("X-Kvr-Duration", Long.toString(plan.durationMs()));
@@ -150,7 +166,10 @@ public final class DownloadRoutes implements Routes {
         // started, so chunked even when the plan happens to be whole already: a long range is always answered
         // the same way, whatever the machine's speed
         ExportStart start = started.join();
-        Response r = Response.chunked(200, "video/mp4", out -> send(stream, range, sent -> {
+        Response r = Response.chunked(
+                200,
+                "video/mp4",
+                out -> send(stream, range, sent -> {
                     out.write(start.fileType());
                     out.flush();
                     sent.accept(start.fileType().length);
@@ -164,8 +183,10 @@ public final class DownloadRoutes implements Routes {
         try {
             return planned.join();
         } catch (CompletionException e) {
-            throw new IOException("export of " + stream + " refused after its first bytes: "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IOException(
+                    "export of " + stream + " refused after its first bytes: "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
@@ -177,8 +198,7 @@ public final class DownloadRoutes implements Routes {
     }
 
     /** Writes a download with its metrics, logging one that stops early with the camera and the reason. */
-    private void send(StreamName stream, ExportRange range, Body body)
-            throws IOException {
+    private void send(StreamName stream, ExportRange range, Body body) throws IOException {
         running.incrementAndGet();
         long[] sent = {0};
         try {
@@ -186,8 +206,13 @@ public final class DownloadRoutes implements Routes {
             downloads.increment();
         } catch (RuntimeException | IOException e) {
             failures.increment();
-            log.warn("export of {} {}..{} stopped after {} bytes: {}", stream, range.startMs(), range.endMs(),
-                    sent[0], e.toString());
+            log.warn(
+                    "export of {} {}..{} stopped after {} bytes: {}",
+                    stream,
+                    range.startMs(),
+                    range.endMs(),
+                    sent[0],
+                    e.toString());
             throw e;
         } finally {
             bytes.increment(sent[0]);

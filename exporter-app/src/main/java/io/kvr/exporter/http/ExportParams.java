@@ -13,8 +13,7 @@ import io.kvr.runtime.stream.StreamName;
 final class ExportParams {
     static final int MAX_FILE_NAME = 200;
 
-    private ExportParams() {
-    }
+    private ExportParams() {}
 
     static StreamName stream(String app, String stream) {
         if (app == null || app.isEmpty()) {
@@ -46,8 +45,14 @@ final class ExportParams {
      * The range from raw field values (strings of digits); {@code maxMs} bounds its length. Times are within
      * {@code 0 … }{@link Millis#LATEST} (year 9999).
      */
-    static ExportRange range(StreamName stream, String start, String end, String duration, boolean precise,
-                             ExportFormat format, long maxMs) {
+    static ExportRange range(
+            StreamName stream,
+            String start,
+            String end,
+            String duration,
+            boolean precise,
+            ExportFormat format,
+            long maxMs) {
         long startMs = Millis.parse("start_time", start);
         long endMs;
         if (end != null) {
@@ -58,8 +63,8 @@ final class ExportParams {
                 throw HttpError.badRequest("duration must be more than 0 ms");
             }
             if (d > maxMs) {
-                throw HttpError.badRequest("duration of " + d + " ms is longer than the maximum of " + maxMs
-                        + " ms (exporter.range.max)");
+                throw HttpError.badRequest(
+                        "duration of " + d + " ms is longer than the maximum of " + maxMs + " ms (exporter.range.max)");
             }
             endMs = Millis.end(startMs, d, "start_time + duration");
         } else {
@@ -69,8 +74,8 @@ final class ExportParams {
             throw HttpError.badRequest("end_time (" + endMs + ") must be after start_time (" + startMs + ")");
         }
         if (endMs - startMs > maxMs) {
-            throw HttpError.badRequest("range of " + (endMs - startMs) + " ms is longer than the maximum of "
-                    + maxMs + " ms (exporter.range.max)");
+            throw HttpError.badRequest("range of " + (endMs - startMs) + " ms is longer than the maximum of " + maxMs
+                    + " ms (exporter.range.max)");
         }
         return new ExportRange(stream, startMs, endMs, precise, format);
     }
@@ -124,6 +129,7 @@ final class ExportParams {
             ascii.append(c < 0x20 || c > 0x7e || c == '"' || c == '\\' ? '_' : c);
         }
         return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
-                + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+                + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("+", "%20");
     }
 }

@@ -8,8 +8,6 @@ import io.kvr.exporter.plan.ExportFormat;
 import io.kvr.exporter.plan.ExportPlanner;
 import io.kvr.exporter.plan.ExportRange;
 import io.kvr.exporter.plan.ExportRefusedException;
-import io.kvr.http.access.Role;
-import io.kvr.index.IndexUnavailableException;
 import io.kvr.http.ByteRange;
 import io.kvr.http.HttpError;
 import io.kvr.http.HttpService;
@@ -19,16 +17,18 @@ import io.kvr.http.Request;
 import io.kvr.http.Response;
 import io.kvr.http.Router;
 import io.kvr.http.Routes;
+import io.kvr.http.access.Role;
+import io.kvr.index.IndexUnavailableException;
 import io.kvr.runtime.storage.ObjectInfo;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.runtime.storage.StoredObject;
 import io.kvr.runtime.stream.StreamName;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.kvr.schemas.ExportPart;
 import io.kvr.schemas.ExportRequest;
 import io.kvr.schemas.ExportStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,8 +59,14 @@ public final class JobRoutes implements Routes {
     private final int queueMax;
     private final Counter refused;
 
-    public JobRoutes(ExportPlanner planner, JobLog jobs, StatusBook book, ObjectStore store, long maxRangeMs,
-                     int queueMax, MeterRegistry metrics) {
+    public JobRoutes(
+            ExportPlanner planner,
+            JobLog jobs,
+            StatusBook book,
+            ObjectStore store,
+            long maxRangeMs,
+            int queueMax,
+            MeterRegistry metrics) {
         this.planner = planner;
         this.jobs = jobs;
         this.book = book;
@@ -68,17 +74,30 @@ public final class JobRoutes implements Routes {
         this.maxRangeMs = maxRangeMs;
         this.queueMax = queueMax;
         this.refused = metrics.counter("exporter.jobs.refused");
-        Gauge.builder("exporter.queue.max", () -> queueMax).strongReference(true)
-                .description("export jobs waiting to run at most").register(metrics);
-        Gauge.builder("exporter.jobs.queued", book, StatusBook::queued).strongReference(true)
-                .description("export jobs waiting to run").register(metrics);
+        Gauge.builder("exporter.queue.max", () -> queueMax)
+                .strongReference(true)
+                .description("export jobs waiting to run at most")
+                .register(metrics);
+        Gauge.builder("exporter.jobs.queued", book, StatusBook::queued)
+                .strongReference(true)
+                .description("export jobs waiting to run")
+                .register(metrics);
     }
 
     @Override
     public void register(Router router) {
         router.post("/v1/nvr/convert2mp4", Role.OPERATOR, this::submit);
-        router.get("/v1/nvr/exports", Role.OPERATOR, req -> HttpService.json(200,
-                Map.of("exports", book.all().stream().filter(s -> covers(req, s)).map(JobRoutes::json).toList())));
+        router.get(
+                "/v1/nvr/exports",
+                Role.OPERATOR,
+                req -> HttpService.json(
+                        200,
+                        Map.of(
+                                "exports",
+                                book.all().stream()
+                                        .filter(s -> covers(req, s))
+                                        .map(JobRoutes::json)
+                                        .toList())));
         router.get("/v1/nvr/exports/{id}", Role.OPERATOR, req -> HttpService.json(200, json(status(req))));
         router.get("/v1/nvr/exports/{id}/file", Role.OPERATOR, this::file);
         router.delete("/v1/nvr/exports/{id}", Role.OPERATOR, this::delete);
@@ -104,8 +123,14 @@ public final class JobRoutes implements Routes {
         }
         boolean precise = preciseNode == null || preciseNode.isNull() || preciseNode.asBoolean();
         ExportFormat format = ExportParams.format(text(body, "format"));
-        ExportRange range = ExportParams.range(stream, number(body, "start_time"), number(body, "end_time"),
-                number(body, "duration"), precise, format, maxRangeMs);
+        ExportRange range = ExportParams.range(
+                stream,
+                number(body, "start_time"),
+                number(body, "end_time"),
+                number(body, "duration"),
+                precise,
+                format,
+                maxRangeMs);
         req.access().requireRange(range.startMs(), range.endMs());
         String fileName = Optional.ofNullable(ExportParams.fileName(text(body, "file_name")))
                 .orElse(ExportParams.defaultFileName(range));
@@ -113,8 +138,10 @@ public final class JobRoutes implements Routes {
         int waiting = book.queued();
         if (waiting >= queueMax) {
             refused.increment();
-            return HttpService.error(429, waiting + " export jobs are waiting to run (exporter.queue.max is "
-                            + queueMax + "); retry in " + RETRY_AFTER_SECONDS + " s")
+            return HttpService.error(
+                            429,
+                            waiting + " export jobs are waiting to run (exporter.queue.max is " + queueMax
+                                    + "); retry in " + RETRY_AFTER_SECONDS + " s")
                     .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
         }
         // refuses unknown streams and ranges without recording now, before anything is written, from the range's
@@ -132,12 +159,27 @@ public final class JobRoutes implements Routes {
 
         String id = UUID.randomUUID().toString().replace("-", "");
         long now = System.currentTimeMillis();
-        ExportRequest request = ExportRequest.newBuilder().setId(id).setStreamId(stream.id())
-                .setStartTimeMs(range.startMs()).setEndTimeMs(range.endMs()).setFileName(fileName)
-                .setPrecise(precise).setRequestedAtMs(now).setFormat(format.value()).build();
-        ExportStatus queued = ExportStatus.newBuilder().setId(id).setStreamId(stream.id())
-                .setStartTimeMs(range.startMs()).setEndTimeMs(range.endMs()).setFileName(fileName)
-                .setState("queued").setRequestedAtMs(now).setUpdatedAtMs(now).setFormat(format.value()).build();
+        ExportRequest request = ExportRequest.newBuilder()
+                .setId(id)
+                .setStreamId(stream.id())
+                .setStartTimeMs(range.startMs())
+                .setEndTimeMs(range.endMs())
+                .setFileName(fileName)
+                .setPrecise(precise)
+                .setRequestedAtMs(now)
+                .setFormat(format.value())
+                .build();
+        ExportStatus queued = ExportStatus.newBuilder()
+                .setId(id)
+                .setStreamId(stream.id())
+                .setStartTimeMs(range.startMs())
+                .setEndTimeMs(range.endMs())
+                .setFileName(fileName)
+                .setState("queued")
+                .setRequestedAtMs(now)
+                .setUpdatedAtMs(now)
+                .setFormat(format.value())
+                .build();
         try {
             jobs.submit(request, queued);
         } catch (io.kvr.runtime.kafka.AcknowledgedProducer.WriteFailed e) {
@@ -166,19 +208,24 @@ public final class JobRoutes implements Routes {
     private Response file(Request req) {
         ExportStatus s = status(req);
         if (!s.getState().equals("done") || s.getObjectKey() == null) {
-            String state = s.getState().equals("failed") ? "failed: " + s.getReason()
+            String state = s.getState().equals("failed")
+                    ? "failed: " + s.getReason()
                     : s.getState() + " (" + s.getProgress() + "%)";
             throw new HttpError(409, "export " + s.getId() + " is " + state);
         }
         String key = partKey(s, req.queryParam("part").orElse(null));
-        ObjectInfo info = store.stat(key)
-                .orElseThrow(() -> HttpError.notFound("the file of export " + s.getId() + " is gone"));
+        ObjectInfo info =
+                store.stat(key).orElseThrow(() -> HttpError.notFound("the file of export " + s.getId() + " is gone"));
         Optional<ByteRange> part = ByteRange.requested(req.header("Range").orElse(null), info.size());
         long first = part.map(ByteRange::first).orElse(0L);
         long length = part.map(ByteRange::length).orElse(info.size());
         StoredObject o = store.open(key, first, length)
                 .orElseThrow(() -> HttpError.notFound("the file of export " + s.getId() + " is gone"));
-        Response r = Response.stream(part.isPresent() ? 206 : 200, "video/mp4", length, out -> o.stream().transferTo(out))
+        Response r = Response.stream(
+                        part.isPresent() ? 206 : 200,
+                        "video/mp4",
+                        length,
+                        out -> o.stream().transferTo(out))
                 .closing(o)
                 .header("Accept-Ranges", "bytes")
                 .header("Content-Disposition", ExportParams.contentDisposition(s.getFileName()));
@@ -196,8 +243,8 @@ public final class JobRoutes implements Routes {
         }
         int n = Integer.parseInt(part);
         if (n >= Math.max(1, s.getParts().size())) {
-            throw HttpError.notFound("export " + s.getId() + " has " + Math.max(1, s.getParts().size())
-                    + " file(s); no part " + n);
+            throw HttpError.notFound(
+                    "export " + s.getId() + " has " + Math.max(1, s.getParts().size()) + " file(s); no part " + n);
         }
         return s.getParts().get(n).getObjectKey();
     }

@@ -1,8 +1,8 @@
 package io.kvr.exporter.job;
 
 import io.kvr.exporter.capacity.ExportSlots;
-import io.kvr.exporter.plan.ExportPlan;
 import io.kvr.exporter.plan.ExportFormat;
+import io.kvr.exporter.plan.ExportPlan;
 import io.kvr.exporter.plan.ExportPlanner;
 import io.kvr.exporter.plan.ExportRange;
 import io.kvr.exporter.plan.ExportRefusedException;
@@ -65,14 +65,30 @@ public final class JobRunner implements AutoCloseable {
     private final Counter bytes;
     private volatile boolean stopping;
 
-    public JobRunner(KafkaSettings kafka, String topic, String groupId, JobLog jobs, StatusBook book,
-                     ExportPlanner planner, ExportWriter writer, ObjectStore store, String exportsPrefix,
-                     ExportSlots slots, MeterRegistry metrics) {
-        this.consumer = new KafkaClients(kafka).consumer(Map.of(
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1), Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+    public JobRunner(
+            KafkaSettings kafka,
+            String topic,
+            String groupId,
+            JobLog jobs,
+            StatusBook book,
+            ExportPlanner planner,
+            ExportWriter writer,
+            ObjectStore store,
+            String exportsPrefix,
+            ExportSlots slots,
+            MeterRegistry metrics) {
+        this.consumer = new KafkaClients(kafka)
+                .consumer(
+                        Map.of(
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest",
+                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                                1),
+                        Map.of(
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                groupId,
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false));
         this.topic = topic;
         this.codec = KvrTopics.exportRequests(topic, kafka.topics()).values();
         this.jobs = jobs;
@@ -146,13 +162,19 @@ public final class JobRunner implements AutoCloseable {
 
     private void commit(ConsumerRecord<String, byte[]> r) {
         try {
-            consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+            consumer.commitSync(
+                    Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
         } catch (RuntimeException e) {
             if (e instanceof WakeupException w) {
                 throw w;
             }
             // another instance owns the partition now and will run the job again; the file is rewritten in place
-            log.warn("cannot commit export request at {}-{} offset {}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            log.warn(
+                    "cannot commit export request at {}-{} offset {}: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    e.toString());
         }
     }
 
@@ -162,7 +184,12 @@ public final class JobRunner implements AutoCloseable {
         try {
             request = codec.decode(r.value());
         } catch (RuntimeException e) {
-            log.warn("skipping unreadable export request at {}-{} offset {}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            log.warn(
+                    "skipping unreadable export request at {}-{} offset {}: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    e.toString());
             return true;
         }
         ExportStatus status = awaitStatus(request.getId());
@@ -173,7 +200,8 @@ public final class JobRunner implements AutoCloseable {
         if (status.getState().equals("done") || status.getState().equals("failed")) {
             return true; // finished before a crash kept its offset from being committed
         }
-        CompletableFuture<ExportStatus> job = CompletableFuture.supplyAsync(() -> runInSlot(request, status),
+        CompletableFuture<ExportStatus> job = CompletableFuture.supplyAsync(
+                () -> runInSlot(request, status),
                 r2 -> Thread.ofVirtual().name("export-" + request.getId()).start(r2));
         var assignment = consumer.assignment();
         consumer.pause(assignment);
@@ -207,7 +235,9 @@ public final class JobRunner implements AutoCloseable {
                 }
             }
             if (!told) {
-                log.info("export {} waits: all {} export slots are taken (exporter.concurrent.max)", request.getId(),
+                log.info(
+                        "export {} waits: all {} export slots are taken (exporter.concurrent.max)",
+                        request.getId(),
                         slots.max());
                 told = true;
             }
@@ -268,14 +298,28 @@ public final class JobRunner implements AutoCloseable {
                 return queued;
             }
             ExportPart first = parts.get(0);
-            ExportStatus finished = copy(queued).setState("done").setProgress(100).setBytes(first.getBytes())
-                    .setDurationMs(first.getDurationMs()).setObjectKey(key).setParts(parts).setReason(null).build();
+            ExportStatus finished = copy(queued)
+                    .setState("done")
+                    .setProgress(100)
+                    .setBytes(first.getBytes())
+                    .setDurationMs(first.getDurationMs())
+                    .setObjectKey(key)
+                    .setParts(parts)
+                    .setReason(null)
+                    .build();
             publish(finished);
             done.increment();
             long total = parts.stream().mapToLong(ExportPart::getBytes).sum();
             bytes.increment(total);
-            log.info("export {} of {} {}..{} done: {} bytes in {} file(s) in {} ms", request.getId(),
-                    request.getStreamId(), start, end, total, parts.size(), (System.nanoTime() - started) / 1_000_000);
+            log.info(
+                    "export {} of {} {}..{} done: {} bytes in {} file(s) in {} ms",
+                    request.getId(),
+                    request.getStreamId(),
+                    start,
+                    end,
+                    total,
+                    parts.size(),
+                    (System.nanoTime() - started) / 1_000_000);
             return finished;
         } catch (ExportRefusedException e) {
             return fail(queued, e.getMessage());
@@ -320,19 +364,29 @@ public final class JobRunner implements AutoCloseable {
      */
     private void upload(ExportPlan plan, String key, ExportStatus queued, int basePercent, int spanPercent) {
         long[] lastReport = {System.nanoTime()};
-        store.put(key, plan.size(), "video/mp4", PART_SIZE, out -> writer.write(plan, 0, plan.size(), out, n -> {
-            long now = System.nanoTime();
-            if (now - lastReport[0] >= PROGRESS_EVERY.toNanos()) {
-                lastReport[0] = now;
-                int percent = basePercent + (int) (n * spanPercent / Math.max(1, plan.size()));
-                publish(copy(queued).setState("running").setBytes(plan.size())
-                        .setProgress(Math.min(99, percent)).build());
-            }
-        }));
+        store.put(
+                key,
+                plan.size(),
+                "video/mp4",
+                PART_SIZE,
+                out -> writer.write(plan, 0, plan.size(), out, n -> {
+                    long now = System.nanoTime();
+                    if (now - lastReport[0] >= PROGRESS_EVERY.toNanos()) {
+                        lastReport[0] = now;
+                        int percent = basePercent + (int) (n * spanPercent / Math.max(1, plan.size()));
+                        publish(copy(queued)
+                                .setState("running")
+                                .setBytes(plan.size())
+                                .setProgress(Math.min(99, percent))
+                                .build());
+                    }
+                }));
     }
 
     private void publish(ExportStatus status) {
-        ExportStatus stamped = ExportStatus.newBuilder(status).setUpdatedAtMs(System.currentTimeMillis()).build();
+        ExportStatus stamped = ExportStatus.newBuilder(status)
+                .setUpdatedAtMs(System.currentTimeMillis())
+                .build();
         if (book.forgotten(status.getId())) {
             return;
         }

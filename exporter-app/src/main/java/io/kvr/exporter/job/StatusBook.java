@@ -23,11 +23,16 @@ public final class StatusBook implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusBook.class);
     /** Ids removed here, so a late echo of an older status does not bring them back. */
     private final Set<String> removed = ConcurrentHashMap.newKeySet();
+
     private final TopicTable<String, ExportStatus> table;
 
     public StatusBook(KafkaSettings kafka, String topic, String clientId) {
-        this.table = new TopicTable<>(new KafkaClients(kafka), KvrTopics.exportStatus(topic, kafka.topics()),
-                clientId, "export-status-reader", new TopicTable.Rules<>() {
+        this.table = new TopicTable<>(
+                new KafkaClients(kafka),
+                KvrTopics.exportStatus(topic, kafka.topics()),
+                clientId,
+                "export-status-reader",
+                new TopicTable.Rules<>() {
                     @Override
                     public ExportStatus merge(String id, ExportStatus stored, ExportStatus read) {
                         return removed.contains(id) ? stored : newer(stored, read);

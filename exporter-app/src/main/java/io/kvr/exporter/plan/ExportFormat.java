@@ -28,7 +28,8 @@ public enum ExportFormat {
                 return f;
             }
         }
-        throw new IllegalArgumentException("format must be one of " + Arrays.stream(values()).map(ExportFormat::value)
-                .toList() + ", not '" + String.valueOf(value).replaceAll("\\p{Cntrl}", "?") + "'");
+        throw new IllegalArgumentException("format must be one of "
+                + Arrays.stream(values()).map(ExportFormat::value).toList() + ", not '"
+                + String.valueOf(value).replaceAll("\\p{Cntrl}", "?") + "'");
     }
 }

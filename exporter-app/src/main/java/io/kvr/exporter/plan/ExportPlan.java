@@ -8,8 +8,15 @@ import java.util.List;
  * headers between those reads. {@code firstFrameMs} is the capture time of the keyframe the file's media starts
  * with; {@code durationMs} is what players show.
  */
-public record ExportPlan(byte[] header, List<MediaRead> reads, FragmentHeaders fragments, long size, long firstFrameMs,
-                         long startMs, long durationMs, int segments) {
+public record ExportPlan(
+        byte[] header,
+        List<MediaRead> reads,
+        FragmentHeaders fragments,
+        long size,
+        long firstFrameMs,
+        long startMs,
+        long durationMs,
+        int segments) {
     public ExportPlan {
         reads = List.copyOf(reads);
     }

@@ -54,8 +54,11 @@ final class ExportPlanBuilder {
      * @param onStart gets the file's first bytes once the first segment with video is planned
      * @param stopAtStart whether the range is complete after its first planned segment (a check, not a plan)
      */
-    ExportPlanBuilder(ExportRange range, Function<String, InitSegment> inits, Consumer<ExportStart> onStart,
-                      boolean stopAtStart) {
+    ExportPlanBuilder(
+            ExportRange range,
+            Function<String, InitSegment> inits,
+            Consumer<ExportStart> onStart,
+            boolean stopAtStart) {
         this.range = range;
         this.inits = inits;
         this.onStart = onStart;
@@ -138,13 +141,23 @@ final class ExportPlanBuilder {
             started = true;
             done = stopAtStart;
             List<TrackConfig> configs = audioConfig == null ? List.of(videoConfig) : List.of(videoConfig, audioConfig);
-            onStart.accept(new ExportStart(range.format() == ExportFormat.FMP4 ? FragmentedMp4.fileType(configs)
-                    : ProgressiveMp4.fileType(configs), firstFrameMs, shownStartMs()));
+            onStart.accept(new ExportStart(
+                    range.format() == ExportFormat.FMP4
+                            ? FragmentedMp4.fileType(configs)
+                            : ProgressiveMp4.fileType(configs),
+                    firstFrameMs,
+                    shownStartMs()));
         }
     }
 
-    private void addSamples(SegmentRecord r, SegmentTrack t, int from, SampleTable table, long trackAnchor,
-                            int timescale, boolean isVideo) {
+    private void addSamples(
+            SegmentRecord r,
+            SegmentTrack t,
+            int from,
+            SampleTable table,
+            long trackAnchor,
+            int timescale,
+            boolean isVideo) {
         List<Integer> sizes = t.getSampleSizes();
         List<Integer> durations = t.getSampleDurations();
         List<Integer> cts = t.getCompositionOffsets();
@@ -169,8 +182,8 @@ final class ExportPlanBuilder {
                     readStart = offset;
                     table.startChunk(payload);
                 }
-                table.add(out, durations.get(i), sizes.get(i), isVideo ? ctsAt(cts, i) : 0,
-                        !isVideo || sync.contains(i));
+                table.add(
+                        out, durations.get(i), sizes.get(i), isVideo ? ctsAt(cts, i) : 0, !isVideo || sync.contains(i));
                 readLength += sizes.get(i);
                 payload += sizes.get(i);
             } else if (readStart >= 0) {
@@ -189,8 +202,9 @@ final class ExportPlanBuilder {
         if (!reads.isEmpty()) {
             MediaRead last = reads.get(reads.size() - 1);
             if (last.key().equals(key) && last.objectOffset() + last.length() == objectOffset) {
-                reads.set(reads.size() - 1, new MediaRead(key, last.objectOffset(), last.length() + length,
-                        last.fileOffset()));
+                reads.set(
+                        reads.size() - 1,
+                        new MediaRead(key, last.objectOffset(), last.length() + length, last.fileOffset()));
                 return;
             }
         }
@@ -204,19 +218,29 @@ final class ExportPlanBuilder {
         }
         InitSegment next = inits.apply(r.getInitKey());
         if (init == null) {
-            videoConfig = next.tracks().stream().filter(TrackConfig::video).findFirst()
-                    .orElseThrow(() -> new ExportRefusedException(404, "recording of " + range.stream()
-                            + " has no video track"));
-            audioConfig = next.tracks().stream().filter(t -> !t.video()).findFirst().orElse(null);
+            videoConfig = next.tracks().stream()
+                    .filter(TrackConfig::video)
+                    .findFirst()
+                    .orElseThrow(() ->
+                            new ExportRefusedException(404, "recording of " + range.stream() + " has no video track"));
+            audioConfig =
+                    next.tracks().stream().filter(t -> !t.video()).findFirst().orElse(null);
         } else {
-            TrackConfig nextVideo = next.tracks().stream().filter(TrackConfig::video).findFirst().orElse(null);
-            TrackConfig nextAudio = next.tracks().stream().filter(t -> !t.video()).findFirst().orElse(null);
-            boolean audioChanged = audioConfig != null && nextAudio != null && !nextAudio.sameConfiguration(audioConfig);
+            TrackConfig nextVideo = next.tracks().stream()
+                    .filter(TrackConfig::video)
+                    .findFirst()
+                    .orElse(null);
+            TrackConfig nextAudio =
+                    next.tracks().stream().filter(t -> !t.video()).findFirst().orElse(null);
+            boolean audioChanged =
+                    audioConfig != null && nextAudio != null && !nextAudio.sameConfiguration(audioConfig);
             if (nextVideo == null || !nextVideo.sameConfiguration(videoConfig) || audioChanged) {
-                throw new ExportRefusedException(409, "the codec configuration of " + range.stream()
-                        + " changes at " + Instant.ofEpochMilli(r.getStartTimeMs()) + " (" + r.getStartTimeMs()
-                        + ", codecs " + r.getCodecs() + "); one MP4 cannot hold both: export the ranges before"
-                        + " and after it separately, or as a job (one file per configuration)",
+                throw new ExportRefusedException(
+                        409,
+                        "the codec configuration of " + range.stream()
+                                + " changes at " + Instant.ofEpochMilli(r.getStartTimeMs()) + " (" + r.getStartTimeMs()
+                                + ", codecs " + r.getCodecs() + "); one MP4 cannot hold both: export the ranges before"
+                                + " and after it separately, or as a job (one file per configuration)",
                         r.getStartTimeMs());
             }
         }
@@ -243,8 +267,8 @@ final class ExportPlanBuilder {
     /** The plan of what was added; refuses (404) a range in which no video was planned. */
     ExportPlan finish() {
         if (video.isEmpty()) {
-            throw new ExportRefusedException(404, "no recording of " + range.stream() + " between "
-                    + range.startMs() + " and " + range.endMs());
+            throw new ExportRefusedException(
+                    404, "no recording of " + range.stream() + " between " + range.startMs() + " and " + range.endMs());
         }
         List<ProgressiveMp4.Track> tracks = new ArrayList<>();
         tracks.add(new ProgressiveMp4.Track(videoConfig, video));
@@ -257,16 +281,30 @@ final class ExportPlanBuilder {
         long durationMs = Math.max(0, (mediaEndUs - windowStartUs) / 1000);
         if (range.format() == ExportFormat.FMP4) {
             FragmentedMp4 file = FragmentedMp4.of(tracks, windowStartUs, shownUs);
-            return new ExportPlan(file.init(), fragmentReads(file), new Fragments(file), file.size(), firstFrameMs,
-                    shownStart, durationMs, segments);
+            return new ExportPlan(
+                    file.init(),
+                    fragmentReads(file),
+                    new Fragments(file),
+                    file.size(),
+                    firstFrameMs,
+                    shownStart,
+                    durationMs,
+                    segments);
         }
         byte[] header = ProgressiveMp4.header(tracks, windowStartUs, shownUs, payload);
         List<MediaRead> placed = new ArrayList<>(reads.size());
         for (MediaRead m : reads) {
             placed.add(new MediaRead(m.key(), m.objectOffset(), m.length(), header.length + m.fileOffset()));
         }
-        return new ExportPlan(header, placed, FragmentHeaders.NONE, header.length + payload, firstFrameMs,
-                shownStart, durationMs, segments);
+        return new ExportPlan(
+                header,
+                placed,
+                FragmentHeaders.NONE,
+                header.length + payload,
+                firstFrameMs,
+                shownStart,
+                durationMs,
+                segments);
     }
 
     /** Capture time where the file starts showing: the start, or in imprecise mode the keyframe before it. */
@@ -286,8 +324,8 @@ final class ExportPlanBuilder {
                     k++;
                 }
                 long part = Math.min(end, file.payloadEnd(k)) - at;
-                placed.add(new MediaRead(m.key(), m.objectOffset() + (at - m.fileOffset()), part,
-                        file.fileOffset(k, at)));
+                placed.add(
+                        new MediaRead(m.key(), m.objectOffset() + (at - m.fileOffset()), part, file.fileOffset(k, at)));
                 at += part;
             }
         }

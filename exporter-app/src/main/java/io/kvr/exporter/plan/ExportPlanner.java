@@ -27,7 +27,8 @@ public final class ExportPlanner {
     private final SegmentIndex index;
     private final InitSegments inits;
     /** Index reads run on virtual threads: they wait on the index, not on a core. */
-    private final Executor fetches = task -> Thread.ofVirtual().name("export-index-read").start(task);
+    private final Executor fetches =
+            task -> Thread.ofVirtual().name("export-index-read").start(task);
 
     public ExportPlanner(SegmentIndex index, InitSegments inits) {
         this.index = index;
@@ -35,7 +36,7 @@ public final class ExportPlanner {
     }
 
     public ExportPlan plan(ExportRange range) {
-        return plan(range, start -> { });
+        return plan(range, start -> {});
     }
 
     /**
@@ -54,7 +55,7 @@ public final class ExportPlanner {
      * segments only, without planning the whole range; a codec change later in the range is not looked for.
      */
     public void check(ExportRange range) {
-        ExportPlanBuilder b = new ExportPlanBuilder(range, inits::get, start -> { }, true);
+        ExportPlanBuilder b = new ExportPlanBuilder(range, inits::get, start -> {}, true);
         scan(range, b::add);
         if (!b.started()) {
             b.finish(); // refuses: no recording in the range

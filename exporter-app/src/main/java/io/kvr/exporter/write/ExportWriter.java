@@ -60,8 +60,8 @@ public final class ExportWriter {
                     }
                     long objectOffset = r.objectOffset() + (start - r.fileOffset());
                     long length = end - start;
-                    ahead.add(new Pending(start,
-                            CompletableFuture.supplyAsync(() -> fetch(r.key(), objectOffset, length), pool)));
+                    ahead.add(new Pending(
+                            start, CompletableFuture.supplyAsync(() -> fetch(r.key(), objectOffset, length), pool)));
                 }
                 Pending next = ahead.poll();
                 // an fMP4's fragment headers before the next read (all that are left after the last one)
@@ -119,8 +119,7 @@ public final class ExportWriter {
     }
 
     /** A read under way whose bytes go to {@code fileOffset}. */
-    private record Pending(long fileOffset, CompletableFuture<byte[]> bytes) {
-    }
+    private record Pending(long fileOffset, CompletableFuture<byte[]> bytes) {}
 
     private static byte[] join(CompletableFuture<byte[]> next, Deque<Pending> ahead) throws IOException {
         try {

@@ -49,7 +49,9 @@ class ExportSlotsTest {
             }
         });
         // wait until the job is queued for the slot
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(() -> slots.waiting() > 0);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> slots.waiting() > 0);
         assertThat(slots.waiting()).isEqualTo(1);
         download.close();
         // whether or not the job has woken yet, the slot is its own: a download arriving now does not get it

@@ -37,13 +37,27 @@ class JobRunnerTest {
     }
 
     private static ExportStatus status(String objectKey, List<ExportPart> parts) {
-        return ExportStatus.newBuilder().setId("abc").setStreamId("site/cam").setStartTimeMs(0).setEndTimeMs(1_000)
-                .setFileName("abc.mp4").setState(objectKey == null ? "queued" : "done").setObjectKey(objectKey)
-                .setParts(parts).setRequestedAtMs(1).setUpdatedAtMs(2).build();
+        return ExportStatus.newBuilder()
+                .setId("abc")
+                .setStreamId("site/cam")
+                .setStartTimeMs(0)
+                .setEndTimeMs(1_000)
+                .setFileName("abc.mp4")
+                .setState(objectKey == null ? "queued" : "done")
+                .setObjectKey(objectKey)
+                .setParts(parts)
+                .setRequestedAtMs(1)
+                .setUpdatedAtMs(2)
+                .build();
     }
 
     private static ExportPart part(String key) {
-        return ExportPart.newBuilder().setStartTimeMs(0).setEndTimeMs(1_000).setBytes(10).setDurationMs(1_000)
-                .setObjectKey(key).build();
+        return ExportPart.newBuilder()
+                .setStartTimeMs(0)
+                .setEndTimeMs(1_000)
+                .setBytes(10)
+                .setDurationMs(1_000)
+                .setObjectKey(key)
+                .build();
     }
 }

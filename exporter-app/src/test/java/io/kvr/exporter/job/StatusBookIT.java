@@ -36,6 +36,7 @@ class StatusBookIT {
 
     @TempDir
     static Path dir;
+
     private static EmbeddedKafka kafka;
     private static KafkaProducer<String, byte[]> producer;
     private static KafkaSettings settings;
@@ -45,8 +46,14 @@ class StatusBookIT {
     static void start() {
         kafka = EmbeddedKafka.start(EmbeddedKafka.Config.of(dir.resolve("kafka")));
         settings = KafkaSettings.from(Settings.of(Map.of("kafka.bootstrap.servers", kafka.bootstrapServers())));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     @AfterAll
@@ -78,7 +85,10 @@ class StatusBookIT {
             });
             assertThat(book.get("b").map(ExportStatus::getState)).hasValue("queued");
             assertThat(book.get("c")).isEmpty();
-            assertThat(book.all()).as("newest request first").extracting(ExportStatus::getId).containsExactly("b", "a");
+            assertThat(book.all())
+                    .as("newest request first")
+                    .extracting(ExportStatus::getId)
+                    .containsExactly("b", "a");
             assertThat(book.queued()).isEqualTo(1);
         }
     }
@@ -87,7 +97,9 @@ class StatusBookIT {
     void statusesWrittenLaterAndTombstonesReachARunningBook() throws Exception {
         String topic = topic();
         try (StatusBook book = new StatusBook(settings, topic, "status-book-test").start()) {
-            assertThat(book.awaitCaughtUp(WAIT)).as("an empty topic is read at once").isTrue();
+            assertThat(book.awaitCaughtUp(WAIT))
+                    .as("an empty topic is read at once")
+                    .isTrue();
             assertThat(book.all()).isEmpty();
 
             send(topic, status("x", "queued", 0, 1_000, 1_000));
@@ -125,10 +137,12 @@ class StatusBookIT {
             assertThat(book.awaitCaughtUp(WAIT)).isTrue();
 
             book.put(status("mine", "queued", 0, 1_000, 1_000));
-            assertThat(book.get("mine").map(ExportStatus::getState)).as("before any broker round trip")
+            assertThat(book.get("mine").map(ExportStatus::getState))
+                    .as("before any broker round trip")
                     .hasValue("queued");
             book.put(status("mine", "running", 1, 1_000, 500));
-            assertThat(book.get("mine").map(ExportStatus::getState)).as("an older status does not win")
+            assertThat(book.get("mine").map(ExportStatus::getState))
+                    .as("an older status does not win")
                     .hasValue("queued");
 
             book.forget("mine");
@@ -150,9 +164,10 @@ class StatusBookIT {
     private static String topic(int partitions) throws Exception {
         String topic = "status-book-" + TOPICS.incrementAndGet() + ".v1";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(
-                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         return topic;
     }
@@ -162,8 +177,16 @@ class StatusBookIT {
     }
 
     private static ExportStatus status(String id, String state, int progress, long requestedAtMs, long updatedAtMs) {
-        return ExportStatus.newBuilder().setId(id).setStreamId("site/cam").setStartTimeMs(0).setEndTimeMs(1_000)
-                .setFileName(id + ".mp4").setState(state).setProgress(progress).setRequestedAtMs(requestedAtMs)
-                .setUpdatedAtMs(updatedAtMs).build();
+        return ExportStatus.newBuilder()
+                .setId(id)
+                .setStreamId("site/cam")
+                .setStartTimeMs(0)
+                .setEndTimeMs(1_000)
+                .setFileName(id + ".mp4")
+                .setState(state)
+                .setProgress(progress)
+                .setRequestedAtMs(requestedAtMs)
+                .setUpdatedAtMs(updatedAtMs)
+                .build();
     }
 }

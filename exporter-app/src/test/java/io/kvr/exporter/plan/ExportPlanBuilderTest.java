@@ -69,8 +69,8 @@ class ExportPlanBuilderTest {
         ExportPlan plan = plan(new ExportRange(STREAM, T0, T0 + 4000 + 1230 + 4000, true));
 
         // the last frame of "a" lasts until "b" begins: the picture holds, nothing is squeezed out
-        assertThat(stts(plan)).containsExactly(new long[] {99, FRAME}, new long[] {1, FRAME + 1230 * 90},
-                new long[] {100, FRAME});
+        assertThat(stts(plan))
+                .containsExactly(new long[] {99, FRAME}, new long[] {1, FRAME + 1230 * 90}, new long[] {100, FRAME});
         assertThat(plan.durationMs()).isEqualTo(9230);
     }
 
@@ -83,8 +83,11 @@ class ExportPlanBuilderTest {
         ExportPlan plan = plan(new ExportRange(STREAM, T0, T0 + 7000, true));
 
         List<long[]> stts = stts(plan);
-        assertThat(stts).allSatisfy(e -> assertThat(e[1]).as("a frame's duration").isGreaterThanOrEqualTo(FRAME));
-        assertThat(stts.stream().mapToLong(e -> e[0]).sum()).as("every frame of both, once").isEqualTo(200);
+        assertThat(stts)
+                .allSatisfy(e -> assertThat(e[1]).as("a frame's duration").isGreaterThanOrEqualTo(FRAME));
+        assertThat(stts.stream().mapToLong(e -> e[0]).sum())
+                .as("every frame of both, once")
+                .isEqualTo(200);
     }
 
     @Test
@@ -99,26 +102,30 @@ class ExportPlanBuilderTest {
                     assertThat(e.getMessage()).contains("codec configuration");
                 });
         // what a job does with it: the parts before and after plan on their own
-        assertThat(plan(new ExportRange(STREAM, T0, T0 + 4000, true)).segments()).isEqualTo(2);
-        assertThat(plan(new ExportRange(STREAM, T0 + 4000, T0 + 8000, true)).segments()).isEqualTo(2);
+        assertThat(plan(new ExportRange(STREAM, T0, T0 + 4000, true)).segments())
+                .isEqualTo(2);
+        assertThat(plan(new ExportRange(STREAM, T0 + 4000, T0 + 8000, true)).segments())
+                .isEqualTo(2);
     }
 
     @Test
     void aRangeWithoutRecordedVideoIs404() {
-        ExportPlanBuilder b = new ExportPlanBuilder(new ExportRange(STREAM, T0, T0 + 1000, true), this::init,
-                start -> { }, false);
+        ExportPlanBuilder b =
+                new ExportPlanBuilder(new ExportRange(STREAM, T0, T0 + 1000, true), this::init, start -> {}, false);
 
         assertThat(b.started()).isFalse();
         assertThatThrownBy(b::finish)
-                .isInstanceOfSatisfying(ExportRefusedException.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        ExportRefusedException.class,
+                        e -> assertThat(e.status()).isEqualTo(404));
     }
 
     @Test
     void noMoreSegmentsAreWantedOnceTheRangeEnds() {
         recorded.session("a", T0, 0, 4, SPS_640X360, PPS_640X360);
         List<SegmentRecord> all = recorded.records();
-        ExportPlanBuilder b = new ExportPlanBuilder(new ExportRange(STREAM, T0, T0 + 4000, true), this::init,
-                start -> { }, false);
+        ExportPlanBuilder b =
+                new ExportPlanBuilder(new ExportRange(STREAM, T0, T0 + 4000, true), this::init, start -> {}, false);
 
         assertThat(b.add(all.get(0))).isTrue();
         assertThat(b.add(all.get(1))).isTrue();
@@ -130,8 +137,8 @@ class ExportPlanBuilderTest {
     void aCheckStopsAtTheFirstSegmentAndAnnouncesTheStart() {
         recorded.session("a", T0, 0, 3, SPS_640X360, PPS_640X360);
         List<ExportStart> starts = new ArrayList<>();
-        ExportPlanBuilder b = new ExportPlanBuilder(new ExportRange(STREAM, T0 + 1500, T0 + 6000, true), this::init,
-                starts::add, true);
+        ExportPlanBuilder b = new ExportPlanBuilder(
+                new ExportRange(STREAM, T0 + 1500, T0 + 6000, true), this::init, starts::add, true);
 
         assertThat(b.add(recorded.records().get(0))).isFalse();
         assertThat(b.started()).isTrue();
@@ -143,7 +150,7 @@ class ExportPlanBuilderTest {
 
     /** The plan of {@code range} from the recorded segments that overlap it, as the index would hand them out. */
     private ExportPlan plan(ExportRange range) {
-        ExportPlanBuilder b = new ExportPlanBuilder(range, this::init, start -> { }, false);
+        ExportPlanBuilder b = new ExportPlanBuilder(range, this::init, start -> {}, false);
         for (SegmentRecord r : recorded.records()) {
             if (r.getEndTimeMs() > range.startMs() && r.getStartTimeMs() < range.endMs() && !b.add(r)) {
                 break;

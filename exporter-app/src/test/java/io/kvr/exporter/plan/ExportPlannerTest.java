@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class ExportPlannerTest {
     private final RecordedSessions recorded = new RecordedSessions();
     private final List<SegmentRecord> records = recorded.records();
-    private final java.util.concurrent.atomic.AtomicInteger rangeQueries = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger rangeQueries =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final ExportPlanner planner = new ExportPlanner(new MemoryIndex(), new InitSegments(recorded::init));
 
     @Test
@@ -36,9 +37,13 @@ class ExportPlannerTest {
         recorded.session("a", T0, 0, 1, SPS_640X360, PPS_640X360);
 
         assertThatThrownBy(() -> planner.plan(new ExportRange(StreamName.parse("site/other"), T0, T0 + 1000, true)))
-                .isInstanceOfSatisfying(ExportRefusedException.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        ExportRefusedException.class,
+                        e -> assertThat(e.status()).isEqualTo(404));
         assertThatThrownBy(() -> planner.plan(new ExportRange(STREAM, T0 + 60_000, T0 + 61_000, true)))
-                .isInstanceOfSatisfying(ExportRefusedException.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        ExportRefusedException.class,
+                        e -> assertThat(e.status()).isEqualTo(404));
     }
 
     @Test
@@ -56,14 +61,17 @@ class ExportPlannerTest {
 
             assertThat(starts).hasSize(1);
             ExportStart start = starts.get(0);
-            assertThat(queriesAtStart.get(0)).as("index reads when the file could start (the first window, the next"
-                    + " one read ahead)").isLessThanOrEqualTo(2);
+            assertThat(queriesAtStart.get(0))
+                    .as("index reads when the file could start (the first window, the next" + " one read ahead)")
+                    .isLessThanOrEqualTo(2);
             assertThat(rangeQueries.get()).as("index reads for the whole plan").isGreaterThan(2);
             assertThat(start.firstFrameMs()).isEqualTo(plan.firstFrameMs()).isEqualTo(T0 + 1000);
             assertThat(start.startMs()).isEqualTo(plan.startMs()).isEqualTo(T0 + 1500);
-            assertThat(start.fileType()).as("the ftyp the " + format + " header begins with")
+            assertThat(start.fileType())
+                    .as("the ftyp the " + format + " header begins with")
                     .isEqualTo(java.util.Arrays.copyOf(plan.header(), start.fileType().length));
-            assertThat(new String(start.fileType(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("ftyp");
+            assertThat(new String(start.fileType(), 4, 4, StandardCharsets.US_ASCII))
+                    .isEqualTo("ftyp");
         }
     }
 
@@ -86,9 +94,13 @@ class ExportPlannerTest {
         // the codec change later in the range is the job's to split, not a reason to refuse it
         planner.check(new ExportRange(STREAM, T0, T0 + 8000, true));
         assertThatThrownBy(() -> planner.check(new ExportRange(StreamName.parse("site/other"), T0, T0 + 1000, true)))
-                .isInstanceOfSatisfying(ExportRefusedException.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        ExportRefusedException.class,
+                        e -> assertThat(e.status()).isEqualTo(404));
         assertThatThrownBy(() -> planner.check(new ExportRange(STREAM, T0 + 60_000, T0 + 61_000, true)))
-                .isInstanceOfSatisfying(ExportRefusedException.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        ExportRefusedException.class,
+                        e -> assertThat(e.status()).isEqualTo(404));
     }
 
     /** The index over {@link #records}, as the indexer answers it: segments overlapping a range, oldest first. */
@@ -100,8 +112,15 @@ class ExportPlannerTest {
             }
             SegmentRecord first = records.get(0);
             SegmentRecord last = records.get(records.size() - 1);
-            return List.of(new StreamSummary(STREAM.id(), first.getStartTimeMs(), last.getEndTimeMs(), records.size(),
-                    last.getCodecs(), 640, 360, last.getIngestSessionId()));
+            return List.of(new StreamSummary(
+                    STREAM.id(),
+                    first.getStartTimeMs(),
+                    last.getEndTimeMs(),
+                    records.size(),
+                    last.getCodecs(),
+                    640,
+                    360,
+                    last.getIngestSessionId()));
         }
 
         @Override

@@ -40,24 +40,51 @@ final class RecordedSessions {
     void session(String id, long startMs, long dts0, int segments, String sps, String pps) {
         String initKey = "init/" + id;
         HexFormat hex = HexFormat.of();
-        inits.put(initKey, new CmafWriter(List.of(Track.video(1, VideoFormat.of(VideoCodec.H264, List.of(),
-                List.of(hex.parseHex(sps)), List.of(hex.parseHex(pps)))))).initSegment());
+        inits.put(
+                initKey,
+                new CmafWriter(List.of(Track.video(
+                                1,
+                                VideoFormat.of(
+                                        VideoCodec.H264,
+                                        List.of(),
+                                        List.of(hex.parseHex(sps)),
+                                        List.of(hex.parseHex(pps))))))
+                        .initSegment());
         for (int k = 0; k < segments; k++) {
             long dts = dts0 + (long) k * FRAMES_PER_SEGMENT * FRAME;
-            SegmentTrack video = SegmentTrack.newBuilder().setTrackId(1).setCodec(Codec.H264).setTimescale(90_000)
-                    .setBaseDecodeTime(dts).setDataOffset(MDAT_PAYLOAD_AT)
+            SegmentTrack video = SegmentTrack.newBuilder()
+                    .setTrackId(1)
+                    .setCodec(Codec.H264)
+                    .setTimescale(90_000)
+                    .setBaseDecodeTime(dts)
+                    .setDataOffset(MDAT_PAYLOAD_AT)
                     .setSampleSizes(Collections.nCopies(FRAMES_PER_SEGMENT, SAMPLE_BYTES))
                     .setSampleDurations(Collections.nCopies(FRAMES_PER_SEGMENT, FRAME))
-                    .setCompositionOffsets(List.of()).setSyncSamples(List.of(0, 25)).build();
+                    .setCompositionOffsets(List.of())
+                    .setSyncSamples(List.of(0, 25))
+                    .build();
             long segmentStart = startMs + k * 2000L;
-            records.add(SegmentRecord.newBuilder().setStreamId(STREAM.id()).setIngestSessionId(id)
-                    .setSequence((long) k * FRAMES_PER_SEGMENT).setStartTimeMs(segmentStart)
-                    .setEndTimeMs(segmentStart + 2000).setDurationMs(2000).setMediaStartTime(dts)
-                    .setMediaDuration((long) FRAMES_PER_SEGMENT * FRAME).setTimescale(90_000)
-                    .setByteSize(MDAT_PAYLOAD_AT + (long) FRAMES_PER_SEGMENT * SAMPLE_BYTES).setBucket("kvr")
-                    .setObjectKey("seg/" + id + "/" + k).setInitKey(initKey).setCodecs("avc1.42c01e")
-                    .setMoofOffset(0).setMoofSize(MDAT_PAYLOAD_AT - 8).setMdatOffset(MDAT_PAYLOAD_AT - 8)
-                    .setMdatSize(8L + (long) FRAMES_PER_SEGMENT * SAMPLE_BYTES).setTracks(List.of(video)).build());
+            records.add(SegmentRecord.newBuilder()
+                    .setStreamId(STREAM.id())
+                    .setIngestSessionId(id)
+                    .setSequence((long) k * FRAMES_PER_SEGMENT)
+                    .setStartTimeMs(segmentStart)
+                    .setEndTimeMs(segmentStart + 2000)
+                    .setDurationMs(2000)
+                    .setMediaStartTime(dts)
+                    .setMediaDuration((long) FRAMES_PER_SEGMENT * FRAME)
+                    .setTimescale(90_000)
+                    .setByteSize(MDAT_PAYLOAD_AT + (long) FRAMES_PER_SEGMENT * SAMPLE_BYTES)
+                    .setBucket("kvr")
+                    .setObjectKey("seg/" + id + "/" + k)
+                    .setInitKey(initKey)
+                    .setCodecs("avc1.42c01e")
+                    .setMoofOffset(0)
+                    .setMoofSize(MDAT_PAYLOAD_AT - 8)
+                    .setMdatOffset(MDAT_PAYLOAD_AT - 8)
+                    .setMdatSize(8L + (long) FRAMES_PER_SEGMENT * SAMPLE_BYTES)
+                    .setTracks(List.of(video))
+                    .build());
         }
         records.sort(Comparator.comparingLong(SegmentRecord::getStartTimeMs));
     }

@@ -11,15 +11,15 @@ import io.kvr.exporter.plan.ExportRange;
 import io.kvr.exporter.plan.FragmentHeaders;
 import io.kvr.exporter.plan.InitSegments;
 import io.kvr.exporter.plan.MediaRead;
+import io.kvr.index.IndexedSegment;
+import io.kvr.index.SegmentIndex;
+import io.kvr.index.StreamSummary;
 import io.kvr.media.cmaf.CmafWriter;
 import io.kvr.media.cmaf.Track;
 import io.kvr.media.codec.VideoCodec;
 import io.kvr.media.codec.VideoFormat;
 import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.config.Settings;
-import io.kvr.index.IndexedSegment;
-import io.kvr.index.SegmentIndex;
-import io.kvr.index.StreamSummary;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.Codec;
@@ -63,19 +63,30 @@ class ExportWriterIT {
 
     @TempDir
     static Path dir;
+
     private static EmbeddedS3 s3;
     private static ObjectStore store;
     private static final List<SegmentRecord> records = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        s3 = EmbeddedS3.start(EmbeddedS3.Config.of(dir.resolve("s3"), "kvr", "kvr-test-secret").withPort(0));
-        store = new ObjectStore(S3Settings.from(Settings.of(java.util.Map.of("s3.endpoint", s3.endpoint(),
-                "s3.access.key", s3.accessKey(), "s3.secret.key", s3.secretKey()))));
+        s3 = EmbeddedS3.start(EmbeddedS3.Config.of(dir.resolve("s3"), "kvr", "kvr-test-secret")
+                .withPort(0));
+        store = new ObjectStore(S3Settings.from(Settings.of(java.util.Map.of(
+                "s3.endpoint", s3.endpoint(), "s3.access.key", s3.accessKey(), "s3.secret.key", s3.secretKey()))));
         store.ensureBucket();
         HexFormat hex = HexFormat.of();
-        store.put("init/a", new CmafWriter(List.of(Track.video(1, VideoFormat.of(VideoCodec.H264, List.of(),
-                List.of(hex.parseHex(SPS)), List.of(hex.parseHex(PPS)))))).initSegment(), "video/mp4");
+        store.put(
+                "init/a",
+                new CmafWriter(List.of(Track.video(
+                                1,
+                                VideoFormat.of(
+                                        VideoCodec.H264,
+                                        List.of(),
+                                        List.of(hex.parseHex(SPS)),
+                                        List.of(hex.parseHex(PPS))))))
+                        .initSegment(),
+                "video/mp4");
         Random random = new Random(42);
         for (int k = 0; k < SEGMENTS; k++) {
             long dts = (long) k * FRAMES_PER_SEGMENT * FRAME;
@@ -83,20 +94,39 @@ class ExportWriterIT {
             random.nextBytes(object); // every byte tells where it came from
             String key = "seg/a/" + k;
             store.put(key, object, "video/iso.segment");
-            SegmentTrack video = SegmentTrack.newBuilder().setTrackId(1).setCodec(Codec.H264).setTimescale(90_000)
-                    .setBaseDecodeTime(dts).setDataOffset(MDAT_PAYLOAD_AT)
+            SegmentTrack video = SegmentTrack.newBuilder()
+                    .setTrackId(1)
+                    .setCodec(Codec.H264)
+                    .setTimescale(90_000)
+                    .setBaseDecodeTime(dts)
+                    .setDataOffset(MDAT_PAYLOAD_AT)
                     .setSampleSizes(Collections.nCopies(FRAMES_PER_SEGMENT, SAMPLE_BYTES))
                     .setSampleDurations(Collections.nCopies(FRAMES_PER_SEGMENT, FRAME))
-                    .setCompositionOffsets(List.of()).setSyncSamples(List.of(0, 25)).build();
+                    .setCompositionOffsets(List.of())
+                    .setSyncSamples(List.of(0, 25))
+                    .build();
             long segmentStart = T0 + k * 2000L;
-            records.add(SegmentRecord.newBuilder().setStreamId(STREAM.id()).setIngestSessionId("a")
-                    .setSequence((long) k * FRAMES_PER_SEGMENT).setStartTimeMs(segmentStart)
-                    .setEndTimeMs(segmentStart + 2000).setDurationMs(2000).setMediaStartTime(dts)
-                    .setMediaDuration((long) FRAMES_PER_SEGMENT * FRAME).setTimescale(90_000)
-                    .setByteSize(object.length).setBucket(store.bucket())
-                    .setObjectKey(key).setInitKey("init/a").setCodecs("avc1.42c01e")
-                    .setMoofOffset(0).setMoofSize(MDAT_PAYLOAD_AT - 8).setMdatOffset(MDAT_PAYLOAD_AT - 8)
-                    .setMdatSize(8L + (long) FRAMES_PER_SEGMENT * SAMPLE_BYTES).setTracks(List.of(video)).build());
+            records.add(SegmentRecord.newBuilder()
+                    .setStreamId(STREAM.id())
+                    .setIngestSessionId("a")
+                    .setSequence((long) k * FRAMES_PER_SEGMENT)
+                    .setStartTimeMs(segmentStart)
+                    .setEndTimeMs(segmentStart + 2000)
+                    .setDurationMs(2000)
+                    .setMediaStartTime(dts)
+                    .setMediaDuration((long) FRAMES_PER_SEGMENT * FRAME)
+                    .setTimescale(90_000)
+                    .setByteSize(object.length)
+                    .setBucket(store.bucket())
+                    .setObjectKey(key)
+                    .setInitKey("init/a")
+                    .setCodecs("avc1.42c01e")
+                    .setMoofOffset(0)
+                    .setMoofSize(MDAT_PAYLOAD_AT - 8)
+                    .setMdatOffset(MDAT_PAYLOAD_AT - 8)
+                    .setMdatSize(8L + (long) FRAMES_PER_SEGMENT * SAMPLE_BYTES)
+                    .setTracks(List.of(video))
+                    .build());
         }
     }
 
@@ -117,8 +147,14 @@ class ExportWriterIT {
 
         assertThat((long) file.length).isEqualTo(plan.size());
         assertThat(file).isEqualTo(expected(plan));
-        assertThat(progress).as("bytes written so far, after each write").isSorted().last().isEqualTo(plan.size());
-        assertThat(topLevelBoxes(file)).as("the file's boxes").startsWith("ftyp", "moov")
+        assertThat(progress)
+                .as("bytes written so far, after each write")
+                .isSorted()
+                .last()
+                .isEqualTo(plan.size());
+        assertThat(topLevelBoxes(file))
+                .as("the file's boxes")
+                .startsWith("ftyp", "moov")
                 .contains(format == ExportFormat.MP4 ? "mdat" : "moof");
     }
 
@@ -129,8 +165,17 @@ class ExportWriterIT {
         Path out = dir.resolve("whole." + format.value());
         Files.write(out, write(new ExportWriter(store, 4, 0), plan, 0, plan.size(), new ArrayList<>()));
 
-        FFmpegTools.Result probe = FFmpegTools.ffprobe(Duration.ofSeconds(30), "-v", "error", "-count_packets",
-                "-show_entries", "stream=codec_name,nb_read_packets", "-of", "csv=p=0", out.toString()).orThrow();
+        FFmpegTools.Result probe = FFmpegTools.ffprobe(
+                        Duration.ofSeconds(30),
+                        "-v",
+                        "error",
+                        "-count_packets",
+                        "-show_entries",
+                        "stream=codec_name,nb_read_packets",
+                        "-of",
+                        "csv=p=0",
+                        out.toString())
+                .orThrow();
 
         assertThat(probe.stdout().trim()).isEqualTo("h264," + SEGMENTS * FRAMES_PER_SEGMENT);
     }
@@ -142,8 +187,13 @@ class ExportWriterIT {
         byte[] whole = expected(plan);
         int header = plan.header().length;
         long[][] ranges = {
-            {0, 1}, {0, header}, {3, header + 10}, {header, header + 1}, {header - 1, plan.size()},
-            {plan.size() - 1, plan.size()}, {header + SAMPLE_BYTES * 60L + 7, header + SAMPLE_BYTES * 120L + 3},
+            {0, 1},
+            {0, header},
+            {3, header + 10},
+            {header, header + 1},
+            {header - 1, plan.size()},
+            {plan.size() - 1, plan.size()},
+            {header + SAMPLE_BYTES * 60L + 7, header + SAMPLE_BYTES * 120L + 3},
         };
         Random random = new Random(7);
         List<long[]> all = new ArrayList<>(Arrays.asList(ranges));
@@ -153,7 +203,8 @@ class ExportWriterIT {
         }
         for (long[] r : all) {
             byte[] part = write(new ExportWriter(store, 3, 0), plan, r[0], r[1], new ArrayList<>());
-            assertThat(part).as("bytes %d-%d of the %s", r[0], r[1], format)
+            assertThat(part)
+                    .as("bytes %d-%d of the %s", r[0], r[1], format)
                     .isEqualTo(Arrays.copyOfRange(whole, (int) r[0], (int) r[1]));
         }
     }
@@ -177,11 +228,19 @@ class ExportWriterIT {
         List<MediaRead> reads = new ArrayList<>(plan.reads());
         reads.set(0, new MediaRead("seg/missing-tail", 0, first.length(), first.fileOffset()));
         store.put("seg/missing-tail", new byte[(int) first.length() - 1], "video/iso.segment");
-        ExportPlan broken = new ExportPlan(plan.header(), reads, plan.fragments(), plan.size(), plan.firstFrameMs(),
-                plan.startMs(), plan.durationMs(), plan.segments());
+        ExportPlan broken = new ExportPlan(
+                plan.header(),
+                reads,
+                plan.fragments(),
+                plan.size(),
+                plan.firstFrameMs(),
+                plan.startMs(),
+                plan.durationMs(),
+                plan.segments());
 
         assertThatThrownBy(() -> write(new ExportWriter(store, 2, 0), broken, 0, broken.size(), new ArrayList<>()))
-                .hasMessageContaining("seg/missing-tail").hasMessageContaining("shorter");
+                .hasMessageContaining("seg/missing-tail")
+                .hasMessageContaining("shorter");
     }
 
     private static ExportPlan plan(ExportFormat format) {
@@ -220,7 +279,9 @@ class ExportWriterIT {
         List<String> types = new ArrayList<>();
         int at = 0;
         while (at + 8 <= file.length) {
-            long size = (file[at] & 0xFFL) << 24 | (file[at + 1] & 0xFF) << 16 | (file[at + 2] & 0xFF) << 8
+            long size = (file[at] & 0xFFL) << 24
+                    | (file[at + 1] & 0xFF) << 16
+                    | (file[at + 2] & 0xFF) << 8
                     | (file[at + 3] & 0xFF);
             types.add(new String(file, at + 4, 4, StandardCharsets.US_ASCII));
             assertThat(size).as("size of box %d", types.size()).isGreaterThanOrEqualTo(8);
@@ -235,8 +296,15 @@ class ExportWriterIT {
         @Override
         public List<StreamSummary> streams() {
             SegmentRecord last = records.get(records.size() - 1);
-            return List.of(new StreamSummary(STREAM.id(), records.get(0).getStartTimeMs(), last.getEndTimeMs(),
-                    records.size(), last.getCodecs(), 640, 360, last.getIngestSessionId()));
+            return List.of(new StreamSummary(
+                    STREAM.id(),
+                    records.get(0).getStartTimeMs(),
+                    last.getEndTimeMs(),
+                    records.size(),
+                    last.getCodecs(),
+                    640,
+                    360,
+                    last.getIngestSessionId()));
         }
 
         @Override

@@ -48,7 +48,8 @@ public final class LiveWindowCache {
                 locks.remove(key);
                 return new Window(segments, nanoClock.getAsLong(), null);
             }
-            Window next = old != null && sameWindow(old.segments, segments) ? old.checkedAt(nanoClock.getAsLong())
+            Window next = old != null && sameWindow(old.segments, segments)
+                    ? old.checkedAt(nanoClock.getAsLong())
                     : new Window(segments, nanoClock.getAsLong(), null);
             windows.put(key, next);
             return next;
@@ -66,8 +67,9 @@ public final class LiveWindowCache {
         if (a.size() != b.size()) {
             return false;
         }
-        return a.isEmpty() || (a.get(0).ordinal() == b.get(0).ordinal()
-                && a.get(a.size() - 1).ordinal() == b.get(b.size() - 1).ordinal());
+        return a.isEmpty()
+                || (a.get(0).ordinal() == b.get(0).ordinal()
+                        && a.get(a.size() - 1).ordinal() == b.get(b.size() - 1).ordinal());
     }
 
     /** One stream's window; {@link #text} renders the token-less playlist once per window. */

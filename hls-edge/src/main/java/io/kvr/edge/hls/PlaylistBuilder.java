@@ -68,7 +68,9 @@ public final class PlaylistBuilder {
         long discontinuitySequence = segments.isEmpty() ? 0 : segments.get(0).discontinuities();
         b.append("#EXT-X-MEDIA-SEQUENCE:").append(mediaSequence).append('\n');
         if (discontinuitySequence > 0) {
-            b.append("#EXT-X-DISCONTINUITY-SEQUENCE:").append(discontinuitySequence).append('\n');
+            b.append("#EXT-X-DISCONTINUITY-SEQUENCE:")
+                    .append(discontinuitySequence)
+                    .append('\n');
         }
         if (type != null) {
             b.append("#EXT-X-PLAYLIST-TYPE:").append(type).append('\n');
@@ -82,15 +84,18 @@ public final class PlaylistBuilder {
             boolean newInit = !r.getInitKey().equals(currentInit);
             // holes inside one init only in VOD: live and event playlists number discontinuities as the index
             // does (init changes), so a window sliding past a hole keeps EXT-X-DISCONTINUITY-SEQUENCE right
-            boolean hole = ended && previousEnd != Long.MIN_VALUE && r.getStartTimeMs() - previousEnd > Timeline.CONTIGUOUS_MS;
+            boolean hole =
+                    ended && previousEnd != Long.MIN_VALUE && r.getStartTimeMs() - previousEnd > Timeline.CONTIGUOUS_MS;
             if (currentInit != null && (newInit || hole)) {
                 b.append("#EXT-X-DISCONTINUITY\n");
             }
             if (newInit) {
-                appendUri(b.append("#EXT-X-MAP:URI=\""), streamDir, r.getInitKey(), uriSuffix).append("\"\n");
+                appendUri(b.append("#EXT-X-MAP:URI=\""), streamDir, r.getInitKey(), uriSuffix)
+                        .append("\"\n");
                 currentInit = r.getInitKey();
             }
-            appendDateTime(b.append("#EXT-X-PROGRAM-DATE-TIME:"), r.getStartTimeMs()).append('\n');
+            appendDateTime(b.append("#EXT-X-PROGRAM-DATE-TIME:"), r.getStartTimeMs())
+                    .append('\n');
             appendSeconds(b.append("#EXTINF:"), r.getDurationMs()).append(",\n");
             appendUri(b, streamDir, r.getObjectKey(), uriSuffix).append('\n');
             previousEnd = r.getEndTimeMs();

@@ -23,8 +23,7 @@ public final class SettledRangeCache {
     private final ConcurrentHashMap<String, ReentrantLock> rendering = new ConcurrentHashMap<>();
     private long bytes;
 
-    private record Entry(byte[] playlist, long createdNanos, long ttlNanos) {
-    }
+    private record Entry(byte[] playlist, long createdNanos, long ttlNanos) {}
 
     public SettledRangeCache(long maxBytes, long ttlNanos, LongSupplier nanoClock) {
         this.maxBytes = maxBytes;
@@ -73,7 +72,8 @@ public final class SettledRangeCache {
         synchronized (this) {
             Entry old = entries.put(key, new Entry(playlist, nanoClock.getAsLong(), ttl));
             bytes += playlist.length - (old == null ? 0 : old.playlist.length);
-            for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); bytes > maxBytes && it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+                    bytes > maxBytes && it.hasNext(); ) {
                 bytes -= it.next().getValue().playlist.length;
                 it.remove();
             }

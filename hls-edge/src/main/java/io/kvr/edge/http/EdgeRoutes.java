@@ -3,8 +3,6 @@ package io.kvr.edge.http;
 import io.kvr.edge.hls.LiveWindowCache;
 import io.kvr.edge.hls.PlaylistBuilder;
 import io.kvr.edge.hls.SettledRangeCache;
-import io.kvr.http.access.AccessControl.Access;
-import io.kvr.http.access.Role;
 import io.kvr.http.Cors;
 import io.kvr.http.Handler;
 import io.kvr.http.HttpError;
@@ -13,6 +11,8 @@ import io.kvr.http.Request;
 import io.kvr.http.Response;
 import io.kvr.http.Router;
 import io.kvr.http.Routes;
+import io.kvr.http.access.AccessControl.Access;
+import io.kvr.http.access.Role;
 import io.kvr.index.IndexUnavailableException;
 import io.kvr.index.IndexedSegment;
 import io.kvr.index.SegmentIndex;
@@ -52,9 +52,17 @@ public final class EdgeRoutes implements Routes {
     private final SettledRangeCache settledRanges;
     private final long openRangeTtlNanos;
 
-    public EdgeRoutes(SegmentIndex index, ObjectDelivery objects, ObjectKeys keys, int liveWindow, long dvrWindowMs,
-                      long maxRangeMs, Cors cors, LiveWindowCache liveWindows,
-                      SettledRangeCache settledRanges, long openRangeTtlNanos) {
+    public EdgeRoutes(
+            SegmentIndex index,
+            ObjectDelivery objects,
+            ObjectKeys keys,
+            int liveWindow,
+            long dvrWindowMs,
+            long maxRangeMs,
+            Cors cors,
+            LiveWindowCache liveWindows,
+            SettledRangeCache settledRanges,
+            long openRangeTtlNanos) {
         this.settledRanges = settledRanges;
         this.openRangeTtlNanos = openRangeTtlNanos;
         this.cors = cors;
@@ -126,8 +134,8 @@ public final class EdgeRoutes implements Routes {
         long defaultEnd = a.grant().hasRange() ? a.grant().rangeEndMs() : Math.max(now, summary.lastEndMs());
         TimeRange range = TimeRange.parse(req, defaultStart, defaultEnd, MAX_LISTING_MS);
         a.requireRange(range.start(), range.end());
-        Timeline.Result result = Timeline.of(ask(() -> index.range(name.id(), range.start(), range.end())),
-                range.start(), range.end());
+        Timeline.Result result =
+                Timeline.of(ask(() -> index.range(name.id(), range.start(), range.end())), range.start(), range.end());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("app", name.app());
         body.put("stream", name.stream());
@@ -145,22 +153,27 @@ public final class EdgeRoutes implements Routes {
         if (!dvr.equals("0") && !dvr.equals("1")) {
             throw HttpError.badRequest("dvr must be 0 or 1");
         }
-        Access a = req.access().requireStream(name.id())
+        Access a = req.access()
+                .requireStream(name.id())
                 .requireUnlimited(dvr.equals("1") ? "time-shift" : "live playback");
         String cacheControl = cacheControl(a, "max-age=1");
         if (dvr.equals("1")) {
             return m3u8(playlists.media(name.id(), currentRecording(name), "EVENT", a.uriSuffix()), cacheControl);
         }
         LiveWindowCache.Window window = liveWindow(name);
-        byte[] text = a.carryQuery().isEmpty() ? window.utf8(s -> playlists.live(name.id(), s))
-                : playlists.media(name.id(), window.segments(), null, a.uriSuffix()).getBytes(StandardCharsets.UTF_8);
+        byte[] text = a.carryQuery().isEmpty()
+                ? window.utf8(s -> playlists.live(name.id(), s))
+                : playlists
+                        .media(name.id(), window.segments(), null, a.uriSuffix())
+                        .getBytes(StandardCharsets.UTF_8);
         // about half a segment: players poll every target duration, caches must not serve it longer
         return Response.bytes(200, M3U8, text).header("Cache-Control", cacheControl);
     }
 
     /** The newest {@code liveWindow} segments, from the index at most once per {@code edge.live.cache}. */
     private LiveWindowCache.Window liveWindow(StreamName name) {
-        LiveWindowCache.Window window = liveWindows.get(name.id(), () -> ask(() -> index.latest(name.id(), liveWindow)));
+        LiveWindowCache.Window window =
+                liveWindows.get(name.id(), () -> ask(() -> index.latest(name.id(), liveWindow)));
         if (window.segments().isEmpty()) {
             throw HttpError.notFound("stream " + name.id() + " has no recording");
         }
@@ -185,8 +198,10 @@ public final class EdgeRoutes implements Routes {
         List<IndexedSegment> window = ask(() -> index.range(name.id(), end - dvrWindowMs, end + 1));
         int first = window.size() - 1;
         while (first > 0) {
-            String reason = Timeline.breakReason(window.get(first - 1).segment(), window.get(first).segment());
-            if (Timeline.CAMERA_OFFLINE.equals(reason) || Timeline.NOT_RECORDED.equals(reason)
+            String reason = Timeline.breakReason(
+                    window.get(first - 1).segment(), window.get(first).segment());
+            if (Timeline.CAMERA_OFFLINE.equals(reason)
+                    || Timeline.NOT_RECORDED.equals(reason)
                     || Timeline.RECORDING_DISABLED.equals(reason)) {
                 break;
             }
@@ -221,8 +236,8 @@ public final class EdgeRoutes implements Routes {
             if (ask(() -> index.latest(name.id(), 1)).isEmpty()) {
                 throw HttpError.notFound("stream " + name.id() + " has no recording");
             }
-            throw HttpError.notFound("stream " + name.id() + " has no recording between " + range.start()
-                    + " and " + range.end());
+            throw HttpError.notFound(
+                    "stream " + name.id() + " has no recording between " + range.start() + " and " + range.end());
         }
         return playlists.media(name.id(), segments, "VOD", a.uriSuffix());
     }
@@ -258,7 +273,10 @@ public final class EdgeRoutes implements Routes {
                 a.requireOverlap(hour, hour + 3_600_000 + MAX_SEGMENT_MS);
             }
         }
-        return objects.serve(storagePrefix(req) + keys.streamDir(name).substring(keys.prefix().length()) + rest,
+        return objects.serve(
+                storagePrefix(req)
+                        + keys.streamDir(name).substring(keys.prefix().length())
+                        + rest,
                 req.header("Range").orElse(null));
     }
 
@@ -284,9 +302,14 @@ public final class EdgeRoutes implements Routes {
     /** Unix ms of the {@code yyyy/MM/dd/HH} a segment path starts with. */
     private static long hourOf(String segmentPath) {
         try {
-            return LocalDateTime.of(Integer.parseInt(segmentPath.substring(0, 4)), Integer.parseInt(segmentPath.substring(5, 7)),
-                    Integer.parseInt(segmentPath.substring(8, 10)), Integer.parseInt(segmentPath.substring(11, 13)), 0)
-                    .toInstant(ZoneOffset.UTC).toEpochMilli();
+            return LocalDateTime.of(
+                            Integer.parseInt(segmentPath.substring(0, 4)),
+                            Integer.parseInt(segmentPath.substring(5, 7)),
+                            Integer.parseInt(segmentPath.substring(8, 10)),
+                            Integer.parseInt(segmentPath.substring(11, 13)),
+                            0)
+                    .toInstant(ZoneOffset.UTC)
+                    .toEpochMilli();
         } catch (java.time.DateTimeException e) {
             throw HttpError.notFound("no such segment");
         }

@@ -58,7 +58,8 @@ public final class ObjectProxy implements ObjectDelivery {
             if (range.isEmpty()) {
                 return Response.empty(416).header("Content-Range", ByteRange.unsatisfiedContentRange(info.size()));
             }
-            Optional<StoredObject> part = store.open(key, range.get().first(), range.get().length());
+            Optional<StoredObject> part =
+                    store.open(key, range.get().first(), range.get().length());
             StoredObject o = part.orElseThrow(() -> HttpError.notFound("no such object"));
             return body(206, key, o).header("Content-Range", range.get().contentRange(info.size()));
         } catch (StorageException | java.io.IOException e) {
@@ -83,7 +84,9 @@ public final class ObjectProxy implements ObjectDelivery {
     }
 
     private static Response body(int status, String key, StoredObject o) {
-        Response r = Response.stream(status, contentType(key), o.length(), out -> o.stream().transferTo(out)).closing(o);
+        Response r = Response.stream(
+                        status, contentType(key), o.length(), out -> o.stream().transferTo(out))
+                .closing(o);
         return headers(r, o.etag());
     }
 

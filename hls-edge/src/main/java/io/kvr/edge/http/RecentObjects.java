@@ -17,8 +17,7 @@ public final class RecentObjects {
     private long bytes;
 
     /** An object's bytes and ETag (as storage gave it, may be null). */
-    public record Entry(byte[] bytes, String etag) {
-    }
+    public record Entry(byte[] bytes, String etag) {}
 
     /** {@code maxBytes} 0 turns the cache off; one object may take at most an eighth of it. */
     public RecentObjects(long maxBytes) {
@@ -41,7 +40,8 @@ public final class RecentObjects {
         synchronized (this) {
             Entry old = entries.put(key, entry);
             bytes += entry.bytes.length - (old == null ? 0 : old.bytes.length);
-            for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); bytes > maxBytes && it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+                    bytes > maxBytes && it.hasNext(); ) {
                 bytes -= it.next().getValue().bytes.length;
                 it.remove();
             }

@@ -1,10 +1,10 @@
 package io.kvr.edge.http;
 
-import io.kvr.http.access.Role;
 import io.kvr.http.HttpError;
 import io.kvr.http.Response;
 import io.kvr.http.Router;
 import io.kvr.http.Routes;
+import io.kvr.http.access.Role;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,7 +28,9 @@ public final class ViewerRoutes implements Routes {
     @Override
     public void register(Router router) {
         router.get("/", Role.VIEWER, req -> asset("index.html").header("Cache-Control", "no-cache"));
-        router.get("/assets/{file}", Role.PUBLIC,
+        router.get(
+                "/assets/{file}",
+                Role.PUBLIC,
                 req -> asset(req.param("file")).header("Cache-Control", "public, max-age=3600"));
     }
 

@@ -12,12 +12,12 @@ import com.nimbusds.jwt.SignedJWT;
 import io.kvr.edge.Edge;
 import io.kvr.edge.EdgeConfig;
 import io.kvr.embedded.s3.EmbeddedS3;
+import io.kvr.http.HttpService;
+import io.kvr.http.Router;
 import io.kvr.http.access.AccessControl;
 import io.kvr.http.access.Grant;
 import io.kvr.http.access.SignedToken;
 import io.kvr.runtime.config.Settings;
-import io.kvr.http.HttpService;
-import io.kvr.http.Router;
 import io.kvr.runtime.storage.ObjectStore;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,6 +51,7 @@ class EdgeAccessIT {
 
     @TempDir
     static Path dir;
+
     private static EmbeddedS3 s3;
     private static HttpService server;
     private static RecordedStreams streams;
@@ -60,23 +61,29 @@ class EdgeAccessIT {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = EmbeddedS3.start(EmbeddedS3.Config.of(dir.resolve("s3"), "kvr", "kvr-test-secret").withPort(0));
+        s3 = EmbeddedS3.start(EmbeddedS3.Config.of(dir.resolve("s3"), "kvr", "kvr-test-secret")
+                .withPort(0));
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
         rsa = gen.generateKeyPair();
         String pem = "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder().encodeToString(rsa.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
         Settings settings = Settings.of(Map.ofEntries(
-                Map.entry("s3.endpoint", s3.endpoint()), Map.entry("s3.access.key", s3.accessKey()),
-                Map.entry("s3.secret.key", s3.secretKey()), Map.entry("http.port", "0"),
-                Map.entry("access.required", "true"), Map.entry("access.token.secret", TOKEN_SECRET),
-                Map.entry("access.jwt.hs256.secret", HS256_SECRET), Map.entry("access.jwt.rs256.public.key", pem),
+                Map.entry("s3.endpoint", s3.endpoint()),
+                Map.entry("s3.access.key", s3.accessKey()),
+                Map.entry("s3.secret.key", s3.secretKey()),
+                Map.entry("http.port", "0"),
+                Map.entry("access.required", "true"),
+                Map.entry("access.token.secret", TOKEN_SECRET),
+                Map.entry("access.jwt.hs256.secret", HS256_SECRET),
+                Map.entry("access.jwt.rs256.public.key", pem),
                 Map.entry("edge.cors.origins", ORIGIN + ", https://other.example")));
         EdgeConfig config = EdgeConfig.from(settings);
         ObjectStore store = new ObjectStore(config.s3());
         store.ensureBucket();
         streams = new RecordedStreams(store);
-        server = HttpService.start("127.0.0.1", 0, new Router(new AccessControl(config.access())).include(new Edge(config, streams)));
+        server = HttpService.start(
+                "127.0.0.1", 0, new Router(new AccessControl(config.access())).include(new Edge(config, streams)));
     }
 
     @AfterAll
@@ -106,14 +113,19 @@ class EdgeAccessIT {
     }
 
     private static String jwt(JWSAlgorithm alg, String stream, long exp, Long start, Long end) throws Exception {
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject("viewer").claim("stream", stream)
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .subject("viewer")
+                .claim("stream", stream)
                 .expirationTime(new Date(exp * 1000));
         if (start != null) {
             claims.claim("start_time", start).claim("end_time", end);
         }
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).build(), claims.build());
-        jwt.sign(alg == JWSAlgorithm.HS256 ? new MACSigner(HS256_SECRET.getBytes(StandardCharsets.UTF_8))
-                : new RSASSASigner((RSAPrivateKey) rsa.getPrivate()));
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).build(), claims.build());
+        jwt.sign(
+                alg == JWSAlgorithm.HS256
+                        ? new MACSigner(HS256_SECRET.getBytes(StandardCharsets.UTF_8))
+                        : new RSASSASigner((RSAPrivateKey) rsa.getPrivate()));
         return jwt.serialize();
     }
 
@@ -144,7 +156,8 @@ class EdgeAccessIT {
     // ---- HTTP ----
 
     private static HttpResponse<byte[]> get(String pathAndQuery, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + pathAndQuery)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + pathAndQuery))
+                .GET();
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -173,11 +186,15 @@ class EdgeAccessIT {
         "rs256, tampered,     bearer, 403",
         "rs256, tampered,     query,  403",
     })
-    void tokensAreCheckedOnPlaylistsAndSegments(String kind, String which, String carrier, int status) throws Exception {
+    void tokensAreCheckedOnPlaylistsAndSegments(String kind, String which, String carrier, int status)
+            throws Exception {
         String credential = credentialFor(kind, which);
-        for (String path : List.of("/live/cam/index.m3u8", "/live/cam/master.m3u8",
+        for (String path : List.of(
+                "/live/cam/index.m3u8",
+                "/live/cam/master.m3u8",
                 "/live/cam/playlist.m3u8?start_time=" + RecordedStreams.T0 + "&duration=6000",
-                "/live/cam/2023/11/14/22/s-0000000000.m4s", "/live/cam/init/s-abc.mp4",
+                "/live/cam/2023/11/14/22/s-0000000000.m4s",
+                "/live/cam/init/s-abc.mp4",
                 "/v1/streams/live/cam/recordings?start_time=" + RecordedStreams.T0 + "&duration=60000")) {
             HttpResponse<byte[]> r = carrier.equals("query")
                     ? get(path + (path.contains("?") ? "&" : "?") + "token=" + credential)
@@ -198,25 +215,34 @@ class EdgeAccessIT {
             assertThat(body(r)).contains("token is required");
         }
         assertThat(get("/live/cam/index.m3u8?token=garbage").statusCode()).isEqualTo(403);
-        assertThat(get("/live/cam/index.m3u8", "Authorization", "Bearer k1.x.y").statusCode()).isEqualTo(403);
+        assertThat(get("/live/cam/index.m3u8", "Authorization", "Bearer k1.x.y").statusCode())
+                .isEqualTo(403);
         assertThat(get("/").statusCode()).as("the viewer page is a viewer's").isEqualTo(401);
         HttpResponse<byte[]> page = get("/?token=" + credential("token", "live/cam", in(3600), null, null));
         assertThat(page.statusCode()).as("opened as /?token=…").isEqualTo(200);
         assertThat(body(page)).contains("withToken('/v1/streams')");
-        assertThat(get("/assets/hls.min.js").statusCode()).as("its script carries no data and is public").isEqualTo(200);
+        assertThat(get("/assets/hls.min.js").statusCode())
+                .as("its script carries no data and is public")
+                .isEqualTo(200);
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"token", "hs256", "rs256"})
     void aPlaylistCarriesTheTokenOnToSegmentsThatThenPlay(String kind) throws Exception {
         String token = credential(kind, "live/cam", in(3600), null, null);
-        for (String playlist : List.of("index.m3u8", "index.m3u8?dvr=1",
+        for (String playlist : List.of(
+                "index.m3u8",
+                "index.m3u8?dvr=1",
                 "playlist.m3u8?start_time=" + RecordedStreams.T0 + "&end_time=" + (RecordedStreams.T0 + 20_000))) {
-            HttpResponse<byte[]> r = get("/live/cam/" + playlist + (playlist.contains("?") ? "&" : "?") + "token=" + token);
+            HttpResponse<byte[]> r =
+                    get("/live/cam/" + playlist + (playlist.contains("?") ? "&" : "?") + "token=" + token);
             assertThat(r.statusCode()).as(playlist).isEqualTo(200);
             List<String> uris = body(r).lines().filter(l -> !l.startsWith("#")).toList();
             assertThat(uris).isNotEmpty().allSatisfy(u -> assertThat(u).endsWith("?token=" + token));
-            String map = body(r).lines().filter(l -> l.startsWith("#EXT-X-MAP:URI=")).findFirst().orElseThrow();
+            String map = body(r).lines()
+                    .filter(l -> l.startsWith("#EXT-X-MAP:URI="))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(map).isEqualTo("#EXT-X-MAP:URI=\"init/s-abc.mp4?token=" + token + "\"");
             for (String uri : uris) {
                 HttpResponse<byte[]> segment = get("/live/cam/" + uri);
@@ -229,7 +255,9 @@ class EdgeAccessIT {
         HttpResponse<byte[]> master = get("/live/cam/master.m3u8?token=" + token);
         assertThat(body(master).lines().filter(l -> !l.startsWith("#"))).containsExactly("index.m3u8?token=" + token);
         HttpResponse<byte[]> list = get("/v1/streams?token=" + token);
-        assertThat(body(list)).contains("\"live_url\":\"/live/cam/index.m3u8?token=" + token + "\"").doesNotContain("live/other");
+        assertThat(body(list))
+                .contains("\"live_url\":\"/live/cam/index.m3u8?token=" + token + "\"")
+                .doesNotContain("live/other");
     }
 
     @Test
@@ -247,20 +275,30 @@ class EdgeAccessIT {
         long t0 = RecordedStreams.T0;
         String token = credential(kind, "live/*", in(3600), t0, t0 + 10_000);
         assertThat(get("/live/cam/playlist.m3u8?start_time=" + t0 + "&end_time=" + (t0 + 10_000) + "&token=" + token)
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(get("/live/other/playlist.m3u8?start_time=" + (t0 + 2000) + "&duration=4000&token=" + token)
-                .statusCode()).as("app/* covers every stream of the app").isEqualTo(200);
-        HttpResponse<byte[]> outside = get("/live/cam/playlist.m3u8?start_time=" + t0 + "&end_time=" + (t0 + 12_000) + "&token=" + token);
+                        .statusCode())
+                .as("app/* covers every stream of the app")
+                .isEqualTo(200);
+        HttpResponse<byte[]> outside =
+                get("/live/cam/playlist.m3u8?start_time=" + t0 + "&end_time=" + (t0 + 12_000) + "&token=" + token);
         assertThat(outside.statusCode()).isEqualTo(403);
         assertThat(body(outside)).contains("token grants");
-        assertThat(get("/live/cam/index.m3u8?token=" + token).statusCode()).as("live needs an unlimited grant").isEqualTo(403);
+        assertThat(get("/live/cam/index.m3u8?token=" + token).statusCode())
+                .as("live needs an unlimited grant")
+                .isEqualTo(403);
         assertThat(get("/live/cam/recordings?token=" + token).statusCode()).isEqualTo(404);
         HttpResponse<byte[]> recordings = get("/v1/streams/live/cam/recordings?token=" + token);
         assertThat(recordings.statusCode()).isEqualTo(200);
         assertThat(body(recordings)).contains("\"start_time\":" + t0, "\"end_time\":" + (t0 + 10_000));
-        assertThat(get("/live/cam/2023/11/14/22/s-0000000000.m4s?token=" + token).statusCode()).isEqualTo(200);
-        assertThat(get("/live/cam/2023/11/15/03/s-0000000000.m4s?token=" + token).statusCode())
-                .as("a segment hours away from the grant").isEqualTo(403);
+        assertThat(get("/live/cam/2023/11/14/22/s-0000000000.m4s?token=" + token)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(get("/live/cam/2023/11/15/03/s-0000000000.m4s?token=" + token)
+                        .statusCode())
+                .as("a segment hours away from the grant")
+                .isEqualTo(403);
         assertThat(get("/other/cam/index.m3u8?token=" + token).statusCode()).isEqualTo(403);
     }
 
@@ -272,13 +310,16 @@ class EdgeAccessIT {
         HttpResponse<byte[]> ok = get("/live/cam/index.m3u8?token=" + token, "Origin", ORIGIN);
         assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
         assertThat(ok.headers().firstValue("Vary")).hasValue("Origin");
-        HttpResponse<byte[]> segment = get("/live/cam/2023/11/14/22/s-0000000000.m4s?token=" + token,
-                "Origin", ORIGIN, "Range", "bytes=0-99");
+        HttpResponse<byte[]> segment =
+                get("/live/cam/2023/11/14/22/s-0000000000.m4s?token=" + token, "Origin", ORIGIN, "Range", "bytes=0-99");
         assertThat(segment.statusCode()).isEqualTo(206);
-        assertThat(segment.headers().firstValue("Access-Control-Expose-Headers").orElse("")).contains("Content-Range");
+        assertThat(segment.headers().firstValue("Access-Control-Expose-Headers").orElse(""))
+                .contains("Content-Range");
         HttpResponse<byte[]> denied = get("/live/other/index.m3u8?token=" + token, "Origin", ORIGIN);
         assertThat(denied.statusCode()).isEqualTo(403);
-        assertThat(denied.headers().firstValue("Access-Control-Allow-Origin")).as("so the page can read the reason").hasValue(ORIGIN);
+        assertThat(denied.headers().firstValue("Access-Control-Allow-Origin"))
+                .as("so the page can read the reason")
+                .hasValue(ORIGIN);
         HttpResponse<byte[]> foreign = get("/live/cam/index.m3u8?token=" + token, "Origin", "https://evil.example");
         assertThat(foreign.statusCode()).isEqualTo(200);
         assertThat(foreign.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
@@ -289,18 +330,25 @@ class EdgeAccessIT {
         HttpResponse<byte[]> ok = options("/live/cam/2023/11/14/22/s-0000000000.m4s", ORIGIN);
         assertThat(ok.statusCode()).isEqualTo(204);
         assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
-        assertThat(ok.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("GET");
-        assertThat(ok.headers().firstValue("Access-Control-Allow-Headers").orElse("")).contains("Authorization", "Range");
-        assertThat(options("/live/cam/index.m3u8", "https://other.example").statusCode()).isEqualTo(204);
+        assertThat(ok.headers().firstValue("Access-Control-Allow-Methods").orElse(""))
+                .contains("GET");
+        assertThat(ok.headers().firstValue("Access-Control-Allow-Headers").orElse(""))
+                .contains("Authorization", "Range");
+        assertThat(options("/live/cam/index.m3u8", "https://other.example").statusCode())
+                .isEqualTo(204);
         HttpResponse<byte[]> foreign = options("/live/cam/index.m3u8", "https://evil.example");
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(foreign.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     }
 
     private static HttpResponse<byte[]> options(String path, String origin) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                .header("Origin", origin).header("Access-Control-Request-Method", "GET")
-                .header("Access-Control-Request-Headers", "authorization,range").build(), HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", origin)
+                        .header("Access-Control-Request-Method", "GET")
+                        .header("Access-Control-Request-Headers", "authorization,range")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 }

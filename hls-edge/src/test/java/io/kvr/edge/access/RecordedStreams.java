@@ -33,12 +33,31 @@ final class RecordedStreams implements SegmentIndex {
                 long start = T0 + i * 2000L;
                 String key = stream + "/2023/11/14/22/s-" + String.format("%010d", i * 50) + ".m4s";
                 put(store, key, random, 20_000 + i * 1000);
-                list.add(new IndexedSegment(i, 0, SegmentRecord.newBuilder()
-                        .setStreamId(stream).setIngestSessionId("s").setSequence(i * 50L)
-                        .setStartTimeMs(start).setEndTimeMs(start + 2000).setDurationMs(2000)
-                        .setMediaStartTime(0).setMediaDuration(180000).setTimescale(90000).setByteSize(objects.get(key).length)
-                        .setBucket("kvr").setObjectKey(key).setInitKey(init).setCodecs("avc1.42c01e")
-                        .setWidth(640).setHeight(360).setMoofOffset(0).setMoofSize(0).setMdatOffset(0).setMdatSize(0).build()));
+                list.add(new IndexedSegment(
+                        i,
+                        0,
+                        SegmentRecord.newBuilder()
+                                .setStreamId(stream)
+                                .setIngestSessionId("s")
+                                .setSequence(i * 50L)
+                                .setStartTimeMs(start)
+                                .setEndTimeMs(start + 2000)
+                                .setDurationMs(2000)
+                                .setMediaStartTime(0)
+                                .setMediaDuration(180000)
+                                .setTimescale(90000)
+                                .setByteSize(objects.get(key).length)
+                                .setBucket("kvr")
+                                .setObjectKey(key)
+                                .setInitKey(init)
+                                .setCodecs("avc1.42c01e")
+                                .setWidth(640)
+                                .setHeight(360)
+                                .setMoofOffset(0)
+                                .setMoofSize(0)
+                                .setMdatOffset(0)
+                                .setMdatSize(0)
+                                .build()));
             }
             segments.put(stream, list);
         }
@@ -58,7 +77,9 @@ final class RecordedStreams implements SegmentIndex {
 
     @Override
     public List<StreamSummary> streams() {
-        return STREAMS.stream().map(s -> new StreamSummary(s, T0, T0 + 20_000, 10, "avc1.42c01e", 640, 360, "s")).toList();
+        return STREAMS.stream()
+                .map(s -> new StreamSummary(s, T0, T0 + 20_000, 10, "avc1.42c01e", 640, 360, "s"))
+                .toList();
     }
 
     @Override
@@ -70,6 +91,7 @@ final class RecordedStreams implements SegmentIndex {
     @Override
     public List<IndexedSegment> range(String streamId, long startMs, long endMs) {
         return segments.getOrDefault(streamId, List.of()).stream()
-                .filter(s -> s.segment().getEndTimeMs() > startMs && s.segment().getStartTimeMs() < endMs).toList();
+                .filter(s -> s.segment().getEndTimeMs() > startMs && s.segment().getStartTimeMs() < endMs)
+                .toList();
     }
 }

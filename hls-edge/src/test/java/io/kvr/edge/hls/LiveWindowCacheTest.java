@@ -18,12 +18,31 @@ class LiveWindowCacheTest {
     private final LiveWindowCache cache = new LiveWindowCache(250_000_000L, now::get);
 
     private static IndexedSegment segment(long ordinal) {
-        return new IndexedSegment(ordinal, 0, SegmentRecord.newBuilder()
-                .setStreamId("live/cam").setIngestSessionId("s").setSequence(ordinal)
-                .setStartTimeMs(ordinal * 2000).setEndTimeMs(ordinal * 2000 + 2000).setDurationMs(2000)
-                .setMediaStartTime(0).setMediaDuration(180000).setTimescale(90000).setByteSize(1000)
-                .setBucket("kvr").setObjectKey("k" + ordinal).setInitKey("i").setCodecs("avc1.42c01e").setWidth(640).setHeight(360)
-                .setMoofOffset(0).setMoofSize(0).setMdatOffset(0).setMdatSize(0).build());
+        return new IndexedSegment(
+                ordinal,
+                0,
+                SegmentRecord.newBuilder()
+                        .setStreamId("live/cam")
+                        .setIngestSessionId("s")
+                        .setSequence(ordinal)
+                        .setStartTimeMs(ordinal * 2000)
+                        .setEndTimeMs(ordinal * 2000 + 2000)
+                        .setDurationMs(2000)
+                        .setMediaStartTime(0)
+                        .setMediaDuration(180000)
+                        .setTimescale(90000)
+                        .setByteSize(1000)
+                        .setBucket("kvr")
+                        .setObjectKey("k" + ordinal)
+                        .setInitKey("i")
+                        .setCodecs("avc1.42c01e")
+                        .setWidth(640)
+                        .setHeight(360)
+                        .setMoofOffset(0)
+                        .setMoofSize(0)
+                        .setMdatOffset(0)
+                        .setMdatSize(0)
+                        .build());
     }
 
     @Test
@@ -42,12 +61,14 @@ class LiveWindowCacheTest {
 
     private String poll() {
         return cache.get("live/cam", () -> {
-            fetches.incrementAndGet();
-            return List.copyOf(index.subList(Math.max(0, index.size() - 3), index.size()));
-        }).text(s -> {
-            renders.incrementAndGet();
-            return "ordinals " + s.getFirst().ordinal() + ".." + s.getLast().ordinal();
-        });
+                    fetches.incrementAndGet();
+                    return List.copyOf(index.subList(Math.max(0, index.size() - 3), index.size()));
+                })
+                .text(s -> {
+                    renders.incrementAndGet();
+                    return "ordinals " + s.getFirst().ordinal() + ".."
+                            + s.getLast().ordinal();
+                });
     }
 
     @Test

@@ -15,16 +15,30 @@ class PlaylistBuilderTest {
     private static final long T0 = Instant.parse("2023-11-14T22:13:20.123Z").toEpochMilli();
 
     /** A segment of live/door starting at T0 + offsetMs; keys as the segmenter writes them, under {@code prefix}. */
-    private static IndexedSegment segment(String prefix, long ordinal, long discontinuities, long offsetMs,
-                                          long durationMs, String session) {
+    private static IndexedSegment segment(
+            String prefix, long ordinal, long discontinuities, long offsetMs, long durationMs, String session) {
         long start = T0 + offsetMs;
-        SegmentRecord r = SegmentRecord.newBuilder().setStreamId("live/door").setIngestSessionId(session)
-                .setSequence(ordinal * 50).setStartTimeMs(start).setEndTimeMs(start + durationMs)
-                .setDurationMs(durationMs).setMediaStartTime(0).setMediaDuration(durationMs * 90)
-                .setTimescale(90_000).setByteSize(1000).setBucket("kvr")
-                .setObjectKey(prefix + "live/door/2023/11/14/22/" + session + "-" + String.format("%010d", ordinal * 50) + ".m4s")
+        SegmentRecord r = SegmentRecord.newBuilder()
+                .setStreamId("live/door")
+                .setIngestSessionId(session)
+                .setSequence(ordinal * 50)
+                .setStartTimeMs(start)
+                .setEndTimeMs(start + durationMs)
+                .setDurationMs(durationMs)
+                .setMediaStartTime(0)
+                .setMediaDuration(durationMs * 90)
+                .setTimescale(90_000)
+                .setByteSize(1000)
+                .setBucket("kvr")
+                .setObjectKey(prefix + "live/door/2023/11/14/22/" + session + "-" + String.format("%010d", ordinal * 50)
+                        + ".m4s")
                 .setInitKey(prefix + "live/door/init/" + session + "-0011223344556677.mp4")
-                .setCodecs("avc1.42c01e").setMoofOffset(0).setMoofSize(0).setMdatOffset(0).setMdatSize(0).build();
+                .setCodecs("avc1.42c01e")
+                .setMoofOffset(0)
+                .setMoofSize(0)
+                .setMdatOffset(0)
+                .setMdatSize(0)
+                .build();
         return new IndexedSegment(ordinal, discontinuities, r);
     }
 
@@ -86,12 +100,17 @@ class PlaylistBuilderTest {
     void windowStartingAfterDiscontinuitiesCarriesTheirCount() {
         List<IndexedSegment> window = List.of(segment("", 20, 3, 0, 2000, "s4"), segment("", 21, 3, 2000, 2000, "s4"));
 
-        List<String> lines = new PlaylistBuilder("").live("live/door", window).lines().toList();
+        List<String> lines =
+                new PlaylistBuilder("").live("live/door", window).lines().toList();
 
-        assertThat(lines).containsSubsequence("#EXT-X-MEDIA-SEQUENCE:20", "#EXT-X-DISCONTINUITY-SEQUENCE:3",
-                "#EXT-X-MAP:URI=\"init/s4-0011223344556677.mp4\"");
+        assertThat(lines)
+                .containsSubsequence(
+                        "#EXT-X-MEDIA-SEQUENCE:20",
+                        "#EXT-X-DISCONTINUITY-SEQUENCE:3",
+                        "#EXT-X-MAP:URI=\"init/s4-0011223344556677.mp4\"");
         assertThat(lines).doesNotContain("#EXT-X-DISCONTINUITY");
-        assertThat(lines.indexOf("#EXT-X-DISCONTINUITY-SEQUENCE:3")).isLessThan(lines.indexOf("#EXT-X-INDEPENDENT-SEGMENTS"));
+        assertThat(lines.indexOf("#EXT-X-DISCONTINUITY-SEQUENCE:3"))
+                .isLessThan(lines.indexOf("#EXT-X-INDEPENDENT-SEGMENTS"));
     }
 
     @Test
@@ -100,8 +119,9 @@ class PlaylistBuilderTest {
 
         String playlist = new PlaylistBuilder("tenant-a/rec/").live("live/door", window);
 
-        assertThat(playlist).contains("#EXT-X-MAP:URI=\"init/s1-0011223344556677.mp4\"\n",
-                "\n2023/11/14/22/s1-0000000000.m4s\n").doesNotContain("tenant-a", "live/door");
+        assertThat(playlist)
+                .contains("#EXT-X-MAP:URI=\"init/s1-0011223344556677.mp4\"\n", "\n2023/11/14/22/s1-0000000000.m4s\n")
+                .doesNotContain("tenant-a", "live/door");
     }
 
     @Test
@@ -116,15 +136,17 @@ class PlaylistBuilderTest {
 
     @Test
     void objectsUnderAnotherStoragePrefixNameItInTheirUri() {
-        List<IndexedSegment> window = List.of(segment("", 0, 0, 0, 2000, "s1"),
-                segment("archive/site-a/", 1, 1, 2000, 2000, "s1"));
+        List<IndexedSegment> window =
+                List.of(segment("", 0, 0, 0, 2000, "s1"), segment("archive/site-a/", 1, 1, 2000, 2000, "s1"));
 
         String playlist = new PlaylistBuilder("").live("live/door", window);
-        assertThat(playlist).contains("\n2023/11/14/22/s1-0000000000.m4s\n")
+        assertThat(playlist)
+                .contains("\n2023/11/14/22/s1-0000000000.m4s\n")
                 .contains("#EXT-X-MAP:URI=\"init/s1-0011223344556677.mp4?prefix=archive%2Fsite-a\"")
                 .contains("\n2023/11/14/22/s1-0000000050.m4s?prefix=archive%2Fsite-a\n");
         assertThat(new PlaylistBuilder("kvr/").live("live/door", List.of(segment("", 0, 0, 0, 2000, "s1"))))
-                .as("no prefix at all, the edge's is kvr/").contains("\n2023/11/14/22/s1-0000000000.m4s?prefix=\n");
+                .as("no prefix at all, the edge's is kvr/")
+                .contains("\n2023/11/14/22/s1-0000000000.m4s?prefix=\n");
     }
 
     @Test

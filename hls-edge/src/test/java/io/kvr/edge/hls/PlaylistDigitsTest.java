@@ -16,8 +16,18 @@ class PlaylistDigitsTest {
     @Test
     void dateTimesMatchTheFormatter() {
         SplittableRandom random = new SplittableRandom(7);
-        long[] fixed = {0, 1, 999, 1000, 86_399_999, 86_400_000, 951_782_400_000L /* 2000-02-29 */,
-            1_700_000_000_000L, 4_102_444_799_999L, 253_402_300_799_999L /* 9999-12-31T23:59:59.999 */};
+        long[] fixed = {
+            0,
+            1,
+            999,
+            1000,
+            86_399_999,
+            86_400_000,
+            951_782_400_000L /* 2000-02-29 */,
+            1_700_000_000_000L,
+            4_102_444_799_999L,
+            253_402_300_799_999L /* 9999-12-31T23:59:59.999 */
+        };
         for (long ms : fixed) {
             check(ms);
         }
@@ -27,7 +37,8 @@ class PlaylistDigitsTest {
     }
 
     private static void check(long ms) {
-        assertThat(PlaylistBuilder.appendDateTime(new StringBuilder(), ms).toString()).as("%d", ms)
+        assertThat(PlaylistBuilder.appendDateTime(new StringBuilder(), ms).toString())
+                .as("%d", ms)
                 .isEqualTo(PDT.format(Instant.ofEpochMilli(ms)));
     }
 }

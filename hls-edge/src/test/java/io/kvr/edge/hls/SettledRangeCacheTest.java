@@ -77,15 +77,16 @@ class SettledRangeCacheTest {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.List<Thread> threads = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            threads.add(Thread.ofPlatform().start(() -> cache.get("a", 5, () -> {
-                started.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return render(10);
-            })));
+            threads.add(Thread.ofPlatform()
+                    .start(() -> cache.get("a", 5, () -> {
+                        started.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return render(10);
+                    })));
         }
         started.await();
         Thread.sleep(200); // the others reach the lock meanwhile (a slow machine only makes the test weaker)

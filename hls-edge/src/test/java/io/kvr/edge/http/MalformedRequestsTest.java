@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.edge.Edge;
 import io.kvr.edge.EdgeConfig;
-import io.kvr.http.access.AccessControl;
-import io.kvr.runtime.config.Settings;
 import io.kvr.http.HttpService;
 import io.kvr.http.Router;
+import io.kvr.http.access.AccessControl;
 import io.kvr.index.IndexedSegment;
 import io.kvr.index.SegmentIndex;
 import io.kvr.index.StreamSummary;
+import io.kvr.runtime.config.Settings;
 import io.kvr.schemas.SegmentRecord;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,13 +39,31 @@ class MalformedRequestsTest {
         TenSegments() {
             for (int i = 0; i < 10; i++) {
                 long start = T0 + i * 2000L;
-                segments.add(new IndexedSegment(i, 0, SegmentRecord.newBuilder()
-                        .setStreamId("live/cam").setIngestSessionId("s").setSequence(i * 50L)
-                        .setStartTimeMs(start).setEndTimeMs(start + 2000).setDurationMs(2000)
-                        .setMediaStartTime(0).setMediaDuration(180000).setTimescale(90000).setByteSize(1000)
-                        .setBucket("kvr").setObjectKey("live/cam/2023/11/14/22/s-" + String.format("%010d", i * 50) + ".m4s")
-                        .setInitKey("live/cam/init/s-abc.mp4").setCodecs("avc1.42c01e").setWidth(640).setHeight(360)
-                        .setMoofOffset(0).setMoofSize(0).setMdatOffset(0).setMdatSize(0).build()));
+                segments.add(new IndexedSegment(
+                        i,
+                        0,
+                        SegmentRecord.newBuilder()
+                                .setStreamId("live/cam")
+                                .setIngestSessionId("s")
+                                .setSequence(i * 50L)
+                                .setStartTimeMs(start)
+                                .setEndTimeMs(start + 2000)
+                                .setDurationMs(2000)
+                                .setMediaStartTime(0)
+                                .setMediaDuration(180000)
+                                .setTimescale(90000)
+                                .setByteSize(1000)
+                                .setBucket("kvr")
+                                .setObjectKey("live/cam/2023/11/14/22/s-" + String.format("%010d", i * 50) + ".m4s")
+                                .setInitKey("live/cam/init/s-abc.mp4")
+                                .setCodecs("avc1.42c01e")
+                                .setWidth(640)
+                                .setHeight(360)
+                                .setMoofOffset(0)
+                                .setMoofSize(0)
+                                .setMdatOffset(0)
+                                .setMdatSize(0)
+                                .build()));
             }
         }
 
@@ -61,16 +79,21 @@ class MalformedRequestsTest {
 
         @Override
         public List<IndexedSegment> range(String streamId, long startMs, long endMs) {
-            return segments.stream().filter(s -> streamId.equals("live/cam")
-                    && s.segment().getEndTimeMs() > startMs && s.segment().getStartTimeMs() < endMs).toList();
+            return segments.stream()
+                    .filter(s -> streamId.equals("live/cam")
+                            && s.segment().getEndTimeMs() > startMs
+                            && s.segment().getStartTimeMs() < endMs)
+                    .toList();
         }
     }
 
     @BeforeAll
     static void start() {
-        Settings settings = Settings.of(Map.of("s3.endpoint", "http://127.0.0.1:9", "s3.access.key", "a",
-                "s3.secret.key", "b", "http.port", "0"));
-        server = HttpService.start("127.0.0.1", 0,
+        Settings settings = Settings.of(Map.of(
+                "s3.endpoint", "http://127.0.0.1:9", "s3.access.key", "a", "s3.secret.key", "b", "http.port", "0"));
+        server = HttpService.start(
+                "127.0.0.1",
+                0,
                 new Router(AccessControl.open()).include(new Edge(EdgeConfig.from(settings), new TenSegments())));
     }
 
@@ -167,7 +190,9 @@ class MalformedRequestsTest {
         paths.add("/live/c%7Fam/index.m3u8");
         for (String path : paths) {
             String[] response = rawRequest("GET", path);
-            assertThat(Integer.parseInt(response[0])).as("%s: %s", path, response[1]).isBetween(400, 499);
+            assertThat(Integer.parseInt(response[0]))
+                    .as("%s: %s", path, response[1])
+                    .isBetween(400, 499);
         }
     }
 
@@ -214,14 +239,17 @@ class MalformedRequestsTest {
     void hostileTimesAre400NeverA500(String path, String query) throws Exception {
         String target = query == null || query.isEmpty() ? path : path + "?" + query;
         String[] response = rawRequest("GET", target);
-        assertThat(Integer.parseInt(response[0])).as("%s: %s", target, response[1]).isEqualTo(400);
+        assertThat(Integer.parseInt(response[0]))
+                .as("%s: %s", target, response[1])
+                .isEqualTo(400);
         assertThat(response[1]).contains("\"error\"").doesNotContain("internal error");
     }
 
     @org.junit.jupiter.api.Test
     void aVeryLongDigitStringIs400() throws Exception {
         String digits = "9".repeat(4000);
-        for (String target : List.of("/live/cam/playlist.m3u8?start_time=" + digits + "&duration=5000",
+        for (String target : List.of(
+                "/live/cam/playlist.m3u8?start_time=" + digits + "&duration=5000",
                 "/live/cam/playlist.m3u8?start_time=1700000000000&duration=" + digits,
                 "/v1/streams/live/cam/recordings?end_time=" + digits)) {
             assertThat(rawRequest("GET", target)[0]).as(target).isEqualTo("400");
@@ -255,7 +283,8 @@ class MalformedRequestsTest {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+            out.write((method + " " + path
+                            + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = socket.getInputStream();

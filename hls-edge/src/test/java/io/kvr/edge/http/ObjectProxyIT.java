@@ -3,12 +3,12 @@ package io.kvr.edge.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.embedded.s3.EmbeddedS3;
+import io.kvr.http.HttpService;
+import io.kvr.http.Router;
 import io.kvr.http.access.AccessControl;
 import io.kvr.http.access.Role;
 import io.kvr.runtime.config.S3Settings;
 import io.kvr.runtime.config.Settings;
-import io.kvr.http.HttpService;
-import io.kvr.http.Router;
 import io.kvr.runtime.storage.ObjectStore;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,25 +34,34 @@ class ObjectProxyIT {
 
     @TempDir
     static Path dir;
+
     private static EmbeddedS3 s3;
     private static HttpService server;
     private static RecentObjects recent;
     private static final HttpClient http = HttpClient.newHttpClient();
-    private static final Map<String, byte[]> objects = Map.of(
-            "small.m4s", random(100_000, 1), "large.m4s", random(300_000, 2));
+    private static final Map<String, byte[]> objects =
+            Map.of("small.m4s", random(100_000, 1), "large.m4s", random(300_000, 2));
 
     @BeforeAll
     static void start() {
-        s3 = EmbeddedS3.start(EmbeddedS3.Config.of(dir.resolve("s3"), "kvr", "kvr-test-secret").withPort(0));
-        S3Settings settings = S3Settings.from(Settings.of(Map.of("s3.endpoint", s3.endpoint(),
-                "s3.access.key", s3.accessKey(), "s3.secret.key", s3.secretKey())));
+        s3 = EmbeddedS3.start(EmbeddedS3.Config.of(dir.resolve("s3"), "kvr", "kvr-test-secret")
+                .withPort(0));
+        S3Settings settings = S3Settings.from(Settings.of(Map.of(
+                "s3.endpoint", s3.endpoint(), "s3.access.key", s3.accessKey(), "s3.secret.key", s3.secretKey())));
         ObjectStore store = new ObjectStore(settings);
         store.ensureBucket();
         objects.forEach((key, bytes) -> store.put(key, bytes, "video/iso.segment"));
         recent = new RecentObjects(CACHE_BYTES);
         ObjectProxy proxy = new ObjectProxy(store, recent);
-        server = HttpService.start("127.0.0.1", 0, new Router(AccessControl.open()).get("/{key*}", Role.PUBLIC,
-                req -> proxy.serve(req.param("key"), req.header("Range").orElse(null))));
+        server = HttpService.start(
+                "127.0.0.1",
+                0,
+                new Router(AccessControl.open())
+                        .get(
+                                "/{key*}",
+                                Role.PUBLIC,
+                                req -> proxy.serve(
+                                        req.param("key"), req.header("Range").orElse(null))));
     }
 
     @AfterAll
@@ -117,7 +126,8 @@ class ObjectProxyIT {
     @ParameterizedTest
     @ValueSource(strings = {"", "bytes=0-9"})
     void aMissingObjectIs404(String range) throws Exception {
-        assertThat(get("missing.m4s", range.isEmpty() ? null : range).statusCode()).isEqualTo(404);
+        assertThat(get("missing.m4s", range.isEmpty() ? null : range).statusCode())
+                .isEqualTo(404);
         assertThat(recent.get("missing.m4s")).isNull();
     }
 }

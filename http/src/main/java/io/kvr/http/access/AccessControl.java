@@ -36,9 +36,15 @@ public final class AccessControl {
     public AccessControl(AccessSettings settings, Clock clock) {
         this.required = settings.required();
         this.tokens = settings.tokenSecret() == null ? null : new SignedToken(settings.tokenSecret());
-        this.jwts = settings.jwtHs256Secret() == null && settings.jwtRs256Key() == null ? null
-                : new JwtVerifier(settings.jwtHs256Secret(), settings.jwtRs256Key(), settings.jwtIssuer(),
-                        settings.jwtAudience(), settings.jwtStreamClaim(), settings.jwtRolesClaim(),
+        this.jwts = settings.jwtHs256Secret() == null && settings.jwtRs256Key() == null
+                ? null
+                : new JwtVerifier(
+                        settings.jwtHs256Secret(),
+                        settings.jwtRs256Key(),
+                        settings.jwtIssuer(),
+                        settings.jwtAudience(),
+                        settings.jwtStreamClaim(),
+                        settings.jwtRolesClaim(),
                         (int) settings.clockSkew().toSeconds());
         this.apiKeys = settings.apiKeys();
         this.metricsPublic = settings.metricsPublic();
@@ -78,8 +84,10 @@ public final class AccessControl {
         }
         Access access = check(req);
         if (!access.role().includes(needed)) {
-            throw new HttpError(403, "this needs the " + needed.wireName() + " role; the credential has the "
-                    + access.role().wireName() + " role");
+            throw new HttpError(
+                    403,
+                    "this needs the " + needed.wireName() + " role; the credential has the "
+                            + access.role().wireName() + " role");
         }
         return access;
     }
@@ -103,10 +111,13 @@ public final class AccessControl {
                 Optional<Grant> key = apiKeys.isEmpty() ? Optional.empty() : apiKeys.match(bearer.get());
                 grant = key.isPresent() ? key.get() : verifyToken(bearer.get());
             } else if (apiKey.isPresent()) {
-                grant = apiKeys.match(apiKey.get()).orElseThrow(() -> new InvalidCredentialException("unknown API key"));
+                grant = apiKeys.match(apiKey.get())
+                        .orElseThrow(() -> new InvalidCredentialException("unknown API key"));
             } else {
-                throw new HttpError(401, "a token is required: add ?" + QUERY_PARAM + "=…, an Authorization: Bearer "
-                        + "header or an " + API_KEY_HEADER + " header");
+                throw new HttpError(
+                        401,
+                        "a token is required: add ?" + QUERY_PARAM + "=…, an Authorization: Bearer " + "header or an "
+                                + API_KEY_HEADER + " header");
             }
         } catch (InvalidCredentialException e) {
             throw new HttpError(403, e.getMessage());
@@ -115,8 +126,9 @@ public final class AccessControl {
             throw new HttpError(403, "token expired");
         }
         // a credential from the query is carried on to the URLs a playlist names; a header the client sends itself
-        return new Access(grant, query.isPresent()
-                ? QUERY_PARAM + "=" + URLEncoder.encode(query.get(), StandardCharsets.UTF_8) : "");
+        return new Access(
+                grant,
+                query.isPresent() ? QUERY_PARAM + "=" + URLEncoder.encode(query.get(), StandardCharsets.UTF_8) : "");
     }
 
     /** {@link #check(Request)} for one stream: 403 unless the credential covers {@code streamId}. */
@@ -132,8 +144,10 @@ public final class AccessControl {
             return tokens.verify(credential);
         }
         if (jwts == null) {
-            throw new InvalidCredentialException(tokens == null && apiKeys.isEmpty() ? "no credential is accepted"
-                    : apiKeys.isEmpty() ? "malformed token" : "malformed token or unknown API key");
+            throw new InvalidCredentialException(
+                    tokens == null && apiKeys.isEmpty()
+                            ? "no credential is accepted"
+                            : apiKeys.isEmpty() ? "malformed token" : "malformed token or unknown API key");
         }
         return jwts.verify(credential);
     }
@@ -181,8 +195,10 @@ public final class AccessControl {
         /** 403 unless the grant opens all of {@code [startMs, endMs)}. */
         public Access requireRange(long startMs, long endMs) {
             if (!grant.coversRange(startMs, endMs)) {
-                throw new HttpError(403, "token grants " + grant.rangeStartMs() + "–" + grant.rangeEndMs()
-                        + " only, not " + startMs + "–" + endMs);
+                throw new HttpError(
+                        403,
+                        "token grants " + grant.rangeStartMs() + "–" + grant.rangeEndMs() + " only, not " + startMs
+                                + "–" + endMs);
             }
             return this;
         }
@@ -190,8 +206,10 @@ public final class AccessControl {
         /** 403 unless the grant opens some of {@code [startMs, endMs)}. */
         public Access requireOverlap(long startMs, long endMs) {
             if (!grant.overlaps(startMs, endMs)) {
-                throw new HttpError(403, "token grants " + grant.rangeStartMs() + "–" + grant.rangeEndMs()
-                        + " only, not " + startMs + "–" + endMs);
+                throw new HttpError(
+                        403,
+                        "token grants " + grant.rangeStartMs() + "–" + grant.rangeEndMs() + " only, not " + startMs
+                                + "–" + endMs);
             }
             return this;
         }

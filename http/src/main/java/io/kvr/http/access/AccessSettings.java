@@ -29,9 +29,18 @@ import java.util.Base64;
  * </ul>
  * With {@code access.required=true} at least one of the secrets, the key or the API keys file must be set.
  */
-public record AccessSettings(boolean required, String tokenSecret, String jwtHs256Secret, RSAPublicKey jwtRs256Key,
-                             String jwtIssuer, String jwtAudience, String jwtStreamClaim, String jwtRolesClaim,
-                             ApiKeys apiKeys, Duration clockSkew, boolean metricsPublic) {
+public record AccessSettings(
+        boolean required,
+        String tokenSecret,
+        String jwtHs256Secret,
+        RSAPublicKey jwtRs256Key,
+        String jwtIssuer,
+        String jwtAudience,
+        String jwtStreamClaim,
+        String jwtRolesClaim,
+        ApiKeys apiKeys,
+        Duration clockSkew,
+        boolean metricsPublic) {
     public static AccessSettings from(Settings s) {
         boolean required = s.bool("access.required", false);
         String token = blankToNull(s.string("access.token.secret", ""));
@@ -57,16 +66,24 @@ public record AccessSettings(boolean required, String tokenSecret, String jwtHs2
             s.problem("access.required=true needs access.token.secret, access.jwt.hs256.secret, "
                     + "access.jwt.rs256.public.key or access.api.keys.file");
         }
-        return new AccessSettings(required, token, hs, rs,
-                blankToNull(s.string("access.jwt.issuer", "")), blankToNull(s.string("access.jwt.audience", "")),
-                s.string("access.jwt.stream.claim", "stream").trim(), s.string("access.jwt.roles.claim", "roles").trim(),
-                keys, s.duration("access.clock.skew", Duration.ofSeconds(30)), s.bool("metrics.public", false));
+        return new AccessSettings(
+                required,
+                token,
+                hs,
+                rs,
+                blankToNull(s.string("access.jwt.issuer", "")),
+                blankToNull(s.string("access.jwt.audience", "")),
+                s.string("access.jwt.stream.claim", "stream").trim(),
+                s.string("access.jwt.roles.claim", "roles").trim(),
+                keys,
+                s.duration("access.clock.skew", Duration.ofSeconds(30)),
+                s.bool("metrics.public", false));
     }
 
     /** Access control off: every request is granted everything. */
     public static AccessSettings off() {
-        return new AccessSettings(false, null, null, null, null, null, "stream", "roles", ApiKeys.NONE,
-                Duration.ofSeconds(30), false);
+        return new AccessSettings(
+                false, null, null, null, null, null, "stream", "roles", ApiKeys.NONE, Duration.ofSeconds(30), false);
     }
 
     /** An RSA public key from PEM ({@code -----BEGIN PUBLIC KEY-----}, X.509 SubjectPublicKeyInfo) or a PEM file. */
@@ -84,7 +101,8 @@ public record AccessSettings(boolean required, String tokenSecret, String jwtHs2
         }
         String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         try {
-            return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
+            return (RSAPublicKey) KeyFactory.getInstance("RSA")
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
         } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
             throw new IllegalArgumentException("not an RSA public key");
         }
@@ -99,7 +117,8 @@ public record AccessSettings(boolean required, String tokenSecret, String jwtHs2
         return "AccessSettings[required=" + required + ", tokenSecret=" + (tokenSecret == null ? "unset" : "******")
                 + ", jwtHs256Secret=" + (jwtHs256Secret == null ? "unset" : "******")
                 + ", jwtRs256Key=" + (jwtRs256Key == null ? "unset" : "set") + ", jwtIssuer=" + jwtIssuer
-                + ", jwtAudience=" + jwtAudience + ", jwtStreamClaim=" + jwtStreamClaim + ", jwtRolesClaim=" + jwtRolesClaim
+                + ", jwtAudience=" + jwtAudience + ", jwtStreamClaim=" + jwtStreamClaim + ", jwtRolesClaim="
+                + jwtRolesClaim
                 + ", apiKeys=" + apiKeys.size() + ", clockSkew=" + clockSkew + ", metricsPublic=" + metricsPublic + "]";
     }
 }

@@ -30,10 +30,10 @@ public final class ApiKeys {
     public static final ApiKeys NONE = new ApiKeys(List.of());
     /** Shortest key accepted in plain form: shorter ones are guessable. */
     public static final int MIN_KEY_LENGTH = 16;
+
     private static final String HASHED = "sha256:";
 
-    private record Entry(byte[] sha256, Grant grant) {
-    }
+    private record Entry(byte[] sha256, Grant grant) {}
 
     private final List<Entry> entries;
 
@@ -47,7 +47,8 @@ public final class ApiKeys {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
-            problems.accept("access.api.keys.file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            problems.accept("access.api.keys.file: cannot read " + file + " ("
+                    + e.getClass().getSimpleName() + ")");
             return NONE;
         }
         return parse(file.toString(), lines, problems);

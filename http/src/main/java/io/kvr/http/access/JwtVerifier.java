@@ -36,13 +36,24 @@ public final class JwtVerifier {
     private final String streamClaim;
     private final String rolesClaim;
 
-    public JwtVerifier(String hs256Secret, RSAPublicKey rs256Key, String issuer, String audience,
-                       String streamClaim, int clockSkewSec) {
+    public JwtVerifier(
+            String hs256Secret,
+            RSAPublicKey rs256Key,
+            String issuer,
+            String audience,
+            String streamClaim,
+            int clockSkewSec) {
         this(hs256Secret, rs256Key, issuer, audience, streamClaim, "roles", clockSkewSec);
     }
 
-    public JwtVerifier(String hs256Secret, RSAPublicKey rs256Key, String issuer, String audience,
-                       String streamClaim, String rolesClaim, int clockSkewSec) {
+    public JwtVerifier(
+            String hs256Secret,
+            RSAPublicKey rs256Key,
+            String issuer,
+            String audience,
+            String streamClaim,
+            String rolesClaim,
+            int clockSkewSec) {
         List<JWK> keys = new ArrayList<>();
         Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
         if (hs256Secret != null) {
@@ -62,7 +73,8 @@ public final class JwtVerifier {
         }
         this.streamClaim = streamClaim;
         this.rolesClaim = rolesClaim;
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(new JWKSet(keys))));
+        processor.setJWSKeySelector(
+                new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(new JWKSet(keys))));
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
         if (issuer != null) {
             exact.issuer(issuer);
@@ -96,8 +108,8 @@ public final class JwtVerifier {
             String stream = claims.getStringClaim(streamClaim);
             Long start = claims.getLongClaim("start_time");
             Long end = claims.getLongClaim("end_time");
-            return new Grant(stream, claims.getExpirationTime().getTime() / 1000, start, end,
-                    role(claims.getClaim(rolesClaim)));
+            return new Grant(
+                    stream, claims.getExpirationTime().getTime() / 1000, start, end, role(claims.getClaim(rolesClaim)));
         } catch (ParseException | IllegalArgumentException e) {
             throw new InvalidCredentialException("JWT claims unusable: " + e.getMessage());
         }

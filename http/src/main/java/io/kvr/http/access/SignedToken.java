@@ -89,8 +89,9 @@ public final class SignedToken {
         String[] f = new String(payload, StandardCharsets.UTF_8).split("\\|", -1);
         try {
             // an odd field count ends with a role; an even one is a viewer's token
-            Role role = f.length % 2 == 1 ? Role.ofCredential(f[f.length - 1])
-                    .orElseThrow(() -> new IllegalArgumentException("unknown role")) : Role.VIEWER;
+            Role role = f.length % 2 == 1
+                    ? Role.ofCredential(f[f.length - 1]).orElseThrow(() -> new IllegalArgumentException("unknown role"))
+                    : Role.VIEWER;
             if (f.length == 2 || f.length == 3) {
                 return new Grant(f[0], Long.parseLong(f[1]), null, null, role);
             }

@@ -28,7 +28,8 @@ class ApiKeysTest {
     @Test
     void plainAndHashedKeysWithRolesAndScopes() {
         List<String> problems = new ArrayList<>();
-        ApiKeys keys = parse(problems,
+        ApiKeys keys = parse(
+                problems,
                 "# machines that call kvr",
                 "",
                 SCRIPT_KEY + "   viewer   live/door,live/yard",
@@ -70,7 +71,8 @@ class ApiKeysTest {
     void badLinesAreProblemsNamingFileAndLineWithoutTheKey() {
         List<String> problems = new ArrayList<>();
         String secretish = "never-echo-this-key-0123456789";
-        ApiKeys keys = parse(problems,
+        ApiKeys keys = parse(
+                problems,
                 "# header",
                 secretish,
                 secretish + " root",
@@ -80,14 +82,15 @@ class ApiKeysTest {
                 secretish + " viewer live/door, live/*",
                 secretish + " admin other/*",
                 secretish + " admin");
-        assertThat(problems).containsExactly(
-                "access.api.keys.file: keys.txt line 2: expected KEY ROLE [STREAMS]",
-                "access.api.keys.file: keys.txt line 3: the role must be viewer, operator or admin",
-                "access.api.keys.file: keys.txt line 4: a key must be at least 16 characters (or sha256:HEX)",
-                "access.api.keys.file: keys.txt line 5: sha256: must be followed by 64 hex digits",
-                "access.api.keys.file: keys.txt line 6: streams must be a comma list of app/stream or app/*",
-                "access.api.keys.file: keys.txt line 8: the same key as line 7",
-                "access.api.keys.file: keys.txt line 9: the same key as line 7");
+        assertThat(problems)
+                .containsExactly(
+                        "access.api.keys.file: keys.txt line 2: expected KEY ROLE [STREAMS]",
+                        "access.api.keys.file: keys.txt line 3: the role must be viewer, operator or admin",
+                        "access.api.keys.file: keys.txt line 4: a key must be at least 16 characters (or sha256:HEX)",
+                        "access.api.keys.file: keys.txt line 5: sha256: must be followed by 64 hex digits",
+                        "access.api.keys.file: keys.txt line 6: streams must be a comma list of app/stream or app/*",
+                        "access.api.keys.file: keys.txt line 8: the same key as line 7",
+                        "access.api.keys.file: keys.txt line 9: the same key as line 7");
         assertThat(String.join("\n", problems)).doesNotContain(secretish).doesNotContain("short");
         assertThat(keys.size()).as("the good line is kept").isEqualTo(1);
         assertThat(keys.match(secretish).orElseThrow().streams()).containsExactly("live/door", "live/*");
@@ -105,7 +108,10 @@ class ApiKeysTest {
         AccessSettings access = AccessSettings.from(settings);
         settings.validate();
         assertThat(access.apiKeys().match(OPS_KEY)).isPresent();
-        assertThat(access.toString()).contains("apiKeys=1").doesNotContain(OPS_KEY).doesNotContain(sha256(OPS_KEY));
+        assertThat(access.toString())
+                .contains("apiKeys=1")
+                .doesNotContain(OPS_KEY)
+                .doesNotContain(sha256(OPS_KEY));
     }
 
     @Test
@@ -114,9 +120,11 @@ class ApiKeysTest {
         Files.writeString(file, "\n\n" + SCRIPT_KEY + " superuser\n");
         Settings bad = Settings.of(Map.of("access.required", "true", "access.api.keys.file", file.toString()));
         AccessSettings.from(bad);
-        assertThat(problems(bad)).containsExactly("access.api.keys.file: " + file
-                + " line 3: the role must be viewer, operator or admin");
-        Settings missing = Settings.of(Map.of("access.api.keys.file", dir.resolve("nope").toString()));
+        assertThat(problems(bad))
+                .containsExactly(
+                        "access.api.keys.file: " + file + " line 3: the role must be viewer, operator or admin");
+        Settings missing =
+                Settings.of(Map.of("access.api.keys.file", dir.resolve("nope").toString()));
         AccessSettings.from(missing);
         assertThat(problems(missing)).singleElement().asString().startsWith("access.api.keys.file: cannot read");
     }

@@ -26,7 +26,10 @@ class JwtVerifierTest {
     private static final long EXP = System.currentTimeMillis() / 1000 + 3600;
 
     private static JWTClaimsSet claims(String stream, long exp) {
-        return new JWTClaimsSet.Builder().claim("stream", stream).expirationTime(new Date(exp * 1000)).build();
+        return new JWTClaimsSet.Builder()
+                .claim("stream", stream)
+                .expirationTime(new Date(exp * 1000))
+                .build();
     }
 
     private static String hs256(JWTClaimsSet claims, String secret) throws Exception {
@@ -40,8 +43,14 @@ class JwtVerifierTest {
         KeyPair rsa = KeyPairGenerator.getInstance("RSA").generateKeyPair();
         JwtVerifier v = new JwtVerifier(HS, (RSAPublicKey) rsa.getPublic(), null, null, "stream", 30);
         assertThat(v.verify(hs256(claims("live/cam", EXP), HS))).isEqualTo(new Grant("live/cam", EXP, null, null));
-        SignedJWT rs = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), new JWTClaimsSet.Builder().claim("stream", "live/*")
-                .claim("start_time", 1000L).claim("end_time", 2000L).expirationTime(new Date(EXP * 1000)).build());
+        SignedJWT rs = new SignedJWT(
+                new JWSHeader(JWSAlgorithm.RS256),
+                new JWTClaimsSet.Builder()
+                        .claim("stream", "live/*")
+                        .claim("start_time", 1000L)
+                        .claim("end_time", 2000L)
+                        .expirationTime(new Date(EXP * 1000))
+                        .build());
         rs.sign(new RSASSASigner(rsa.getPrivate()));
         assertThat(v.verify(rs.serialize())).isEqualTo(new Grant("live/*", EXP, 1000L, 2000L));
     }
@@ -59,13 +68,21 @@ class JwtVerifierTest {
         cases.put(List.of(7, "operator"), Role.OPERATOR);
         cases.put("superuser", Role.VIEWER);
         for (var c : cases.entrySet()) {
-            JWTClaimsSet claims = new JWTClaimsSet.Builder(claims("live/cam", EXP)).claim("roles", c.getKey()).build();
-            assertThat(v.verify(hs256(claims, HS)).role()).as("roles %s", c.getKey()).isEqualTo(c.getValue());
+            JWTClaimsSet claims = new JWTClaimsSet.Builder(claims("live/cam", EXP))
+                    .claim("roles", c.getKey())
+                    .build();
+            assertThat(v.verify(hs256(claims, HS)).role())
+                    .as("roles %s", c.getKey())
+                    .isEqualTo(c.getValue());
         }
-        assertThat(v.verify(hs256(claims("live/cam", EXP), HS)).role()).as("no roles claim").isEqualTo(Role.VIEWER);
+        assertThat(v.verify(hs256(claims("live/cam", EXP), HS)).role())
+                .as("no roles claim")
+                .isEqualTo(Role.VIEWER);
         JwtVerifier custom = new JwtVerifier(HS, null, null, null, "stream", "kvr_roles", 30);
-        JWTClaimsSet both = new JWTClaimsSet.Builder(claims("live/cam", EXP)).claim("kvr_roles", List.of("admin"))
-                .claim("roles", List.of("viewer")).build();
+        JWTClaimsSet both = new JWTClaimsSet.Builder(claims("live/cam", EXP))
+                .claim("kvr_roles", List.of("admin"))
+                .claim("roles", List.of("viewer"))
+                .build();
         assertThat(custom.verify(hs256(both, HS)).role()).isEqualTo(Role.ADMIN);
         assertThat(v.verify(hs256(both, HS)).role()).isEqualTo(Role.VIEWER);
     }
@@ -73,17 +90,24 @@ class JwtVerifierTest {
     @Test
     void unsignedWronglySignedExpiredAndIncompleteJwtsAreRefused() throws Exception {
         JwtVerifier v = new JwtVerifier(HS, null, "https://idp.example", null, "stream", 30);
-        JWTClaimsSet good = new JWTClaimsSet.Builder(claims("live/cam", EXP)).issuer("https://idp.example").build();
+        JWTClaimsSet good = new JWTClaimsSet.Builder(claims("live/cam", EXP))
+                .issuer("https://idp.example")
+                .build();
         assertThat(v.verify(hs256(good, HS)).stream()).isEqualTo("live/cam");
         String none = new PlainJWT(new PlainHeader(), good).serialize();
         assertThatThrownBy(() -> v.verify(none)).isInstanceOf(InvalidCredentialException.class);
         assertThatThrownBy(() -> v.verify(hs256(good, HS + "x"))).isInstanceOf(InvalidCredentialException.class);
-        JWTClaimsSet expired = new JWTClaimsSet.Builder(good).expirationTime(new Date((EXP - 7200) * 1000)).build();
-        assertThatThrownBy(() -> v.verify(hs256(expired, HS))).isInstanceOf(InvalidCredentialException.class)
+        JWTClaimsSet expired = new JWTClaimsSet.Builder(good)
+                .expirationTime(new Date((EXP - 7200) * 1000))
+                .build();
+        assertThatThrownBy(() -> v.verify(hs256(expired, HS)))
+                .isInstanceOf(InvalidCredentialException.class)
                 .hasMessageContaining("Expired");
-        JWTClaimsSet noStream = new JWTClaimsSet.Builder(good).claim("stream", null).build();
+        JWTClaimsSet noStream =
+                new JWTClaimsSet.Builder(good).claim("stream", null).build();
         assertThatThrownBy(() -> v.verify(hs256(noStream, HS))).isInstanceOf(InvalidCredentialException.class);
-        JWTClaimsSet otherIssuer = new JWTClaimsSet.Builder(good).issuer("https://evil.example").build();
+        JWTClaimsSet otherIssuer =
+                new JWTClaimsSet.Builder(good).issuer("https://evil.example").build();
         assertThatThrownBy(() -> v.verify(hs256(otherIssuer, HS))).isInstanceOf(InvalidCredentialException.class);
         assertThatThrownBy(() -> v.verify("not.a.jwt")).isInstanceOf(InvalidCredentialException.class);
     }

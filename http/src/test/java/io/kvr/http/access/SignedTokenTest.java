@@ -47,13 +47,15 @@ class SignedTokenTest {
                 .isEqualTo("live/door|1763809200|operator");
         // minted before roles existed: no role field
         assertThat(tokens.verify(signed("live/door|1763809200")).role()).isEqualTo(Role.VIEWER);
-        assertThat(tokens.verify(signed("live/door|1763809200|1000|2000")).role()).isEqualTo(Role.VIEWER);
+        assertThat(tokens.verify(signed("live/door|1763809200|1000|2000")).role())
+                .isEqualTo(Role.VIEWER);
     }
 
     @Test
     void anUnknownRoleOrAGrantATokenCannotCarryIsRefused() throws Exception {
         assertThatThrownBy(() -> tokens.verify(signed("live/door|1763809200|root")))
-                .isInstanceOf(InvalidCredentialException.class).hasMessageContaining("payload");
+                .isInstanceOf(InvalidCredentialException.class)
+                .hasMessageContaining("payload");
         assertThatThrownBy(() -> tokens.verify(signed("live/door|1763809200|1000|2000|viewer|x")))
                 .isInstanceOf(InvalidCredentialException.class);
         assertThatThrownBy(() -> tokens.mint(new Grant(List.of("live/a", "live/b"), 1, null, null, Role.VIEWER)))
@@ -76,8 +78,10 @@ class SignedTokenTest {
 
     @Test
     void anotherSecretsTokenIsRefused() {
-        String token = new SignedToken("another-secret-of-at-least-32-bytes!").mint(new Grant("live/door", 2_000_000_000L, null, null));
-        assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(InvalidCredentialException.class)
+        String token = new SignedToken("another-secret-of-at-least-32-bytes!")
+                .mint(new Grant("live/door", 2_000_000_000L, null, null));
+        assertThatThrownBy(() -> tokens.verify(token))
+                .isInstanceOf(InvalidCredentialException.class)
                 .hasMessageContaining("signature");
     }
 
@@ -85,12 +89,26 @@ class SignedTokenTest {
     void aChangedGrantIsRefused() {
         String token = tokens.mint(new Grant("live/door", 1_763_809_200L, null, null));
         String[] p = token.split("\\.");
-        String longer = Base64.getUrlEncoder().withoutPadding().encodeToString("live/door|2763809200".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> tokens.verify(p[0] + "." + longer + "." + p[2])).isInstanceOf(InvalidCredentialException.class);
+        String longer = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("live/door|2763809200".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> tokens.verify(p[0] + "." + longer + "." + p[2]))
+                .isInstanceOf(InvalidCredentialException.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "k1.", "k1..", "k1.abc", "k1.abc.", "k1.!!!.abc", "k1.abc.!!!", "eyJhbGciOi.x.y", "k2.abc.def"})
+    @ValueSource(
+            strings = {
+                "",
+                "k1.",
+                "k1..",
+                "k1.abc",
+                "k1.abc.",
+                "k1.!!!.abc",
+                "k1.abc.!!!",
+                "eyJhbGciOi.x.y",
+                "k2.abc.def"
+            })
     void malformedTokensAreRefused(String token) {
         assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(InvalidCredentialException.class);
     }
@@ -102,10 +120,14 @@ class SignedTokenTest {
 
     @Test
     void grantsCoverStreamsAndRanges() {
-        assertThat(new Grant("live/door", 1, null, null).coversStream("live/door")).isTrue();
-        assertThat(new Grant("live/door", 1, null, null).coversStream("live/doorbell")).isFalse();
-        assertThat(new Grant("live/*", 1, null, null).coversStream("live/doorbell")).isTrue();
-        assertThat(new Grant("live/*", 1, null, null).coversStream("liver/door")).isFalse();
+        assertThat(new Grant("live/door", 1, null, null).coversStream("live/door"))
+                .isTrue();
+        assertThat(new Grant("live/door", 1, null, null).coversStream("live/doorbell"))
+                .isFalse();
+        assertThat(new Grant("live/*", 1, null, null).coversStream("live/doorbell"))
+                .isTrue();
+        assertThat(new Grant("live/*", 1, null, null).coversStream("liver/door"))
+                .isFalse();
         assertThat(new Grant("*", 1, null, null).coversStream("any/thing")).isTrue();
         Grant r = new Grant("*", 1, 1000L, 2000L);
         assertThat(r.coversRange(1000, 2000)).isTrue();

@@ -1,14 +1,14 @@
 package io.kvr.indexer.query;
 
-import io.kvr.indexer.store.IndexTopology;
-import io.kvr.indexer.store.IndexedValue;
-import io.kvr.indexer.store.SegmentKeys;
-import io.kvr.indexer.store.StreamState;
 import io.kvr.index.IndexUnavailableException;
 import io.kvr.index.IndexedSegment;
 import io.kvr.index.SegmentIndex;
 import io.kvr.index.SegmentListCodec;
 import io.kvr.index.StreamSummary;
+import io.kvr.indexer.store.IndexTopology;
+import io.kvr.indexer.store.IndexedValue;
+import io.kvr.indexer.store.SegmentKeys;
+import io.kvr.indexer.store.StreamState;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -41,8 +41,15 @@ public final class LocalSegmentIndex implements SegmentIndex {
             while (it.hasNext()) {
                 var kv = it.next();
                 StreamState s = StreamState.decode(kv.value);
-                out.add(new StreamSummary(kv.key, s.firstStartMs(), s.lastEndMs(), s.segments(), s.codecs(),
-                        s.width(), s.height(), s.lastIngestSessionId()));
+                out.add(new StreamSummary(
+                        kv.key,
+                        s.firstStartMs(),
+                        s.lastEndMs(),
+                        s.segments(),
+                        s.codecs(),
+                        s.width(),
+                        s.height(),
+                        s.lastIngestSessionId()));
             }
         }
         return out;
@@ -55,14 +62,22 @@ public final class LocalSegmentIndex implements SegmentIndex {
             return Optional.empty();
         }
         StreamState s = StreamState.decode(value);
-        return Optional.of(new StreamSummary(streamId, s.firstStartMs(), s.lastEndMs(), s.segments(), s.codecs(),
-                s.width(), s.height(), s.lastIngestSessionId()));
+        return Optional.of(new StreamSummary(
+                streamId,
+                s.firstStartMs(),
+                s.lastEndMs(),
+                s.segments(),
+                s.codecs(),
+                s.width(),
+                s.height(),
+                s.lastIngestSessionId()));
     }
 
     @Override
     public List<IndexedSegment> latest(String streamId, int limit) {
         List<IndexedSegment> out = new ArrayList<>(Math.min(limit, 1024));
-        try (KeyValueIterator<Bytes, byte[]> it = segmentsStore().reverseRange(SegmentKeys.first(streamId), SegmentKeys.last(streamId))) {
+        try (KeyValueIterator<Bytes, byte[]> it =
+                segmentsStore().reverseRange(SegmentKeys.first(streamId), SegmentKeys.last(streamId))) {
             while (it.hasNext() && out.size() < limit) {
                 out.add(values.decode(it.next().value));
             }
@@ -82,9 +97,16 @@ public final class LocalSegmentIndex implements SegmentIndex {
     @Override
     public byte[] rangeEncoded(String streamId, long startMs, long endMs) {
         SegmentListCodec.Writer out = new SegmentListCodec.Writer();
-        forEachOverlapping(streamId, startMs, endMs, value -> out.add(IndexedValue.ordinal(value),
-                IndexedValue.discontinuities(value), value, IndexedValue.RECORD_OFFSET,
-                value.length - IndexedValue.RECORD_OFFSET));
+        forEachOverlapping(
+                streamId,
+                startMs,
+                endMs,
+                value -> out.add(
+                        IndexedValue.ordinal(value),
+                        IndexedValue.discontinuities(value),
+                        value,
+                        IndexedValue.RECORD_OFFSET,
+                        value.length - IndexedValue.RECORD_OFFSET));
         return out.toByteArray();
     }
 
@@ -113,11 +135,13 @@ public final class LocalSegmentIndex implements SegmentIndex {
 
     private <K> ReadOnlyKeyValueStore<K, byte[]> store(String name) {
         if (streams.state() != KafkaStreams.State.RUNNING) {
-            throw new IndexUnavailableException("index is " + streams.state().name().toLowerCase(java.util.Locale.ROOT)
-                    + ", not yet serving", null);
+            throw new IndexUnavailableException(
+                    "index is " + streams.state().name().toLowerCase(java.util.Locale.ROOT) + ", not yet serving",
+                    null);
         }
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, byte[]>keyValueStore()));
+            return streams.store(
+                    StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, byte[]>keyValueStore()));
         } catch (InvalidStateStoreException e) {
             throw new IndexUnavailableException("index store " + name + " unavailable: " + e.getMessage(), e);
         }

@@ -1,11 +1,11 @@
 package io.kvr.indexer.query;
 
-import io.kvr.indexer.store.IndexTopology;
 import io.kvr.index.HttpSegmentIndex;
 import io.kvr.index.IndexUnavailableException;
 import io.kvr.index.IndexedSegment;
 import io.kvr.index.SegmentIndex;
 import io.kvr.index.StreamSummary;
+import io.kvr.indexer.store.IndexTopology;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,8 +43,8 @@ public final class RoutedSegmentIndex implements SegmentIndex {
      * @param self this instance's {@code application.server}
      * @param remote the index of another instance (its own stores only)
      */
-    public RoutedSegmentIndex(KafkaStreams streams, SegmentIndex local, HostInfo self,
-                              Function<HostInfo, SegmentIndex> remote) {
+    public RoutedSegmentIndex(
+            KafkaStreams streams, SegmentIndex local, HostInfo self, Function<HostInfo, SegmentIndex> remote) {
         this.streams = streams;
         this.local = local;
         this.self = self;
@@ -53,15 +53,21 @@ public final class RoutedSegmentIndex implements SegmentIndex {
 
     /** Instances reached over their HTTP index routes, with {@code apiKey} (or null) as their credential. */
     public static RoutedSegmentIndex overHttp(KafkaStreams streams, SegmentIndex local, HostInfo self, String apiKey) {
-        return new RoutedSegmentIndex(streams, local, self, host -> new HttpSegmentIndex(
-                URI.create("http://" + host.host() + ":" + host.port() + "/"), true, apiKey));
+        return new RoutedSegmentIndex(
+                streams,
+                local,
+                self,
+                host -> new HttpSegmentIndex(
+                        URI.create("http://" + host.host() + ":" + host.port() + "/"), true, apiKey));
     }
 
     @Override
     public List<StreamSummary> streams() {
         Map<String, StreamSummary> byId = new LinkedHashMap<>();
         for (StreamsMetadata instance : instances()) {
-            List<StreamSummary> found = instance.hostInfo().equals(self) ? local.streams() : at(instance.hostInfo()).streams();
+            List<StreamSummary> found = instance.hostInfo().equals(self)
+                    ? local.streams()
+                    : at(instance.hostInfo()).streams();
             for (StreamSummary s : found) {
                 // during a hand-over two instances may both report a stream: the one with more segments is newer
                 byId.merge(s.streamId(), s, (a, b) -> a.segments() >= b.segments() ? a : b);
@@ -100,8 +106,11 @@ public final class RoutedSegmentIndex implements SegmentIndex {
         } catch (StreamsException | IllegalStateException e) {
             throw new IndexUnavailableException("index not queryable yet: " + e.getMessage(), e);
         }
-        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner) || HostInfo.unavailable().equals(owner.activeHost())) {
-            throw new IndexUnavailableException("no indexer instance owns " + streamId + " right now (rebalancing)", null);
+        if (owner == null
+                || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)
+                || HostInfo.unavailable().equals(owner.activeHost())) {
+            throw new IndexUnavailableException(
+                    "no indexer instance owns " + streamId + " right now (rebalancing)", null);
         }
         return owner.activeHost().equals(self) ? local : at(owner.activeHost());
     }

@@ -44,17 +44,21 @@ public final class RetentionSweep {
     private final Counter deletedInits;
     private final Counter failures;
 
-    public RetentionSweep(KeyValueStore<Bytes, byte[]> segments, KeyValueStore<String, byte[]> streams,
-                          Retention retention) {
+    public RetentionSweep(
+            KeyValueStore<Bytes, byte[]> segments, KeyValueStore<String, byte[]> streams, Retention retention) {
         this.segments = segments;
         this.streams = streams;
         this.retention = retention;
         this.deletedSegments = Counter.builder("kvr_indexer_retention_deleted_segments")
-                .description("segments deleted by retention (objects and index entries)").register(retention.metrics());
+                .description("segments deleted by retention (objects and index entries)")
+                .register(retention.metrics());
         this.deletedBytes = Counter.builder("kvr_indexer_retention_deleted_bytes")
-                .description("bytes of media segments deleted by retention").baseUnit("bytes").register(retention.metrics());
+                .description("bytes of media segments deleted by retention")
+                .baseUnit("bytes")
+                .register(retention.metrics());
         this.deletedInits = Counter.builder("kvr_indexer_retention_deleted_inits")
-                .description("init segments deleted by retention once no segment referred to them").register(retention.metrics());
+                .description("init segments deleted by retention once no segment referred to them")
+                .register(retention.metrics());
         this.failures = Counter.builder("kvr_indexer_retention_failures")
                 .description("streams whose expired segments could not be deleted from storage (retried next sweep)")
                 .register(retention.metrics());
@@ -92,7 +96,8 @@ public final class RetentionSweep {
         Set<String> inits = new HashSet<>();
         Set<String> sessions = new HashSet<>();
         SegmentRecord firstRemaining = null;
-        try (KeyValueIterator<Bytes, byte[]> it = segments.range(SegmentKeys.first(streamId), SegmentKeys.last(streamId))) {
+        try (KeyValueIterator<Bytes, byte[]> it =
+                segments.range(SegmentKeys.first(streamId), SegmentKeys.last(streamId))) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
                 SegmentRecord s = values.decode(kv.value).segment();
@@ -109,7 +114,10 @@ public final class RetentionSweep {
                 inits.remove(state.lastInitKey());
                 SegmentRecord s = firstRemaining;
                 int scanned = 0;
-                while (!inits.isEmpty() && s != null && sessions.contains(s.getIngestSessionId()) && scanned++ < INIT_SCAN_LIMIT) {
+                while (!inits.isEmpty()
+                        && s != null
+                        && sessions.contains(s.getIngestSessionId())
+                        && scanned++ < INIT_SCAN_LIMIT) {
                     inits.remove(s.getInitKey());
                     s = it.hasNext() ? values.decode(it.next().value).segment() : null;
                 }
@@ -130,7 +138,9 @@ public final class RetentionSweep {
             }
         } catch (RuntimeException e) {
             failures.increment();
-            log.warn("retention of stream {}: cannot delete from object storage, trying again next sweep: {}", streamId,
+            log.warn(
+                    "retention of stream {}: cannot delete from object storage, trying again next sweep: {}",
+                    streamId,
                     e.getMessage());
             return expired.size();
         }
@@ -140,15 +150,32 @@ public final class RetentionSweep {
         if (firstRemaining == null) {
             streams.delete(streamId);
         } else {
-            streams.put(streamId, new StreamState(firstRemaining.getStartTimeMs(), state.lastEndMs(),
-                    Math.max(0, state.segments() - expired.size()), state.discontinuities(), state.lastInitKey(),
-                    state.lastIngestSessionId(), state.codecs(), state.width(), state.height(), state.nextOrdinal()).encode());
+            streams.put(
+                    streamId,
+                    new StreamState(
+                                    firstRemaining.getStartTimeMs(),
+                                    state.lastEndMs(),
+                                    Math.max(0, state.segments() - expired.size()),
+                                    state.discontinuities(),
+                                    state.lastInitKey(),
+                                    state.lastIngestSessionId(),
+                                    state.codecs(),
+                                    state.width(),
+                                    state.height(),
+                                    state.nextOrdinal())
+                            .encode());
         }
         deletedSegments.increment(expired.size());
         deletedBytes.increment(bytes);
         deletedInits.increment(inits.size());
-        log.info("retention of stream {}: deleted {} segments ({} bytes) and {} init segments that ended more than {} ms ago{}",
-                streamId, expired.size(), bytes, inits.size(), periodMs, firstRemaining == null ? "; nothing of it is left" : "");
+        log.info(
+                "retention of stream {}: deleted {} segments ({} bytes) and {} init segments that ended more than {} ms ago{}",
+                streamId,
+                expired.size(),
+                bytes,
+                inits.size(),
+                periodMs,
+                firstRemaining == null ? "; nothing of it is left" : "");
         return expired.size();
     }
 }

@@ -10,8 +10,7 @@ public final class IndexTopology {
     public static final String SEGMENTS_STORE = "segments-by-time";
     public static final String STREAMS_STORE = "streams";
 
-    private IndexTopology() {
-    }
+    private IndexTopology() {}
 
     public static Topology build(String segmentsTopic) {
         return build(segmentsTopic, null);
@@ -20,13 +19,18 @@ public final class IndexTopology {
     /** With {@code retention} (null: keep everything), a periodic sweep deletes expired segments. */
     public static Topology build(String segmentsTopic, Retention retention) {
         Topology topology = new Topology();
-        topology.addSource("segments", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), segmentsTopic);
+        topology.addSource(
+                "segments", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), segmentsTopic);
         topology.addProcessor("index", () -> new SegmentIndexer(retention), "segments");
         // persistent RocksDB stores with compacted changelogs: restored after a restart or on another instance
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SEGMENTS_STORE), Serdes.Bytes(), Serdes.ByteArray()), "index");
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(STREAMS_STORE), Serdes.String(), Serdes.ByteArray()), "index");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(SEGMENTS_STORE), Serdes.Bytes(), Serdes.ByteArray()),
+                "index");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(STREAMS_STORE), Serdes.String(), Serdes.ByteArray()),
+                "index");
         return topology;
     }
 
@@ -39,8 +43,11 @@ public final class IndexTopology {
     public static java.util.List<io.kvr.runtime.kafka.Topic<byte[], byte[]>> internalTopics(
             String applicationId, io.kvr.runtime.config.TopicNames names) {
         return java.util.stream.Stream.of(SEGMENTS_STORE, STREAMS_STORE)
-                .map(store -> io.kvr.runtime.kafka.Topic.untyped(applicationId + "-" + store + "-changelog",
-                        names.partitions(), names.replicationFactor(), java.util.Map.of("cleanup.policy", "compact")))
+                .map(store -> io.kvr.runtime.kafka.Topic.untyped(
+                        applicationId + "-" + store + "-changelog",
+                        names.partitions(),
+                        names.replicationFactor(),
+                        java.util.Map.of("cleanup.policy", "compact")))
                 .toList();
     }
 }

@@ -14,8 +14,11 @@ public final class IndexedValue {
     private final AvroCodec<SegmentRecord> codec = KvrTopics.segmentRecords();
 
     public byte[] encode(long ordinal, long discontinuities, byte[] segmentRecord) {
-        return ByteBuffer.allocate(RECORD_OFFSET + segmentRecord.length).putLong(ordinal).putLong(discontinuities)
-                .put(segmentRecord).array();
+        return ByteBuffer.allocate(RECORD_OFFSET + segmentRecord.length)
+                .putLong(ordinal)
+                .putLong(discontinuities)
+                .put(segmentRecord)
+                .array();
     }
 
     /** Where the Avro record starts in a stored value. */
@@ -42,8 +45,9 @@ public final class IndexedValue {
             return new long[] {r.getStartTimeMs(), r.getEndTimeMs()};
         }
         try {
-            BinaryDecoder in = DecoderFactory.get().binaryDecoder(value, RECORD_OFFSET + AVRO_HEADER,
-                    value.length - RECORD_OFFSET - AVRO_HEADER, null);
+            BinaryDecoder in = DecoderFactory.get()
+                    .binaryDecoder(
+                            value, RECORD_OFFSET + AVRO_HEADER, value.length - RECORD_OFFSET - AVRO_HEADER, null);
             in.skipString();
             in.skipString();
             in.readLong();

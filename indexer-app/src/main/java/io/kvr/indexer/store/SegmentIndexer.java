@@ -63,14 +63,27 @@ final class SegmentIndexer implements Processor<String, byte[], Void, Void> {
         byte[] stateBytes = streams.get(streamId);
         StreamState state = stateBytes == null ? null : StreamState.decode(stateBytes);
         long ordinal = state == null ? 0 : state.nextOrdinal();
-        long discontinuities = state == null ? 0
+        long discontinuities = state == null
+                ? 0
                 : state.discontinuities() + (state.lastInitKey().equals(segment.getInitKey()) ? 0 : 1);
         segments.put(key, values.encode(ordinal, discontinuities, record.value()));
-        streams.put(streamId, new StreamState(
-                state == null ? segment.getStartTimeMs() : Math.min(state.firstStartMs(), segment.getStartTimeMs()),
-                state == null ? segment.getEndTimeMs() : Math.max(state.lastEndMs(), segment.getEndTimeMs()),
-                (state == null ? 0 : state.segments()) + 1, discontinuities, segment.getInitKey(),
-                segment.getIngestSessionId(), segment.getCodecs(), segment.getWidth(), segment.getHeight(),
-                ordinal + 1).encode());
+        streams.put(
+                streamId,
+                new StreamState(
+                                state == null
+                                        ? segment.getStartTimeMs()
+                                        : Math.min(state.firstStartMs(), segment.getStartTimeMs()),
+                                state == null
+                                        ? segment.getEndTimeMs()
+                                        : Math.max(state.lastEndMs(), segment.getEndTimeMs()),
+                                (state == null ? 0 : state.segments()) + 1,
+                                discontinuities,
+                                segment.getInitKey(),
+                                segment.getIngestSessionId(),
+                                segment.getCodecs(),
+                                segment.getWidth(),
+                                segment.getHeight(),
+                                ordinal + 1)
+                        .encode());
     }
 }

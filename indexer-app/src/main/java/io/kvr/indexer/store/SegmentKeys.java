@@ -10,13 +10,16 @@ import org.apache.kafka.common.utils.Bytes;
  * (O(log n + k)). The 0x00 separator cannot occur in stream ids, so no stream's keys interleave another's.
  */
 public final class SegmentKeys {
-    private SegmentKeys() {
-    }
+    private SegmentKeys() {}
 
     public static Bytes of(String streamId, long startMs, long sequence) {
         byte[] id = streamId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(id.length + 17).put(id).put((byte) 0)
-                .putLong(flip(startMs)).putLong(flip(sequence)).array());
+        return Bytes.wrap(ByteBuffer.allocate(id.length + 17)
+                .put(id)
+                .put((byte) 0)
+                .putLong(flip(startMs))
+                .putLong(flip(sequence))
+                .array());
     }
 
     /** Longs are stored with the sign bit flipped so negative values sort before positive ones. */

@@ -11,15 +11,40 @@ import java.io.UncheckedIOException;
  * {@code segments} counts the segments indexed now; {@code nextOrdinal} numbers the next one (retention deletes
  * old segments, but ordinals, the HLS media sequence, never repeat).
  */
-public record StreamState(long firstStartMs, long lastEndMs, long segments, long discontinuities,
-                          String lastInitKey, String lastIngestSessionId, String codecs, int width, int height,
-                          long nextOrdinal) {
+public record StreamState(
+        long firstStartMs,
+        long lastEndMs,
+        long segments,
+        long discontinuities,
+        String lastInitKey,
+        String lastIngestSessionId,
+        String codecs,
+        int width,
+        int height,
+        long nextOrdinal) {
 
     /** A stream nothing was deleted from: the next ordinal is the count. */
-    public StreamState(long firstStartMs, long lastEndMs, long segments, long discontinuities, String lastInitKey,
-                       String lastIngestSessionId, String codecs, int width, int height) {
-        this(firstStartMs, lastEndMs, segments, discontinuities, lastInitKey, lastIngestSessionId, codecs, width,
-                height, segments);
+    public StreamState(
+            long firstStartMs,
+            long lastEndMs,
+            long segments,
+            long discontinuities,
+            String lastInitKey,
+            String lastIngestSessionId,
+            String codecs,
+            int width,
+            int height) {
+        this(
+                firstStartMs,
+                lastEndMs,
+                segments,
+                discontinuities,
+                lastInitKey,
+                lastIngestSessionId,
+                codecs,
+                width,
+                height,
+                segments);
     }
 
     public byte[] encode() {
@@ -61,8 +86,8 @@ public record StreamState(long firstStartMs, long lastEndMs, long segments, long
             int height = in.readInt();
             // version 1 was written before retention: nothing deleted, so the count is the next ordinal
             long nextOrdinal = version == 1 ? segments : in.readLong();
-            return new StreamState(first, last, segments, discontinuities, init, session, codecs, width, height,
-                    nextOrdinal);
+            return new StreamState(
+                    first, last, segments, discontinuities, init, session, codecs, width, height, nextOrdinal);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kvr.embedded.kafka.EmbeddedKafka;
-import io.kvr.indexer.Indexer;
-import io.kvr.indexer.IndexerConfig;
-import io.kvr.http.access.AccessControl;
-import io.kvr.runtime.config.Settings;
 import io.kvr.http.HttpService;
 import io.kvr.http.Router;
+import io.kvr.http.access.AccessControl;
 import io.kvr.index.HttpSegmentIndex;
 import io.kvr.index.IndexedSegment;
 import io.kvr.index.SegmentIndex;
 import io.kvr.index.StreamSummary;
+import io.kvr.indexer.Indexer;
+import io.kvr.indexer.IndexerConfig;
+import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.kafka.AvroCodec;
 import io.kvr.runtime.metrics.Metrics;
 import io.kvr.schemas.SegmentRecord;
@@ -49,6 +49,7 @@ class IndexRoutingIT {
 
     @TempDir
     Path data;
+
     EmbeddedKafka kafka;
     final List<Indexer> indexers = new ArrayList<>();
     final List<HttpService> servers = new ArrayList<>();
@@ -75,7 +76,8 @@ class IndexRoutingIT {
             s.put("indexer.application.server", "127.0.0.1:" + port);
             Indexer indexer = Indexer.start(IndexerConfig.from(Settings.of(s)), Metrics.prometheus("indexer" + i));
             indexers.add(indexer);
-            servers.add(HttpService.start("127.0.0.1", port, new Router(AccessControl.open()).include(indexer.routes())));
+            servers.add(
+                    HttpService.start("127.0.0.1", port, new Router(AccessControl.open()).include(indexer.routes())));
         }
         for (Indexer indexer : indexers) {
             assertThat(indexer.awaitRunning(Duration.ofSeconds(60))).isTrue();
@@ -87,15 +89,20 @@ class IndexRoutingIT {
         announce(streamIds);
 
         // both instances hold some streams, together all of them
-        List<Set<String>> held = await("both instances hold streams, together all").atMost(Duration.ofSeconds(60))
+        List<Set<String>> held = await("both instances hold streams, together all")
+                .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(250))
-                .until(() -> {
-                    List<Set<String>> now = new ArrayList<>();
-                    for (Indexer indexer : indexers) {
-                        now.add(heldLocally(indexer, streamIds));
-                    }
-                    return now;
-                }, now -> !now.get(0).isEmpty() && !now.get(1).isEmpty() && union(now).size() >= STREAMS);
+                .until(
+                        () -> {
+                            List<Set<String>> now = new ArrayList<>();
+                            for (Indexer indexer : indexers) {
+                                now.add(heldLocally(indexer, streamIds));
+                            }
+                            return now;
+                        },
+                        now -> !now.get(0).isEmpty()
+                                && !now.get(1).isEmpty()
+                                && union(now).size() >= STREAMS);
         assertThat(held.get(0)).as("streams of instance 0").isNotEmpty();
         assertThat(held.get(1)).as("streams of instance 1").isNotEmpty().doesNotContainAnyElementsOf(held.get(0));
         assertThat(union(held)).containsExactlyInAnyOrderElementsOf(streamIds);
@@ -112,7 +119,9 @@ class IndexRoutingIT {
             List<IndexedSegment> middle = owner.localIndex().range(stream, T0 + 2_500, T0 + 6_500);
             assertThat(middle).hasSize(3);
             for (SegmentIndex index : askers) {
-                assertThat(index.latest(stream, 100)).as("%s asked %s", stream, index).isEqualTo(all);
+                assertThat(index.latest(stream, 100))
+                        .as("%s asked %s", stream, index)
+                        .isEqualTo(all);
                 assertThat(index.latest(stream, 2)).isEqualTo(all.subList(SEGMENTS - 2, SEGMENTS));
                 assertThat(index.range(stream, T0 + 2_500, T0 + 6_500)).isEqualTo(middle);
             }
@@ -149,14 +158,20 @@ class IndexRoutingIT {
     /** Announces {@value #SEGMENTS} contiguous 2 s segments per stream, keyed by stream id as the segmenter does. */
     private void announce(List<String> streamIds) throws Exception {
         AvroCodec<SegmentRecord> codec = new AvroCodec<>(SegmentRecord.class);
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (String stream : streamIds) {
                 for (int n = 0; n < SEGMENTS; n++) {
                     SegmentRecord r = segment(stream, T0 + n * 2_000L, n * 50L);
-                    producer.send(new ProducerRecord<>("kvr.segments.v1", null, r.getStartTimeMs(), stream,
-                            codec.encode(r))).get();
+                    producer.send(new ProducerRecord<>(
+                                    "kvr.segments.v1", null, r.getStartTimeMs(), stream, codec.encode(r)))
+                            .get();
                 }
             }
         }
@@ -164,14 +179,32 @@ class IndexRoutingIT {
 
     private static SegmentRecord segment(String streamId, long startMs, long sequence) {
         String session = "0190f1e2-0000-7000-8000-000000000001";
-        return SegmentRecord.newBuilder().setStreamId(streamId).setIngestSessionId(session).setSequence(sequence)
-                .setStartTimeMs(startMs).setEndTimeMs(startMs + 2000).setDurationMs(2000).setMediaStartTime(sequence * 3600)
-                .setMediaDuration(180_000).setTimescale(90_000).setByteSize(1000).setBucket("kvr")
+        return SegmentRecord.newBuilder()
+                .setStreamId(streamId)
+                .setIngestSessionId(session)
+                .setSequence(sequence)
+                .setStartTimeMs(startMs)
+                .setEndTimeMs(startMs + 2000)
+                .setDurationMs(2000)
+                .setMediaStartTime(sequence * 3600)
+                .setMediaDuration(180_000)
+                .setTimescale(90_000)
+                .setByteSize(1000)
+                .setBucket("kvr")
                 .setObjectKey(streamId + "/2023/11/14/22/" + session + "-" + sequence + ".m4s")
                 .setInitKey(streamId + "/init/" + session + "-0011223344556677.mp4")
-                .setCodecs("avc1.64001f").setWidth(640).setHeight(360).setMoofOffset(24).setMoofSize(100)
-                .setMdatOffset(124).setMdatSize(876).setTracks(List.of()).setSourcePartition(0)
-                .setFirstOffset(sequence).setLastOffset(sequence + 49).setAnnouncedAtMs(startMs + 2100)
+                .setCodecs("avc1.64001f")
+                .setWidth(640)
+                .setHeight(360)
+                .setMoofOffset(24)
+                .setMoofSize(100)
+                .setMdatOffset(124)
+                .setMdatSize(876)
+                .setTracks(List.of())
+                .setSourcePartition(0)
+                .setFirstOffset(sequence)
+                .setLastOffset(sequence + 49)
+                .setAnnouncedAtMs(startMs + 2100)
                 .build();
     }
 }

@@ -2,11 +2,11 @@ package io.kvr.indexer.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvr.index.IndexedSegment;
 import io.kvr.indexer.store.IndexTopology;
 import io.kvr.indexer.store.IndexedValue;
 import io.kvr.indexer.store.SegmentKeys;
 import io.kvr.indexer.store.StreamState;
-import io.kvr.index.IndexedSegment;
 import io.kvr.runtime.kafka.AvroCodec;
 import io.kvr.schemas.SegmentRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,8 +44,10 @@ class RetentionSweepTest {
     private final AtomicBoolean storageDown = new AtomicBoolean();
     private final AtomicReference<Map<String, Long>> periods = new AtomicReference<>(Map.of());
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
     @TempDir
     Path stateDir;
+
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> input;
     private KeyValueStore<Bytes, byte[]> segments;
@@ -57,15 +59,19 @@ class RetentionSweepTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "retention-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        Retention retention = new Retention(INTERVAL, id -> {
-            Long p = periods.get().get(id);
-            return p == null ? OptionalLong.empty() : OptionalLong.of(p);
-        }, (bucket, key) -> {
-            if (storageDown.get()) {
-                throw new IllegalStateException("storage down");
-            }
-            removed.add(bucket + ":" + key);
-        }, metrics);
+        Retention retention = new Retention(
+                INTERVAL,
+                id -> {
+                    Long p = periods.get().get(id);
+                    return p == null ? OptionalLong.empty() : OptionalLong.of(p);
+                },
+                (bucket, key) -> {
+                    if (storageDown.get()) {
+                        throw new IllegalStateException("storage down");
+                    }
+                    removed.add(bucket + ":" + key);
+                },
+                metrics);
         driver = new TopologyTestDriver(IndexTopology.build(TOPIC, retention), props, Instant.ofEpochMilli(T0));
         input = driver.createInputTopic(TOPIC, new StringSerializer(), new ByteArraySerializer());
         segments = driver.getKeyValueStore(IndexTopology.SEGMENTS_STORE);
@@ -78,13 +84,28 @@ class RetentionSweepTest {
     }
 
     private static SegmentRecord segment(String streamId, String session, long startMs) {
-        return SegmentRecord.newBuilder().setStreamId(streamId).setIngestSessionId(session).setSequence(startMs - T0)
-                .setStartTimeMs(startMs).setEndTimeMs(startMs + 2000).setDurationMs(2000).setMediaStartTime(0)
-                .setMediaDuration(180_000).setTimescale(90_000).setByteSize(1000).setBucket("kvr")
+        return SegmentRecord.newBuilder()
+                .setStreamId(streamId)
+                .setIngestSessionId(session)
+                .setSequence(startMs - T0)
+                .setStartTimeMs(startMs)
+                .setEndTimeMs(startMs + 2000)
+                .setDurationMs(2000)
+                .setMediaStartTime(0)
+                .setMediaDuration(180_000)
+                .setTimescale(90_000)
+                .setByteSize(1000)
+                .setBucket("kvr")
                 .setObjectKey(streamId + "/2023/11/14/22/" + session + "-" + (startMs - T0) + ".m4s")
                 .setInitKey(streamId + "/init/" + session + "-0011223344556677.mp4")
-                .setCodecs("avc1.42c01e").setWidth(640).setHeight(360).setMoofOffset(0).setMoofSize(0)
-                .setMdatOffset(0).setMdatSize(0).build();
+                .setCodecs("avc1.42c01e")
+                .setWidth(640)
+                .setHeight(360)
+                .setMoofOffset(0)
+                .setMoofSize(0)
+                .setMdatOffset(0)
+                .setMdatSize(0)
+                .build();
     }
 
     /** {@code count} contiguous 2 s segments of one session from {@code startMs}. */
@@ -97,7 +118,8 @@ class RetentionSweepTest {
 
     private List<IndexedSegment> indexed(String streamId) {
         List<IndexedSegment> out = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = segments.range(SegmentKeys.first(streamId), SegmentKeys.last(streamId))) {
+        try (KeyValueIterator<Bytes, byte[]> it =
+                segments.range(SegmentKeys.first(streamId), SegmentKeys.last(streamId))) {
             it.forEachRemaining(kv -> out.add(values.decode(kv.value)));
         }
         return out;
@@ -117,17 +139,20 @@ class RetentionSweepTest {
     @Test
     void deletesWhatEndedBeforeTheRetentionPeriodObjectsFirstThenIndexEntriesAndKeepsOrdinals() {
         periods.set(Map.of("live/a", 30_000L, "live/forever", 0L));
-        record("live/a", "s1", T0, 10);            // T0 .. T0+20 s, init of s1
-        record("live/a", "s2", T0 + 20_000, 10);   // T0+20 s .. T0+40 s, init of s2
+        record("live/a", "s1", T0, 10); // T0 .. T0+20 s, init of s1
+        record("live/a", "s2", T0 + 20_000, 10); // T0+20 s .. T0+40 s, init of s2
         record("live/forever", "s9", T0, 10);
 
-        advanceTo(50_000);   // cutoff T0+20 s: every s1 segment ended at or before it
+        advanceTo(50_000); // cutoff T0+20 s: every s1 segment ended at or before it
 
         List<IndexedSegment> left = indexed("live/a");
         assertThat(left).hasSize(10);
         assertThat(left.get(0).segment().getStartTimeMs()).isEqualTo(T0 + 20_000);
-        assertThat(removed).hasSize(11)
-                .contains("kvr:live/a/2023/11/14/22/s1-0.m4s", "kvr:live/a/2023/11/14/22/s1-18000.m4s",
+        assertThat(removed)
+                .hasSize(11)
+                .contains(
+                        "kvr:live/a/2023/11/14/22/s1-0.m4s",
+                        "kvr:live/a/2023/11/14/22/s1-18000.m4s",
                         "kvr:live/a/init/s1-0011223344556677.mp4")
                 .noneMatch(k -> k.contains("/s2-") || k.contains("forever"));
         StreamState state = StreamState.decode(streams.get("live/a"));
@@ -146,13 +171,14 @@ class RetentionSweepTest {
         // the next sweep deletes only what expired since (cutoff T0+25 s), nothing twice
         removed.clear();
         advanceTo(50_000 + INTERVAL.toMillis());
-        assertThat(removed).containsExactly("kvr:live/a/2023/11/14/22/s2-20000.m4s", "kvr:live/a/2023/11/14/22/s2-22000.m4s");
+        assertThat(removed)
+                .containsExactly("kvr:live/a/2023/11/14/22/s2-20000.m4s", "kvr:live/a/2023/11/14/22/s2-22000.m4s");
     }
 
     @Test
     void anInitStillUsedByARemainingSegmentStays() {
         periods.set(Map.of("live/a", 30_000L));
-        record("live/a", "s1", T0, 20);   // one session T0 .. T0+40 s
+        record("live/a", "s1", T0, 20); // one session T0 .. T0+40 s
         advanceTo(50_000);
         assertThat(indexed("live/a")).hasSize(10);
         assertThat(removed).hasSize(10).noneMatch(k -> k.contains("/init/"));
@@ -177,7 +203,9 @@ class RetentionSweepTest {
         periods.set(Map.of("live/a", 30_000L));
         storageDown.set(true);
         advanceTo(100_000 + INTERVAL.toMillis());
-        assertThat(indexed("live/a")).as("storage down: index entries stay for the next sweep").hasSize(5);
+        assertThat(indexed("live/a"))
+                .as("storage down: index entries stay for the next sweep")
+                .hasSize(5);
         assertThat(counter("kvr_indexer_retention_failures")).isEqualTo(1);
 
         storageDown.set(false);

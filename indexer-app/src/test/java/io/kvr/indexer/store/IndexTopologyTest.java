@@ -28,8 +28,10 @@ class IndexTopologyTest {
 
     private final AvroCodec<SegmentRecord> codec = new AvroCodec<>(SegmentRecord.class);
     private final IndexedValue values = new IndexedValue();
+
     @TempDir
     Path stateDir;
+
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> input;
     private KeyValueStore<Bytes, byte[]> segments;
@@ -53,13 +55,28 @@ class IndexTopologyTest {
     }
 
     private static SegmentRecord segment(String streamId, String session, long startMs, long sequence) {
-        return SegmentRecord.newBuilder().setStreamId(streamId).setIngestSessionId(session).setSequence(sequence)
-                .setStartTimeMs(startMs).setEndTimeMs(startMs + 2000).setDurationMs(2000).setMediaStartTime(0)
-                .setMediaDuration(180_000).setTimescale(90_000).setByteSize(1000).setBucket("kvr")
+        return SegmentRecord.newBuilder()
+                .setStreamId(streamId)
+                .setIngestSessionId(session)
+                .setSequence(sequence)
+                .setStartTimeMs(startMs)
+                .setEndTimeMs(startMs + 2000)
+                .setDurationMs(2000)
+                .setMediaStartTime(0)
+                .setMediaDuration(180_000)
+                .setTimescale(90_000)
+                .setByteSize(1000)
+                .setBucket("kvr")
                 .setObjectKey(streamId + "/2023/11/14/22/" + session + "-" + sequence + ".m4s")
                 .setInitKey(streamId + "/init/" + session + "-0011223344556677.mp4")
-                .setCodecs("avc1.42c01e").setWidth(640).setHeight(360).setMoofOffset(0).setMoofSize(0)
-                .setMdatOffset(0).setMdatSize(0).build();
+                .setCodecs("avc1.42c01e")
+                .setWidth(640)
+                .setHeight(360)
+                .setMoofOffset(0)
+                .setMoofSize(0)
+                .setMdatOffset(0)
+                .setMdatSize(0)
+                .build();
     }
 
     private void announce(SegmentRecord r) {
@@ -68,7 +85,8 @@ class IndexTopologyTest {
 
     private List<IndexedSegment> indexed(String streamId) {
         List<IndexedSegment> out = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = segments.range(SegmentKeys.first(streamId), SegmentKeys.last(streamId))) {
+        try (KeyValueIterator<Bytes, byte[]> it =
+                segments.range(SegmentKeys.first(streamId), SegmentKeys.last(streamId))) {
             it.forEachRemaining(kv -> out.add(values.decode(kv.value)));
         }
         return out;
@@ -99,7 +117,8 @@ class IndexTopologyTest {
         announce(first);
         announce(second);
         announce(first);
-        SegmentRecord replayed = SegmentRecord.newBuilder(second).setAnnouncedAtMs(T0 + 99_000).build();
+        SegmentRecord replayed =
+                SegmentRecord.newBuilder(second).setAnnouncedAtMs(T0 + 99_000).build();
         announce(replayed);
         announce(segment("live/door", "s1", T0 + 4000, 100));
 
@@ -117,7 +136,8 @@ class IndexTopologyTest {
         announce(segment("live/door", "s3", T0 + 20_000, 0));
         announce(segment("live/door", "s1", T0 + 22_000, 0)); // back to an earlier configuration is a change too
 
-        assertThat(indexed("live/door")).extracting(IndexedSegment::discontinuities)
+        assertThat(indexed("live/door"))
+                .extracting(IndexedSegment::discontinuities)
                 .containsExactly(0L, 0L, 1L, 1L, 2L, 3L);
         assertThat(state("live/door").discontinuities()).isEqualTo(3);
     }
@@ -127,14 +147,35 @@ class IndexTopologyTest {
         announce(segment("live/door", "s1", T0, 0));
         announce(segment("live/door", "s2", T0 + 10_000, 0));
         SegmentRecord hd = SegmentRecord.newBuilder(segment("live/door", "s3", T0 + 20_000, 7))
-                .setCodecs("avc1.640028,mp4a.40.2").setWidth(1920).setHeight(1080).build();
+                .setCodecs("avc1.640028,mp4a.40.2")
+                .setWidth(1920)
+                .setHeight(1080)
+                .build();
         announce(hd);
         announce(segment("live/yard", "y1", T0 + 5000, 0));
 
-        assertThat(state("live/door")).isEqualTo(new StreamState(T0, T0 + 22_000, 3, 2,
-                "live/door/init/s3-0011223344556677.mp4", "s3", "avc1.640028,mp4a.40.2", 1920, 1080));
-        assertThat(state("live/yard")).isEqualTo(new StreamState(T0 + 5000, T0 + 7000, 1, 0,
-                "live/yard/init/y1-0011223344556677.mp4", "y1", "avc1.42c01e", 640, 360));
+        assertThat(state("live/door"))
+                .isEqualTo(new StreamState(
+                        T0,
+                        T0 + 22_000,
+                        3,
+                        2,
+                        "live/door/init/s3-0011223344556677.mp4",
+                        "s3",
+                        "avc1.640028,mp4a.40.2",
+                        1920,
+                        1080));
+        assertThat(state("live/yard"))
+                .isEqualTo(new StreamState(
+                        T0 + 5000,
+                        T0 + 7000,
+                        1,
+                        0,
+                        "live/yard/init/y1-0011223344556677.mp4",
+                        "y1",
+                        "avc1.42c01e",
+                        640,
+                        360));
         assertThat(streams.approximateNumEntries()).isEqualTo(2);
     }
 
@@ -145,7 +186,9 @@ class IndexTopologyTest {
 
         assertThat(state("live/door").firstStartMs()).isEqualTo(T0);
         assertThat(state("live/door").lastEndMs()).isEqualTo(T0 + 6000);
-        assertThat(indexed("live/door")).extracting(s -> s.segment().getStartTimeMs()).containsExactly(T0, T0 + 4000);
+        assertThat(indexed("live/door"))
+                .extracting(s -> s.segment().getStartTimeMs())
+                .containsExactly(T0, T0 + 4000);
     }
 
     @Test

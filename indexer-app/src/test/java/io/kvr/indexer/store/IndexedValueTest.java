@@ -15,11 +15,25 @@ class IndexedValueTest {
     void theTimeSpanAndCountersComeWithoutDecodingTheRecord() {
         for (String session : new String[] {"", "0199aabb-ccdd-7eef-8000-000000000001", "é".repeat(300)}) {
             for (long start : new long[] {0, 63, 64, 1_700_000_000_123L, Long.MAX_VALUE / 2}) {
-                SegmentRecord r = SegmentRecord.newBuilder().setStreamId("site/cam-" + session.length())
-                        .setIngestSessionId(session).setSequence(start * 3 + 1).setStartTimeMs(start)
-                        .setEndTimeMs(start + 1999).setDurationMs(1999).setMediaStartTime(0).setMediaDuration(1)
-                        .setTimescale(90_000).setByteSize(1).setBucket("kvr").setObjectKey("k").setInitKey("i")
-                        .setCodecs("avc1.42c01e").setMoofOffset(0).setMoofSize(0).setMdatOffset(0).setMdatSize(0)
+                SegmentRecord r = SegmentRecord.newBuilder()
+                        .setStreamId("site/cam-" + session.length())
+                        .setIngestSessionId(session)
+                        .setSequence(start * 3 + 1)
+                        .setStartTimeMs(start)
+                        .setEndTimeMs(start + 1999)
+                        .setDurationMs(1999)
+                        .setMediaStartTime(0)
+                        .setMediaDuration(1)
+                        .setTimescale(90_000)
+                        .setByteSize(1)
+                        .setBucket("kvr")
+                        .setObjectKey("k")
+                        .setInitKey("i")
+                        .setCodecs("avc1.42c01e")
+                        .setMoofOffset(0)
+                        .setMoofSize(0)
+                        .setMdatOffset(0)
+                        .setMdatSize(0)
                         .build();
                 byte[] value = values.encode(start + 5, 7, codec.encode(r));
 

@@ -9,8 +9,21 @@ import org.apache.kafka.common.utils.Bytes;
 import org.junit.jupiter.api.Test;
 
 class SegmentKeysTest {
-    private static final long[] TIMES = {Long.MIN_VALUE, -1_000_000L, -1, 0, 1, 255, 256, 65_536,
-        Integer.MAX_VALUE, 1L << 40, 1_700_000_000_000L, Long.MAX_VALUE - 1, Long.MAX_VALUE};
+    private static final long[] TIMES = {
+        Long.MIN_VALUE,
+        -1_000_000L,
+        -1,
+        0,
+        1,
+        255,
+        256,
+        65_536,
+        Integer.MAX_VALUE,
+        1L << 40,
+        1_700_000_000_000L,
+        Long.MAX_VALUE - 1,
+        Long.MAX_VALUE
+    };
 
     @Test
     void byteOrderIsTimeThenSequenceOrderIncludingNegativeAndLargeValues() {
@@ -45,7 +58,9 @@ class SegmentKeysTest {
             Bytes last = SegmentKeys.last(s);
             for (Bytes key : all) {
                 boolean inRange = key.compareTo(first) >= 0 && key.compareTo(last) <= 0;
-                assertThat(inRange).as("key %s in range of %s", key, s).isEqualTo(streamOf(key).equals(s));
+                assertThat(inRange)
+                        .as("key %s in range of %s", key, s)
+                        .isEqualTo(streamOf(key).equals(s));
             }
         }
     }
@@ -64,7 +79,8 @@ class SegmentKeysTest {
         byte[] key = SegmentKeys.of("a/b", 0, 1).get();
 
         assertThat(key).hasSize(3 + 1 + 16);
-        assertThat(new String(key, 0, 3, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("a/b");
+        assertThat(new String(key, 0, 3, java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("a/b");
         assertThat(key[3]).isZero();
         assertThat(java.nio.ByteBuffer.wrap(key, 4, 16).getLong()).isEqualTo(Long.MIN_VALUE); // 0 with the sign flipped
     }

@@ -14,7 +14,6 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.ffmpeg.global.swresample;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * Transcodes one audio track that browsers and MP4 players cannot play (G.711 µ-law / A-law, Opus) to AAC-LC with
@@ -32,6 +31,7 @@ import org.bytedeco.javacpp.PointerPointer;
 public final class AacTranscoder implements AutoCloseable {
     /** Samples per AAC-LC frame (ISO/IEC 14496-3 4.5.2.1: frameLengthFlag 0). */
     public static final int FRAME_SAMPLES = 1024;
+
     private static final int EAGAIN = -11;
 
     private final Codec source;
@@ -51,6 +51,7 @@ public final class AacTranscoder implements AutoCloseable {
     private final byte[] audioSpecificConfig;
     /** Time of the first sample in the fifo (samples); {@link Long#MIN_VALUE} while empty and unanchored. */
     private long fifoStart = Long.MIN_VALUE;
+
     private long lastPts = Long.MIN_VALUE;
 
     /** Whether {@code codec} is transcoded (AAC is recorded as it is; video and unknown codecs are not audio). */
@@ -64,14 +65,14 @@ public final class AacTranscoder implements AutoCloseable {
      */
     public AacTranscoder(Codec source, int sampleRate, int channels, byte[] extradata) {
         if (!transcodes(source) || sampleRate <= 0 || channels <= 0 || channels > 2) {
-            throw new IllegalArgumentException("cannot transcode " + source + " " + sampleRate + " Hz " + channels
-                    + " channels to AAC");
+            throw new IllegalArgumentException(
+                    "cannot transcode " + source + " " + sampleRate + " Hz " + channels + " channels to AAC");
         }
         this.source = source;
         this.sampleRate = sampleRate;
         this.channels = channels;
-        this.toleranceSamples = sampleRate / 50;   // 20 ms: RTP timestamps jitter by less
-        this.maxGapSamples = sampleRate;           // 1 s
+        this.toleranceSamples = sampleRate / 50; // 20 ms: RTP timestamps jitter by less
+        this.maxGapSamples = sampleRate; // 1 s
         try {
             decoder = openDecoder(source, sampleRate, channels, extradata);
             encoder = openEncoder(sampleRate, channels);
@@ -80,8 +81,18 @@ public final class AacTranscoder implements AutoCloseable {
             resampler = new SwrContext(null);
             AVChannelLayout layout = new AVChannelLayout();
             avutil.av_channel_layout_default(layout, channels);
-            check(swresample.swr_alloc_set_opts2(resampler, layout, avutil.AV_SAMPLE_FMT_FLTP, sampleRate,
-                    decoder.ch_layout(), decoder.sample_fmt(), sampleRate, 0, null), "swr_alloc_set_opts2");
+            check(
+                    swresample.swr_alloc_set_opts2(
+                            resampler,
+                            layout,
+                            avutil.AV_SAMPLE_FMT_FLTP,
+                            sampleRate,
+                            decoder.ch_layout(),
+                            decoder.sample_fmt(),
+                            sampleRate,
+                            0,
+                            null),
+                    "swr_alloc_set_opts2");
             check(swresample.swr_init(resampler), "swr_init");
             fifo = avutil.av_audio_fifo_alloc(avutil.AV_SAMPLE_FMT_FLTP, channels, 4 * FRAME_SAMPLES);
             decoded = avutil.av_frame_alloc();
@@ -114,7 +125,8 @@ public final class AacTranscoder implements AutoCloseable {
         ctx.sample_rate(sampleRate);
         avutil.av_channel_layout_default(ctx.ch_layout(), channels);
         if (extradata != null && extradata.length > 0) {
-            BytePointer copy = new BytePointer(avutil.av_mallocz(extradata.length + avcodec.AV_INPUT_BUFFER_PADDING_SIZE));
+            BytePointer copy =
+                    new BytePointer(avutil.av_mallocz(extradata.length + avcodec.AV_INPUT_BUFFER_PADDING_SIZE));
             copy.put(extradata);
             ctx.extradata(copy);
             ctx.extradata_size(extradata.length);
@@ -144,8 +156,8 @@ public final class AacTranscoder implements AutoCloseable {
         int ret = avcodec.avcodec_open2(ctx, c, (AVDictionary) null);
         if (ret < 0) {
             avcodec.avcodec_free_context(ctx);
-            throw new IllegalArgumentException("cannot open the AAC encoder for " + sampleRate + " Hz, " + channels
-                    + " channels: error " + ret);
+            throw new IllegalArgumentException(
+                    "cannot open the AAC encoder for " + sampleRate + " Hz, " + channels + " channels: error " + ret);
         }
         return ctx;
     }
@@ -229,8 +241,8 @@ public final class AacTranscoder implements AutoCloseable {
         avutil.av_channel_layout_default(converted.ch_layout(), channels);
         check(avutil.av_frame_get_buffer(converted, 0), "av_frame_get_buffer");
         try {
-            int n = swresample.swr_convert(resampler, converted.extended_data(), converted.nb_samples(),
-                    decoded.extended_data(), samples);
+            int n = swresample.swr_convert(
+                    resampler, converted.extended_data(), converted.nb_samples(), decoded.extended_data(), samples);
             check(n, "swr_convert");
             if (n > 0) {
                 check(avutil.av_audio_fifo_write(fifo, converted.extended_data(), n), "av_audio_fifo_write");
@@ -331,6 +343,5 @@ public final class AacTranscoder implements AutoCloseable {
      *
      * @param pts presentation time in samples (1/sampleRate)
      */
-    public record AacFrame(long pts, byte[] data) {
-    }
+    public record AacFrame(long pts, byte[] data) {}
 }

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  *     URL carries its own credentials or none are needed
  * @param password the user's password; empty when none
  */
-public record CameraConfig(StreamName name, String url, String transport, String clock, String username,
-                           String password) {
+public record CameraConfig(
+        StreamName name, String url, String transport, String clock, String username, String password) {
     public static final String TCP = "tcp";
     public static final String UDP = "udp";
     public static final String AUTO = "auto";
@@ -37,8 +37,8 @@ public record CameraConfig(StreamName name, String url, String transport, String
         }
         transport = transport == null || transport.isBlank() ? TCP : transport.toLowerCase(Locale.ROOT);
         if (!transport.equals(TCP) && !transport.equals(UDP) && !transport.equals(AUTO)) {
-            throw new IllegalArgumentException("camera " + name + ": transport must be tcp, udp or auto, not "
-                    + transport);
+            throw new IllegalArgumentException(
+                    "camera " + name + ": transport must be tcp, udp or auto, not " + transport);
         }
         clock = clock == null || clock.isBlank() ? CLOCK_CAMERA : clock.toLowerCase(Locale.ROOT);
         if (!clock.equals(CLOCK_CAMERA) && !clock.equals(CLOCK_SERVER)) {
@@ -50,8 +50,8 @@ public record CameraConfig(StreamName name, String url, String transport, String
             throw new IllegalArgumentException("camera " + name + ": a password needs a username");
         }
         if (!username.isEmpty() && USERINFO.matcher(url).matches()) {
-            throw new IllegalArgumentException("camera " + name + ": credentials given both in the url and as "
-                    + "username/password; use one");
+            throw new IllegalArgumentException(
+                    "camera " + name + ": credentials given both in the url and as " + "username/password; use one");
         }
         if (!username.isEmpty() && !url.contains("://")) {
             throw new IllegalArgumentException("camera " + name + ": username/password need a scheme://host url");

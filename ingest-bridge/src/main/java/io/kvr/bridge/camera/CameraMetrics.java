@@ -29,8 +29,8 @@ public final class CameraMetrics {
     static final String ACK_LATENCY = "kvr_bridge_capture_to_ack";
     static final String STATE = "kvr_bridge_camera_state";
     static final String LAST_ERROR = "kvr_bridge_camera_last_error";
-    private static final List<String> NAMES = List.of(UNITS, BYTES, RECONNECTS, ACK_LATENCY, STATE, LAST_ERROR,
-            "kvr_bridge_clock_corrections");
+    private static final List<String> NAMES =
+            List.of(UNITS, BYTES, RECONNECTS, ACK_LATENCY, STATE, LAST_ERROR, "kvr_bridge_clock_corrections");
     private static final int MAX_ERROR_TAG = 200;
 
     private final Counter units;

@@ -6,5 +6,9 @@ package io.kvr.bridge.camera;
  * to leave it.
  */
 public enum CameraState {
-    CONNECTING, STREAMING, BACKING_OFF, FAILED, STOPPED
+    CONNECTING,
+    STREAMING,
+    BACKING_OFF,
+    FAILED,
+    STOPPED
 }

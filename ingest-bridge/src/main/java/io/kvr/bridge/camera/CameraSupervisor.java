@@ -44,6 +44,7 @@ public final class CameraSupervisor implements AutoCloseable {
     static final Duration AUTO_UDP_WAIT = Duration.ofSeconds(3);
     /** Stream analysis reads up to 2 s of media on top of the RTSP handshake. */
     private static final Duration ANALYSIS = Duration.ofSeconds(2);
+
     static final String CLOCK_CORRECTIONS = "kvr_bridge_clock_corrections";
 
     private final CameraConfig camera;
@@ -69,11 +70,16 @@ public final class CameraSupervisor implements AutoCloseable {
      * server clock.
      */
     private long openingAt;
+
     private long lastCaptureMs = Long.MIN_VALUE;
 
     /** {@code urlPolicy} is checked before every connection (DNS may have changed) and limits what FFmpeg opens. */
-    public CameraSupervisor(CameraConfig camera, AccessUnitPublisher publisher, Duration readTimeout,
-                            CameraUrlPolicy urlPolicy, MeterRegistry metrics) {
+    public CameraSupervisor(
+            CameraConfig camera,
+            AccessUnitPublisher publisher,
+            Duration readTimeout,
+            CameraUrlPolicy urlPolicy,
+            MeterRegistry metrics) {
         this.camera = camera;
         this.publisher = publisher;
         this.readTimeout = readTimeout;
@@ -83,12 +89,16 @@ public final class CameraSupervisor implements AutoCloseable {
         this.jumpCorrections = corrections(metrics, "jump");
         this.repeatedTimes = corrections(metrics, "repeat");
         this.transportInUse = camera.isRtsps() ? CameraConfig.TCP : camera.transport();
-        this.thread = Thread.ofPlatform().name("camera-" + camera.name().id()).daemon(true).unstarted(this::run);
+        this.thread = Thread.ofPlatform()
+                .name("camera-" + camera.name().id())
+                .daemon(true)
+                .unstarted(this::run);
     }
 
     private Counter corrections(MeterRegistry registry, String reason) {
         return Counter.builder(CLOCK_CORRECTIONS)
-                .description("re-anchorings of a camera's time: capture clock drift from arrival, timestamp jumps, or repeated timestamps")
+                .description(
+                        "re-anchorings of a camera's time: capture clock drift from arrival, timestamp jumps, or repeated timestamps")
                 .tags("stream", camera.name().id(), "reason", reason)
                 .register(registry);
     }
@@ -169,8 +179,8 @@ public final class CameraSupervisor implements AutoCloseable {
         Duration openTimeout = readTimeout.multipliedBy(2).plus(ANALYSIS);
         if (camera.transport().equals(CameraConfig.AUTO) && camera.isRtsp() && !camera.isRtsps() && !udpFailed) {
             String udpProblem;
-            PacketSource udp = new PacketSource(camera.redactedUrl(), CameraConfig.UDP, readTimeout,
-                    urlPolicy.protocols(url));
+            PacketSource udp =
+                    new PacketSource(camera.redactedUrl(), CameraConfig.UDP, readTimeout, urlPolicy.protocols(url));
             current = udp;
             openingAt = System.currentTimeMillis();
             if (!running) {
@@ -190,7 +200,9 @@ public final class CameraSupervisor implements AutoCloseable {
             PacketSource tcp = open(url, CameraConfig.TCP, openTimeout);
             udpFailed = true;
             transportInUse = CameraConfig.TCP;
-            log.warn("camera {}: transport auto: RTP over UDP failed ({}); using TCP from now on", camera.name(),
+            log.warn(
+                    "camera {}: transport auto: RTP over UDP failed ({}); using TCP from now on",
+                    camera.name(),
                     udpProblem);
             return tcp;
         }
@@ -200,7 +212,7 @@ public final class CameraSupervisor implements AutoCloseable {
 
     private PacketSource open(String url, String transport, Duration openTimeout) throws SourceException {
         PacketSource source = new PacketSource(camera.redactedUrl(), transport, readTimeout, urlPolicy.protocols(url));
-        current = source;  // from here close() can end a hung opening
+        current = source; // from here close() can end a hung opening
         openingAt = System.currentTimeMillis();
         if (!running) {
             source.abort();
@@ -229,8 +241,8 @@ public final class CameraSupervisor implements AutoCloseable {
 
         void record() throws SourceException, InterruptedException, AccessUnitPublisher.PublishException {
             long floor = lastCaptureMs == Long.MIN_VALUE ? Long.MIN_VALUE : Math.min(lastCaptureMs, openingAt);
-            try (ConnectionMedia media = new ConnectionMedia(camera, source.tracks(), openingAt, floor,
-                    System::currentTimeMillis, new MediaEvents())) {
+            try (ConnectionMedia media = new ConnectionMedia(
+                    camera, source.tracks(), openingAt, floor, System::currentTimeMillis, new MediaEvents())) {
                 media.start(out);
                 publish();
                 state.set(CameraState.STREAMING);
@@ -238,8 +250,8 @@ public final class CameraSupervisor implements AutoCloseable {
                 while (running) {
                     Throwable failed = publishFailure.getAndSet(null);
                     if (failed != null) {
-                        throw new AccessUnitPublisher.PublishException("media topic refused a unit: "
-                                + failed.getMessage(), failed);
+                        throw new AccessUnitPublisher.PublishException(
+                                "media topic refused a unit: " + failed.getMessage(), failed);
                     }
                     Packet p = source.next();
                     if (p == null) {
@@ -271,8 +283,13 @@ public final class CameraSupervisor implements AutoCloseable {
                 throws InterruptedException, AccessUnitPublisher.PublishException {
             publisher.announce(s.info());
             sessions.incrementAndGet();
-            log.info("camera {} streaming ({}), session {}, transport {}, tracks {}", camera.name(), s.why(),
-                    s.info().getIngestSessionId(), transportInUse, s.tracks());
+            log.info(
+                    "camera {} streaming ({}), session {}, transport {}, tracks {}",
+                    camera.name(),
+                    s.why(),
+                    s.info().getIngestSessionId(),
+                    transportInUse,
+                    s.tracks());
         }
 
         private void send(ConnectionMedia.Unit u) {
@@ -298,16 +315,22 @@ public final class CameraSupervisor implements AutoCloseable {
         public void timestampsRepeated(int track, long count, boolean first) {
             repeatedTimes.increment(count);
             if (first) {
-                log.warn("camera {}: track {} repeats timestamps (split or duplicated frames); such units"
-                        + " are kept one tick apart, counted in {}{{reason=\"repeat\"}}", camera.name(),
-                        track, CLOCK_CORRECTIONS);
+                log.warn(
+                        "camera {}: track {} repeats timestamps (split or duplicated frames); such units"
+                                + " are kept one tick apart, counted in {}{{reason=\"repeat\"}}",
+                        camera.name(),
+                        track,
+                        CLOCK_CORRECTIONS);
             }
         }
 
         @Override
         public void timestampsJumped(int track, long correctionMs) {
             jumpCorrections.increment();
-            log.warn("camera {}: timestamps of track {} jumped; re-anchored by {} ms", camera.name(), track,
+            log.warn(
+                    "camera {}: timestamps of track {} jumped; re-anchored by {} ms",
+                    camera.name(),
+                    track,
                     correctionMs);
         }
 
@@ -318,21 +341,27 @@ public final class CameraSupervisor implements AutoCloseable {
 
         @Override
         public void cameraClockUsed(long lagMs) {
-            log.info("camera {}: capture times from the camera's clock (RTCP sender reports); arrival - capture = {} ms",
-                    camera.name(), lagMs);
+            log.info(
+                    "camera {}: capture times from the camera's clock (RTCP sender reports); arrival - capture = {} ms",
+                    camera.name(),
+                    lagMs);
         }
 
         @Override
         public void cameraClockRejected(long lagMs) {
-            log.warn("camera {}: the camera's clock is {} s off the server's; capture times from the server's clock",
-                    camera.name(), -lagMs / 1000);
+            log.warn(
+                    "camera {}: the camera's clock is {} s off the server's; capture times from the server's clock",
+                    camera.name(),
+                    -lagMs / 1000);
         }
 
         @Override
         public void corrected(long deltaMs) {
             driftCorrections.increment();
-            log.warn("camera {}: capture clock re-anchored by {} ms (the camera's time drifted from arrival)",
-                    camera.name(), deltaMs);
+            log.warn(
+                    "camera {}: capture clock re-anchored by {} ms (the camera's time drifted from arrival)",
+                    camera.name(),
+                    deltaMs);
         }
     }
 

@@ -44,6 +44,7 @@ public final class CameraUrlPolicy {
             "rtp", List.of("rtp", "udp"),
             "http", List.of("http", "tcp"),
             "https", List.of("https", "tls", "tcp"));
+
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
     private static final Pattern SCHEME_PREFIX = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):");
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
@@ -236,8 +237,8 @@ public final class CameraUrlPolicy {
             byte[] b = v6.getAddress();
             if (embedsIpv4(b)) {
                 try {
-                    Optional<String> embedded = privateKind(InetAddress.getByAddress(
-                            new byte[] {b[12], b[13], b[14], b[15]}));
+                    Optional<String> embedded =
+                            privateKind(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
                     if (embedded.isPresent()) {
                         return embedded;
                     }

@@ -33,8 +33,7 @@ final class ConnectionMedia implements AutoCloseable {
     static final long TIMESTAMP_HEADROOM_MS = 10_000;
 
     /** What the packets became, in publishing order. */
-    sealed interface Output {
-    }
+    sealed interface Output {}
 
     /**
      * A new ingest session: its {@code StreamInfo} goes before its units.
@@ -42,26 +41,21 @@ final class ConnectionMedia implements AutoCloseable {
      * @param why what started it, for the log
      * @param tracks the tracks described for the log: codec and size or rate of each
      */
-    record NewSession(StreamInfo info, String why, String tracks) implements Output {
-    }
+    record NewSession(StreamInfo info, String why, String tracks) implements Output {}
 
     /** @param transcoded whether the unit is the AAC track made here rather than one the camera sent */
-    record Unit(AccessUnit unit, boolean transcoded) implements Output {
-    }
+    record Unit(AccessUnit unit, boolean transcoded) implements Output {}
 
     /** What had to be corrected or left out, for the supervisor's log and metrics. */
     interface Events extends SessionClock.Events {
         /** {@code count} more units of {@code track} came with the time of the one before; {@code first}: the first ones. */
-        default void timestampsRepeated(int track, long count, boolean first) {
-        }
+        default void timestampsRepeated(int track, long count, boolean first) {}
 
         /** The timestamps of {@code track} jumped and were re-anchored by {@code correctionMs}. */
-        default void timestampsJumped(int track, long correctionMs) {
-        }
+        default void timestampsJumped(int track, long correctionMs) {}
 
         /** {@code codec} audio could not be transcoded: no AAC track this connection. */
-        default void noAacTrack(Codec codec, String reason) {
-        }
+        default void noAacTrack(Codec codec, String reason) {}
     }
 
     private final CameraConfig camera;
@@ -76,11 +70,13 @@ final class ConnectionMedia implements AutoCloseable {
      * band, the new SPS's (0 when it does not parse: unknown).
      */
     private final int[] width;
+
     private final int[] height;
     private final SessionClock clock;
     private final AacTranscoder transcoder;
     /** Source track the transcoder reads, and the track index of its AAC output (-1: none). */
     private final int transcodedTrack;
+
     private final int aacTrack;
     private final List<TrackTimeline.Timed> ready = new ArrayList<>();
     private String sessionId;
@@ -92,8 +88,13 @@ final class ConnectionMedia implements AutoCloseable {
      * @param floorMs no capture time below this (the previous connection's last), or {@link Long#MIN_VALUE}
      * @param wallClock the time new sessions start at
      */
-    ConnectionMedia(CameraConfig camera, List<SourceTrack> tracks, long openingAt, long floorMs,
-                        LongSupplier wallClock, Events events) {
+    ConnectionMedia(
+            CameraConfig camera,
+            List<SourceTrack> tracks,
+            long openingAt,
+            long floorMs,
+            LongSupplier wallClock,
+            Events events) {
         this.camera = camera;
         this.wallClock = wallClock;
         this.events = events;
@@ -110,8 +111,12 @@ final class ConnectionMedia implements AutoCloseable {
             int i = t.index();
             boolean validTimebase = t.timebaseNum() > 0 && t.timebaseDen() > 0;
             timelines[i] = validTimebase
-                    ? new TrackTimeline(t.video(), t.timebaseNum(), t.timebaseDen(),
-                            TrackTimeline.defaultFrameTicks(t), TIMESTAMP_HEADROOM_MS)
+                    ? new TrackTimeline(
+                            t.video(),
+                            t.timebaseNum(),
+                            t.timebaseDen(),
+                            TrackTimeline.defaultFrameTicks(t),
+                            TIMESTAMP_HEADROOM_MS)
                     : null;
             extradata[i] = t.extradata();
             width[i] = t.width();
@@ -204,8 +209,8 @@ final class ConnectionMedia implements AutoCloseable {
                 } else if (known.changedBy(inBand)) {
                     parameterSets[index] = inBand;
                     extradata[index] = inBand.extradata(track.codec());
-                    ParameterSets.PictureSize size = inBand.pictureSize(track.codec())
-                            .orElse(new ParameterSets.PictureSize(0, 0));
+                    ParameterSets.PictureSize size =
+                            inBand.pictureSize(track.codec()).orElse(new ParameterSets.PictureSize(0, 0));
                     width[index] = size.width();
                     height[index] = size.height();
                     startSession("codec configuration of track " + index + " changed in band", out);
@@ -213,30 +218,65 @@ final class ConnectionMedia implements AutoCloseable {
             }
         }
         if (t.correction() != 0) {
-            events.timestampsJumped(index,
-                    TrackTimeline.micros(t.correction(), track.timebaseNum(), track.timebaseDen()) / 1000);
+            events.timestampsJumped(
+                    index, TrackTimeline.micros(t.correction(), track.timebaseNum(), track.timebaseDen()) / 1000);
         }
         long ptsMicros = TrackTimeline.micros(t.pts(), track.timebaseNum(), track.timebaseDen());
-        long sourceMicros = t.sourcePts() == Packet.NO_TIMESTAMP ? Packet.NO_TIMESTAMP
+        long sourceMicros = t.sourcePts() == Packet.NO_TIMESTAMP
+                ? Packet.NO_TIMESTAMP
                 : TrackTimeline.micros(t.sourcePts(), track.timebaseNum(), track.timebaseDen());
         long capture = clock.captureMs(index, ptsMicros, sourceMicros, p.arrivalMs(), cameraStartMicros);
-        out.add(new Unit(unit(index, track.codec(), p.keyframe() || !track.video(), t.pts(), t.dts(),
-                track.timebaseNum(), track.timebaseDen(), capture, p.arrivalMs(), p.payload()), false));
+        out.add(new Unit(
+                unit(
+                        index,
+                        track.codec(),
+                        p.keyframe() || !track.video(),
+                        t.pts(),
+                        t.dts(),
+                        track.timebaseNum(),
+                        track.timebaseDen(),
+                        capture,
+                        p.arrivalMs(),
+                        p.payload()),
+                false));
         if (index == transcodedTrack) {
-            long samples = TrackTimeline.rescale(t.pts(), track.timebaseNum(), track.timebaseDen(),
-                    transcoder.sampleRate());
+            long samples =
+                    TrackTimeline.rescale(t.pts(), track.timebaseNum(), track.timebaseDen(), transcoder.sampleRate());
             transcoder.accept(samples, p.payload(), frame -> {
-                long aacCapture = clock.captureMs(aacTrack,
-                        TrackTimeline.micros(frame.pts(), 1, transcoder.sampleRate()), Packet.NO_TIMESTAMP,
-                        p.arrivalMs(), Packet.NO_TIMESTAMP);
-                out.add(new Unit(unit(aacTrack, Codec.AAC, true, frame.pts(), frame.pts(), 1,
-                        transcoder.sampleRate(), aacCapture, p.arrivalMs(), frame.data()), true));
+                long aacCapture = clock.captureMs(
+                        aacTrack,
+                        TrackTimeline.micros(frame.pts(), 1, transcoder.sampleRate()),
+                        Packet.NO_TIMESTAMP,
+                        p.arrivalMs(),
+                        Packet.NO_TIMESTAMP);
+                out.add(new Unit(
+                        unit(
+                                aacTrack,
+                                Codec.AAC,
+                                true,
+                                frame.pts(),
+                                frame.pts(),
+                                1,
+                                transcoder.sampleRate(),
+                                aacCapture,
+                                p.arrivalMs(),
+                                frame.data()),
+                        true));
             });
         }
     }
 
-    private AccessUnit unit(int track, Codec codec, boolean keyframe, long pts, long dts, int tbNum, int tbDen,
-                            long captureMs, long arrivalMs, byte[] payload) {
+    private AccessUnit unit(
+            int track,
+            Codec codec,
+            boolean keyframe,
+            long pts,
+            long dts,
+            int tbNum,
+            int tbDen,
+            long captureMs,
+            long arrivalMs,
+            byte[] payload) {
         return AccessUnit.newBuilder()
                 .setStreamId(camera.name().id())
                 .setIngestSessionId(sessionId)
@@ -300,8 +340,13 @@ final class ConnectionMedia implements AutoCloseable {
             }
         }
         if (transcoder != null) {
-            b.append(", AAC ").append(transcoder.sampleRate()).append("Hz (track ").append(aacTrack)
-                    .append(", transcoded from ").append(transcoder.source()).append(')');
+            b.append(", AAC ")
+                    .append(transcoder.sampleRate())
+                    .append("Hz (track ")
+                    .append(aacTrack)
+                    .append(", transcoded from ")
+                    .append(transcoder.source())
+                    .append(')');
         }
         return b.toString();
     }

@@ -33,21 +33,19 @@ final class SessionClock {
      * step of the whole difference appearing as a hole (or an overlap) between two segments.
      */
     static final long SLEW_PER_MILLE = 25;
+
     private static final long UNSET = Long.MIN_VALUE;
 
     /** What the clock tells the supervisor. */
     interface Events {
         /** The camera's clock gives capture times from now on; it was {@code lagMs} behind arrival. */
-        default void cameraClockUsed(long lagMs) {
-        }
+        default void cameraClockUsed(long lagMs) {}
 
         /** The camera's clock is too far from the server's ({@code lagMs} = arrival - camera time): not used. */
-        default void cameraClockRejected(long lagMs) {
-        }
+        default void cameraClockRejected(long lagMs) {}
 
         /** Every track's capture time moved by {@code deltaMs} (positive: later). */
-        default void corrected(long deltaMs) {
-        }
+        default void corrected(long deltaMs) {}
     }
 
     private final long anchorMs;
@@ -57,11 +55,13 @@ final class SessionClock {
     private final long[] offsetMicros;
     /** Per mapping: the camera-clock offset being slewed to, or UNSET; and the pts the slew last advanced at. */
     private final long[] targetOffsetMicros;
+
     private final long[] slewedAtMicros;
     private final long[] lastCaptureMs;
     private final int[] mappedBy;
     /** Per track: mapped by the camera's clock (each track's pts refer to it, so each is mapped once). */
     private final boolean[] onCamera;
+
     private boolean onCameraClock;
     private boolean cameraRejected;
     private long windowStartMs = UNSET;
@@ -115,8 +115,12 @@ final class SessionClock {
         if (first) {
             offsetMicros[m] = anchorMs * 1000 - ptsMicros;
         }
-        if (useCameraClock && !cameraRejected && m == track && cameraStartMicros != Packet.NO_TIMESTAMP
-                && sourcePtsMicros != Packet.NO_TIMESTAMP && !onCamera[m]) {
+        if (useCameraClock
+                && !cameraRejected
+                && m == track
+                && cameraStartMicros != Packet.NO_TIMESTAMP
+                && sourcePtsMicros != Packet.NO_TIMESTAMP
+                && !onCamera[m]) {
             long cameraMicros = cameraStartMicros + sourcePtsMicros;
             long lagMs = arrivalMs - Math.floorDiv(cameraMicros, 1000);
             if (Math.abs(lagMs) <= SANE_MS) {
@@ -183,7 +187,8 @@ final class SessionClock {
         windowStartMs = arrivalMs;
         windowMinLagMs = Long.MAX_VALUE;
         boolean off = Math.abs(minLag) > DRIFT_MS;
-        boolean offBefore = previousMinLagMs != UNSET && Math.abs(previousMinLagMs) > DRIFT_MS
+        boolean offBefore = previousMinLagMs != UNSET
+                && Math.abs(previousMinLagMs) > DRIFT_MS
                 && Long.signum(previousMinLagMs) == Long.signum(minLag);
         previousMinLagMs = minLag;
         if (off && offBefore) {

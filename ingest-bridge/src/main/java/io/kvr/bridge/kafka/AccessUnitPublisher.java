@@ -1,10 +1,10 @@
 package io.kvr.bridge.kafka;
 
 import io.kvr.mediatopic.AccessUnitChunks;
+import io.kvr.mediatopic.MediaRecords;
 import io.kvr.runtime.kafka.FailureCause;
 import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
-import io.kvr.mediatopic.MediaRecords;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.StreamInfo;
 import java.nio.ByteBuffer;
@@ -42,6 +42,7 @@ public final class AccessUnitPublisher implements AutoCloseable {
     private static final int FIELDS_BOUND = 2048;
     /** What a chunk's fields may add to a whole unit's: index and count as zig-zag varints, a longer length varint. */
     private static final int CHUNK_FIELDS_BOUND = 16;
+
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** Producer {@code batch.size} for the media topic (a {@code kafka.batch.size} setting overrides it). */
     static final int BATCH_BYTES = 512 * 1024;
@@ -59,12 +60,18 @@ public final class AccessUnitPublisher implements AutoCloseable {
         // request costs the broker and the segmenter's fetch about as much as its bytes do: 20 ms rather than 10
         // halves the requests of a busy bridge for 10 ms more capture-to-ack latency (BENCHMARKS.md, ingest)
         Map<String, Object> defaults = Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KvrTopics.MEDIA_MAX_MESSAGE_BYTES + 64 * 1024,
-                ProducerConfig.CLIENT_ID_CONFIG, clientId);
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                BATCH_BYTES,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                KvrTopics.MEDIA_MAX_MESSAGE_BYTES + 64 * 1024,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                clientId);
         this.producer = clients.producer(KvrTopics.media(clients.topics()), defaults, Map.of());
         this.topic = clients.topics().media();
         // the limits of the producer just built: the same layers give the same configuration
@@ -79,8 +86,10 @@ public final class AccessUnitPublisher implements AutoCloseable {
         var headers = new RecordHeaders().add(MediaRecords.TYPE_HEADER, MediaRecords.STREAM_INFO);
         byte[] value = records.encode(info);
         if (value.length > limit.recordBytes()) {
-            throw new PublishException("stream info of " + info.getStreamId() + " is " + value.length
-                    + " bytes, more than " + topic + " accepts in one record (" + limit.recordBytes() + ")", null);
+            throw new PublishException(
+                    "stream info of " + info.getStreamId() + " is " + value.length + " bytes, more than " + topic
+                            + " accepts in one record (" + limit.recordBytes() + ")",
+                    null);
         }
         var record = new ProducerRecord<>(topic, null, info.getStartedAtMs(), info.getStreamId(), value, headers);
         try {
@@ -111,7 +120,11 @@ public final class AccessUnitPublisher implements AutoCloseable {
         List<AccessUnit> chunks = AccessUnitChunks.split(unit, recordBytes - fields);
         chunkedUnits.incrementAndGet();
         chunkRecords.addAndGet(chunks.size());
-        log.debug("unit {} of {} ({} bytes) written as {} chunks", unit.getSequence(), unit.getStreamId(), payload,
+        log.debug(
+                "unit {} of {} ({} bytes) written as {} chunks",
+                unit.getSequence(),
+                unit.getStreamId(),
+                payload,
                 chunks.size());
         Callback all = new AllChunks(chunks.size(), watching(done));
         for (AccessUnit chunk : chunks) {
@@ -121,7 +134,8 @@ public final class AccessUnitPublisher implements AutoCloseable {
 
     private void send(AccessUnit unit, byte[] value, Callback done) {
         var headers = new RecordHeaders().add(MediaRecords.TYPE_HEADER, MediaRecords.ACCESS_UNIT);
-        producer.send(new ProducerRecord<>(topic, null, unit.getCaptureTimeMs(), unit.getStreamId(), value, headers), done);
+        producer.send(
+                new ProducerRecord<>(topic, null, unit.getCaptureTimeMs(), unit.getStreamId(), value, headers), done);
     }
 
     /** Learns of a refusal for size: the topic's limit changed, so it is read again before the next session. */

@@ -29,6 +29,7 @@ final class MediaRecordLimit {
     static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
     /** Producer defaults of {@code max.request.size} and {@code buffer.memory}. */
     private static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+
     private static final long DEFAULT_BUFFER_MEMORY = 32L * 1024 * 1024;
 
     private final KafkaClients clients;
@@ -67,11 +68,16 @@ final class MediaRecordLimit {
     synchronized void refresh() {
         int topicLimit = KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        try (Admin admin = clients.admin(Map.of(
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000,
-                AdminClientConfig.CLIENT_ID_CONFIG, "kvr-ingest-bridge-admin"), Map.of())) {
-            Config described = admin.describeConfigs(List.of(resource)).all().get(20, TimeUnit.SECONDS).get(resource);
+        try (Admin admin = clients.admin(
+                Map.of(
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000,
+                        AdminClientConfig.CLIENT_ID_CONFIG, "kvr-ingest-bridge-admin"),
+                Map.of())) {
+            Config described = admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get(20, TimeUnit.SECONDS)
+                    .get(resource);
             ConfigEntry entry = described == null ? null : described.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             if (entry != null && entry.value() != null) {
                 topicLimit = Integer.parseInt(entry.value());
@@ -80,13 +86,21 @@ final class MediaRecordLimit {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = FailureCause.of(e);
-            log.warn("cannot read max.message.bytes of {} ({}); assuming Kafka's default {}", topic, cause.getMessage(),
+            log.warn(
+                    "cannot read max.message.bytes of {} ({}); assuming Kafka's default {}",
+                    topic,
+                    cause.getMessage(),
                     KAFKA_DEFAULT_MAX_MESSAGE_BYTES);
         }
         stale = false;
         recordBytes = recordBytes(topicLimit, producerLimit);
-        log.info("media topic {}: max.message.bytes {}, producer limit {}; records kept under {} bytes, larger access "
-                + "units written as chunks", topic, topicLimit, producerLimit, recordBytes);
+        log.info(
+                "media topic {}: max.message.bytes {}, producer limit {}; records kept under {} bytes, larger access "
+                        + "units written as chunks",
+                topic,
+                topicLimit,
+                producerLimit,
+                recordBytes);
     }
 
     /**

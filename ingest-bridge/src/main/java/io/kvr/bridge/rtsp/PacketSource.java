@@ -31,6 +31,7 @@ import org.bytedeco.javacpp.PointerPointer;
 public final class PacketSource implements AutoCloseable {
     /** How long FFmpeg may look at the first packets to describe the streams. */
     private static final long ANALYZE_MICROS = 2_000_000;
+
     private static final int EAGAIN = -11;
 
     /**
@@ -38,6 +39,7 @@ public final class PacketSource implements AutoCloseable {
      * a few native thunks, so every source shares this one and is found again by its opaque pointer's address.
      */
     private static final Interrupt INTERRUPT = new Interrupt();
+
     private static final ConcurrentHashMap<Long, PacketSource> OPEN = new ConcurrentHashMap<>();
 
     static {
@@ -162,9 +164,19 @@ public final class PacketSource implements AutoCloseable {
             }
             boolean video = par.codec_type() == avutil.AVMEDIA_TYPE_VIDEO;
             AVRational rate = st.avg_frame_rate().num() > 0 ? st.avg_frame_rate() : st.r_frame_rate();
-            out.add(new SourceTrack(i, codec(par.codec_id()), video, st.time_base().num(), st.time_base().den(),
-                    par.width(), par.height(), par.sample_rate(), par.ch_layout().nb_channels(), extradata,
-                    video ? Math.max(0, rate.num()) : 0, video ? Math.max(0, rate.den()) : 0));
+            out.add(new SourceTrack(
+                    i,
+                    codec(par.codec_id()),
+                    video,
+                    st.time_base().num(),
+                    st.time_base().den(),
+                    par.width(),
+                    par.height(),
+                    par.sample_rate(),
+                    par.ch_layout().nb_channels(),
+                    extradata,
+                    video ? Math.max(0, rate.num()) : 0,
+                    video ? Math.max(0, rate.den()) : 0));
         }
         return List.copyOf(out);
     }
@@ -244,8 +256,13 @@ public final class PacketSource implements AutoCloseable {
             if (size > 0) {
                 pkt.data().get(payload);
             }
-            return new Packet(pkt.stream_index(), (pkt.flags() & avcodec.AV_PKT_FLAG_KEY) != 0, pkt.pts(), pkt.dts(),
-                    payload, System.currentTimeMillis());
+            return new Packet(
+                    pkt.stream_index(),
+                    (pkt.flags() & avcodec.AV_PKT_FLAG_KEY) != 0,
+                    pkt.pts(),
+                    pkt.dts(),
+                    payload,
+                    System.currentTimeMillis());
         } finally {
             avcodec.av_packet_unref(pkt);
         }

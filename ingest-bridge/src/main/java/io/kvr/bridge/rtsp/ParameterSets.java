@@ -70,7 +70,8 @@ public record ParameterSets(List<byte[]> nalUnits) {
     private static boolean isParameterSet(Codec codec, byte header) {
         if (codec == Codec.MPEG4) {
             int value = header & 0xff;
-            return value == VisualStartCodes.VISUAL_OBJECT_SEQUENCE || value == VisualStartCodes.VISUAL_OBJECT
+            return value == VisualStartCodes.VISUAL_OBJECT_SEQUENCE
+                    || value == VisualStartCodes.VISUAL_OBJECT
                     || value <= VisualStartCodes.VIDEO_OBJECT_LAST
                     || (value >= VisualStartCodes.VIDEO_OBJECT_LAYER_FIRST
                             && value <= VisualStartCodes.VIDEO_OBJECT_LAYER_LAST);
@@ -99,8 +100,7 @@ public record ParameterSets(List<byte[]> nalUnits) {
     }
 
     /** Cropped picture size in luma samples. */
-    public record PictureSize(int width, int height) {
-    }
+    public record PictureSize(int width, int height) {}
 
     /**
      * The picture size the first SPS gives (ITU-T H.264 7.4.2.1.1, H.265 7.4.3.2.1: pic size less the conformance
@@ -114,7 +114,8 @@ public record ParameterSets(List<byte[]> nalUnits) {
             }
             try {
                 int value = nal[0] & 0xff;
-                if (codec == Codec.MPEG4 && value >= VisualStartCodes.VIDEO_OBJECT_LAYER_FIRST
+                if (codec == Codec.MPEG4
+                        && value >= VisualStartCodes.VIDEO_OBJECT_LAYER_FIRST
                         && value <= VisualStartCodes.VIDEO_OBJECT_LAYER_LAST) {
                     VideoObjectLayer vol = VideoObjectLayer.parse(withStartCodes(List.of(nal), MPEG4_START_CODE));
                     return Optional.of(new PictureSize(vol.width(), vol.height()));

@@ -8,7 +8,13 @@ public final class SourceException extends Exception {
         super(Secrets.redactUrl(message), null, false, false);
         if (cause != null) {
             // keep the type and redacted message of the cause, never its raw text
-            addSuppressed(new Exception(cause.getClass().getSimpleName() + ": " + Secrets.redactUrl(String.valueOf(cause.getMessage())), null, false, false) { });
+            addSuppressed(
+                    new Exception(
+                            cause.getClass().getSimpleName() + ": "
+                                    + Secrets.redactUrl(String.valueOf(cause.getMessage())),
+                            null,
+                            false,
+                            false) {});
         }
     }
 }

@@ -36,6 +36,7 @@ public final class TrackTimeline {
      * but never longer than this many packets.
      */
     static final int WARM_UP_MAX = 60;
+
     static final long BACKWARD_JUMP_MS = 1_000;
     static final long FORWARD_JUMP_MS = 3_000;
     private static final int MAX_DEPTH = 4;
@@ -59,6 +60,7 @@ public final class TrackTimeline {
     private int depth;
     /** The largest {@code depth + 1} pts so far, ascending; {@code size} of them in use. */
     private long[] largest = new long[1];
+
     private int size;
     private final long[] recent = new long[RECENT];
     private int recentCount;
@@ -93,8 +95,10 @@ public final class TrackTimeline {
      * the timebase, 90000 fps, when it could not tell), else 40 ms (video) or 20 ms (audio packets).
      */
     public static long defaultFrameTicks(SourceTrack t) {
-        boolean plausible = t.frameRateNum() > 0 && t.frameRateDen() > 0
-                && t.frameRateNum() >= t.frameRateDen() && t.frameRateNum() <= 240L * t.frameRateDen();
+        boolean plausible = t.frameRateNum() > 0
+                && t.frameRateDen() > 0
+                && t.frameRateNum() >= t.frameRateDen()
+                && t.frameRateNum() <= 240L * t.frameRateDen();
         long ticks = plausible
                 ? scale(t.frameRateDen(), t.timebaseDen(), (long) t.frameRateNum() * t.timebaseNum())
                 : scale(t.video() ? 40 : 20, t.timebaseDen(), 1000L * t.timebaseNum());
@@ -167,7 +171,10 @@ public final class TrackTimeline {
             d = Math.max(d, later);
         }
         setDepth(d);
-        long[] sorted = Arrays.stream(pts).filter(v -> v != Packet.NO_TIMESTAMP).sorted().toArray();
+        long[] sorted = Arrays.stream(pts)
+                .filter(v -> v != Packet.NO_TIMESTAMP)
+                .sorted()
+                .toArray();
         long gap = Long.MAX_VALUE;
         for (int i = 1; i < sorted.length; i++) {
             if (sorted[i] > sorted[i - 1]) {
@@ -257,7 +264,9 @@ public final class TrackTimeline {
     private boolean jumped(long pts, long arrivalMs) {
         long behind = maxPts - pts;
         if (behind > frameTicks / 2) {
-            return !video || behind > msToTicks(BACKWARD_JUMP_MS) || behind > (MAX_DEPTH + 1) * frameTicks
+            return !video
+                    || behind > msToTicks(BACKWARD_JUMP_MS)
+                    || behind > (MAX_DEPTH + 1) * frameTicks
                     || repeatsRecent(pts);
         }
         if (behind >= 0) {
@@ -363,6 +372,5 @@ public final class TrackTimeline {
      *     the camera's clock refers to
      * @param correction ticks added by a re-anchoring at this packet (0 when none)
      */
-    public record Timed(Packet packet, long pts, long dts, long sourcePts, long correction) {
-    }
+    public record Timed(Packet packet, long pts, long dts, long sourcePts, long correction) {}
 }

@@ -1,14 +1,14 @@
 package io.kvr.bridge.sources;
 
 import io.kvr.bridge.camera.CameraUrlPolicy;
-import io.kvr.http.access.Role;
-import io.kvr.runtime.config.Secrets;
 import io.kvr.http.HttpError;
 import io.kvr.http.HttpService;
 import io.kvr.http.Request;
 import io.kvr.http.Response;
 import io.kvr.http.Router;
 import io.kvr.http.Routes;
+import io.kvr.http.access.Role;
+import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.stream.StreamName;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +47,13 @@ final class CameraApi implements Routes {
     private final String instanceId;
     private final CameraUrlPolicy urlPolicy;
 
-    CameraApi(SourceCatalog catalog, CameraFleet fleet, SourceWriter writer, GroupOwners owners, String instanceId,
-              CameraUrlPolicy urlPolicy) {
+    CameraApi(
+            SourceCatalog catalog,
+            CameraFleet fleet,
+            SourceWriter writer,
+            GroupOwners owners,
+            String instanceId,
+            CameraUrlPolicy urlPolicy) {
         this.urlPolicy = urlPolicy;
         this.catalog = catalog;
         this.fleet = fleet;
@@ -139,8 +144,8 @@ final class CameraApi implements Routes {
         return describe(e.spec(), e.stored().getOrigin(), e.partition(), partitionOwners);
     }
 
-    private Map<String, Object> describe(CameraSpec spec, String origin, int partition,
-                                         Supplier<Map<Integer, String>> partitionOwners) {
+    private Map<String, Object> describe(
+            CameraSpec spec, String origin, int partition, Supplier<Map<Integer, String>> partitionOwners) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("app", spec.name().app());
         c.put("stream", spec.name().stream());

@@ -56,11 +56,14 @@ final class CameraFleet implements SourceOwnership.Listener, AutoCloseable {
     private final ConcurrentMap<StreamName, Local> local = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final AtomicBoolean requested = new AtomicBoolean();
-    private boolean closed;   // guarded by this
+    private boolean closed; // guarded by this
 
     /** {@code starter} creates and starts a supervisor; it may throw {@link IllegalArgumentException} for a bad config. */
-    CameraFleet(SourceCatalog catalog, Function<CameraConfig, CameraSupervisor> starter, MeterRegistry registry,
-                CameraUrlPolicy urlPolicy) {
+    CameraFleet(
+            SourceCatalog catalog,
+            Function<CameraConfig, CameraSupervisor> starter,
+            MeterRegistry registry,
+            CameraUrlPolicy urlPolicy) {
         this.catalog = catalog;
         this.starter = starter;
         this.registry = registry;
@@ -158,7 +161,9 @@ final class CameraFleet implements SourceOwnership.Listener, AutoCloseable {
         Map<StreamName, CameraSpec> out = new HashMap<>();
         for (SourceCatalog.Entry e : catalog.entries()) {
             Long readyAt = owned.get(e.partition());
-            if (readyAt != null && catalog.position(e.partition()) >= readyAt && e.spec().enabled()) {
+            if (readyAt != null
+                    && catalog.position(e.partition()) >= readyAt
+                    && e.spec().enabled()) {
                 out.put(e.spec().name(), e.spec());
             }
         }
@@ -173,7 +178,11 @@ final class CameraFleet implements SourceOwnership.Listener, AutoCloseable {
             try {
                 CameraConfig config = spec.cameraConfig();
                 local.put(spec.name(), new Local(spec, starter.apply(config), null));
-                log.info("camera {} ({}, {}) starts on this instance", spec.name(), spec.redactedUrl(), spec.transport());
+                log.info(
+                        "camera {} ({}, {}) starts on this instance",
+                        spec.name(),
+                        spec.redactedUrl(),
+                        spec.transport());
                 return;
             } catch (IllegalArgumentException e) {
                 problems = Secrets.redactUrl(e.getMessage());
@@ -192,7 +201,9 @@ final class CameraFleet implements SourceOwnership.Listener, AutoCloseable {
         List<Thread> closing = new ArrayList<>();
         for (Local l : stop) {
             if (l.supervisor() != null) {
-                closing.add(Thread.ofVirtual().name("camera-stop-" + l.spec().name().id()).start(l.supervisor()::close));
+                closing.add(Thread.ofVirtual()
+                        .name("camera-stop-" + l.spec().name().id())
+                        .start(l.supervisor()::close));
             }
         }
         for (Thread t : closing) {

@@ -19,8 +19,7 @@ import java.util.Set;
  * is named in one 400 reason.
  */
 final class CameraRequest {
-    private CameraRequest() {
-    }
+    private CameraRequest() {}
 
     static CameraSpec parse(byte[] body, CameraUrlPolicy urlPolicy) {
         // the reason never quotes the body, which may hold a password
@@ -64,8 +63,8 @@ final class CameraRequest {
             }
         }
         StreamName checkedName = name != null ? name : new StreamName("x", "x");
-        CameraSpec spec = CameraSpec.checked(checkedName, url, transport, clock, enabled, username, password,
-                urlPolicy, (field, reason) -> {
+        CameraSpec spec = CameraSpec.checked(
+                checkedName, url, transport, clock, enabled, username, password, urlPolicy, (field, reason) -> {
                     if (!wrongType.contains(field)) {
                         problems.add(field + ": " + reason);
                     }

@@ -43,8 +43,14 @@ public final class CameraSources implements AutoCloseable {
     private final SourceOwnership ownership;
     private final CameraApi api;
 
-    private CameraSources(String instanceId, SourceCatalog catalog, CameraFleet fleet, SourceWriter writer,
-                          GroupOwners owners, SourceOwnership ownership, CameraUrlPolicy urlPolicy) {
+    private CameraSources(
+            String instanceId,
+            SourceCatalog catalog,
+            CameraFleet fleet,
+            SourceWriter writer,
+            GroupOwners owners,
+            SourceOwnership ownership,
+            CameraUrlPolicy urlPolicy) {
         this.instanceId = instanceId;
         this.catalog = catalog;
         this.fleet = fleet;
@@ -59,9 +65,14 @@ public final class CameraSources implements AutoCloseable {
      * pulling the cameras assigned here with {@code starter} (which creates and starts a supervisor). Cameras of the
      * API must pass {@code urlPolicy}; cameras of the topic whose scheme it refuses are not started.
      */
-    public static CameraSources start(KafkaClients clients, String instanceId, String groupId,
-                                      List<CameraSpec> configured, CameraUrlPolicy urlPolicy, MeterRegistry metrics,
-                                      Function<CameraConfig, CameraSupervisor> starter) {
+    public static CameraSources start(
+            KafkaClients clients,
+            String instanceId,
+            String groupId,
+            List<CameraSpec> configured,
+            CameraUrlPolicy urlPolicy,
+            MeterRegistry metrics,
+            Function<CameraConfig, CameraSupervisor> starter) {
         SourceCatalog catalog = null;
         CameraFleet fleet = null;
         SourceWriter writer = null;
@@ -71,8 +82,8 @@ public final class CameraSources implements AutoCloseable {
             fleet = new CameraFleet(catalog, starter, metrics, urlPolicy);
             catalog.start(fleet::requestReconcile);
             if (!catalog.awaitLoaded(LOAD_TIMEOUT)) {
-                throw new IllegalStateException("cannot read the camera sources topic " + clients.topics().sources()
-                        + " within " + LOAD_TIMEOUT.toSeconds() + " s");
+                throw new IllegalStateException("cannot read the camera sources topic "
+                        + clients.topics().sources() + " within " + LOAD_TIMEOUT.toSeconds() + " s");
             }
             writer = new SourceWriter(clients, instanceId);
             writeConfigured(configured, catalog, writer);
@@ -81,10 +92,17 @@ public final class CameraSources implements AutoCloseable {
             SourceOwnership ownership = new SourceOwnership(clients, groupId, instanceId, fleet).start();
             CameraSources sources = new CameraSources(instanceId, catalog, fleet, writer, owners, ownership, urlPolicy);
             Gauge.builder("kvr_bridge_cameras", catalog, c -> c.entries().size())
-                    .description("cameras in the sources topic").tag("scope", "all").register(metrics);
+                    .description("cameras in the sources topic")
+                    .tag("scope", "all")
+                    .register(metrics);
             Gauge.builder("kvr_bridge_cameras", fleet, f -> f.supervisors().size())
-                    .description("cameras pulled by this instance").tag("scope", "instance").register(metrics);
-            log.info("bridge instance {} in camera group {}: {} camera(s) known", instanceId, groupId,
+                    .description("cameras pulled by this instance")
+                    .tag("scope", "instance")
+                    .register(metrics);
+            log.info(
+                    "bridge instance {} in camera group {}: {} camera(s) known",
+                    instanceId,
+                    groupId,
                     catalog.entries().size());
             return sources;
         } catch (InterruptedException e) {
@@ -108,13 +126,16 @@ public final class CameraSources implements AutoCloseable {
             }
             RecordMetadata m = writer.put(spec, "config");
             lastWrite.merge(m.partition(), m.offset(), Math::max);
-            log.info("camera {} from the configuration {} the sources topic: {}", spec.name(),
-                    stored.isPresent() ? "replaces its entry in" : "added to", spec);
+            log.info(
+                    "camera {} from the configuration {} the sources topic: {}",
+                    spec.name(),
+                    stored.isPresent() ? "replaces its entry in" : "added to",
+                    spec);
         }
         for (var e : lastWrite.entrySet()) {
             if (!catalog.awaitRead(e.getKey(), e.getValue(), LOAD_TIMEOUT)) {
-                throw new IllegalStateException("configured cameras written but not read back within "
-                        + LOAD_TIMEOUT.toSeconds() + " s");
+                throw new IllegalStateException(
+                        "configured cameras written but not read back within " + LOAD_TIMEOUT.toSeconds() + " s");
             }
         }
     }
@@ -133,7 +154,8 @@ public final class CameraSources implements AutoCloseable {
     }
 
     public boolean healthy() {
-        return catalog.alive() && ownership.alive()
+        return catalog.alive()
+                && ownership.alive()
                 && fleet.supervisors().stream().noneMatch(s -> s.state() == CameraState.STOPPED);
     }
 

@@ -19,8 +19,14 @@ import java.util.regex.Pattern;
  * {@link #toString()} redacts them. Two specs are equal when recording them is the same; who wrote them does not
  * count.
  */
-public record CameraSpec(StreamName name, String url, String transport, String clock, boolean enabled,
-                         String username, String password) {
+public record CameraSpec(
+        StreamName name,
+        String url,
+        String transport,
+        String clock,
+        boolean enabled,
+        String username,
+        String password) {
     public static final List<String> TRANSPORTS = List.of("tcp", "udp", "auto");
     public static final List<String> CLOCKS = List.of("camera", "server");
     public static final String DEFAULT_TRANSPORT = "tcp";
@@ -48,13 +54,23 @@ public record CameraSpec(StreamName name, String url, String transport, String c
      * {@code urlPolicy}. Every problem goes to {@code problem} as (field, reason) and null is returned; reasons
      * never quote a password.
      */
-    public static CameraSpec checked(StreamName name, String url, String transport, String clock, boolean enabled,
-                                     String username, String password, CameraUrlPolicy urlPolicy,
-                                     BiConsumer<String, String> problem) {
+    public static CameraSpec checked(
+            StreamName name,
+            String url,
+            String transport,
+            String clock,
+            boolean enabled,
+            String username,
+            String password,
+            CameraUrlPolicy urlPolicy,
+            BiConsumer<String, String> problem) {
         String user = username == null ? "" : username;
         String pass = password == null ? "" : password;
-        String t = transport == null || transport.isBlank() ? DEFAULT_TRANSPORT : transport.trim().toLowerCase(Locale.ROOT);
-        String c = clock == null || clock.isBlank() ? DEFAULT_CLOCK : clock.trim().toLowerCase(Locale.ROOT);
+        String t = transport == null || transport.isBlank()
+                ? DEFAULT_TRANSPORT
+                : transport.trim().toLowerCase(Locale.ROOT);
+        String c =
+                clock == null || clock.isBlank() ? DEFAULT_CLOCK : clock.trim().toLowerCase(Locale.ROOT);
         boolean ok = true;
         String urlProblem = urlProblem(url, urlPolicy);
         if (urlProblem != null) {
@@ -62,7 +78,8 @@ public record CameraSpec(StreamName name, String url, String transport, String c
             ok = false;
         }
         if (!TRANSPORTS.contains(t)) {
-            problem.accept("transport", "must be one of " + String.join(", ", TRANSPORTS) + ", not '" + printable(t) + "'");
+            problem.accept(
+                    "transport", "must be one of " + String.join(", ", TRANSPORTS) + ", not '" + printable(t) + "'");
             ok = false;
         }
         if (!CLOCKS.contains(c)) {
@@ -73,7 +90,9 @@ public record CameraSpec(StreamName name, String url, String transport, String c
             problem.accept("password", "needs a username");
             ok = false;
         }
-        if (!user.isEmpty() && urlProblem == null && USERINFO.matcher(url.trim()).matches()) {
+        if (!user.isEmpty()
+                && urlProblem == null
+                && USERINFO.matcher(url.trim()).matches()) {
             problem.accept("username", "credentials are given both in the url and as username/password; use one");
             ok = false;
         }
@@ -121,8 +140,19 @@ public record CameraSpec(StreamName name, String url, String transport, String c
      */
     public String problems(CameraUrlPolicy urlPolicy) {
         StringBuilder b = new StringBuilder();
-        checked(name, url, transport, clock, enabled, username, password, urlPolicy, (field, reason) ->
-                b.append(b.isEmpty() ? "" : "; ").append(field).append(": ").append(reason));
+        checked(
+                name,
+                url,
+                transport,
+                clock,
+                enabled,
+                username,
+                password,
+                urlPolicy,
+                (field, reason) -> b.append(b.isEmpty() ? "" : "; ")
+                        .append(field)
+                        .append(": ")
+                        .append(reason));
         return b.toString();
     }
 
@@ -155,8 +185,14 @@ public record CameraSpec(StreamName name, String url, String transport, String c
 
     /** The spec of a stored value, as written (checked later, when it is recorded). */
     public static CameraSpec fromAvro(StreamName name, CameraSource source) {
-        return new CameraSpec(name, source.getUrl(), source.getTransport(), source.getClock(), source.getEnabled(),
-                source.getUsername(), source.getPassword());
+        return new CameraSpec(
+                name,
+                source.getUrl(),
+                source.getTransport(),
+                source.getClock(),
+                source.getEnabled(),
+                source.getUsername(),
+                source.getPassword());
     }
 
     private static String printable(String s) {

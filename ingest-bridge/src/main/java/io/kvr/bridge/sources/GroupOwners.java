@@ -28,15 +28,16 @@ final class GroupOwners implements AutoCloseable {
     private final Admin admin;
     private final String groupId;
     private final String topic;
-    private Map<Integer, String> owners = Map.of();   // guarded by this
-    private long askedAt;                              // guarded by this; nanoTime of the last question
-    private boolean asked;                             // guarded by this
-    private boolean failing;                           // guarded by this
+    private Map<Integer, String> owners = Map.of(); // guarded by this
+    private long askedAt; // guarded by this; nanoTime of the last question
+    private boolean asked; // guarded by this
+    private boolean failing; // guarded by this
 
     GroupOwners(KafkaClients clients, String groupId, String instanceId) {
-        this.admin = clients.admin(Map.of(
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis()),
+        this.admin = clients.admin(
+                Map.of(
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis(),
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis()),
                 Map.of(AdminClientConfig.CLIENT_ID_CONFIG, instanceId + "-sources-admin"));
         this.groupId = groupId;
         this.topic = clients.topics().sources();
@@ -51,7 +52,9 @@ final class GroupOwners implements AutoCloseable {
         askedAt = System.nanoTime();
         try {
             ConsumerGroupDescription group = admin.describeConsumerGroups(java.util.List.of(groupId))
-                    .describedGroups().get(groupId).get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    .describedGroups()
+                    .get(groupId)
+                    .get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             Map<Integer, String> out = new HashMap<>();
             for (MemberDescription m : group.members()) {
                 for (TopicPartition tp : m.assignment().topicPartitions()) {
@@ -64,7 +67,9 @@ final class GroupOwners implements AutoCloseable {
             failing = false;
         } catch (ExecutionException | TimeoutException e) {
             if (!failing) {
-                log.warn("cannot ask who pulls the cameras of group {} (lists show the last answer): {}", groupId,
+                log.warn(
+                        "cannot ask who pulls the cameras of group {} (lists show the last answer): {}",
+                        groupId,
                         e.toString());
             }
             failing = true;

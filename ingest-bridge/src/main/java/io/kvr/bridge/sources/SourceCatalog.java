@@ -25,33 +25,37 @@ final class SourceCatalog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SourceCatalog.class);
 
     /** One stored camera and where it is stored. */
-    record Entry(CameraSpec spec, CameraSource stored, int partition, long offset) {
-    }
+    record Entry(CameraSpec spec, CameraSource stored, int partition, long offset) {}
 
     private final TopicTable<StreamName, CameraSource> table;
 
     SourceCatalog(KafkaClients clients, String clientId, MeterRegistry metrics) {
         Counter badRecords = metrics.counter("kvr_bridge_sources_bad_records");
-        this.table = new TopicTable<>(clients, KvrTopics.sources(clients.topics()), clientId,
-                "camera-sources", new TopicTable.Rules<>() {
+        this.table = new TopicTable<>(
+                clients, KvrTopics.sources(clients.topics()), clientId, "camera-sources", new TopicTable.Rules<>() {
                     @Override
                     public CameraSource merge(StreamName name, CameraSource stored, CameraSource read) {
-                        CameraSpec.fromAvro(name, read);   // a value that is no camera spec is unreadable
+                        CameraSpec.fromAvro(name, read); // a value that is no camera spec is unreadable
                         return read;
                     }
 
                     @Override
-                    public void unreadable(TopicTable.Where where, StreamName name, boolean removed,
-                                           RuntimeException why) {
+                    public void unreadable(
+                            TopicTable.Where where, StreamName name, boolean removed, RuntimeException why) {
                         badRecords.increment();
                         if (name == null) {
-                            log.warn("sources topic {}: key is not a stream id, ignored: {}", where,
+                            log.warn(
+                                    "sources topic {}: key is not a stream id, ignored: {}",
+                                    where,
                                     Secrets.redactUrl(why.getMessage()));
                         } else {
                             // the latest value is unreadable: recording the previous one would contradict whoever
                             // wrote it
-                            log.warn("sources topic {}: camera {} has an unreadable value, not recorded: {}", where,
-                                    name, Secrets.redactUrl(why.getMessage()));
+                            log.warn(
+                                    "sources topic {}: camera {} has an unreadable value, not recorded: {}",
+                                    where,
+                                    name,
+                                    Secrets.redactUrl(why.getMessage()));
                         }
                     }
                 });

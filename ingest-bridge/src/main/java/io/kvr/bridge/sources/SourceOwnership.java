@@ -64,17 +64,19 @@ final class SourceOwnership implements AutoCloseable {
         // a dead bridge's cameras go unrecorded until its session times out: 10 s rather than Kafka's 45 s
         // (kafka.session.timeout.ms overrides it; KIP-848 groups leave sessions and assignment to the broker)
         return Map.of(
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000,
-                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "latest",
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                10_000,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                3_000,
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                CooperativeStickyAssignor.class.getName());
     }
 
     private static Map<String, Object> fixed(String instanceId) {
         // members are named after their instance so that GET /v1/cameras can say who pulls a camera
-        return Map.of(
-                ConsumerConfig.CLIENT_ID_CONFIG, instanceId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return Map.of(ConsumerConfig.CLIENT_ID_CONFIG, instanceId, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     }
 
     SourceOwnership start() {
@@ -98,8 +100,10 @@ final class SourceOwnership implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             if (running) {
-                log.error("camera group membership stopped; this instance pulls no camera until restarted: {}",
-                        e.toString(), e);
+                log.error(
+                        "camera group membership stopped; this instance pulls no camera until restarted: {}",
+                        e.toString(),
+                        e);
                 listener.revoked(Set.copyOf(all()), true);
             } else {
                 log.debug("camera group membership interrupted while closing", e);
@@ -131,7 +135,10 @@ final class SourceOwnership implements AutoCloseable {
             consumer.pause(partitions);
             Map<Integer, Long> readyAt = new HashMap<>();
             consumer.endOffsets(partitions).forEach((tp, end) -> readyAt.put(tp.partition(), end));
-            log.info("camera group {}: this instance now owns sources partitions {}", groupId, new TreeSet<>(readyAt.keySet()));
+            log.info(
+                    "camera group {}: this instance now owns sources partitions {}",
+                    groupId,
+                    new TreeSet<>(readyAt.keySet()));
             listener.assigned(readyAt);
         }
 

@@ -32,9 +32,11 @@ class AacTranscoderTest {
     @Test
     void refusesWhatItCannotTranscode() {
         assertThatThrownBy(() -> new AacTranscoder(Codec.AAC, RATE, 1, new byte[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AAC");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("AAC");
         assertThatThrownBy(() -> new AacTranscoder(Codec.PCM_MULAW, RATE, 6, new byte[0]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("6 channels");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("6 channels");
     }
 
     @Test
@@ -65,7 +67,8 @@ class AacTranscoderTest {
         assertThat(frames).hasSizeBetween(14, 16);
         // the encoder's priming frame comes first, 1024 samples before the source; then one frame per 1024 samples
         for (int i = 0; i < frames.size(); i++) {
-            assertThat(frames.get(i).pts()).isEqualTo(start - AacTranscoder.FRAME_SAMPLES + (long) i * AacTranscoder.FRAME_SAMPLES);
+            assertThat(frames.get(i).pts())
+                    .isEqualTo(start - AacTranscoder.FRAME_SAMPLES + (long) i * AacTranscoder.FRAME_SAMPLES);
         }
         float[] decoded = decode(asc, frames);
         // 440 Hz: 880 zero crossings a second; amplitude 0.5 gives an RMS near 0.35
@@ -101,12 +104,19 @@ class AacTranscoderTest {
             // 2.4 s of audio: 18 frames of 1024 samples went in, the encoder holds one back
             assertThat(beforeLongGap).isBetween(17, 18);
             // after the long gap: the frames the encoder still held (before the gap), then frames from the new time
-            List<Long> after = frames.subList(beforeLongGap, frames.size()).stream().map(AacTranscoder.AacFrame::pts).toList();
-            assertThat(after).isSorted().doesNotHaveDuplicates()
+            List<Long> after = frames.subList(beforeLongGap, frames.size()).stream()
+                    .map(AacTranscoder.AacFrame::pts)
+                    .toList();
+            assertThat(after)
+                    .isSorted()
+                    .doesNotHaveDuplicates()
                     .anySatisfy(p -> assertThat(p).isBetween(restart - AacTranscoder.FRAME_SAMPLES, restart))
-                    .allSatisfy(p -> assertThat(p).satisfiesAnyOf(
-                            old -> assertThat(old).isLessThan(beforeLongGap * (long) AacTranscoder.FRAME_SAMPLES + 2048),
-                            fresh -> assertThat(fresh).isGreaterThanOrEqualTo(restart - AacTranscoder.FRAME_SAMPLES)));
+                    .allSatisfy(p -> assertThat(p)
+                            .satisfiesAnyOf(
+                                    old -> assertThat(old)
+                                            .isLessThan(beforeLongGap * (long) AacTranscoder.FRAME_SAMPLES + 2048),
+                                    fresh -> assertThat(fresh)
+                                            .isGreaterThanOrEqualTo(restart - AacTranscoder.FRAME_SAMPLES)));
         }
     }
 
@@ -161,7 +171,8 @@ class AacTranscoderTest {
         List<Float> samples = new ArrayList<>();
         try {
             for (AacTranscoder.AacFrame f : frames) {
-                BytePointer data = new BytePointer(avutil.av_mallocz(f.data().length + avcodec.AV_INPUT_BUFFER_PADDING_SIZE));
+                BytePointer data =
+                        new BytePointer(avutil.av_mallocz(f.data().length + avcodec.AV_INPUT_BUFFER_PADDING_SIZE));
                 data.put(f.data());
                 avcodec.av_packet_from_data(pkt, data, f.data().length);
                 assertThat(avcodec.avcodec_send_packet(ctx, pkt)).isZero();

@@ -15,11 +15,22 @@ class CameraConfigTest {
     private static final String SECRET_URL = "rtsp://admin:hunter2@10.0.0.5:554/stream1";
 
     @ParameterizedTest(name = "''{0}'' -> {1}")
-    @CsvSource(value = {"tcp, tcp", "udp, udp", "auto, auto", "TCP, tcp", "Udp, udp", "AUTO, auto", "'', tcp",
-        "'  ', tcp", "NULL, tcp"},
+    @CsvSource(
+            value = {
+                "tcp, tcp",
+                "udp, udp",
+                "auto, auto",
+                "TCP, tcp",
+                "Udp, udp",
+                "AUTO, auto",
+                "'', tcp",
+                "'  ', tcp",
+                "NULL, tcp"
+            },
             nullValues = "NULL")
     void transportDefaultsToTcpAndIsCaseInsensitive(String given, String expected) {
-        assertThat(new CameraConfig(DOOR, "rtsp://10.0.0.5/x", given).transport()).isEqualTo(expected);
+        assertThat(new CameraConfig(DOOR, "rtsp://10.0.0.5/x", given).transport())
+                .isEqualTo(expected);
     }
 
     @ParameterizedTest
@@ -27,7 +38,8 @@ class CameraConfigTest {
     void otherTransportsAreRefusedNamingTheCamera(String transport) {
         assertThatThrownBy(() -> new CameraConfig(DOOR, SECRET_URL, transport))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("live/door").hasMessageContaining("tcp, udp or auto")
+                .hasMessageContaining("live/door")
+                .hasMessageContaining("tcp, udp or auto")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
     }
 
@@ -35,15 +47,18 @@ class CameraConfigTest {
     @NullAndEmptySource
     @ValueSource(strings = {" "})
     void urlIsRequired(String url) {
-        assertThatThrownBy(() -> new CameraConfig(DOOR, url, "tcp")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("live/door").hasMessageContaining("url");
+        assertThatThrownBy(() -> new CameraConfig(DOOR, url, "tcp"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("live/door")
+                .hasMessageContaining("url");
     }
 
     @Test
     void toStringAndRedactedUrlHideCredentials() {
         CameraConfig camera = new CameraConfig(DOOR, SECRET_URL, "udp");
 
-        assertThat(camera.toString()).doesNotContain("hunter2", "admin")
+        assertThat(camera.toString())
+                .doesNotContain("hunter2", "admin")
                 .isEqualTo("CameraConfig[live/door, rtsp://***@10.0.0.5:554/stream1, udp, clock camera]");
         assertThat(camera.redactedUrl()).isEqualTo("rtsp://***@10.0.0.5:554/stream1");
         assertThat(camera.url()).isEqualTo(SECRET_URL);
@@ -63,7 +78,8 @@ class CameraConfigTest {
     }
 
     @ParameterizedTest(name = "''{0}'' -> {1}")
-    @CsvSource(value = {"camera, camera", "server, server", "SERVER, server", "'', camera", "NULL, camera"},
+    @CsvSource(
+            value = {"camera, camera", "server, server", "SERVER, server", "'', camera", "NULL, camera"},
             nullValues = "NULL")
     void clockDefaultsToCamera(String given, String expected) {
         CameraConfig camera = new CameraConfig(DOOR, "rtsp://10.0.0.5/x", "tcp", given);
@@ -76,7 +92,8 @@ class CameraConfigTest {
     void otherClocksAreRefused() {
         assertThatThrownBy(() -> new CameraConfig(DOOR, SECRET_URL, "tcp", "ntp"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("live/door").hasMessageContaining("camera or server");
+                .hasMessageContaining("live/door")
+                .hasMessageContaining("camera or server");
     }
 
     @ParameterizedTest(name = "{0} / {1} -> {2}")
@@ -97,7 +114,9 @@ class CameraConfigTest {
     void credentialsStayOutOfToString() {
         CameraConfig camera = new CameraConfig(DOOR, "rtsps://10.0.0.5/x", "auto", "server", "kvr", "s3cret-pw");
 
-        assertThat(camera.toString()).doesNotContain("s3cret-pw").doesNotContain("kvr")
+        assertThat(camera.toString())
+                .doesNotContain("s3cret-pw")
+                .doesNotContain("kvr")
                 .isEqualTo("CameraConfig[live/door, rtsps://10.0.0.5/x, auto, clock server, user ***]");
         assertThat(camera.isRtsps()).isTrue();
     }
@@ -122,10 +141,12 @@ class CameraConfigTest {
     @Test
     void credentialsInBothPlacesOrAPasswordWithoutUserAreRefused() {
         assertThatThrownBy(() -> new CameraConfig(DOOR, SECRET_URL, "tcp", null, "kvr", "s3cret-pw"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("both")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("both")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2", "s3cret-pw"));
         assertThatThrownBy(() -> new CameraConfig(DOOR, "rtsp://10.0.0.5/x", "tcp", null, "", "s3cret-pw"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a username")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs a username")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-pw"));
     }
 }

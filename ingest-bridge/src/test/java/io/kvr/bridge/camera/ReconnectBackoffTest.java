@@ -49,7 +49,7 @@ class ReconnectBackoffTest {
     @Test
     void aShortSessionDoesNotResetTheDoubling() {
         ReconnectBackoff b = new ReconnectBackoff();
-        delays(b, -1, 3);  // 1, 2, 4
+        delays(b, -1, 3); // 1, 2, 4
         assertBases(List.of(b.delayAfter(3_000, 100_000)), 8);
     }
 }

@@ -19,8 +19,7 @@ class SessionClockTest {
      * anchor), the camera's wall clock at source pts 0 (ms, N while unknown), and the expected capture time (ms
      * after the anchor).
      */
-    record Unit(int track, long ptsMs, long sourcePtsMs, long arrivalMs, long cameraStartMs, long expectedMs) {
-    }
+    record Unit(int track, long ptsMs, long sourcePtsMs, long arrivalMs, long cameraStartMs, long expectedMs) {}
 
     static Unit u(int track, long ptsMs, long arrivalMs, long expectedMs) {
         return new Unit(track, ptsMs, ptsMs, arrivalMs, N, expectedMs);
@@ -32,51 +31,61 @@ class SessionClockTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("server: each track's first unit is the anchor, whatever its pts", true, List.of(
-                        u(0, 1_372, 900, 0),
-                        u(1, -50, 900, 0),
-                        u(0, 1_412, 920, 40),
-                        u(1, 950, 1_000, 1_000))),
-                Arguments.of("server: a unit behind is held at the track's last capture time", true, List.of(
-                        u(0, 0, 0, 0),
-                        u(0, 1_000, 1_000, 1_000),
-                        u(0, 960, 1_010, 1_000),
-                        u(0, 1_040, 1_040, 1_040))),
+                Arguments.of(
+                        "server: each track's first unit is the anchor, whatever its pts",
+                        true,
+                        List.of(u(0, 1_372, 900, 0), u(1, -50, 900, 0), u(0, 1_412, 920, 40), u(1, 950, 1_000, 1_000))),
+                Arguments.of(
+                        "server: a unit behind is held at the track's last capture time",
+                        true,
+                        List.of(
+                                u(0, 0, 0, 0),
+                                u(0, 1_000, 1_000, 1_000),
+                                u(0, 960, 1_010, 1_000),
+                                u(0, 1_040, 1_040, 1_040))),
                 // the camera's wall clock at pts 0 is ANCHOR + 300 ms: a running track slews onto it at 2.5 %
                 // of media time, a track that starts after the report uses it at once
-                Arguments.of("camera: sender report arrives, its clock is slewed to", true, List.of(
-                        u(0, 0, 500, 0),
-                        u(0, 40, 540, 40),
-                        cam(0, 1_000, 1_350, 300, 1_000),
-                        cam(0, 1_040, 1_390, 300, 1_041),
-                        cam(1, 500, 1_400, 300, 800),
-                        cam(0, 13_000, 13_350, 300, 13_300),
-                        cam(0, 14_000, 14_350, 300, 14_300))),
-                Arguments.of("camera: a clock behind the server's is slewed to without stepping back", true,
+                Arguments.of(
+                        "camera: sender report arrives, its clock is slewed to",
+                        true,
                         List.of(
-                        u(0, 0, 0, 0),
-                        u(0, 1_000, 1_000, 1_000),
-                        cam(0, 1_040, 1_040, -500, 1_040),
-                        cam(0, 1_600, 1_600, -500, 1_586))),
-                Arguments.of("camera: a clock an hour off is not used", true, List.of(
-                        u(0, 0, 0, 0),
-                        cam(0, 40, 40, -3_600_000, 40),
-                        cam(0, 80, 80, -3_600_000, 80))),
-                Arguments.of("clock=server ignores the camera's clock", false, List.of(
-                        u(0, 0, 0, 0),
-                        cam(0, 40, 40, 300, 40),
-                        cam(0, 80, 80, 300, 80))),
-                Arguments.of("a made-up pts never maps the camera's clock", true, List.of(
-                        u(0, 0, 0, 0),
-                        new Unit(0, 40, N, 40, 300, 40),
-                        cam(0, 80, 80, 300, 80),
-                        cam(0, 12_080, 12_080, 300, 12_380))));
+                                u(0, 0, 500, 0),
+                                u(0, 40, 540, 40),
+                                cam(0, 1_000, 1_350, 300, 1_000),
+                                cam(0, 1_040, 1_390, 300, 1_041),
+                                cam(1, 500, 1_400, 300, 800),
+                                cam(0, 13_000, 13_350, 300, 13_300),
+                                cam(0, 14_000, 14_350, 300, 14_300))),
+                Arguments.of(
+                        "camera: a clock behind the server's is slewed to without stepping back",
+                        true,
+                        List.of(
+                                u(0, 0, 0, 0),
+                                u(0, 1_000, 1_000, 1_000),
+                                cam(0, 1_040, 1_040, -500, 1_040),
+                                cam(0, 1_600, 1_600, -500, 1_586))),
+                Arguments.of(
+                        "camera: a clock an hour off is not used",
+                        true,
+                        List.of(u(0, 0, 0, 0), cam(0, 40, 40, -3_600_000, 40), cam(0, 80, 80, -3_600_000, 80))),
+                Arguments.of(
+                        "clock=server ignores the camera's clock",
+                        false,
+                        List.of(u(0, 0, 0, 0), cam(0, 40, 40, 300, 40), cam(0, 80, 80, 300, 80))),
+                Arguments.of(
+                        "a made-up pts never maps the camera's clock",
+                        true,
+                        List.of(
+                                u(0, 0, 0, 0),
+                                new Unit(0, 40, N, 40, 300, 40),
+                                cam(0, 80, 80, 300, 80),
+                                cam(0, 12_080, 12_080, 300, 12_380))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void captureTimes(String name, boolean cameraClock, List<Unit> units) {
-        SessionClock clock = new SessionClock(ANCHOR, 2, cameraClock, Long.MIN_VALUE, new SessionClock.Events() { });
+        SessionClock clock = new SessionClock(ANCHOR, 2, cameraClock, Long.MIN_VALUE, new SessionClock.Events() {});
 
         for (Unit unit : units) {
             assertThat(capture(clock, unit)).as("%s", unit).isEqualTo(ANCHOR + unit.expectedMs);
@@ -102,7 +111,7 @@ class SessionClockTest {
 
     @Test
     void aDerivedTrackUsesItsSourceTracksMapping() {
-        SessionClock clock = new SessionClock(ANCHOR, 3, true, Long.MIN_VALUE, new SessionClock.Events() { });
+        SessionClock clock = new SessionClock(ANCHOR, 3, true, Long.MIN_VALUE, new SessionClock.Events() {});
         clock.follow(2, 1);
         capture(clock, cam(1, 10_000, 0, -9_800, 0));
 
@@ -113,7 +122,7 @@ class SessionClockTest {
 
     @Test
     void captureTimesStayAboveThePreviousConnections() {
-        SessionClock clock = new SessionClock(ANCHOR, 1, false, ANCHOR + 500, new SessionClock.Events() { });
+        SessionClock clock = new SessionClock(ANCHOR, 1, false, ANCHOR + 500, new SessionClock.Events() {});
 
         assertThat(capture(clock, u(0, 0, 0, 0))).isEqualTo(ANCHOR + 500);
         assertThat(capture(clock, u(0, 600, 600, 0))).isEqualTo(ANCHOR + 600);
@@ -138,7 +147,9 @@ class SessionClockTest {
         }
 
         assertThat(clock.corrections()).isBetween(2L, 5L);
-        assertThat(events.events).hasSize((int) clock.corrections()).allSatisfy(e -> assertThat(e).startsWith("corrected"));
+        assertThat(events.events)
+                .hasSize((int) clock.corrections())
+                .allSatisfy(e -> assertThat(e).startsWith("corrected"));
         assertThat(Long.parseLong(events.events.get(0).substring("corrected ".length())))
                 .isGreaterThan(SessionClock.DRIFT_MS);
         // each correction lands the capture clock near arrival again (what is left: one window's drift)
@@ -181,8 +192,12 @@ class SessionClockTest {
     }
 
     private static long capture(SessionClock clock, Unit u) {
-        return clock.captureMs(u.track, u.ptsMs * 1000, u.sourcePtsMs == N ? N : u.sourcePtsMs * 1000,
-                ANCHOR + u.arrivalMs, u.cameraStartMs == N ? N : (ANCHOR + u.cameraStartMs) * 1000);
+        return clock.captureMs(
+                u.track,
+                u.ptsMs * 1000,
+                u.sourcePtsMs == N ? N : u.sourcePtsMs * 1000,
+                ANCHOR + u.arrivalMs,
+                u.cameraStartMs == N ? N : (ANCHOR + u.cameraStartMs) * 1000);
     }
 
     private static final class Recorder implements SessionClock.Events {

@@ -46,7 +46,8 @@ class PacketSourceTest {
                 .hasMessageContaining("rtsp://***@127.0.0.1:" + port + "/cam")
                 .hasMessageContaining("Connection refused")
                 .satisfies(e -> assertThat(e.toString()).doesNotContain(PASSWORD))
-                .satisfies(e -> assertThat(e.getSuppressed()).allSatisfy(s -> assertThat(s.toString()).doesNotContain(PASSWORD)));
+                .satisfies(e -> assertThat(e.getSuppressed())
+                        .allSatisfy(s -> assertThat(s.toString()).doesNotContain(PASSWORD)));
     }
 
     @Test
@@ -55,13 +56,16 @@ class PacketSourceTest {
         Files.writeString(file, "no media in here");
         String url = "file://" + file;
 
-        assertThatThrownBy(() -> new PacketSource(url, "tcp", Duration.ofSeconds(2), RTSP).open(url, Duration.ofSeconds(5)))
+        assertThatThrownBy(() ->
+                        new PacketSource(url, "tcp", Duration.ofSeconds(2), RTSP).open(url, Duration.ofSeconds(5)))
                 .isInstanceOf(SourceException.class)
                 .hasMessage("cannot open " + url + ": Invalid argument");
         // allowed, FFmpeg reads the file and finds no media in it
-        assertThatThrownBy(() -> new PacketSource(url, "tcp", Duration.ofSeconds(2), "file").open(url, Duration.ofSeconds(5)))
+        assertThatThrownBy(() ->
+                        new PacketSource(url, "tcp", Duration.ofSeconds(2), "file").open(url, Duration.ofSeconds(5)))
                 .isInstanceOf(SourceException.class)
-                .message().doesNotContain("Invalid argument");
+                .message()
+                .doesNotContain("Invalid argument");
     }
 
     /** What each default scheme needs is on its whitelist: a closed port is refused, not the protocol. */
@@ -75,10 +79,12 @@ class PacketSourceTest {
         String url = scheme + "://127.0.0.1:" + port + "/live/cam";
         String protocols = CameraUrlPolicy.defaults().protocols(url);
 
-        assertThatThrownBy(() -> new PacketSource(url, "tcp", Duration.ofSeconds(2), protocols).open(url, Duration.ofSeconds(5)))
+        assertThatThrownBy(() ->
+                        new PacketSource(url, "tcp", Duration.ofSeconds(2), protocols).open(url, Duration.ofSeconds(5)))
                 .isInstanceOf(SourceException.class)
                 .hasMessageContaining("Connection refused");
-        assertThatThrownBy(() -> new PacketSource(url, "tcp", Duration.ofSeconds(2), "udp").open(url, Duration.ofSeconds(5)))
+        assertThatThrownBy(() ->
+                        new PacketSource(url, "tcp", Duration.ofSeconds(2), "udp").open(url, Duration.ofSeconds(5)))
                 .isInstanceOf(SourceException.class)
                 .hasMessageContaining("Invalid argument");
     }
@@ -86,13 +92,14 @@ class PacketSourceTest {
     @Test
     void aPeerThatAcceptsAndNeverAnswersTimesOut() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
-             Holder held = new Holder(silent)) {
+                Holder held = new Holder(silent)) {
             String url = "rtsp://127.0.0.1:" + silent.getLocalPort() + "/cam";
             PacketSource source = new PacketSource(url, "tcp", Duration.ofMillis(500), RTSP);
             long start = System.nanoTime();
 
             assertThatThrownBy(() -> source.open(url, Duration.ofMillis(1500)))
-                    .isInstanceOf(SourceException.class).hasMessageContaining("cannot open " + url);
+                    .isInstanceOf(SourceException.class)
+                    .hasMessageContaining("cannot open " + url);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
         }
     }
@@ -100,7 +107,7 @@ class PacketSourceTest {
     @Test
     void abortEndsAHungOpeningFromAnotherThread() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
-             Holder held = new Holder(silent)) {
+                Holder held = new Holder(silent)) {
             String url = "rtsp://127.0.0.1:" + silent.getLocalPort() + "/cam";
             PacketSource source = new PacketSource(url, "tcp", Duration.ofSeconds(30), RTSP);
             CompletableFuture<Throwable> failure = CompletableFuture.supplyAsync(() -> {
@@ -125,12 +132,34 @@ class PacketSourceTest {
     void readsMpeg4Part2AndG711ALaw(@TempDir Path dir) throws Exception {
         Path clip = dir.resolve("mpeg4-alaw.mov");
         String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
-        Process p = new ProcessBuilder(ffmpeg, "-nostdin", "-v", "error", "-f", "lavfi", "-i",
-                "testsrc=size=320x180:rate=25:duration=2", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000:duration=2",
-                "-c:v", "mpeg4", "-g", "25", "-c:a", "pcm_alaw", "-f", "mov", clip.toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        ffmpeg,
+                        "-nostdin",
+                        "-v",
+                        "error",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc=size=320x180:rate=25:duration=2",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "sine=frequency=440:sample_rate=8000:duration=2",
+                        "-c:v",
+                        "mpeg4",
+                        "-g",
+                        "25",
+                        "-c:a",
+                        "pcm_alaw",
+                        "-f",
+                        "mov",
+                        clip.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        assertThat(p.exitValue())
+                .as(new String(p.getInputStream().readAllBytes()))
+                .isZero();
 
         List<Packet> packets = new ArrayList<>();
         try (PacketSource source = new PacketSource(clip.toString(), "tcp", Duration.ofSeconds(5), "file")
@@ -153,8 +182,13 @@ class PacketSourceTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-        "AV_CODEC_ID_H264, H264", "AV_CODEC_ID_HEVC, H265", "AV_CODEC_ID_MPEG4, MPEG4", "AV_CODEC_ID_AAC, AAC",
-        "AV_CODEC_ID_PCM_MULAW, PCM_MULAW", "AV_CODEC_ID_PCM_ALAW, PCM_ALAW", "AV_CODEC_ID_OPUS, OPUS",
+        "AV_CODEC_ID_H264, H264",
+        "AV_CODEC_ID_HEVC, H265",
+        "AV_CODEC_ID_MPEG4, MPEG4",
+        "AV_CODEC_ID_AAC, AAC",
+        "AV_CODEC_ID_PCM_MULAW, PCM_MULAW",
+        "AV_CODEC_ID_PCM_ALAW, PCM_ALAW",
+        "AV_CODEC_ID_OPUS, OPUS",
         "AV_CODEC_ID_MJPEG, UNKNOWN",
     })
     void mapsFfmpegCodecs(String ffmpegId, Codec codec) throws ReflectiveOperationException {

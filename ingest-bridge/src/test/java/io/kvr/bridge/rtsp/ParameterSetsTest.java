@@ -59,7 +59,9 @@ class ParameterSetsTest {
     @Test
     void framesWithoutParameterSetsAndNonAnnexBDataHaveNone() {
         assertThat(ParameterSets.scan(Codec.H264, annexB(true, IDR)).isEmpty()).isTrue();
-        assertThat(ParameterSets.scan(Codec.H264, HEX.parseHex("0164001fffe1000c")).isEmpty()).isTrue(); // avcC
+        assertThat(ParameterSets.scan(Codec.H264, HEX.parseHex("0164001fffe1000c"))
+                        .isEmpty())
+                .isTrue(); // avcC
         assertThat(ParameterSets.scan(Codec.H264, new byte[0]).isEmpty()).isTrue();
     }
 
@@ -67,10 +69,13 @@ class ParameterSetsTest {
     void aChangeIsAParameterSetTheStreamDoesNotHold() {
         ParameterSets session = ParameterSets.scan(Codec.H264, annexB(true, SPS, PPS));
 
-        assertThat(session.changedBy(ParameterSets.scan(Codec.H264, annexB(false, SPS, PPS, IDR)))).isFalse();
-        assertThat(session.changedBy(ParameterSets.scan(Codec.H264, annexB(true, PPS, IDR)))).isFalse();
+        assertThat(session.changedBy(ParameterSets.scan(Codec.H264, annexB(false, SPS, PPS, IDR))))
+                .isFalse();
+        assertThat(session.changedBy(ParameterSets.scan(Codec.H264, annexB(true, PPS, IDR))))
+                .isFalse();
         assertThat(session.changedBy(ParameterSets.NONE)).isFalse();
-        assertThat(session.changedBy(ParameterSets.scan(Codec.H264, annexB(true, SPS_720P, PPS, IDR)))).isTrue();
+        assertThat(session.changedBy(ParameterSets.scan(Codec.H264, annexB(true, SPS_720P, PPS, IDR))))
+                .isTrue();
     }
 
     @Test
@@ -96,9 +101,12 @@ class ParameterSetsTest {
         assertThat(HEX.formatHex(sdp.extradata(Codec.MPEG4))).isEqualTo(MPEG4_640X360);
 
         // the same header in band, with other user data: no change; a P-VOP has none
-        assertThat(sdp.changedBy(ParameterSets.scan(Codec.MPEG4,
-                HEX.parseHex(MPEG4_640X360 + "000001b26b7672" + GOV_AND_I_VOP)))).isFalse();
-        assertThat(ParameterSets.scan(Codec.MPEG4, HEX.parseHex("000001b650a3de10")).isEmpty()).isTrue();
+        assertThat(sdp.changedBy(ParameterSets.scan(
+                        Codec.MPEG4, HEX.parseHex(MPEG4_640X360 + "000001b26b7672" + GOV_AND_I_VOP))))
+                .isFalse();
+        assertThat(ParameterSets.scan(Codec.MPEG4, HEX.parseHex("000001b650a3de10"))
+                        .isEmpty())
+                .isTrue();
 
         // a new picture size is a new video object layer
         ParameterSets smaller = ParameterSets.scan(Codec.MPEG4, HEX.parseHex(MPEG4_320X180 + GOV_AND_I_VOP));
@@ -107,18 +115,24 @@ class ParameterSetsTest {
     }
 
     // real parameter sets (media-core's RealParameterSets): x264 baseline 640x360, x265 Main 320x180
-    private static final byte[] REAL_SPS_640X360 = HEX.parseHex("6742c01ed900a02ff97016a0c0c0d4a0000003002000000791e2c5c9");
+    private static final byte[] REAL_SPS_640X360 =
+            HEX.parseHex("6742c01ed900a02ff97016a0c0c0d4a0000003002000000791e2c5c9");
     private static final byte[] REAL_SPS_265_320X180 = HEX.parseHex(
             "42010101600000030090000003000003003fa00a080b9f796566924cafff000100016a0c0c0c08000003000800000300f040");
 
     @Test
     void thePictureSizeComesFromTheFirstSps() {
-        assertThat(ParameterSets.scan(Codec.H264, annexB(true, REAL_SPS_640X360, PPS)).pictureSize(Codec.H264))
+        assertThat(ParameterSets.scan(Codec.H264, annexB(true, REAL_SPS_640X360, PPS))
+                        .pictureSize(Codec.H264))
                 .contains(new ParameterSets.PictureSize(640, 360));
         assertThat(ParameterSets.scan(Codec.H265, annexB(true, VPS, REAL_SPS_265_320X180, PPS_265))
-                .pictureSize(Codec.H265)).contains(new ParameterSets.PictureSize(320, 180));
-        assertThat(ParameterSets.scan(Codec.H264, annexB(true, PPS)).pictureSize(Codec.H264)).isEmpty();
-        assertThat(ParameterSets.scan(Codec.H264, annexB(true, HEX.parseHex("6742"), PPS)).pictureSize(Codec.H264))
-                .as("an SPS that does not parse: unknown").isEmpty();
+                        .pictureSize(Codec.H265))
+                .contains(new ParameterSets.PictureSize(320, 180));
+        assertThat(ParameterSets.scan(Codec.H264, annexB(true, PPS)).pictureSize(Codec.H264))
+                .isEmpty();
+        assertThat(ParameterSets.scan(Codec.H264, annexB(true, HEX.parseHex("6742"), PPS))
+                        .pictureSize(Codec.H264))
+                .as("an SPS that does not parse: unknown")
+                .isEmpty();
     }
 }

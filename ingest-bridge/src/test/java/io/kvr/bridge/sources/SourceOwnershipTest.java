@@ -23,14 +23,17 @@ class SourceOwnershipTest {
 
     @Test
     void theGroupIsTheBridgesOwnWithShortSessionsAndCooperativeMovesUnlessTheUserSaysOtherwise() {
-        Map<String, Object> defaults = SourceOwnership.config(kafka("kafka.group.id", "someone-else"), "kvr-ingest-bridge", "bridge-1");
+        Map<String, Object> defaults =
+                SourceOwnership.config(kafka("kafka.group.id", "someone-else"), "kvr-ingest-bridge", "bridge-1");
         Map<String, Object> tuned = SourceOwnership.config(kafka("kafka.session.timeout.ms", "6000"), "g", "bridge-1");
 
-        assertThat(defaults).containsEntry(ConsumerConfig.GROUP_ID_CONFIG, "kvr-ingest-bridge")
+        assertThat(defaults)
+                .containsEntry(ConsumerConfig.GROUP_ID_CONFIG, "kvr-ingest-bridge")
                 .containsEntry(ConsumerConfig.CLIENT_ID_CONFIG, "bridge-1")
                 .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
                 .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000)
-                .containsEntry(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName())
+                .containsEntry(
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName())
                 .containsEntry("bootstrap.servers", "broker:9092");
         assertThat(tuned).containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
     }
@@ -39,7 +42,10 @@ class SourceOwnershipTest {
     void kip848GroupsLeaveAssignmentAndSessionsToTheBroker() {
         Map<String, Object> config = SourceOwnership.config(kafka("kafka.group.protocol", "consumer"), "g", "b");
 
-        assertThat(config).doesNotContainKeys(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
+        assertThat(config)
+                .doesNotContainKeys(
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
     }
 }

@@ -14,6 +14,7 @@ final class BeepTone {
     private static final int FREQUENCY = 1_000;
     /** -20 dBFS: audible, not loud. */
     private static final double AMPLITUDE = 0.1 * Short.MAX_VALUE;
+
     private static final long MICROS_PER_SECOND = 1_000_000;
     private static final long BEEP_MICROS = 100_000;
     /** Short fades so the beep does not click. */
@@ -36,8 +37,7 @@ final class BeepTone {
                 out[i] = 0;
                 continue;
             }
-            double envelope = Math.min(1.0,
-                    Math.min(intoSecond, BEEP_MICROS - intoSecond) / (double) RAMP_MICROS);
+            double envelope = Math.min(1.0, Math.min(intoSecond, BEEP_MICROS - intoSecond) / (double) RAMP_MICROS);
             // 1 kHz divides 48 kHz, so the phase depends on the sample index modulo 48 only.
             double phase = 2 * Math.PI * (sample % (SAMPLE_RATE / FREQUENCY)) * FREQUENCY / SAMPLE_RATE;
             out[i] = (short) Math.round(AMPLITUDE * envelope * Math.sin(phase));

@@ -121,8 +121,7 @@ final class BitmapFont {
             0x00, 0x41, 0x36, 0x08, 0x00, // }
             0x08, 0x04, 0x08, 0x10, 0x08); // ~
 
-    private BitmapFont() {
-    }
+    private BitmapFont() {}
 
     /** Width in image pixels of {@code text} drawn at {@code scale}. */
     static int width(String text, int scale) {

@@ -61,6 +61,7 @@ public final class DemoCamera implements AutoCloseable {
     private static final int READER_FIFO_PACKETS = 10_000;
     /** The reader gives up after this long without a datagram, so a dead camera is noticed. */
     private static final long READER_TIMEOUT_MICROS = 5_000_000;
+
     private static final long CLOSE_WAIT_MILLIS = 5_000;
 
     private final String label;
@@ -70,6 +71,7 @@ public final class DemoCamera implements AutoCloseable {
     private final BeepTone tone;
     /** One second of mono samples, reused for every audio write. */
     private final short[] samples = new short[BeepTone.SAMPLE_RATE];
+
     private final FFmpegFrameRecorder recorder;
     private final BufferedImage image;
     private final Frame frame;
@@ -80,13 +82,13 @@ public final class DemoCamera implements AutoCloseable {
     private volatile boolean running = true;
     /** Only touched on the loop thread. */
     private long lastFrame = -1;
+
     private long skippedFrames;
     private long samplesSent;
     /** Guarded by {@code this}: the native encoder must be freed exactly once. */
     private boolean released;
 
-    private DemoCamera(String label, int port, FramePainter painter, boolean withAudio,
-            FFmpegFrameRecorder recorder) {
+    private DemoCamera(String label, int port, FramePainter painter, boolean withAudio, FFmpegFrameRecorder recorder) {
         this.label = label;
         this.port = port;
         this.painter = painter;
@@ -95,10 +97,12 @@ public final class DemoCamera implements AutoCloseable {
         this.image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
         this.frame = new Frame(WIDTH, HEIGHT, Frame.DEPTH_UBYTE, 3);
         this.loop = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(() -> {
-                MDC.put("stream", label);
-                task.run();
-            }, "demo-camera-" + label);
+            Thread thread = new Thread(
+                    () -> {
+                        MDC.put("stream", label);
+                        task.run();
+                    },
+                    "demo-camera-" + label);
             // The demo camera must never keep the JVM alive on its own.
             thread.setDaemon(true);
             return thread;
@@ -148,8 +152,15 @@ public final class DemoCamera implements AutoCloseable {
         // tick just before a boundary, where it would find no frame due and the next tick would
         // then have to skip one.
         camera.loop.scheduleAtFixedRate(camera::tick, periodNanos / 2, periodNanos, TimeUnit.NANOSECONDS);
-        LOG.info("Demo camera {} sending H.264 {}x{}@{}{} in MPEG-TS to udp://{}:{}",
-                label, WIDTH, HEIGHT, FRAMES_PER_SECOND, withAudio ? " with AAC" : "", HOST, chosen);
+        LOG.info(
+                "Demo camera {} sending H.264 {}x{}@{}{} in MPEG-TS to udp://{}:{}",
+                label,
+                WIDTH,
+                HEIGHT,
+                FRAMES_PER_SECOND,
+                withAudio ? " with AAC" : "",
+                HOST,
+                chosen);
         return camera;
     }
 
@@ -189,8 +200,10 @@ public final class DemoCamera implements AutoCloseable {
         try {
             if (!loop.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 // Freeing the encoder under a running encode would crash the JVM; leak it instead.
-                LOG.warn("Demo camera {}: encoder loop did not stop within {} ms; not releasing it",
-                        label, CLOSE_WAIT_MILLIS);
+                LOG.warn(
+                        "Demo camera {}: encoder loop did not stop within {} ms; not releasing it",
+                        label,
+                        CLOSE_WAIT_MILLIS);
                 return;
             }
         } catch (InterruptedException e) {
@@ -298,8 +311,7 @@ public final class DemoCamera implements AutoCloseable {
             } catch (Exception releaseError) {
                 e.addSuppressed(releaseError);
             }
-            throw new DemoCameraException("Demo camera " + label + ": cannot open the H.264 encoder for "
-                    + target, e);
+            throw new DemoCameraException("Demo camera " + label + ": cannot open the H.264 encoder for " + target, e);
         }
     }
 

@@ -22,8 +22,13 @@ final class TestPattern implements FramePainter {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private static final Color[] BARS = {
-        new Color(191, 191, 191), new Color(191, 191, 0), new Color(0, 191, 191),
-        new Color(0, 191, 0), new Color(191, 0, 191), new Color(191, 0, 0), new Color(0, 0, 191),
+        new Color(191, 191, 191),
+        new Color(191, 191, 0),
+        new Color(0, 191, 191),
+        new Color(0, 191, 0),
+        new Color(191, 0, 191),
+        new Color(191, 0, 0),
+        new Color(0, 0, 191),
     };
     private static final int BARS_HEIGHT = 200;
     private static final int TICKER_TOP = BARS_HEIGHT;

@@ -60,8 +60,18 @@ class DemoCameraIT {
         try (DemoCamera camera = DemoCamera.start(0, "probe-cam")) {
             String ffprobe = Loader.load(org.bytedeco.ffmpeg.ffprobe.class);
             // The CLI tools probe a live stream for 5 s by default; 1.5 s covers a whole GOP.
-            String json = run(List.of(ffprobe, "-v", "error", "-analyzeduration", "1500000",
-                    "-select_streams", "v:0", "-show_streams", "-of", "json", camera.url()));
+            String json = run(List.of(
+                    ffprobe,
+                    "-v",
+                    "error",
+                    "-analyzeduration",
+                    "1500000",
+                    "-select_streams",
+                    "v:0",
+                    "-show_streams",
+                    "-of",
+                    "json",
+                    camera.url()));
             assertThat(json)
                     .containsPattern("\"codec_name\"\\s*:\\s*\"h264\"")
                     .containsPattern("\"width\"\\s*:\\s*640")
@@ -71,8 +81,18 @@ class DemoCameraIT {
 
             String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
             Path png = dir.resolve("frame.png");
-            run(List.of(ffmpeg, "-v", "error", "-analyzeduration", "1500000", "-i", camera.url(),
-                    "-frames:v", "1", "-y", png.toString()));
+            run(List.of(
+                    ffmpeg,
+                    "-v",
+                    "error",
+                    "-analyzeduration",
+                    "1500000",
+                    "-i",
+                    camera.url(),
+                    "-frames:v",
+                    "1",
+                    "-y",
+                    png.toString()));
             BufferedImage decoded = ImageIO.read(png.toFile());
             assertThat(decoded.getWidth()).isEqualTo(DemoCamera.WIDTH);
             assertThat(decoded.getHeight()).isEqualTo(DemoCamera.HEIGHT);
@@ -92,7 +112,9 @@ class DemoCameraIT {
             }
         };
         DemoCamera camera = DemoCamera.start(0, "failing-cam", true, failing);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> !camera.isRunning());
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !camera.isRunning());
         long after = painted.get();
         TimeUnit.MILLISECONDS.sleep(200); // nothing to wait for: proving the loop stays stopped
         assertThat(painted.get()).isEqualTo(after);
@@ -129,8 +151,12 @@ class DemoCameraIT {
                     audioPackets++;
                 }
             }
-            LOG.info("Audio camera: {} video packets, {} audio packets, last PTS video {} audio {}",
-                    videoPackets, audioPackets, lastVideoPts, lastAudioPts);
+            LOG.info(
+                    "Audio camera: {} video packets, {} audio packets, last PTS video {} audio {}",
+                    videoPackets,
+                    audioPackets,
+                    lastVideoPts,
+                    lastAudioPts);
             assertThat(videoPackets).isGreaterThanOrEqualTo(50);
             // AAC frames are 1024 samples: ~47 per second at 48 kHz.
             assertThat(audioPackets).isGreaterThanOrEqualTo(100);
@@ -146,9 +172,16 @@ class DemoCameraIT {
         assertThatThrownBy(() -> DemoCamera.start(0, null)).isInstanceOf(NullPointerException.class);
     }
 
-    private record PacketStats(int codecId, int width, int height, long openMillis, int packets, int keyframes,
-            long firstPts, long lastPts, boolean ptsAlwaysIncreasing) {
-    }
+    private record PacketStats(
+            int codecId,
+            int width,
+            int height,
+            long openMillis,
+            int packets,
+            int keyframes,
+            long firstPts,
+            long lastPts,
+            boolean ptsAlwaysIncreasing) {}
 
     private static PacketStats readPackets(String url, Duration duration) throws Exception {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(url)) {
@@ -182,19 +215,31 @@ class DemoCameraIT {
                     keyframes++;
                 }
             }
-            return new PacketStats(grabber.getVideoCodec(), grabber.getImageWidth(), grabber.getImageHeight(),
-                    openMillis, packets, keyframes, firstPts, lastPts, increasing);
+            return new PacketStats(
+                    grabber.getVideoCodec(),
+                    grabber.getImageWidth(),
+                    grabber.getImageHeight(),
+                    openMillis,
+                    packets,
+                    keyframes,
+                    firstPts,
+                    lastPts,
+                    increasing);
         }
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(new ArrayList<>(command))
+                .redirectErrorStream(true)
+                .start();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("Timed out: " + command);
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("exit of %s, output:%n%s", command, output).isZero();
+        assertThat(process.exitValue())
+                .as("exit of %s, output:%n%s", command, output)
+                .isZero();
         return output;
     }
 }

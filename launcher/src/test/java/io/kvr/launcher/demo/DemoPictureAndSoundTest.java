@@ -37,15 +37,16 @@ class DemoPictureAndSoundTest {
         byte[] b = paint(pattern, 10, T0 + 400 + 86_400_000L); // same frame, one day later
         int bandStart = BAND_TOP * 640 * 3;
         assertThat(Arrays.equals(a, 0, bandStart, b, 0, bandStart)).isTrue();
-        assertThat(Arrays.equals(a, bandStart, a.length, b, bandStart, b.length)).isFalse();
+        assertThat(Arrays.equals(a, bandStart, a.length, b, bandStart, b.length))
+                .isFalse();
         assertThat(TestPattern.CLOCK.format(java.time.Instant.ofEpochMilli(T0 + 400)))
                 .isEqualTo("2025-06-15 15:06:40.400");
     }
 
     @Test
     void anyLabelCanBeDrawn() {
-        TestPattern odd = new TestPattern(640, 360, 25, "kamera-\u00e5\u00e4\u00f6 \u6444\u50cf\u673a "
-                + "x".repeat(200));
+        TestPattern odd =
+                new TestPattern(640, 360, 25, "kamera-\u00e5\u00e4\u00f6 \u6444\u50cf\u673a " + "x".repeat(200));
         assertThat(paint(odd, 0, T0)).hasSize(640 * 360 * 3);
     }
 

@@ -47,7 +47,8 @@ public record EditListBox(List<Entry> entries) implements Box {
 
     private int version() {
         for (Entry e : entries) {
-            if (e.segmentDuration() > FullBoxFields.U32_MAX || e.mediaTime() > Integer.MAX_VALUE
+            if (e.segmentDuration() > FullBoxFields.U32_MAX
+                    || e.mediaTime() > Integer.MAX_VALUE
                     || e.mediaTime() < Integer.MIN_VALUE) {
                 return 1;
             }

@@ -9,8 +9,7 @@ final class FullBoxFields {
     private static final long[] UNITY_MATRIX = {0x0001_0000, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000};
     static final int MATRIX_SIZE = 4 * 9;
 
-    private FullBoxFields() {
-    }
+    private FullBoxFields() {}
 
     /** Version 1 only when a duration does not fit 32 bits. */
     static int timeVersion(long duration) {

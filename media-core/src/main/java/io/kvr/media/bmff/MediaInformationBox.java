@@ -8,8 +8,10 @@ public record MediaInformationBox(Box mediaHeader, DataInformationBox dataInform
         implements Box {
     /** The information of a track whose data is in the same file. */
     public static MediaInformationBox selfContained(boolean video, SampleTableBox sampleTable) {
-        return new MediaInformationBox(video ? new VideoMediaHeaderBox() : new SoundMediaHeaderBox(),
-                DataInformationBox.selfContained(), sampleTable);
+        return new MediaInformationBox(
+                video ? new VideoMediaHeaderBox() : new SoundMediaHeaderBox(),
+                DataInformationBox.selfContained(),
+                sampleTable);
     }
 
     @Override

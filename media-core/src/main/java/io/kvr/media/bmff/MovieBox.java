@@ -12,7 +12,10 @@ public record MovieBox(MovieHeaderBox header, List<TrackBox> tracks, Optional<Mo
 
     @Override
     public long size() {
-        return HEADER_SIZE + header.size() + Box.sizeOf(tracks) + extendsBox.map(Box::size).orElse(0L);
+        return HEADER_SIZE
+                + header.size()
+                + Box.sizeOf(tracks)
+                + extendsBox.map(Box::size).orElse(0L);
     }
 
     @Override

@@ -11,8 +11,15 @@ package io.kvr.media.bmff;
 public record MovieHeaderBox(long timescale, long duration, long nextTrackId) implements Box {
     @Override
     public long size() {
-        return FULL_HEADER_SIZE + FullBoxFields.timesAndDurationSize(FullBoxFields.timeVersion(duration)) + 4
-                + 4 + 2 + 10 + FullBoxFields.MATRIX_SIZE + 24 + 4;
+        return FULL_HEADER_SIZE
+                + FullBoxFields.timesAndDurationSize(FullBoxFields.timeVersion(duration))
+                + 4
+                + 4
+                + 2
+                + 10
+                + FullBoxFields.MATRIX_SIZE
+                + 24
+                + 4;
     }
 
     @Override

@@ -16,8 +16,12 @@ public record SampleTableBox(List<Box> boxes) implements Box {
      * {@code stts}, {@code stsc}, {@code stsz}, {@code stco}.
      */
     public static SampleTableBox empty(Box sampleDescription) {
-        return new SampleTableBox(List.of(sampleDescription, TimeToSampleBox.EMPTY, SampleToChunkBox.EMPTY,
-                ChunkOffsetBox.EMPTY, SampleSizeBox.EMPTY));
+        return new SampleTableBox(List.of(
+                sampleDescription,
+                TimeToSampleBox.EMPTY,
+                SampleToChunkBox.EMPTY,
+                ChunkOffsetBox.EMPTY,
+                SampleSizeBox.EMPTY));
     }
 
     @Override

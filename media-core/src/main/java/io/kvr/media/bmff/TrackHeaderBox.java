@@ -13,12 +13,18 @@ package io.kvr.media.bmff;
 public record TrackHeaderBox(int trackId, long duration, int volume, int width, int height) implements Box {
     /** Volume 1.0, what an audio track gets. */
     public static final int AUDIO_VOLUME = 0x0100;
+
     private static final int TRACK_ENABLED_IN_MOVIE = 0x3;
 
     @Override
     public long size() {
-        return FULL_HEADER_SIZE + FullBoxFields.timesAndDurationSize(FullBoxFields.timeVersion(duration)) + 8
-                + 8 + 8 + FullBoxFields.MATRIX_SIZE + 8;
+        return FULL_HEADER_SIZE
+                + FullBoxFields.timesAndDurationSize(FullBoxFields.timeVersion(duration))
+                + 8
+                + 8
+                + 8
+                + FullBoxFields.MATRIX_SIZE
+                + 8;
     }
 
     @Override

@@ -11,8 +11,14 @@ package io.kvr.media.bmff;
  * @param syncSamples 0-based indexes of the sync samples, ascending
  * @param compositionOffsets per sample, presentation minus decode time; null to leave the field out
  */
-public record TrackRunBox(int version, long dataOffset, int[] sampleDurations, int[] sampleSizes, int[] syncSamples,
-        int[] compositionOffsets) implements Box {
+public record TrackRunBox(
+        int version,
+        long dataOffset,
+        int[] sampleDurations,
+        int[] sampleSizes,
+        int[] syncSamples,
+        int[] compositionOffsets)
+        implements Box {
     /** sample_depends_on = 2: depends on no other sample. */
     public static final int SYNC_SAMPLE_FLAGS = 0x0200_0000;
     /** sample_depends_on = 1, sample_is_non_sync_sample = 1. */
@@ -35,15 +41,20 @@ public record TrackRunBox(int version, long dataOffset, int[] sampleDurations, i
      * A run whose fields follow from its samples: composition offsets only when one is not 0, version 1 only when
      * one is negative.
      */
-    public static TrackRunBox of(long dataOffset, int[] sampleDurations, int[] sampleSizes, int[] syncSamples,
-            int[] compositionOffsets) {
+    public static TrackRunBox of(
+            long dataOffset, int[] sampleDurations, int[] sampleSizes, int[] syncSamples, int[] compositionOffsets) {
         boolean any = false;
         boolean negative = false;
         for (int offset : compositionOffsets) {
             any |= offset != 0;
             negative |= offset < 0;
         }
-        return new TrackRunBox(negative ? 1 : 0, dataOffset, sampleDurations, sampleSizes, syncSamples,
+        return new TrackRunBox(
+                negative ? 1 : 0,
+                dataOffset,
+                sampleDurations,
+                sampleSizes,
+                syncSamples,
                 any ? compositionOffsets : null);
     }
 
@@ -63,7 +74,10 @@ public record TrackRunBox(int version, long dataOffset, int[] sampleDurations, i
 
     @Override
     public void write(BoxWriter w) {
-        int flags = DATA_OFFSET_PRESENT | SAMPLE_DURATION_PRESENT | SAMPLE_SIZE_PRESENT | SAMPLE_FLAGS_PRESENT
+        int flags = DATA_OFFSET_PRESENT
+                | SAMPLE_DURATION_PRESENT
+                | SAMPLE_SIZE_PRESENT
+                | SAMPLE_FLAGS_PRESENT
                 | (compositionOffsets != null ? SAMPLE_COMPOSITION_TIME_OFFSETS_PRESENT : 0);
         int trun = w.beginFull("trun", version, flags);
         int n = sampleCount();

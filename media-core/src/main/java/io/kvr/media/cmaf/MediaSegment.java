@@ -10,38 +10,38 @@ import java.util.Arrays;
  */
 public record MediaSegment(byte[] bytes, SegmentLayout layout) {
 
-  public long moofOffset() {
-    return layout.moofOffset();
-  }
+    public long moofOffset() {
+        return layout.moofOffset();
+    }
 
-  public long moofSize() {
-    return layout.moofSize();
-  }
+    public long moofSize() {
+        return layout.moofSize();
+    }
 
-  public long mdatOffset() {
-    return layout.mdatOffset();
-  }
+    public long mdatOffset() {
+        return layout.mdatOffset();
+    }
 
-  public long mdatSize() {
-    return layout.mdatSize();
-  }
+    public long mdatSize() {
+        return layout.mdatSize();
+    }
 
-  public java.util.List<TrackRun> tracks() {
-    return layout.tracks();
-  }
+    public java.util.List<TrackRun> tracks() {
+        return layout.tracks();
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof MediaSegment s && Arrays.equals(s.bytes, bytes) && s.layout.equals(layout);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MediaSegment s && Arrays.equals(s.bytes, bytes) && s.layout.equals(layout);
+    }
 
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(bytes) * 31 + layout.hashCode();
-  }
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes) * 31 + layout.hashCode();
+    }
 
-  @Override
-  public String toString() {
-    return "MediaSegment[" + bytes.length + " bytes, " + layout + "]";
-  }
+    @Override
+    public String toString() {
+        return "MediaSegment[" + bytes.length + " bytes, " + layout + "]";
+    }
 }

@@ -17,29 +17,31 @@ import java.util.Objects;
  */
 public record Sample(long decodeTime, int duration, int compositionOffset, boolean sync, byte[] payload) {
 
-  public Sample {
-    Objects.requireNonNull(payload, "payload");
-    if (duration < 0 || decodeTime < 0) {
-      throw new IllegalArgumentException("decodeTime " + decodeTime + " duration " + duration);
+    public Sample {
+        Objects.requireNonNull(payload, "payload");
+        if (duration < 0 || decodeTime < 0) {
+            throw new IllegalArgumentException("decodeTime " + decodeTime + " duration " + duration);
+        }
     }
-  }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Sample s && s.decodeTime == decodeTime && s.duration == duration
-        && s.compositionOffset == compositionOffset && s.sync == sync
-        && java.util.Arrays.equals(s.payload, payload);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Sample s
+                && s.decodeTime == decodeTime
+                && s.duration == duration
+                && s.compositionOffset == compositionOffset
+                && s.sync == sync
+                && java.util.Arrays.equals(s.payload, payload);
+    }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(decodeTime, duration, compositionOffset, sync) * 31
-        + java.util.Arrays.hashCode(payload);
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(decodeTime, duration, compositionOffset, sync) * 31 + java.util.Arrays.hashCode(payload);
+    }
 
-  @Override
-  public String toString() {
-    return "Sample[decodeTime=" + decodeTime + ", duration=" + duration + ", compositionOffset="
-        + compositionOffset + ", sync=" + sync + ", " + payload.length + " bytes]";
-  }
+    @Override
+    public String toString() {
+        return "Sample[decodeTime=" + decodeTime + ", duration=" + duration + ", compositionOffset=" + compositionOffset
+                + ", sync=" + sync + ", " + payload.length + " bytes]";
+    }
 }

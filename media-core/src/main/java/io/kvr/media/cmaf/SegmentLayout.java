@@ -13,14 +13,14 @@ import java.util.List;
  * @param tracks one run per track that had samples, in moof order
  */
 public record SegmentLayout(
-    long size, long moofOffset, long moofSize, long mdatOffset, long mdatSize, List<TrackRun> tracks) {
+        long size, long moofOffset, long moofSize, long mdatOffset, long mdatSize, List<TrackRun> tracks) {
 
-  public SegmentLayout {
-    tracks = List.copyOf(tracks);
-  }
+    public SegmentLayout {
+        tracks = List.copyOf(tracks);
+    }
 
-  /** The run of a track; empty if the track had no samples in this segment. */
-  public java.util.Optional<TrackRun> track(int trackId) {
-    return tracks.stream().filter(t -> t.trackId() == trackId).findFirst();
-  }
+    /** The run of a track; empty if the track had no samples in this segment. */
+    public java.util.Optional<TrackRun> track(int trackId) {
+        return tracks.stream().filter(t -> t.trackId() == trackId).findFirst();
+    }
 }

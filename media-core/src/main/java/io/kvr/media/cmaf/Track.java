@@ -14,23 +14,23 @@ import java.util.Objects;
  */
 public record Track(int trackId, TrackFormat format, int timescale) {
 
-  /** The usual video timescale: 90 kHz, the RTP / MPEG-TS clock. */
-  public static final int VIDEO_TIMESCALE = 90_000;
+    /** The usual video timescale: 90 kHz, the RTP / MPEG-TS clock. */
+    public static final int VIDEO_TIMESCALE = 90_000;
 
-  public Track {
-    Objects.requireNonNull(format, "format");
-    if (trackId < 1 || timescale < 1) {
-      throw new IllegalArgumentException("track " + trackId + " timescale " + timescale);
+    public Track {
+        Objects.requireNonNull(format, "format");
+        if (trackId < 1 || timescale < 1) {
+            throw new IllegalArgumentException("track " + trackId + " timescale " + timescale);
+        }
     }
-  }
 
-  /** A video track at {@link #VIDEO_TIMESCALE}. */
-  public static Track video(int trackId, VisualFormat format) {
-    return new Track(trackId, format, VIDEO_TIMESCALE);
-  }
+    /** A video track at {@link #VIDEO_TIMESCALE}. */
+    public static Track video(int trackId, VisualFormat format) {
+        return new Track(trackId, format, VIDEO_TIMESCALE);
+    }
 
-  /** An audio track whose timescale is its sample rate. */
-  public static Track audio(int trackId, AudioFormat format) {
-    return new Track(trackId, format, format.sampleRate());
-  }
+    /** An audio track whose timescale is its sample rate. */
+    public static Track audio(int trackId, AudioFormat format) {
+        return new Track(trackId, format, format.sampleRate());
+    }
 }

@@ -17,57 +17,61 @@ import java.util.Arrays;
  * @param syncSamples 0-based indexes of the sync samples, ascending
  */
 public record TrackRun(
-    int trackId,
-    long baseDecodeTime,
-    long dataOffset,
-    int[] sampleSizes,
-    int[] sampleDurations,
-    int[] compositionOffsets,
-    int[] syncSamples) {
+        int trackId,
+        long baseDecodeTime,
+        long dataOffset,
+        int[] sampleSizes,
+        int[] sampleDurations,
+        int[] compositionOffsets,
+        int[] syncSamples) {
 
-  public int sampleCount() {
-    return sampleSizes.length;
-  }
-
-  /** Sum of the sample durations. */
-  public long duration() {
-    long sum = 0;
-    for (int d : sampleDurations) {
-      sum += d;
+    public int sampleCount() {
+        return sampleSizes.length;
     }
-    return sum;
-  }
 
-  /** Sum of the sample sizes. */
-  public long dataSize() {
-    long sum = 0;
-    for (int s : sampleSizes) {
-      sum += s;
+    /** Sum of the sample durations. */
+    public long duration() {
+        long sum = 0;
+        for (int d : sampleDurations) {
+            sum += d;
+        }
+        return sum;
     }
-    return sum;
-  }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof TrackRun r && r.trackId == trackId && r.baseDecodeTime == baseDecodeTime
-        && r.dataOffset == dataOffset && Arrays.equals(r.sampleSizes, sampleSizes)
-        && Arrays.equals(r.sampleDurations, sampleDurations)
-        && Arrays.equals(r.compositionOffsets, compositionOffsets) && Arrays.equals(r.syncSamples, syncSamples);
-  }
+    /** Sum of the sample sizes. */
+    public long dataSize() {
+        long sum = 0;
+        for (int s : sampleSizes) {
+            sum += s;
+        }
+        return sum;
+    }
 
-  @Override
-  public int hashCode() {
-    int h = Long.hashCode(baseDecodeTime) * 31 + trackId;
-    h = h * 31 + Long.hashCode(dataOffset);
-    h = h * 31 + Arrays.hashCode(sampleSizes);
-    h = h * 31 + Arrays.hashCode(sampleDurations);
-    h = h * 31 + Arrays.hashCode(compositionOffsets);
-    return h * 31 + Arrays.hashCode(syncSamples);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrackRun r
+                && r.trackId == trackId
+                && r.baseDecodeTime == baseDecodeTime
+                && r.dataOffset == dataOffset
+                && Arrays.equals(r.sampleSizes, sampleSizes)
+                && Arrays.equals(r.sampleDurations, sampleDurations)
+                && Arrays.equals(r.compositionOffsets, compositionOffsets)
+                && Arrays.equals(r.syncSamples, syncSamples);
+    }
 
-  @Override
-  public String toString() {
-    return "TrackRun[trackId=" + trackId + ", baseDecodeTime=" + baseDecodeTime + ", dataOffset=" + dataOffset
-        + ", samples=" + sampleSizes.length + ", syncSamples=" + Arrays.toString(syncSamples) + "]";
-  }
+    @Override
+    public int hashCode() {
+        int h = Long.hashCode(baseDecodeTime) * 31 + trackId;
+        h = h * 31 + Long.hashCode(dataOffset);
+        h = h * 31 + Arrays.hashCode(sampleSizes);
+        h = h * 31 + Arrays.hashCode(sampleDurations);
+        h = h * 31 + Arrays.hashCode(compositionOffsets);
+        return h * 31 + Arrays.hashCode(syncSamples);
+    }
+
+    @Override
+    public String toString() {
+        return "TrackRun[trackId=" + trackId + ", baseDecodeTime=" + baseDecodeTime + ", dataOffset=" + dataOffset
+                + ", samples=" + sampleSizes.length + ", syncSamples=" + Arrays.toString(syncSamples) + "]";
+    }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  */
 public record TrackSamples(int trackId, List<Sample> samples) {
 
-  public TrackSamples {
-    samples = List.copyOf(samples);
-  }
+    public TrackSamples {
+        samples = List.copyOf(samples);
+    }
 }

@@ -45,6 +45,9 @@ record Box(String type, int start, int bodyStart, int end) {
     }
 
     static long u32(byte[] data, int p) {
-        return ((data[p] & 0xffL) << 24) | ((data[p + 1] & 0xffL) << 16) | ((data[p + 2] & 0xffL) << 8) | (data[p + 3] & 0xffL);
+        return ((data[p] & 0xffL) << 24)
+                | ((data[p + 1] & 0xffL) << 16)
+                | ((data[p + 2] & 0xffL) << 8)
+                | (data[p + 3] & 0xffL);
     }
 }

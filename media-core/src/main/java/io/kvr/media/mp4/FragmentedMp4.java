@@ -28,12 +28,10 @@ public final class FragmentedMp4 {
     private static final long U32_MAX = 0xFFFF_FFFFL;
 
     /** One track's samples {@code [firstSample, firstSample + count)} in a fragment. */
-    private record Run(int track, int firstSample, int count, long mediaTime, long payloadOffset) {
-    }
+    private record Run(int track, int firstSample, int count, long mediaTime, long payloadOffset) {}
 
     /** A fragment: its runs and the span {@code [payloadStart, payloadEnd)} of the progressive payload they fill. */
-    private record Fragment(long fileOffset, int headerSize, long payloadStart, long payloadEnd, List<Run> runs) {
-    }
+    private record Fragment(long fileOffset, int headerSize, long payloadStart, long payloadEnd, List<Run> runs) {}
 
     private final List<ProgressiveMp4.Track> tracks;
     private final boolean[] compositionOffsets;
@@ -56,8 +54,9 @@ public final class FragmentedMp4 {
         }
         this.fragments = layOut();
         Fragment last = fragments.isEmpty() ? null : fragments.get(fragments.size() - 1);
-        this.size = last == null ? init.length : last.fileOffset() + last.headerSize()
-                + (last.payloadEnd() - last.payloadStart());
+        this.size = last == null
+                ? init.length
+                : last.fileOffset() + last.headerSize() + (last.payloadEnd() - last.payloadStart());
     }
 
     /**
@@ -65,7 +64,8 @@ public final class FragmentedMp4 {
      * payload; the window (output timeline, microseconds) becomes the edit lists, as in {@link ProgressiveMp4}.
      */
     public static FragmentedMp4 of(List<ProgressiveMp4.Track> tracks, long windowStartUs, long windowDurationUs) {
-        FileTypeBox ftyp = fileTypeBox(tracks.stream().map(ProgressiveMp4.Track::config).toList());
+        FileTypeBox ftyp =
+                fileTypeBox(tracks.stream().map(ProgressiveMp4.Track::config).toList());
         MovieBox moov = ProgressiveMp4.fragmentedMoov(tracks, windowStartUs, windowDurationUs);
         BoxWriter w = new BoxWriter(new byte[Math.toIntExact(ftyp.size() + moov.size())], 0);
         ftyp.write(w);
@@ -139,15 +139,16 @@ public final class FragmentedMp4 {
         long moofSize = f.headerSize() - Box.HEADER_SIZE;
         List<TrackFragmentBox> trafs = new ArrayList<>(f.runs().size());
         for (Run r : f.runs()) {
-            trafs.add(new TrackFragmentBox(new TrackFragmentHeaderBox(tracks.get(r.track()).config().trackId()),
+            trafs.add(new TrackFragmentBox(
+                    new TrackFragmentHeaderBox(tracks.get(r.track()).config().trackId()),
                     new TrackFragmentBaseMediaDecodeTimeBox(r.mediaTime()), // media time, 0 at the first sample
                     trackRun(r, moofSize + Box.HEADER_SIZE + (r.payloadOffset() - f.payloadStart()))));
         }
         new MovieFragmentBox(new MovieFragmentHeaderBox(k + 1L), trafs).write(w);
         new MediaDataBox(f.payloadEnd() - f.payloadStart()).writeHeader(w);
         if (w.position() != out.length) {
-            throw new IllegalStateException("fragment " + k + " header is " + w.position() + " bytes, planned "
-                    + out.length);
+            throw new IllegalStateException(
+                    "fragment " + k + " header is " + w.position() + " bytes, planned " + out.length);
         }
         return out;
     }
@@ -175,8 +176,13 @@ public final class FragmentedMp4 {
                 offsets[j] = s.compositionOffset(i);
             }
         }
-        return new TrackRunBox(negativeOffsets[r.track()] ? 1 : 0, dataOffset, durations, sizes,
-                Arrays.copyOf(syncs, syncCount), offsets);
+        return new TrackRunBox(
+                negativeOffsets[r.track()] ? 1 : 0,
+                dataOffset,
+                durations,
+                sizes,
+                Arrays.copyOf(syncs, syncCount),
+                offsets);
     }
 
     /** Splits the tracks' chunks, in payload order, into fragments of at most one run per track. */

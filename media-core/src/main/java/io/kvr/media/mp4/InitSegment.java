@@ -36,8 +36,11 @@ public record InitSegment(List<TrackConfig> tracks) {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof TrackConfig t && t.trackId == trackId && sameConfiguration(t)
-                    && t.width == width && t.height == height;
+            return o instanceof TrackConfig t
+                    && t.trackId == trackId
+                    && sameConfiguration(t)
+                    && t.width == width
+                    && t.height == height;
         }
 
         @Override
@@ -78,8 +81,8 @@ public record InitSegment(List<TrackConfig> tracks) {
             int mdhdVersion = data[mdhd.bodyStart()] & 0xff;
             int timescale = (int) Box.u32(data, mdhd.bodyStart() + (mdhdVersion == 1 ? 20 : 12));
             String handler = new String(data, hdlr.bodyStart() + 8, 4, StandardCharsets.ISO_8859_1);
-            tracks.add(new TrackConfig(trackId, handler, timescale, width, height,
-                    Arrays.copyOfRange(data, stsd.start(), stsd.end())));
+            tracks.add(new TrackConfig(
+                    trackId, handler, timescale, width, height, Arrays.copyOfRange(data, stsd.start(), stsd.end())));
         }
         if (tracks.isEmpty()) {
             throw new MalformedMediaException("init segment has no tracks");

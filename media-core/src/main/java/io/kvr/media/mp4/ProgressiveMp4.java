@@ -39,14 +39,13 @@ import java.util.Optional;
 public final class ProgressiveMp4 {
     /** Movie timescale: milliseconds, so a 24 h movie fits 32-bit durations. */
     public static final int MOVIE_TIMESCALE = 1000;
+
     private static final long U32_MAX = 0xFFFF_FFFFL;
 
     /** A track to write: its configuration from the init segment and its samples. */
-    public record Track(InitSegment.TrackConfig config, SampleTable samples) {
-    }
+    public record Track(InitSegment.TrackConfig config, SampleTable samples) {}
 
-    private ProgressiveMp4() {
-    }
+    private ProgressiveMp4() {}
 
     /**
      * {@code ftyp} + {@code moov} + the {@code mdat} header for {@code mdatPayload} bytes of media. The window is on
@@ -113,8 +112,13 @@ public final class ProgressiveMp4 {
      * The {@code moov}; chunk offsets are {@code base} (the header's size) plus the tables' offsets into the
      * {@code mdat} payload.
      */
-    private static MovieBox movieBox(List<Track> tracks, long windowStartUs, long windowDurationUs, boolean co64,
-                                     long base, boolean fragmented) {
+    private static MovieBox movieBox(
+            List<Track> tracks,
+            long windowStartUs,
+            long windowDurationUs,
+            boolean co64,
+            long base,
+            boolean fragmented) {
         long movieDuration = 0;
         int nextTrackId = 1;
         Edit[] edits = new Edit[tracks.size()];
@@ -146,7 +150,8 @@ public final class ProgressiveMp4 {
         SampleTable s = track.samples();
         int ts = track.config().timescale();
         long startTicks = Math.floorDiv(windowStartUs * ts, 1_000_000L);
-        long endTicks = Math.min(s.endDecodeTime() + maxCompositionOffset(s),
+        long endTicks = Math.min(
+                s.endDecodeTime() + maxCompositionOffset(s),
                 startTicks + Math.floorDiv(windowDurationUs * ts, 1_000_000L));
         long lead = s.firstDecodeTime() - startTicks;
         if (lead > 0) {
@@ -165,8 +170,8 @@ public final class ProgressiveMp4 {
         InitSegment.TrackConfig c = track.config();
         SampleTable s = track.samples();
         boolean video = c.video();
-        TrackHeaderBox tkhd = new TrackHeaderBox(c.trackId(), edit.total(), video ? 0 : TrackHeaderBox.AUDIO_VOLUME,
-                c.width(), c.height());
+        TrackHeaderBox tkhd = new TrackHeaderBox(
+                c.trackId(), edit.total(), video ? 0 : TrackHeaderBox.AUDIO_VOLUME, c.width(), c.height());
         List<EditListBox.Entry> entries = new ArrayList<>(2);
         if (edit.emptyMs() > 0) {
             entries.add(new EditListBox.Entry(edit.emptyMs(), EditListBox.Entry.EMPTY));
@@ -175,7 +180,8 @@ public final class ProgressiveMp4 {
         long mediaDuration = fragmented ? 0 : s.mediaDuration(); // a fragmented track's samples are in its moofs
         Box stsd = new EncodedBox(c.stsd());
         SampleTableBox stbl = fragmented ? SampleTableBox.empty(stsd) : stbl(stsd, s, co64, base);
-        MediaBox mdia = new MediaBox(new MediaHeaderBox(c.timescale(), mediaDuration),
+        MediaBox mdia = new MediaBox(
+                new MediaHeaderBox(c.timescale(), mediaDuration),
                 new HandlerBox(c.handler(), video ? "VideoHandler" : "SoundHandler"),
                 MediaInformationBox.selfContained(video, stbl));
         return new TrackBox(tkhd, Optional.of(new EditBox(new EditListBox(entries))), mdia);

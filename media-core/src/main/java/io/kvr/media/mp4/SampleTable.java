@@ -17,10 +17,12 @@ public final class SampleTable {
      * {@link #lastDuration} until a next sample fixes it.
      */
     private int[] runLengths = new int[16];
+
     private int[] runDurations = new int[16];
     private int runs;
     /** Null while every offset is 0 (no B-frames, audio): most tracks never need the array. */
     private int[] compositionOffsets;
+
     private int[] syncSamples = new int[64];
     private int syncCount;
     private int chunkCount;
@@ -32,6 +34,7 @@ public final class SampleTable {
     private long payloadBytes;
     /** Where {@link #duration(int)} last looked: sequential reads cost O(1). */
     private int cursorRun;
+
     private int cursorFirstSample;
 
     /**

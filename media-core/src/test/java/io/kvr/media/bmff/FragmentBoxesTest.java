@@ -23,31 +23,37 @@ class FragmentBoxesTest {
         assertThat(run.getDataOffset()).isEqualTo(120);
         assertThat(run.getEntries()).extracting(Entry::getSampleDuration).containsExactly(3000L, 3000L, 3000L);
         assertThat(run.getEntries()).extracting(Entry::getSampleSize).containsExactly(900L, 40L, 50L);
-        assertThat(run.getEntries()).extracting(e -> e.getSampleFlags().isSampleIsDifferenceSample())
+        assertThat(run.getEntries())
+                .extracting(e -> e.getSampleFlags().isSampleIsDifferenceSample())
                 .containsExactly(false, true, true);
-        assertThat(run.getEntries()).extracting(e -> e.getSampleFlags().getSampleDependsOn())
+        assertThat(run.getEntries())
+                .extracting(e -> e.getSampleFlags().getSampleDependsOn())
                 .containsExactly(2, 1, 1);
     }
 
     @Test
     void trackRunIsVersion1WithSignedOffsetsWhenOneIsNegative() throws Exception {
-        var positive = Parsed.as(org.mp4parser.boxes.iso14496.part12.TrackRunBox.class,
+        var positive = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.TrackRunBox.class,
                 TrackRunBox.of(120, DURATIONS, SIZES, FIRST_SYNC, new int[] {0, 6000, 3000}));
         assertThat(positive.getVersion()).isZero();
-        assertThat(positive.getEntries()).extracting(Entry::getSampleCompositionTimeOffset)
+        assertThat(positive.getEntries())
+                .extracting(Entry::getSampleCompositionTimeOffset)
                 .containsExactly(0L, 6000L, 3000L);
-        var negative = Parsed.as(org.mp4parser.boxes.iso14496.part12.TrackRunBox.class,
+        var negative = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.TrackRunBox.class,
                 TrackRunBox.of(120, DURATIONS, SIZES, FIRST_SYNC, new int[] {-3000, 3000, 0}));
         assertThat(negative.getVersion()).isEqualTo(1);
-        assertThat(negative.getEntries()).extracting(Entry::getSampleCompositionTimeOffset)
+        assertThat(negative.getEntries())
+                .extracting(Entry::getSampleCompositionTimeOffset)
                 .containsExactly(-3000L, 3000L, 0L);
     }
 
     @Test
     void sizesKnownBeforehandMatchTheWrittenBoxes() {
         TrackRunBox run = TrackRunBox.of(0, DURATIONS, SIZES, FIRST_SYNC, new int[] {0, 1, 0});
-        TrackFragmentBox traf = new TrackFragmentBox(new TrackFragmentHeaderBox(1),
-                new TrackFragmentBaseMediaDecodeTimeBox(0), run);
+        TrackFragmentBox traf =
+                new TrackFragmentBox(new TrackFragmentHeaderBox(1), new TrackFragmentBaseMediaDecodeTimeBox(0), run);
         assertThat(Parsed.bytes(traf)).hasSize((int) TrackFragmentBox.size(3, true));
         MovieFragmentBox moof = new MovieFragmentBox(new MovieFragmentHeaderBox(7), List.of(traf, traf));
         assertThat(Parsed.bytes(moof)).hasSize((int) MovieFragmentBox.size(2 * TrackFragmentBox.size(3, true)));
@@ -55,19 +61,21 @@ class FragmentBoxesTest {
 
     @Test
     void baseMediaDecodeTimeIsAlways64Bit() throws Exception {
-        var small = Parsed.as(org.mp4parser.boxes.iso14496.part12.TrackFragmentBaseMediaDecodeTimeBox.class,
+        var small = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.TrackFragmentBaseMediaDecodeTimeBox.class,
                 new TrackFragmentBaseMediaDecodeTimeBox(90_000));
         assertThat(small.getVersion()).isEqualTo(1);
         assertThat(small.getBaseMediaDecodeTime()).isEqualTo(90_000);
-        var large = Parsed.as(org.mp4parser.boxes.iso14496.part12.TrackFragmentBaseMediaDecodeTimeBox.class,
+        var large = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.TrackFragmentBaseMediaDecodeTimeBox.class,
                 new TrackFragmentBaseMediaDecodeTimeBox(0x1_2345_6789L));
         assertThat(large.getBaseMediaDecodeTime()).isEqualTo(0x1_2345_6789L);
     }
 
     @Test
     void trackFragmentHeaderSaysDefaultBaseIsMoof() throws Exception {
-        var tfhd = Parsed.as(org.mp4parser.boxes.iso14496.part12.TrackFragmentHeaderBox.class,
-                new TrackFragmentHeaderBox(9));
+        var tfhd = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.TrackFragmentHeaderBox.class, new TrackFragmentHeaderBox(9));
         assertThat(tfhd.getTrackId()).isEqualTo(9);
         assertThat(tfhd.isDefaultBaseIsMoof()).isTrue();
         assertThat(tfhd.hasBaseDataOffset()).isFalse();
@@ -89,10 +97,12 @@ class FragmentBoxesTest {
     @Test
     void chunkOffsetsAreMovedByTheBaseAndNeedCo64Past4GiB() throws Exception {
         long[] offsets = {0, 1000, 0xFFFF_0000L};
-        var stco = Parsed.as(org.mp4parser.boxes.iso14496.part12.StaticChunkOffsetBox.class,
+        var stco = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.StaticChunkOffsetBox.class,
                 new ChunkOffsetBox(offsets, 2, 48, false));
         assertThat(stco.getChunkOffsets()).containsExactly(48, 1048);
-        var co64 = Parsed.as(org.mp4parser.boxes.iso14496.part12.ChunkOffset64BitBox.class,
+        var co64 = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.ChunkOffset64BitBox.class,
                 new ChunkOffsetBox(offsets, 3, 0x10_0000, true));
         assertThat(co64.getChunkOffsets()).containsExactly(0x10_0000L, 0x10_0000L + 1000, 0x1_000F_0000L);
         assertThatThrownBy(() -> new ChunkOffsetBox(offsets, 3, 0x10_0000, false).toByteArray())

@@ -12,14 +12,15 @@ class HeaderBoxesTest {
 
     @Test
     void movieHeaderIsVersion0UntilTheDurationNeeds64Bits() throws Exception {
-        var small = Parsed.as(org.mp4parser.boxes.iso14496.part12.MovieHeaderBox.class,
-                new MovieHeaderBox(1000, 12_345, 3));
+        var small = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.MovieHeaderBox.class, new MovieHeaderBox(1000, 12_345, 3));
         assertThat(small.getVersion()).isZero();
         assertThat(small.getTimescale()).isEqualTo(1000);
         assertThat(small.getDuration()).isEqualTo(12_345);
         assertThat(small.getNextTrackId()).isEqualTo(3);
         assertThat(small.getRate()).isEqualTo(1.0);
-        var large = Parsed.as(org.mp4parser.boxes.iso14496.part12.MovieHeaderBox.class,
+        var large = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.MovieHeaderBox.class,
                 new MovieHeaderBox(1000, OVER_32_BITS + 7, 3));
         assertThat(large.getVersion()).isEqualTo(1);
         assertThat(large.getDuration()).isEqualTo(OVER_32_BITS + 7);
@@ -28,15 +29,16 @@ class HeaderBoxesTest {
 
     @Test
     void trackHeaderCarriesIdSizeVolumeAndA64BitDurationInVersion1() throws Exception {
-        var video = Parsed.as(org.mp4parser.boxes.iso14496.part12.TrackHeaderBox.class,
-                new TrackHeaderBox(5, 40_000, 0, 1920, 1080));
+        var video = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.TrackHeaderBox.class, new TrackHeaderBox(5, 40_000, 0, 1920, 1080));
         assertThat(video.getVersion()).isZero();
         assertThat(video.getFlags()).isEqualTo(3);
         assertThat(video.getTrackId()).isEqualTo(5);
         assertThat(video.getWidth()).isEqualTo(1920.0);
         assertThat(video.getHeight()).isEqualTo(1080.0);
         assertThat(video.getVolume()).isZero();
-        var audio = Parsed.as(org.mp4parser.boxes.iso14496.part12.TrackHeaderBox.class,
+        var audio = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.TrackHeaderBox.class,
                 new TrackHeaderBox(2, OVER_32_BITS, TrackHeaderBox.AUDIO_VOLUME, 0, 0));
         assertThat(audio.getVersion()).isEqualTo(1);
         assertThat(audio.getDuration()).isEqualTo(OVER_32_BITS);
@@ -46,15 +48,15 @@ class HeaderBoxesTest {
 
     @Test
     void mediaHeaderCarriesTimescaleDurationAndUndeterminedLanguage() throws Exception {
-        var small = Parsed.as(org.mp4parser.boxes.iso14496.part12.MediaHeaderBox.class,
-                new MediaHeaderBox(90_000, 900_000));
+        var small = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.MediaHeaderBox.class, new MediaHeaderBox(90_000, 900_000));
         assertThat(small.getVersion()).isZero();
         assertThat(small.getTimescale()).isEqualTo(90_000);
         assertThat(small.getDuration()).isEqualTo(900_000);
         assertThat(small.getLanguage()).isEqualTo("und");
         // 13.3 h at 90 kHz
-        var large = Parsed.as(org.mp4parser.boxes.iso14496.part12.MediaHeaderBox.class,
-                new MediaHeaderBox(90_000, OVER_32_BITS));
+        var large = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.MediaHeaderBox.class, new MediaHeaderBox(90_000, OVER_32_BITS));
         assertThat(large.getVersion()).isEqualTo(1);
         assertThat(large.getDuration()).isEqualTo(OVER_32_BITS);
         assertThat(large.getTimescale()).isEqualTo(90_000);
@@ -62,19 +64,27 @@ class HeaderBoxesTest {
 
     @Test
     void editListWritesEmptyEditsAsMinusOneAndSwitchesToVersion1ForLargeValues() throws Exception {
-        var small = Parsed.as(org.mp4parser.boxes.iso14496.part12.EditListBox.class, new EditListBox(List.of(
-                new EditListBox.Entry(40, EditListBox.Entry.EMPTY), new EditListBox.Entry(10_000, 3_600))));
+        var small = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.EditListBox.class,
+                new EditListBox(List.of(
+                        new EditListBox.Entry(40, EditListBox.Entry.EMPTY), new EditListBox.Entry(10_000, 3_600))));
         assertThat(small.getVersion()).isZero();
-        assertThat(small.getEntries()).extracting(Entry::getSegmentDuration, Entry::getMediaTime,
-                Entry::getMediaRate).containsExactly(
+        assertThat(small.getEntries())
+                .extracting(Entry::getSegmentDuration, Entry::getMediaTime, Entry::getMediaRate)
+                .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(40L, -1L, 1.0),
                         org.assertj.core.groups.Tuple.tuple(10_000L, 3_600L, 1.0));
-        var large = Parsed.as(org.mp4parser.boxes.iso14496.part12.EditListBox.class, new EditListBox(List.of(
-                new EditListBox.Entry(40, EditListBox.Entry.EMPTY), new EditListBox.Entry(OVER_32_BITS, 3_600))));
+        var large = Parsed.as(
+                org.mp4parser.boxes.iso14496.part12.EditListBox.class,
+                new EditListBox(List.of(
+                        new EditListBox.Entry(40, EditListBox.Entry.EMPTY),
+                        new EditListBox.Entry(OVER_32_BITS, 3_600))));
         assertThat(large.getVersion()).isEqualTo(1);
-        assertThat(large.getEntries()).extracting(Entry::getSegmentDuration, Entry::getMediaTime).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(40L, -1L),
-                org.assertj.core.groups.Tuple.tuple(OVER_32_BITS, 3_600L));
+        assertThat(large.getEntries())
+                .extracting(Entry::getSegmentDuration, Entry::getMediaTime)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(40L, -1L),
+                        org.assertj.core.groups.Tuple.tuple(OVER_32_BITS, 3_600L));
     }
 
     @Test

@@ -9,15 +9,18 @@ import org.mp4parser.IsoFile;
 
 /** Writes a box and reads it back with isoparser, an independent reader. */
 final class Parsed {
-    private Parsed() {
-    }
+    private Parsed() {}
 
     /** The box's bytes, checked to be as long as {@link Box#size()} says. */
     static byte[] bytes(Box box) {
         byte[] bytes = box.toByteArray();
         assertThat(bytes).hasSize((int) box.size());
-        assertThat(((bytes[0] & 0xffL) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff))
-                .as("size field").isEqualTo(box.size());
+        assertThat(((bytes[0] & 0xffL) << 24)
+                        | ((bytes[1] & 0xff) << 16)
+                        | ((bytes[2] & 0xff) << 8)
+                        | (bytes[3] & 0xff))
+                .as("size field")
+                .isEqualTo(box.size());
         return bytes;
     }
 

@@ -25,20 +25,24 @@ import org.mp4parser.boxes.iso14496.part12.MovieFragmentHeaderBox;
 import org.mp4parser.boxes.iso14496.part12.SampleFlags;
 import org.mp4parser.boxes.iso14496.part12.TrackBox;
 import org.mp4parser.boxes.iso14496.part12.TrackExtendsBox;
+import org.mp4parser.boxes.iso14496.part12.TrackFragmentBaseMediaDecodeTimeBox;
 import org.mp4parser.boxes.iso14496.part12.TrackFragmentBox;
 import org.mp4parser.boxes.iso14496.part12.TrackRunBox;
-import org.mp4parser.boxes.iso14496.part12.TrackFragmentBaseMediaDecodeTimeBox;
 
 /** Fragmented MP4 layout checked with isoparser (an independent reader): init, one moof + mdat per chunk pair. */
 class FragmentedMp4Test {
-    private static final VideoFormat H265 = VideoFormat.of(VideoCodec.H265,
-            List.of(hex(RealParameterSets.H265_VPS_1920X1080)), List.of(hex(RealParameterSets.H265_SPS_1920X1080)),
+    private static final VideoFormat H265 = VideoFormat.of(
+            VideoCodec.H265,
+            List.of(hex(RealParameterSets.H265_VPS_1920X1080)),
+            List.of(hex(RealParameterSets.H265_SPS_1920X1080)),
             List.of(hex(RealParameterSets.H265_PPS)));
-    private static final AudioFormat AAC = AudioFormat.fromAudioSpecificConfig(HexFormat.of().parseHex("1190"));
+    private static final AudioFormat AAC =
+            AudioFormat.fromAudioSpecificConfig(HexFormat.of().parseHex("1190"));
 
     @Test
     void fragmentsFollowTheChunksWithTheirTimesSizesFlagsAndDataOffsets() throws Exception {
-        InitSegment init = InitSegment.parse(new CmafWriter(List.of(Track.video(1, H265), Track.audio(2, AAC))).initSegment());
+        InitSegment init =
+                InitSegment.parse(new CmafWriter(List.of(Track.video(1, H265), Track.audio(2, AAC))).initSegment());
         SampleTable video = new SampleTable();
         SampleTable audio = new SampleTable();
         // the progressive payload, with each sample's first byte marking its track and index
@@ -60,7 +64,8 @@ class FragmentedMp4Test {
                 at += 100;
             }
         }
-        List<ProgressiveMp4.Track> tracks = List.of(new ProgressiveMp4.Track(init.track(1).orElseThrow(), video),
+        List<ProgressiveMp4.Track> tracks = List.of(
+                new ProgressiveMp4.Track(init.track(1).orElseThrow(), video),
                 new ProgressiveMp4.Track(init.track(2).orElseThrow(), audio));
         FragmentedMp4 fmp4 = FragmentedMp4.of(tracks, 500_000, 2_000_000);
         assertThat(fmp4.fragmentCount()).isEqualTo(3);
@@ -83,9 +88,12 @@ class FragmentedMp4Test {
                     .containsExactly("ftyp", "moov", "moof", "mdat", "moof", "mdat", "moof", "mdat");
             MovieBox moov = iso.getMovieBox();
             TrackBox v = moov.getBoxes(TrackBox.class).get(0);
-            assertThat(v.getSampleTableBox().getSampleSizeBox().getSampleCount()).isZero();
+            assertThat(v.getSampleTableBox().getSampleSizeBox().getSampleCount())
+                    .isZero();
             MovieExtendsBox mvex = moov.getBoxes(MovieExtendsBox.class).get(0);
-            assertThat(mvex.getBoxes(TrackExtendsBox.class)).extracting(TrackExtendsBox::getTrackId).containsExactly(1L, 2L);
+            assertThat(mvex.getBoxes(TrackExtendsBox.class))
+                    .extracting(TrackExtendsBox::getTrackId)
+                    .containsExactly(1L, 2L);
             // the same edit lists as the progressive file: shown from 0.5 s for 2 s
             EditListBox vEdit = org.mp4parser.tools.Path.getPath(v, "edts/elst");
             assertThat(vEdit.getEntries().get(0).getMediaTime()).isEqualTo(45_000);
@@ -96,15 +104,20 @@ class FragmentedMp4Test {
             List<Long> audioTimes = new ArrayList<>();
             for (int k = 0; k < moofs.size(); k++) {
                 MovieFragmentBox moof = moofs.get(k);
-                assertThat(moof.getBoxes(MovieFragmentHeaderBox.class).get(0).getSequenceNumber()).isEqualTo(k + 1);
+                assertThat(moof.getBoxes(MovieFragmentHeaderBox.class).get(0).getSequenceNumber())
+                        .isEqualTo(k + 1);
                 List<TrackFragmentBox> trafs = moof.getBoxes(TrackFragmentBox.class);
                 assertThat(trafs).hasSize(2);
                 TrackFragmentBox vt = trafs.get(0);
                 TrackFragmentBox aT = trafs.get(1);
                 assertThat(vt.getTrackFragmentHeaderBox().getTrackId()).isEqualTo(1);
                 assertThat(aT.getTrackFragmentHeaderBox().getTrackId()).isEqualTo(2);
-                videoTimes.add(vt.getBoxes(TrackFragmentBaseMediaDecodeTimeBox.class).get(0).getBaseMediaDecodeTime());
-                audioTimes.add(aT.getBoxes(TrackFragmentBaseMediaDecodeTimeBox.class).get(0).getBaseMediaDecodeTime());
+                videoTimes.add(vt.getBoxes(TrackFragmentBaseMediaDecodeTimeBox.class)
+                        .get(0)
+                        .getBaseMediaDecodeTime());
+                audioTimes.add(aT.getBoxes(TrackFragmentBaseMediaDecodeTimeBox.class)
+                        .get(0)
+                        .getBaseMediaDecodeTime());
                 TrackRunBox vRun = vt.getBoxes(TrackRunBox.class).get(0);
                 TrackRunBox aRun = aT.getBoxes(TrackRunBox.class).get(0);
                 assertThat(vRun.getSampleCount()).isEqualTo(25);
@@ -112,8 +125,10 @@ class FragmentedMp4Test {
                 var first = vRun.getEntries().get(0);
                 SampleFlags keyframe = first.getSampleFlags();
                 assertThat(keyframe.isSampleIsDifferenceSample()).isFalse();
-                assertThat(vRun.getEntries().get(1).getSampleFlags().isSampleIsDifferenceSample()).isTrue();
-                assertThat(vRun.getEntries().get(1).getSampleCompositionTimeOffset()).isEqualTo(7_200);
+                assertThat(vRun.getEntries().get(1).getSampleFlags().isSampleIsDifferenceSample())
+                        .isTrue();
+                assertThat(vRun.getEntries().get(1).getSampleCompositionTimeOffset())
+                        .isEqualTo(7_200);
                 assertThat(vRun.getEntries().get(24).getSampleDuration()).isEqualTo(k == 0 ? 3_600 + 90_000 : 3_600);
                 assertThat(first.getSampleSize()).isEqualTo(1000);
                 // data offsets (from the moof) point at this fragment's samples of each track
@@ -130,7 +145,8 @@ class FragmentedMp4Test {
 
     @Test
     void aSegmentWithoutSoundBecomesAFragmentWithTheVideoTrackOnly() throws Exception {
-        InitSegment init = InitSegment.parse(new CmafWriter(List.of(Track.video(1, H265), Track.audio(2, AAC))).initSegment());
+        InitSegment init =
+                InitSegment.parse(new CmafWriter(List.of(Track.video(1, H265), Track.audio(2, AAC))).initSegment());
         SampleTable video = new SampleTable();
         SampleTable audio = new SampleTable();
         long at = 0;
@@ -148,12 +164,17 @@ class FragmentedMp4Test {
                 }
             }
         }
-        FragmentedMp4 fmp4 = FragmentedMp4.of(List.of(new ProgressiveMp4.Track(init.track(1).orElseThrow(), video),
-                new ProgressiveMp4.Track(init.track(2).orElseThrow(), audio)), 0, 600_000);
+        FragmentedMp4 fmp4 = FragmentedMp4.of(
+                List.of(
+                        new ProgressiveMp4.Track(init.track(1).orElseThrow(), video),
+                        new ProgressiveMp4.Track(init.track(2).orElseThrow(), audio)),
+                0,
+                600_000);
         assertThat(fmp4.fragmentCount()).isEqualTo(3);
         assertThat(fmp4.payloadEnd(0) - fmp4.payloadStart(0)).isEqualTo(2_700);
         assertThat(fmp4.payloadEnd(1) - fmp4.payloadStart(1)).isEqualTo(2_500);
-        assertThat(fmp4.size()).isEqualTo(fmp4.initSize() + at + fmp4.headerSize(0) + fmp4.headerSize(1) + fmp4.headerSize(2));
+        assertThat(fmp4.size())
+                .isEqualTo(fmp4.initSize() + at + fmp4.headerSize(0) + fmp4.headerSize(1) + fmp4.headerSize(2));
         byte[] file = new byte[(int) fmp4.size()];
         System.arraycopy(fmp4.init(), 0, file, 0, fmp4.initSize());
         for (int k = 0; k < 3; k++) {
@@ -161,13 +182,24 @@ class FragmentedMp4Test {
         }
         try (IsoFile iso = new IsoFile(Channels.newChannel(new ByteArrayInputStream(file)))) {
             List<MovieFragmentBox> moofs = iso.getBoxes(MovieFragmentBox.class);
-            assertThat(moofs).extracting(m -> m.getBoxes(TrackFragmentBox.class).size()).containsExactly(2, 1, 2);
-            TrackFragmentBox lastAudio = moofs.get(2).getBoxes(TrackFragmentBox.class).get(1);
+            assertThat(moofs)
+                    .extracting(m -> m.getBoxes(TrackFragmentBox.class).size())
+                    .containsExactly(2, 1, 2);
+            TrackFragmentBox lastAudio =
+                    moofs.get(2).getBoxes(TrackFragmentBox.class).get(1);
             // the audio's media time runs on over the segment without sound (its last sample lasts until the next)
-            assertThat(lastAudio.getBoxes(TrackFragmentBaseMediaDecodeTimeBox.class).get(0).getBaseMediaDecodeTime())
+            assertThat(lastAudio
+                            .getBoxes(TrackFragmentBaseMediaDecodeTimeBox.class)
+                            .get(0)
+                            .getBaseMediaDecodeTime())
                     .isEqualTo(19_200L);
-            assertThat(moofs.get(1).getBoxes(TrackFragmentBox.class).get(0).getBoxes(TrackRunBox.class).get(0)
-                    .getSampleCount()).isEqualTo(5);
+            assertThat(moofs.get(1)
+                            .getBoxes(TrackFragmentBox.class)
+                            .get(0)
+                            .getBoxes(TrackRunBox.class)
+                            .get(0)
+                            .getSampleCount())
+                    .isEqualTo(5);
         }
     }
 }

@@ -9,8 +9,8 @@ import io.kvr.media.codec.AudioFormat;
 import io.kvr.media.codec.RealParameterSets;
 import io.kvr.media.codec.VideoCodec;
 import io.kvr.media.codec.VideoFormat;
-import java.nio.channels.Channels;
 import java.io.ByteArrayInputStream;
+import java.nio.channels.Channels;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,27 +23,34 @@ import org.mp4parser.boxes.iso14496.part12.TrackBox;
 
 /** Progressive MP4 headers checked with isoparser (an independent reader). */
 class ProgressiveMp4Test {
-    private static final VideoFormat H265 = VideoFormat.of(VideoCodec.H265,
-            List.of(hex(RealParameterSets.H265_VPS_1920X1080)), List.of(hex(RealParameterSets.H265_SPS_1920X1080)),
+    private static final VideoFormat H265 = VideoFormat.of(
+            VideoCodec.H265,
+            List.of(hex(RealParameterSets.H265_VPS_1920X1080)),
+            List.of(hex(RealParameterSets.H265_SPS_1920X1080)),
             List.of(hex(RealParameterSets.H265_PPS)));
-    private static final AudioFormat AAC = AudioFormat.fromAudioSpecificConfig(HexFormat.of().parseHex("1190"));
+    private static final AudioFormat AAC =
+            AudioFormat.fromAudioSpecificConfig(HexFormat.of().parseHex("1190"));
 
     @Test
     void initSegmentTracksAreReadBack() {
-        InitSegment init = InitSegment.parse(new CmafWriter(List.of(Track.video(1, H265), Track.audio(2, AAC))).initSegment());
+        InitSegment init =
+                InitSegment.parse(new CmafWriter(List.of(Track.video(1, H265), Track.audio(2, AAC))).initSegment());
         assertThat(init.tracks()).hasSize(2);
         assertThat(init.track(1).orElseThrow().video()).isTrue();
         assertThat(init.track(1).orElseThrow().sampleEntry()).isEqualTo("hvc1");
         assertThat(init.track(1).orElseThrow().width()).isEqualTo(1920);
         assertThat(init.track(2).orElseThrow().sampleEntry()).isEqualTo("mp4a");
         assertThat(init.track(2).orElseThrow().timescale()).isEqualTo(48_000);
-        InitSegment again = InitSegment.parse(new CmafWriter(List.of(Track.video(1, H265), Track.audio(2, AAC))).initSegment());
-        assertThat(again.track(1).orElseThrow().sameConfiguration(init.track(1).orElseThrow())).isTrue();
+        InitSegment again =
+                InitSegment.parse(new CmafWriter(List.of(Track.video(1, H265), Track.audio(2, AAC))).initSegment());
+        assertThat(again.track(1).orElseThrow().sameConfiguration(init.track(1).orElseThrow()))
+                .isTrue();
     }
 
     @Test
     void headerHasSampleTablesChunkOffsetsAndEditLists() throws Exception {
-        InitSegment init = InitSegment.parse(new CmafWriter(List.of(Track.video(1, H265), Track.audio(2, AAC))).initSegment());
+        InitSegment init =
+                InitSegment.parse(new CmafWriter(List.of(Track.video(1, H265), Track.audio(2, AAC))).initSegment());
         SampleTable video = new SampleTable();
         SampleTable audio = new SampleTable();
         long payload = 0;
@@ -60,7 +67,8 @@ class ProgressiveMp4Test {
                 payload += 100;
             }
         }
-        List<ProgressiveMp4.Track> tracks = List.of(new ProgressiveMp4.Track(init.track(1).orElseThrow(), video),
+        List<ProgressiveMp4.Track> tracks = List.of(
+                new ProgressiveMp4.Track(init.track(1).orElseThrow(), video),
                 new ProgressiveMp4.Track(init.track(2).orElseThrow(), audio));
         // shown from 0.5 s for 2 s
         byte[] header = ProgressiveMp4.header(tracks, 500_000, 2_000_000, payload);

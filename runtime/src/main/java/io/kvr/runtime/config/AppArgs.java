@@ -23,12 +23,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class AppArgs {
     private static final String SYNOPSIS = "[--config FILE] [key=value ...]";
 
-    private AppArgs() {
-    }
+    private AppArgs() {}
 
     /** What an app's command line asks for; {@code usage} is its help text. */
-    record Request(Path configFile, Map<String, String> overrides, boolean help, String usage) {
-    }
+    record Request(Path configFile, Map<String, String> overrides, boolean help, String usage) {}
 
     /**
      * The settings of app {@code app}'s {@code main} (its name in the usage). {@code --help} prints the usage and ends
@@ -49,15 +47,31 @@ public final class AppArgs {
 
     static Request parse(String app, String[] args) {
         CommandSpec spec = CommandSpec.create().name(app);
-        spec.usageMessage().synopsisHeading("usage: ").customSynopsis(app + " " + SYNOPSIS).sortOptions(false)
+        spec.usageMessage()
+                .synopsisHeading("usage: ")
+                .customSynopsis(app + " " + SYNOPSIS)
+                .sortOptions(false)
                 .description("settings: defaults, then FILE (or KVR_CONFIG), then KVR_* environment variables, "
-                        + "then key=value").descriptionHeading("%n").parameterListHeading("%n")
+                        + "then key=value")
+                .descriptionHeading("%n")
+                .parameterListHeading("%n")
                 .optionListHeading("%noptions:%n");
-        spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(Path.class)
-                .description("properties file with the app's settings").build());
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("prints this help").build());
-        spec.addPositional(PositionalParamSpec.builder().paramLabel("key=value").arity("0..*").type(List.class)
-                .auxiliaryTypes(String.class).description("any setting, e.g. http.port=8081").build());
+        spec.addOption(OptionSpec.builder("--config")
+                .paramLabel("FILE")
+                .type(Path.class)
+                .description("properties file with the app's settings")
+                .build());
+        spec.addOption(OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("prints this help")
+                .build());
+        spec.addPositional(PositionalParamSpec.builder()
+                .paramLabel("key=value")
+                .arity("0..*")
+                .type(List.class)
+                .auxiliaryTypes(String.class)
+                .description("any setting, e.g. http.port=8081")
+                .build());
         CommandLine line = new CommandLine(spec)
                 // an argument starting with @ is a value, never a file of arguments to read
                 .setExpandAtFiles(false)
@@ -81,7 +95,10 @@ public final class AppArgs {
         }
         StringWriter usage = new StringWriter();
         line.usage(new PrintWriter(usage));
-        return new Request(result.matchedOptionValue("--config", null), overrides, result.isUsageHelpRequested(),
+        return new Request(
+                result.matchedOptionValue("--config", null),
+                overrides,
+                result.isUsageHelpRequested(),
                 usage.toString());
     }
 
@@ -100,7 +117,7 @@ public final class AppArgs {
     }
 
     private static ConfigException unknown(String argument) {
-        return new ConfigException(List.of("unknown argument '" + Secrets.redactUrl(argument) + "'; usage: "
-                + SYNOPSIS));
+        return new ConfigException(
+                List.of("unknown argument '" + Secrets.redactUrl(argument) + "'; usage: " + SYNOPSIS));
     }
 }

@@ -10,11 +10,17 @@ import java.util.Locale;
  *                  what AWS S3 wants for new buckets), {@code null} the SDK's choice (virtual-host for AWS
  *                  endpoints, path-style otherwise). Key {@code s3.path.style} = {@code true|false|auto}.
  */
-public record S3Settings(String endpoint, String region, String bucket, String accessKey, String secretKey,
-                         String prefix, Boolean pathStyle) {
+public record S3Settings(
+        String endpoint,
+        String region,
+        String bucket,
+        String accessKey,
+        String secretKey,
+        String prefix,
+        Boolean pathStyle) {
 
-    public S3Settings(String endpoint, String region, String bucket, String accessKey, String secretKey,
-                      String prefix) {
+    public S3Settings(
+            String endpoint, String region, String bucket, String accessKey, String secretKey, String prefix) {
         this(endpoint, region, bucket, accessKey, secretKey, prefix, null);
     }
 

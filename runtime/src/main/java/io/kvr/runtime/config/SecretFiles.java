@@ -26,12 +26,13 @@ final class SecretFiles {
     /** Files read line by line by their owner, which names the file and line of a bad entry. */
     private static final Set<String> READ_BY_OWNER = Set.of("access.api.keys.file");
 
-    private SecretFiles() {
-    }
+    private SecretFiles() {}
 
     static void resolve(Map<String, String> values, List<String> problems) {
         for (String key : List.copyOf(values.keySet())) {
-            if (!key.endsWith(SUFFIX) || key.length() == SUFFIX.length() || isKafkaOwn(key)
+            if (!key.endsWith(SUFFIX)
+                    || key.length() == SUFFIX.length()
+                    || isKafkaOwn(key)
                     || READ_BY_OWNER.contains(key)) {
                 continue;
             }
@@ -41,10 +42,14 @@ final class SecretFiles {
                 continue;
             }
             try {
-                values.put(target, Files.readString(Path.of(path.trim()), StandardCharsets.UTF_8).stripTrailing());
+                values.put(
+                        target,
+                        Files.readString(Path.of(path.trim()), StandardCharsets.UTF_8)
+                                .stripTrailing());
             } catch (IOException | RuntimeException e) {
                 // the path may be logged, never the content
-                problems.add(key + ": cannot read " + path.trim() + " (" + e.getClass().getSimpleName() + ")");
+                problems.add(key + ": cannot read " + path.trim() + " ("
+                        + e.getClass().getSimpleName() + ")");
             }
         }
     }

@@ -27,8 +27,7 @@ public final class Secrets {
     private static final List<String> SECRET_PARAMETER_WORDS =
             List.of("password", "pass", "pwd", "token", "key", "secret", "auth", "signature");
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /**
      * Redacts every URL inside {@code text}: {@code user:pass@} becomes {@code ***@}, and the value of every query
@@ -71,8 +70,7 @@ public final class Secrets {
     }
 
     /** Where a non-empty value of a secret-looking parameter stands in a text. */
-    private record Value(int start, int end) {
-    }
+    private record Value(int start, int end) {}
 
     /**
      * The values of the secret-looking {@code name=value} pairs of {@code text}, in order. A value runs to the next
@@ -142,7 +140,10 @@ public final class Secrets {
             } catch (ReflectiveOperationException | RuntimeException e) {
                 value = "?";
             }
-            b.append(i == 0 ? "" : ", ").append(components[i].getName()).append('=').append(redactedValue(value));
+            b.append(i == 0 ? "" : ", ")
+                    .append(components[i].getName())
+                    .append('=')
+                    .append(redactedValue(value));
         }
         return b.append(']').toString();
     }
@@ -152,7 +153,9 @@ public final class Secrets {
             StringBuilder b = new StringBuilder("{");
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 String key = String.valueOf(e.getKey());
-                b.append(b.length() == 1 ? "" : ", ").append(key).append('=')
+                b.append(b.length() == 1 ? "" : ", ")
+                        .append(key)
+                        .append('=')
                         .append(looksSecret(key) ? "******" : redactUrl(String.valueOf(e.getValue())));
             }
             return b.append('}').toString();
@@ -162,7 +165,10 @@ public final class Secrets {
 
     public static boolean looksSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("sasl.jaas") || k.endsWith(".key")
+        return k.contains("password")
+                || k.contains("secret")
+                || k.contains("sasl.jaas")
+                || k.endsWith(".key")
                 || k.contains("token");
     }
 

@@ -36,8 +36,8 @@ public final class Settings {
     }
 
     /** Loads in order: defaults, file (when given), environment, overrides. */
-    public static Settings load(Map<String, String> defaults, Path file, Map<String, String> env,
-                                Map<String, String> overrides) {
+    public static Settings load(
+            Map<String, String> defaults, Path file, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> merged = new TreeMap<>(defaults);
         if (file != null) {
             merged.putAll(readFile(file));
@@ -67,7 +67,11 @@ public final class Settings {
         Map<String, String> out = new TreeMap<>();
         env.forEach((k, v) -> {
             if (k.startsWith(ENV_PREFIX) && k.length() > ENV_PREFIX.length()) {
-                out.put(k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+                out.put(
+                        k.substring(ENV_PREFIX.length())
+                                .toLowerCase(Locale.ROOT)
+                                .replace('_', '.'),
+                        v);
             }
         });
         return out;

@@ -4,8 +4,8 @@ package io.kvr.runtime.config;
  * Names of kvr's topics. A prefix lets several installations share one cluster.
  * Partition counts apply only when kvr creates a missing topic.
  */
-public record TopicNames(String media, String segments, String sources, int partitions, short replicationFactor,
-                         String policies) {
+public record TopicNames(
+        String media, String segments, String sources, int partitions, short replicationFactor, String policies) {
 
     /** Media and segments topics with the default sources topic name. */
     public TopicNames(String media, String segments, int partitions, short replicationFactor) {

@@ -26,10 +26,14 @@ public final class AcknowledgedProducer implements AutoCloseable {
     }
 
     public AcknowledgedProducer(KafkaClients clients, String clientId) {
-        this.producer = clients.producer(Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, ACK_TIMEOUT.toMillis()),
+        this.producer = clients.producer(
+                Map.of(
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        ACK_TIMEOUT.toMillis()),
                 Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
     }
 
@@ -52,7 +56,8 @@ public final class AcknowledgedProducer implements AutoCloseable {
      */
     public RecordMetadata send(String topic, String key, byte[] value, String what) {
         try {
-            return producer.send(new ProducerRecord<>(topic, key, value)).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return producer.send(new ProducerRecord<>(topic, key, value))
+                    .get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             Throwable cause = FailureCause.of(e);
             throw new WriteFailed("cannot store " + what + " in " + topic + ": " + cause.getMessage(), cause);

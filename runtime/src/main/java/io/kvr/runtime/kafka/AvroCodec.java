@@ -32,7 +32,9 @@ public final class AvroCodec<T extends SpecificRecord> implements Codec<T> {
             decoder.addSchema(earlier);
         }
         ByteBuffer header = ByteBuffer.allocate(10).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        header.put((byte) 0xC3).put((byte) 0x01).putLong(org.apache.avro.SchemaNormalization.parsingFingerprint64(schema));
+        header.put((byte) 0xC3)
+                .put((byte) 0x01)
+                .putLong(org.apache.avro.SchemaNormalization.parsingFingerprint64(schema));
         this.fingerprintHeader = header.array();
     }
 

@@ -51,14 +51,20 @@ public final class KafkaClients {
     }
 
     /** A producer of {@code topic}'s keys and values. */
-    public <K, V> KafkaProducer<K, V> producer(Topic<K, V> topic, Map<String, Object> defaults,
-                                               Map<String, Object> fixed) {
-        return new KafkaProducer<>(config(defaults, fixed), topic.keys().serializer(), topic.values().serializer());
+    public <K, V> KafkaProducer<K, V> producer(
+            Topic<K, V> topic, Map<String, Object> defaults, Map<String, Object> fixed) {
+        return new KafkaProducer<>(
+                config(defaults, fixed),
+                topic.keys().serializer(),
+                topic.values().serializer());
     }
 
     /** A producer of any topic of string keys and byte values (the encoding is the writer's). */
     public KafkaProducer<String, byte[]> producer(Map<String, Object> defaults, Map<String, Object> fixed) {
-        return new KafkaProducer<>(config(defaults, fixed), Codec.utf8().serializer(), Codec.bytes().serializer());
+        return new KafkaProducer<>(
+                config(defaults, fixed),
+                Codec.utf8().serializer(),
+                Codec.bytes().serializer());
     }
 
     /**
@@ -66,7 +72,10 @@ public final class KafkaClients {
      * rather than stopping its poll.
      */
     public KafkaConsumer<String, byte[]> consumer(Map<String, Object> defaults, Map<String, Object> fixed) {
-        return new KafkaConsumer<>(config(defaults, fixed), Codec.utf8().deserializer(), Codec.bytes().deserializer());
+        return new KafkaConsumer<>(
+                config(defaults, fixed),
+                Codec.utf8().deserializer(),
+                Codec.bytes().deserializer());
     }
 
     /**
@@ -87,7 +96,8 @@ public final class KafkaClients {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        return new KafkaConsumer<>(config, Codec.bytes().deserializer(), Codec.bytes().deserializer());
+        return new KafkaConsumer<>(
+                config, Codec.bytes().deserializer(), Codec.bytes().deserializer());
     }
 
     /**
@@ -96,8 +106,8 @@ public final class KafkaClients {
      * KIP-848 group ({@code group.protocol=consumer}) the settings of the classic protocol are left out, whoever set
      * them.
      */
-    public Map<String, Object> groupConsumerConfig(String groupId, Map<String, Object> defaults,
-                                                   Map<String, Object> fixed) {
+    public Map<String, Object> groupConsumerConfig(
+            String groupId, Map<String, Object> defaults, Map<String, Object> fixed) {
         Map<String, Object> config = config(defaults, fixed);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         if ("consumer".equalsIgnoreCase(String.valueOf(config.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))) {
@@ -107,9 +117,11 @@ public final class KafkaClients {
     }
 
     /** A member of consumer group {@code groupId} (see {@link #groupConsumerConfig}) of string keys and byte values. */
-    public KafkaConsumer<String, byte[]> groupConsumer(String groupId, Map<String, Object> defaults,
-                                                       Map<String, Object> fixed) {
-        return new KafkaConsumer<>(groupConsumerConfig(groupId, defaults, fixed), Codec.utf8().deserializer(),
+    public KafkaConsumer<String, byte[]> groupConsumer(
+            String groupId, Map<String, Object> defaults, Map<String, Object> fixed) {
+        return new KafkaConsumer<>(
+                groupConsumerConfig(groupId, defaults, fixed),
+                Codec.utf8().deserializer(),
                 Codec.bytes().deserializer());
     }
 

@@ -25,8 +25,7 @@ public final class KvrTopics {
     private static final AvroCodec<ExportRequest> EXPORT_REQUESTS = new AvroCodec<>(ExportRequest.class);
     private static final AvroCodec<ExportStatus> EXPORT_STATUSES = new AvroCodec<>(ExportStatus.class);
 
-    private KvrTopics() {
-    }
+    private KvrTopics() {}
 
     /**
      * The values of the segments topic, also how the index stores a segment and sends it between processes (the
@@ -47,19 +46,35 @@ public final class KvrTopics {
      * (and chunks of large units) apart.
      */
     public static Topic<String, byte[]> media(TopicNames names) {
-        return new Topic<>(names.media(), names.partitions(), names.replicationFactor(), Map.of(
-                "cleanup.policy", "delete",
-                "retention.ms", String.valueOf(24L * 3600 * 1000),
-                "max.message.bytes", String.valueOf(MEDIA_MAX_MESSAGE_BYTES),
-                "message.timestamp.type", "CreateTime"), Codec.utf8(), Codec.bytes());
+        return new Topic<>(
+                names.media(),
+                names.partitions(),
+                names.replicationFactor(),
+                Map.of(
+                        "cleanup.policy",
+                        "delete",
+                        "retention.ms",
+                        String.valueOf(24L * 3600 * 1000),
+                        "max.message.bytes",
+                        String.valueOf(MEDIA_MAX_MESSAGE_BYTES),
+                        "message.timestamp.type",
+                        "CreateTime"),
+                Codec.utf8(),
+                Codec.bytes());
     }
 
     /** Segment announcements, keyed by stream id; kept forever here (the index is rebuilt from it). */
     public static Topic<String, SegmentRecord> segments(TopicNames names) {
-        return new Topic<>(names.segments(), names.partitions(), names.replicationFactor(), Map.of(
-                "cleanup.policy", "delete",
-                "retention.ms", "-1",
-                "max.message.bytes", String.valueOf(4 * 1024 * 1024)), Codec.utf8(), SEGMENT_RECORDS);
+        return new Topic<>(
+                names.segments(),
+                names.partitions(),
+                names.replicationFactor(),
+                Map.of(
+                        "cleanup.policy", "delete",
+                        "retention.ms", "-1",
+                        "max.message.bytes", String.valueOf(4 * 1024 * 1024)),
+                Codec.utf8(),
+                SEGMENT_RECORDS);
     }
 
     /**
@@ -69,12 +84,22 @@ public final class KvrTopics {
      * would then live in two partitions.
      */
     public static Topic<StreamName, CameraSource> sources(TopicNames names) {
-        return new Topic<>(names.sources(), names.partitions(), names.replicationFactor(), Map.of(
-                "cleanup.policy", "compact",
-                "min.compaction.lag.ms", "0",
-                // a removed camera's tombstone is kept a day so every bridge sees it
-                "delete.retention.ms", String.valueOf(24L * 3600 * 1000),
-                "max.message.bytes", String.valueOf(1024 * 1024)), StreamIds.INSTANCE, CAMERA_SOURCES);
+        return new Topic<>(
+                names.sources(),
+                names.partitions(),
+                names.replicationFactor(),
+                Map.of(
+                        "cleanup.policy",
+                        "compact",
+                        "min.compaction.lag.ms",
+                        "0",
+                        // a removed camera's tombstone is kept a day so every bridge sees it
+                        "delete.retention.ms",
+                        String.valueOf(24L * 3600 * 1000),
+                        "max.message.bytes",
+                        String.valueOf(1024 * 1024)),
+                StreamIds.INSTANCE,
+                CAMERA_SOURCES);
     }
 
     /**
@@ -82,12 +107,22 @@ public final class KvrTopics {
      * one partition.
      */
     public static Topic<String, RecordingPolicy> policies(TopicNames names) {
-        return new Topic<>(names.policies(), 1, names.replicationFactor(), Map.of(
-                "cleanup.policy", "compact",
-                "min.compaction.lag.ms", "0",
-                // a removed policy's tombstone is kept a day so every reader sees it
-                "delete.retention.ms", String.valueOf(24L * 3600 * 1000),
-                "max.message.bytes", String.valueOf(1024 * 1024)), Codec.utf8(), RECORDING_POLICIES);
+        return new Topic<>(
+                names.policies(),
+                1,
+                names.replicationFactor(),
+                Map.of(
+                        "cleanup.policy",
+                        "compact",
+                        "min.compaction.lag.ms",
+                        "0",
+                        // a removed policy's tombstone is kept a day so every reader sees it
+                        "delete.retention.ms",
+                        String.valueOf(24L * 3600 * 1000),
+                        "max.message.bytes",
+                        String.valueOf(1024 * 1024)),
+                Codec.utf8(),
+                RECORDING_POLICIES);
     }
 
     /**
@@ -95,17 +130,27 @@ public final class KvrTopics {
      * consumer group. Kept a week: a job's offset is committed once its status is terminal.
      */
     public static Topic<String, ExportRequest> exportRequests(String name, TopicNames names) {
-        return new Topic<>(name, names.partitions(), names.replicationFactor(), Map.of(
-                "cleanup.policy", "delete",
-                "retention.ms", String.valueOf(7L * 24 * 3600 * 1000)), Codec.utf8(), EXPORT_REQUESTS);
+        return new Topic<>(
+                name,
+                names.partitions(),
+                names.replicationFactor(),
+                Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(7L * 24 * 3600 * 1000)),
+                Codec.utf8(),
+                EXPORT_REQUESTS);
     }
 
     /** Export job status ({@code kvr.export-status.v1}), keyed by export id, compacted: the latest per job. */
     public static Topic<String, ExportStatus> exportStatus(String name, TopicNames names) {
-        return new Topic<>(name, 1, names.replicationFactor(), Map.of(
-                "cleanup.policy", "compact",
-                "min.compaction.lag.ms", "0",
-                "delete.retention.ms", String.valueOf(24L * 3600 * 1000)), Codec.utf8(), EXPORT_STATUSES);
+        return new Topic<>(
+                name,
+                1,
+                names.replicationFactor(),
+                Map.of(
+                        "cleanup.policy", "compact",
+                        "min.compaction.lag.ms", "0",
+                        "delete.retention.ms", String.valueOf(24L * 3600 * 1000)),
+                Codec.utf8(),
+                EXPORT_STATUSES);
     }
 
     /** The topics every app creates at start (the exporter adds its own two). */

@@ -6,15 +6,20 @@ import java.util.Map;
  * One topic: its name, how its keys and values are written, and the partitions and topic-level configs kvr creates
  * it with when it is missing.
  */
-public record Topic<K, V>(String name, int partitions, short replicationFactor, Map<String, String> configs,
-                          Codec<K> keys, Codec<V> values) {
+public record Topic<K, V>(
+        String name,
+        int partitions,
+        short replicationFactor,
+        Map<String, String> configs,
+        Codec<K> keys,
+        Codec<V> values) {
     public Topic {
         configs = Map.copyOf(configs);
     }
 
     /** A topic kvr only creates and never reads or writes itself (Kafka Streams changelogs). */
-    public static Topic<byte[], byte[]> untyped(String name, int partitions, short replicationFactor,
-                                                Map<String, String> configs) {
+    public static Topic<byte[], byte[]> untyped(
+            String name, int partitions, short replicationFactor, Map<String, String> configs) {
         return new Topic<>(name, partitions, replicationFactor, configs, Codec.bytes(), Codec.bytes());
     }
 

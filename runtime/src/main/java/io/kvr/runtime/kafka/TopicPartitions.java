@@ -14,8 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class TopicPartitions {
     private static final Duration RETRY = Duration.ofMillis(100);
 
-    private TopicPartitions() {
-    }
+    private TopicPartitions() {}
 
     /** Every partition of {@code topic}, asking again until it has some or {@code timeout} has passed. */
     public static List<TopicPartition> await(Consumer<?, ?> consumer, String topic, Duration timeout) {
@@ -23,11 +22,13 @@ public final class TopicPartitions {
         while (true) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+                return infos.stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("topic " + topic + " has no partitions after " + timeout.toSeconds()
-                        + " s");
+                throw new IllegalStateException(
+                        "topic " + topic + " has no partitions after " + timeout.toSeconds() + " s");
             }
             try {
                 Thread.sleep(RETRY);

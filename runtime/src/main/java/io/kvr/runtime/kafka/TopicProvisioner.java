@@ -35,14 +35,17 @@ public final class TopicProvisioner {
     }
 
     public void ensure(Collection<? extends Topic<?, ?>> topics) {
-        try (Admin admin = clients.admin(Map.of(
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000), Map.of())) {
+        try (Admin admin = clients.admin(
+                Map.of(
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000),
+                Map.of())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (Topic<?, ?> t : topics) {
                 if (!existing.contains(t.name())) {
-                    Optional<Short> rf = t.replicationFactor() > 0 ? Optional.of(t.replicationFactor()) : Optional.empty();
+                    Optional<Short> rf =
+                            t.replicationFactor() > 0 ? Optional.of(t.replicationFactor()) : Optional.empty();
                     missing.add(new NewTopic(t.name(), Optional.of(t.partitions()), rf).configs(t.configs()));
                 }
             }
@@ -50,7 +53,8 @@ public final class TopicProvisioner {
                 return;
             }
             if (!create) {
-                throw new MissingTopicsException(missing.stream().map(NewTopic::name).sorted().toList());
+                throw new MissingTopicsException(
+                        missing.stream().map(NewTopic::name).sorted().toList());
             }
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {
@@ -58,8 +62,10 @@ public final class TopicProvisioner {
                     log.info("created topic {}", entry.getKey());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + entry.getKey() + ": "
-                                + e.getCause().getMessage(), e.getCause());
+                        throw new IllegalStateException(
+                                "cannot create topic " + entry.getKey() + ": "
+                                        + e.getCause().getMessage(),
+                                e.getCause());
                     }
                 }
             }

@@ -35,8 +35,7 @@ public final class TopicTable<K, V> implements AutoCloseable {
     private static final int PARTITION_REFRESH_SECONDS = 30;
 
     /** A value and where it was read; partition and offset are -1 for a value put here by {@link #compute}. */
-    public record Row<V>(V value, int partition, long offset) {
-    }
+    public record Row<V>(V value, int partition, long offset) {}
 
     /** Where a record is, for messages about it. */
     public record Where(String topic, int partition, long offset) {
@@ -59,16 +58,14 @@ public final class TopicTable<K, V> implements AutoCloseable {
         }
 
         /** A tombstone removed {@code key}'s value. */
-        default void removed(K key) {
-        }
+        default void removed(K key) {}
 
         /**
          * A record whose key ({@code key} null) or value cannot be read, or a value {@link #merge} refused.
          *
          * @param removed whether the key's previous value was dropped (see {@link #unreadableRemoves()})
          */
-        default void unreadable(Where where, K key, boolean removed, RuntimeException why) {
-        }
+        default void unreadable(Where where, K key, boolean removed, RuntimeException why) {}
 
         /**
          * Whether an unreadable value removes its key's previous value. True by default: the latest value is
@@ -83,8 +80,8 @@ public final class TopicTable<K, V> implements AutoCloseable {
     private final Topic<K, V> topic;
     private final Rules<K, V> rules;
     private final ConcurrentMap<K, Row<V>> rows = new ConcurrentHashMap<>();
-    private final Map<Integer, Long> positions = new HashMap<>();   // guarded by this
-    private Map<Integer, Long> initialEnd;                          // guarded by this; null until known
+    private final Map<Integer, Long> positions = new HashMap<>(); // guarded by this
+    private Map<Integer, Long> initialEnd; // guarded by this; null until known
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -95,9 +92,13 @@ public final class TopicTable<K, V> implements AutoCloseable {
      */
     public TopicTable(KafkaClients clients, Topic<K, V> topic, String clientId, String threadName, Rules<K, V> rules) {
         // a fetch returns as soon as a record arrives; the wait only bounds idle fetches, which cost the broker
-        this.consumer = clients.assigningConsumer(clientId, Map.of(
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500));
+        this.consumer = clients.assigningConsumer(
+                clientId,
+                Map.of(
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                        500));
         this.topic = topic;
         this.rules = rules;
         this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
@@ -105,7 +106,7 @@ public final class TopicTable<K, V> implements AutoCloseable {
 
     /** A table that keeps every readable value and ignores what it cannot read. */
     public TopicTable(KafkaClients clients, Topic<K, V> topic, String clientId, String threadName) {
-        this(clients, topic, clientId, threadName, new Rules<>() { });
+        this(clients, topic, clientId, threadName, new Rules<>() {});
     }
 
     public TopicTable<K, V> start() {
@@ -217,7 +218,8 @@ public final class TopicTable<K, V> implements AutoCloseable {
                 consumer.endOffsets(assigned).forEach((tp, o) -> end.put(tp.partition(), o));
                 initialEnd = end;
             }
-            long nextRefresh = System.nanoTime() + Duration.ofSeconds(PARTITION_REFRESH_SECONDS).toNanos();
+            long nextRefresh = System.nanoTime()
+                    + Duration.ofSeconds(PARTITION_REFRESH_SECONDS).toNanos();
             while (running) {
                 boolean changed = false;
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
@@ -234,7 +236,8 @@ public final class TopicTable<K, V> implements AutoCloseable {
                 }
                 if (System.nanoTime() - nextRefresh > 0) {
                     assigned = assignAll(assigned);
-                    nextRefresh = System.nanoTime() + Duration.ofSeconds(PARTITION_REFRESH_SECONDS).toNanos();
+                    nextRefresh = System.nanoTime()
+                            + Duration.ofSeconds(PARTITION_REFRESH_SECONDS).toNanos();
                 }
             }
         } catch (WakeupException e) {
@@ -258,8 +261,11 @@ public final class TopicTable<K, V> implements AutoCloseable {
             return before;
         }
         if (!before.isEmpty()) {
-            log.warn("topic {} grew from {} to {} partitions: a key may now be stored twice; recreate it instead",
-                    topic.name(), before.size(), all.size());
+            log.warn(
+                    "topic {} grew from {} to {} partitions: a key may now be stored twice; recreate it instead",
+                    topic.name(),
+                    before.size(),
+                    all.size());
         }
         consumer.assign(all);
         List<TopicPartition> added = new ArrayList<>(all);

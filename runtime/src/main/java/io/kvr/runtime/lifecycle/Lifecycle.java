@@ -70,6 +70,5 @@ public final class Lifecycle implements AutoCloseable {
         }
     }
 
-    private record Part(String name, AutoCloseable part) {
-    }
+    private record Part(String name, AutoCloseable part) {}
 }

@@ -10,8 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** Creates the Prometheus registry an app (or the one-process launcher) shares between its parts. */
 public final class Metrics {
-    private Metrics() {
-    }
+    private Metrics() {}
 
     public static PrometheusMeterRegistry prometheus(String application) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -16,10 +16,11 @@ import java.util.regex.Pattern;
  * never a duplicate).
  */
 public final class ObjectKeys {
-    private static final DateTimeFormatter HOUR_DIR = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR_DIR =
+            DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
     /** What may follow {@code {app}/{stream}/} in a key; anything else never reaches object storage. */
-    private static final Pattern STREAM_RELATIVE = Pattern.compile(
-            "(\\d{4}/\\d{2}/\\d{2}/\\d{2}/[A-Za-z0-9_-]{1,80}\\.m4s)|(init/[A-Za-z0-9_-]{1,80}\\.mp4)");
+    private static final Pattern STREAM_RELATIVE =
+            Pattern.compile("(\\d{4}/\\d{2}/\\d{2}/\\d{2}/[A-Za-z0-9_-]{1,80}\\.m4s)|(init/[A-Za-z0-9_-]{1,80}\\.mp4)");
 
     private final String prefix;
 

@@ -39,6 +39,7 @@ public final class ObjectStore {
     private static final int PUT_URL_SECONDS = 300;
     /** The largest object S3 takes in one PUT (5 GiB). */
     public static final long MAX_SINGLE_PUT = 5L << 30;
+
     private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]*)</Code>");
     private static final Pattern ERROR_MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
 
@@ -54,6 +55,7 @@ public final class ObjectStore {
             .readTimeout(60, TimeUnit.SECONDS)
             .protocols(List.of(Protocol.HTTP_1_1)) // as the SDK's own client
             .build();
+
     private final String bucket;
     private final String endpoint;
 
@@ -99,8 +101,13 @@ public final class ObjectStore {
     public void put(String key, byte[] bytes, int offset, int length, String contentType) {
         call("put " + key, () -> {
             String url = client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
-                    .method(Method.PUT).bucket(bucket).object(key).expiry(PUT_URL_SECONDS).build());
-            Request request = new Request.Builder().url(url)
+                    .method(Method.PUT)
+                    .bucket(bucket)
+                    .object(key)
+                    .expiry(PUT_URL_SECONDS)
+                    .build());
+            Request request = new Request.Builder()
+                    .url(url)
                     .put(RequestBody.create(bytes, MediaType.parse(contentType), offset, length))
                     .build();
             try (Response response = http.newCall(request).execute()) {
@@ -136,11 +143,12 @@ public final class ObjectStore {
      * (parts of {@code partSize}, at least 5 MiB), so memory stays at about one part.
      */
     public void put(String key, InputStream in, long size, long partSize, String contentType) {
-        call("put " + key, () -> client.putObject(PutObjectArgs.builder()
-                .bucket(bucket).object(key)
-                .stream(in, size, Math.max(5L << 20, partSize))
-                .contentType(contentType)
-                .build()));
+        call(
+                "put " + key,
+                () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                                in, size, Math.max(5L << 20, partSize))
+                        .contentType(contentType)
+                        .build()));
     }
 
     /** Writes an object's bytes to a stream, once. */
@@ -186,7 +194,11 @@ public final class ObjectStore {
     private void putStreamed(String key, long size, String contentType, Content content) {
         call("put " + key, () -> {
             String url = client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
-                    .method(Method.PUT).bucket(bucket).object(key).expiry(PUT_URL_SECONDS).build());
+                    .method(Method.PUT)
+                    .bucket(bucket)
+                    .object(key)
+                    .expiry(PUT_URL_SECONDS)
+                    .build());
             RequestBody body = new RequestBody() {
                 @Override
                 public MediaType contentType() {
@@ -212,7 +224,9 @@ public final class ObjectStore {
                     }
                 }
             };
-            try (Response response = http.newCall(new Request.Builder().url(url).put(body).build()).execute()) {
+            try (Response response = http.newCall(
+                            new Request.Builder().url(url).put(body).build())
+                    .execute()) {
                 if (!response.isSuccessful()) {
                     throw new IOException(describe(response));
                 }
@@ -224,13 +238,15 @@ public final class ObjectStore {
     private void putMultipart(String key, long size, String contentType, long partSize, Content content) {
         try (PipedInputStream in = new PipedInputStream(1 << 20)) {
             PipedOutputStream out = new PipedOutputStream(in);
-            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
-                try (out) {
-                    content.writeTo(out);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, r -> Thread.ofVirtual().name("put-" + key).start(r));
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(
+                    () -> {
+                        try (out) {
+                            content.writeTo(out);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    },
+                    r -> Thread.ofVirtual().name("put-" + key).start(r));
             try {
                 put(key, in, size, partSize, contentType);
             } catch (RuntimeException e) {
@@ -249,10 +265,12 @@ public final class ObjectStore {
     public Optional<ObjectInfo> stat(String key) {
         return call("stat " + key, () -> {
             try {
-                StatObjectResponse r = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+                StatObjectResponse r = client.statObject(
+                        StatObjectArgs.builder().bucket(bucket).object(key).build());
                 return Optional.of(new ObjectInfo(key, r.size(), r.etag()));
             } catch (ErrorResponseException e) {
-                if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
+                if ("NoSuchKey".equals(e.errorResponse().code())
+                        || "NoSuchObject".equals(e.errorResponse().code())) {
                     return Optional.empty();
                 }
                 throw e;
@@ -262,7 +280,10 @@ public final class ObjectStore {
 
     /** The whole object as a stream; the caller closes it. */
     public InputStream get(String key) {
-        return call("get " + key, () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+        return call(
+                "get " + key,
+                () -> client.getObject(
+                        GetObjectArgs.builder().bucket(bucket).object(key).build()));
     }
 
     /**
@@ -292,13 +313,20 @@ public final class ObjectStore {
 
     /** {@code length} bytes from {@code offset}; the caller closes it. */
     public InputStream get(String key, long offset, long length) {
-        return call("get " + key, () -> client.getObject(GetObjectArgs.builder()
-                .bucket(bucket).object(key).offset(offset).length(length).build()));
+        return call(
+                "get " + key,
+                () -> client.getObject(GetObjectArgs.builder()
+                        .bucket(bucket)
+                        .object(key)
+                        .offset(offset)
+                        .length(length)
+                        .build()));
     }
 
     public void remove(String key) {
         call("remove " + key, () -> {
-            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            client.removeObject(
+                    RemoveObjectArgs.builder().bucket(bucket).object(key).build());
             return null;
         });
     }
@@ -309,8 +337,8 @@ public final class ObjectStore {
         } catch (StorageException e) {
             throw e;
         } catch (Exception e) {
-            throw new StorageException("object storage " + endpoint + " bucket " + bucket + ": cannot " + what
-                    + ": " + e.getMessage(), e);
+            throw new StorageException(
+                    "object storage " + endpoint + " bucket " + bucket + ": cannot " + what + ": " + e.getMessage(), e);
         }
     }
 

@@ -30,7 +30,11 @@ public final class PresignedUrls {
     public String get(String key, Duration expiry) {
         try {
             return client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
-                    .method(Method.GET).bucket(bucket).object(key).expiry((int) expiry.toSeconds()).build());
+                    .method(Method.GET)
+                    .bucket(bucket)
+                    .object(key)
+                    .expiry((int) expiry.toSeconds())
+                    .build());
         } catch (Exception e) {
             throw new StorageException("cannot presign " + key + ": " + e.getMessage(), e);
         }

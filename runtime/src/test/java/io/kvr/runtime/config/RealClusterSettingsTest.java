@@ -18,13 +18,21 @@ class RealClusterSettingsTest {
     @Test
     void anyKeyCanBeReadFromAFileAndTheFileKeyIsNotPassedOn(@TempDir Path dir) throws IOException {
         Path secret = Files.writeString(dir.resolve("secret-key"), "s3cr3t\n");
-        Path jaas = Files.writeString(dir.resolve("jaas"), "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";\n");
-        Settings s = Settings.load(Map.of("s3.secret.key", "default"), null,
+        Path jaas = Files.writeString(
+                dir.resolve("jaas"),
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";\n");
+        Settings s = Settings.load(
+                Map.of("s3.secret.key", "default"),
+                null,
                 Map.of("KVR_S3_SECRET_KEY_FILE", secret.toString()),
-                Map.of("kafka.sasl.jaas.config.file", jaas.toString(),
-                        "kafka.sasl.oauthbearer.assertion.file", "/kafka/reads/this/itself"));
+                Map.of(
+                        "kafka.sasl.jaas.config.file",
+                        jaas.toString(),
+                        "kafka.sasl.oauthbearer.assertion.file",
+                        "/kafka/reads/this/itself"));
 
-        assertThat(s.asMap()).containsEntry("s3.secret.key", "s3cr3t")
+        assertThat(s.asMap())
+                .containsEntry("s3.secret.key", "s3cr3t")
                 .containsEntry("kafka.sasl.jaas.config", Files.readString(jaas).strip())
                 .doesNotContainKeys("s3.secret.key.file", "kafka.sasl.jaas.config.file");
         assertThat(KafkaSettings.from(s).clientProperties())
@@ -35,15 +43,26 @@ class RealClusterSettingsTest {
 
     @Test
     void unreadableSecretFileNamesTheKeyNotTheContent(@TempDir Path dir) {
-        Settings s = Settings.load(Map.of(), null, Map.of(), Map.of("s3.secret.key.file", dir.resolve("none").toString()));
+        Settings s = Settings.load(
+                Map.of(),
+                null,
+                Map.of(),
+                Map.of("s3.secret.key.file", dir.resolve("none").toString()));
 
         assertThatThrownBy(s::validate).isInstanceOf(ConfigException.class).hasMessageContaining("s3.secret.key.file");
     }
 
     @Test
     void pathStyleIsAutoTrueOrFalse() {
-        Map<String, String> base = Map.of("s3.endpoint", "https://s3.example.com", "s3.access.key", "a",
-                "s3.secret.key", "b", "s3.bucket", "recordings");
+        Map<String, String> base = Map.of(
+                "s3.endpoint",
+                "https://s3.example.com",
+                "s3.access.key",
+                "a",
+                "s3.secret.key",
+                "b",
+                "s3.bucket",
+                "recordings");
         assertThat(S3Settings.from(Settings.of(base)).pathStyle()).isNull();
 
         S3Settings path = S3Settings.from(Settings.of(with(base, "s3.path.style", "true")));
@@ -59,8 +78,8 @@ class RealClusterSettingsTest {
 
     @Test
     void badPathStyleIsReported() {
-        Settings s = Settings.of(Map.of("s3.endpoint", "http://x", "s3.access.key", "a", "s3.secret.key", "b",
-                "s3.path.style", "sometimes"));
+        Settings s = Settings.of(Map.of(
+                "s3.endpoint", "http://x", "s3.access.key", "a", "s3.secret.key", "b", "s3.path.style", "sometimes"));
         S3Settings.from(s);
         assertThatThrownBy(s::validate).hasMessageContaining("s3.path.style");
     }
@@ -74,9 +93,13 @@ class RealClusterSettingsTest {
 
     @Test
     void topicsCreateDefaultsToTrue() {
-        assertThat(KafkaSettings.from(Settings.of(Map.of("kafka.bootstrap.servers", "b:9092"))).createTopics()).isTrue();
-        assertThat(KafkaSettings.from(Settings.of(Map.of("kafka.bootstrap.servers", "b:9092", "topics.create", "false")))
-                .createTopics()).isFalse();
+        assertThat(KafkaSettings.from(Settings.of(Map.of("kafka.bootstrap.servers", "b:9092")))
+                        .createTopics())
+                .isTrue();
+        assertThat(KafkaSettings.from(
+                                Settings.of(Map.of("kafka.bootstrap.servers", "b:9092", "topics.create", "false")))
+                        .createTopics())
+                .isFalse();
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {

@@ -31,30 +31,38 @@ class SettingsTest {
 
         Settings s = Settings.load(defaults, file, env, overrides);
 
-        assertThat(s.asMap()).containsEntry("z", "default").containsEntry("a", "file").containsEntry("b", "env")
-                .containsEntry("c", "override").containsEntry("d.e", "spaced value")
+        assertThat(s.asMap())
+                .containsEntry("z", "default")
+                .containsEntry("a", "file")
+                .containsEntry("b", "env")
+                .containsEntry("c", "override")
+                .containsEntry("d.e", "spaced value")
                 .doesNotContainKeys("path", "PATH", "");
     }
 
     @Test
     void environmentVariablesBecomeLowerCaseDottedKeys() {
-        Settings s = Settings.load(Map.of(), null,
-                Map.of("KVR_KAFKA_BOOTSTRAP_SERVERS", "broker:9092", "KVR_HTTP_PORT", "8080", "kvr_lower", "x"), Map.of());
+        Settings s = Settings.load(
+                Map.of(),
+                null,
+                Map.of("KVR_KAFKA_BOOTSTRAP_SERVERS", "broker:9092", "KVR_HTTP_PORT", "8080", "kvr_lower", "x"),
+                Map.of());
 
-        assertThat(s.asMap()).containsOnly(Map.entry("kafka.bootstrap.servers", "broker:9092"),
-                Map.entry("http.port", "8080"));
+        assertThat(s.asMap())
+                .containsOnly(Map.entry("kafka.bootstrap.servers", "broker:9092"), Map.entry("http.port", "8080"));
     }
 
     @Test
     void unreadableFileIsAConfigException(@TempDir Path dir) {
         assertThatThrownBy(() -> Settings.load(Map.of(), dir.resolve("missing.properties"), Map.of(), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("missing.properties");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("missing.properties");
     }
 
     @Test
     void typedGettersReadValuesAndFallBackToDefaultsWhenMissingOrBlank() {
-        Settings s = Settings.of(Map.of("n", " 42 ", "l", "9000000000", "flag", "yes", "d", "5s", "name", "x",
-                "blank", "  "));
+        Settings s = Settings.of(
+                Map.of("n", " 42 ", "l", "9000000000", "flag", "yes", "d", "5s", "name", "x", "blank", "  "));
 
         assertThat(s.integer("n", 1, 0, 100)).isEqualTo(42);
         assertThat(s.longValue("l", 1, 0, Long.MAX_VALUE)).isEqualTo(9_000_000_000L);
@@ -70,8 +78,8 @@ class SettingsTest {
 
     @Test
     void everyProblemIsReportedAtOnceNamingItsKey() {
-        Settings s = Settings.of(Map.of("port", "70000", "count", "many", "big", "12x", "flag", "maybe",
-                "timeout", "soon", "empty", ""));
+        Settings s = Settings.of(Map.of(
+                "port", "70000", "count", "many", "big", "12x", "flag", "maybe", "timeout", "soon", "empty", ""));
 
         assertThat(s.integer("port", 8080, 0, 65535)).isEqualTo(8080);
         assertThat(s.integer("count", 3, 0, 10)).isEqualTo(3);
@@ -81,15 +89,20 @@ class SettingsTest {
         assertThat(s.required("empty")).isEmpty();
         s.required("absent");
 
-        assertThatThrownBy(s::validate).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                .hasSize(7)
-                .anySatisfy(p -> assertThat(p).startsWith("port:").contains("70000", "0..65535"))
-                .anySatisfy(p -> assertThat(p).startsWith("count:").contains("many"))
-                .anySatisfy(p -> assertThat(p).startsWith("big:"))
-                .anySatisfy(p -> assertThat(p).startsWith("flag:"))
-                .anySatisfy(p -> assertThat(p).startsWith("timeout:"))
-                .anySatisfy(p -> assertThat(p).isEqualTo("empty: required"))
-                .anySatisfy(p -> assertThat(p).isEqualTo("absent: required")));
+        assertThatThrownBy(s::validate)
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .hasSize(7)
+                                .anySatisfy(
+                                        p -> assertThat(p).startsWith("port:").contains("70000", "0..65535"))
+                                .anySatisfy(
+                                        p -> assertThat(p).startsWith("count:").contains("many"))
+                                .anySatisfy(p -> assertThat(p).startsWith("big:"))
+                                .anySatisfy(p -> assertThat(p).startsWith("flag:"))
+                                .anySatisfy(p -> assertThat(p).startsWith("timeout:"))
+                                .anySatisfy(p -> assertThat(p).isEqualTo("empty: required"))
+                                .anySatisfy(p -> assertThat(p).isEqualTo("absent: required")));
     }
 
     @ParameterizedTest(name = "{0} -> {1} ms")
@@ -112,20 +125,42 @@ class SettingsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"soon", "5x", "1.5s", "ms", "s", "5 s", "h1", "99999999999999999999", "300000000000000d",
-        "300000000000000000m"})
+    @ValueSource(
+            strings = {
+                "soon",
+                "5x",
+                "1.5s",
+                "ms",
+                "s",
+                "5 s",
+                "h1",
+                "99999999999999999999",
+                "300000000000000d",
+                "300000000000000000m"
+            })
     void badDurationsAreCollectedAsProblems(String value) {
         Settings s = Settings.of(Map.of("t", value));
 
         assertThat(s.duration("t", Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
-        assertThatThrownBy(s::validate).isInstanceOfSatisfying(ConfigException.class,
-                e -> assertThat(e.problems()).singleElement().asString().startsWith("t: "));
+        assertThatThrownBy(s::validate)
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems()).singleElement().asString().startsWith("t: "));
     }
 
     @Test
     void withPrefixStripsThePrefixAndKeepsOnlyKeysUnderIt() {
-        Settings s = Settings.of(Map.of("kafka.bootstrap.servers", "b:9092", "kafka.sasl.mechanism", "PLAIN",
-                "kafka.", "nothing after the prefix", "kafkaesque.x", "no", "topics.prefix", "kvr."));
+        Settings s = Settings.of(Map.of(
+                "kafka.bootstrap.servers",
+                "b:9092",
+                "kafka.sasl.mechanism",
+                "PLAIN",
+                "kafka.",
+                "nothing after the prefix",
+                "kafkaesque.x",
+                "no",
+                "topics.prefix",
+                "kvr."));
 
         Map<String, String> kafka = s.withPrefix("kafka.");
 
@@ -146,7 +181,8 @@ class SettingsTest {
 
         String shown = s.toString();
 
-        assertThat(shown).doesNotContain("hunter2", "AKIA123", "jaaspw", "tspw", "tok123", "campw", "admin")
+        assertThat(shown)
+                .doesNotContain("hunter2", "AKIA123", "jaaspw", "tspw", "tok123", "campw", "admin")
                 .contains("s3.secret.key=******", "rtsp://***@10.0.0.5/stream1", "http.port=8080");
     }
 }

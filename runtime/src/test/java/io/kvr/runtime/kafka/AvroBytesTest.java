@@ -19,7 +19,8 @@ class AvroBytesTest {
         assertThat(AvroBytes.of(slice)).containsExactly(2, 3, 4);
         assertThat(slice.position()).isEqualTo(1);
 
-        ByteBuffer direct = ByteBuffer.allocateDirect(2).put((byte) 7).put((byte) 8).flip();
+        ByteBuffer direct =
+                ByteBuffer.allocateDirect(2).put((byte) 7).put((byte) 8).flip();
         assertThat(AvroBytes.of(direct)).containsExactly(7, 8);
         assertThat(direct.remaining()).isEqualTo(2);
 

@@ -49,7 +49,9 @@ class AvroCodecTest {
         old.put("precise", false);
         old.put("requestedAtMs", 3_000L);
         byte[] written = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                org.apache.avro.generic.GenericData.get(), v1).encode(old).array();
+                        org.apache.avro.generic.GenericData.get(), v1)
+                .encode(old)
+                .array();
 
         io.kvr.schemas.ExportRequest read = new AvroCodec<>(io.kvr.schemas.ExportRequest.class).decode(written);
 
@@ -60,7 +62,8 @@ class AvroCodecTest {
 
     @Test
     void equalValuesEncodeToEqualBytes() {
-        assertThat(segments.encode(Fixtures.segment("a/b", 5, 1))).isEqualTo(segments.encode(Fixtures.segment("a/b", 5, 1)));
+        assertThat(segments.encode(Fixtures.segment("a/b", 5, 1)))
+                .isEqualTo(segments.encode(Fixtures.segment("a/b", 5, 1)));
     }
 
     @Test
@@ -85,7 +88,8 @@ class AvroCodecTest {
 
         assertThatThrownBy(() -> units.decode(new byte[] {1, 2, 3})).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> units.decode(new byte[0])).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> units.decode("not avro at all".getBytes())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> units.decode("not avro at all".getBytes()))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> units.decode(Arrays.copyOf(unit, unit.length - 3)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> segments.decode(unit)).isInstanceOf(IllegalArgumentException.class);

@@ -29,18 +29,25 @@ class TopicPartitionsIT {
 
     @Test
     void waitsForATopicThatAppearsAMomentLater(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Config(dir.resolve("kafka"),
-                     EmbeddedKafka.Config.DEFAULT_HOST, 0, Map.of("auto.create.topics.enable", "false")));
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            assertThat(consumer.partitionsFor("late.status.v1", Duration.ofSeconds(10))).isEmpty();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Config(
+                        dir.resolve("kafka"),
+                        EmbeddedKafka.Config.DEFAULT_HOST,
+                        0,
+                        Map.of("auto.create.topics.enable", "false")));
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            assertThat(consumer.partitionsFor("late.status.v1", Duration.ofSeconds(10)))
+                    .isEmpty();
 
             CompletableFuture<Void> created = CompletableFuture.runAsync(() -> {
                 try {
                     Thread.sleep(700);
-                    admin.createTopics(List.of(new NewTopic("late.status.v1", 3, (short) 1))).all()
+                    admin.createTopics(List.of(new NewTopic("late.status.v1", 3, (short) 1)))
+                            .all()
                             .get(30, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);

@@ -39,9 +39,13 @@ class TopicTableIT {
     @BeforeAll
     void startBroker(@TempDir Path dir) {
         // no topic appears by being asked about: the table must wait for one created later
-        kafka = EmbeddedKafka.start(new EmbeddedKafka.Config(dir.resolve("kafka"), EmbeddedKafka.Config.DEFAULT_HOST, 0,
+        kafka = EmbeddedKafka.start(new EmbeddedKafka.Config(
+                dir.resolve("kafka"),
+                EmbeddedKafka.Config.DEFAULT_HOST,
+                0,
                 Map.of("auto.create.topics.enable", "false")));
-        clients = new KafkaClients(new KafkaSettings(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        clients = new KafkaClients(new KafkaSettings(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 new TopicNames("t.media", "t.segments", 1, (short) 1)));
     }
 
@@ -81,13 +85,13 @@ class TopicTableIT {
         AtomicInteger changes = new AtomicInteger();
         Set<String> removed = ConcurrentHashMap.newKeySet();
         try (KafkaProducer<String, String> producer = producer(topic);
-             TopicTable<String, String> table = new TopicTable<>(clients, topic, "follow-test", "table-follow",
-                     new TopicTable.Rules<>() {
-                         @Override
-                         public void removed(String key) {
-                             removed.add(key);
-                         }
-                     })) {
+                TopicTable<String, String> table =
+                        new TopicTable<>(clients, topic, "follow-test", "table-follow", new TopicTable.Rules<>() {
+                            @Override
+                            public void removed(String key) {
+                                removed.add(key);
+                            }
+                        })) {
             producer.send(new ProducerRecord<>(topic.name(), "door", "v1")).get(10, TimeUnit.SECONDS);
             table.onChange(changes::incrementAndGet);
             assertThat(table.start().awaitLoaded(LOAD)).isTrue();
@@ -95,14 +99,16 @@ class TopicTableIT {
 
             RecordMetadata written = producer.send(new ProducerRecord<>(topic.name(), "door", "v2"))
                     .get(10, TimeUnit.SECONDS);
-            assertThat(table.awaitRead(written.partition(), written.offset(), LOAD)).isTrue();
+            assertThat(table.awaitRead(written.partition(), written.offset(), LOAD))
+                    .isTrue();
             assertThat(table.get("door")).contains("v2");
             assertThat(table.row("door").orElseThrow().offset()).isEqualTo(written.offset());
             await().atMost(LOAD).until(() -> changes.get() >= 2);
 
             RecordMetadata tombstone = producer.send(new ProducerRecord<>(topic.name(), "door", null))
                     .get(10, TimeUnit.SECONDS);
-            assertThat(table.awaitRead(tombstone.partition(), tombstone.offset(), LOAD)).isTrue();
+            assertThat(table.awaitRead(tombstone.partition(), tombstone.offset(), LOAD))
+                    .isTrue();
             assertThat(table.get("door")).isEmpty();
             assertThat(removed).containsExactly("door");
             assertThat(table.alive()).isTrue();
@@ -120,7 +126,8 @@ class TopicTableIT {
             new TopicProvisioner(clients, true).ensure(List.of(topic));
             assertThat(table.awaitLoaded(LOAD)).isTrue();
             try (KafkaProducer<String, String> producer = producer(topic)) {
-                producer.send(new ProducerRecord<>(topic.name(), "yard", "late")).get(10, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(topic.name(), "yard", "late"))
+                        .get(10, TimeUnit.SECONDS);
             }
             await().atMost(LOAD).until(() -> table.get("yard").isPresent());
             assertThat(table.get("yard")).contains("late");
@@ -130,27 +137,27 @@ class TopicTableIT {
     @Test
     void anUnreadableValueRemovesTheKeyAndIsReported() throws Exception {
         // not compacted: a compacted topic refuses a record without a key before any reader could see it
-        Topic<String, String> topic = new Topic<>("table.unreadable.v1", 1, (short) 1, Map.of(), Codec.utf8(),
-                Codec.utf8());
+        Topic<String, String> topic =
+                new Topic<>("table.unreadable.v1", 1, (short) 1, Map.of(), Codec.utf8(), Codec.utf8());
         new TopicProvisioner(clients, true).ensure(List.of(topic));
         AtomicInteger unreadable = new AtomicInteger();
         try (KafkaProducer<String, String> producer = producer(topic);
-             TopicTable<String, String> table = new TopicTable<>(clients, topic, "unreadable-test", "table-bad",
-                     new TopicTable.Rules<>() {
-                         @Override
-                         public String merge(String key, String stored, String read) {
-                             if (read.startsWith("bad")) {
-                                 throw new IllegalArgumentException("not a value: " + read);
-                             }
-                             return read;
-                         }
+                TopicTable<String, String> table =
+                        new TopicTable<>(clients, topic, "unreadable-test", "table-bad", new TopicTable.Rules<>() {
+                            @Override
+                            public String merge(String key, String stored, String read) {
+                                if (read.startsWith("bad")) {
+                                    throw new IllegalArgumentException("not a value: " + read);
+                                }
+                                return read;
+                            }
 
-                         @Override
-                         public void unreadable(TopicTable.Where where, String key, boolean removed,
-                                                RuntimeException why) {
-                             unreadable.incrementAndGet();
-                         }
-                     })) {
+                            @Override
+                            public void unreadable(
+                                    TopicTable.Where where, String key, boolean removed, RuntimeException why) {
+                                unreadable.incrementAndGet();
+                            }
+                        })) {
             producer.send(new ProducerRecord<>(topic.name(), "door", "good"));
             producer.send(new ProducerRecord<>(topic.name(), "door", "bad one"));
             producer.send(new ProducerRecord<>(topic.name(), "yard", "good"));
@@ -174,8 +181,8 @@ class TopicTableIT {
     }
 
     private static Topic<String, String> typed(String name, int partitions) {
-        return new Topic<>(name, partitions, (short) 1, Map.of("cleanup.policy", "compact"), Codec.utf8(),
-                Codec.utf8());
+        return new Topic<>(
+                name, partitions, (short) 1, Map.of("cleanup.policy", "compact"), Codec.utf8(), Codec.utf8());
     }
 
     private KafkaProducer<String, String> producer(Topic<String, String> topic) {

@@ -61,43 +61,52 @@ class ObjectKeysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2024/03/05/23/" + SESSION + "-0000000042.m4s", "init/" + SESSION + "-abc.mp4",
-        "2024/03/05/23/a.m4s", "init/x_y-z.mp4"})
+    @ValueSource(
+            strings = {
+                "2024/03/05/23/" + SESSION + "-0000000042.m4s",
+                "init/" + SESSION + "-abc.mp4",
+                "2024/03/05/23/a.m4s",
+                "init/x_y-z.mp4"
+            })
     void acceptsWellFormedNames(String relative) {
         assertThat(ObjectKeys.isStreamRelative(relative)).isTrue();
     }
 
     @Test
     void namesAreAtMostEightyCharacters() {
-        assertThat(ObjectKeys.isStreamRelative("init/" + "a".repeat(80) + ".mp4")).isTrue();
-        assertThat(ObjectKeys.isStreamRelative("init/" + "a".repeat(81) + ".mp4")).isFalse();
-        assertThat(ObjectKeys.isStreamRelative("2024/03/05/23/" + "a".repeat(81) + ".m4s")).isFalse();
+        assertThat(ObjectKeys.isStreamRelative("init/" + "a".repeat(80) + ".mp4"))
+                .isTrue();
+        assertThat(ObjectKeys.isStreamRelative("init/" + "a".repeat(81) + ".mp4"))
+                .isFalse();
+        assertThat(ObjectKeys.isStreamRelative("2024/03/05/23/" + "a".repeat(81) + ".m4s"))
+                .isFalse();
     }
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {
-        "../2024/03/05/23/a.m4s",
-        "2024/03/05/../a.m4s",
-        "init/../a.mp4",
-        "init/..mp4",
-        "/2024/03/05/23/a.m4s",
-        "/init/a.mp4",
-        "2024/03/05/23/a.mp4",
-        "init/a.m4s",
-        "2024/03/05/23/a.m4s.tmp",
-        "2024/03/05/23/a",
-        "2024/03/05/23/extra/a.m4s",
-        "init/extra/a.mp4",
-        "other/2024/03/05/23/a.m4s",
-        "2024/3/05/23/a.m4s",
-        "2024/03/05/a.m4s",
-        "2024/03/05/23/a.b.m4s",
-        "2024/03/05/23/a b.m4s",
-        "2024/03/05/23/a%2F.m4s",
-        "2024/03/05/23/.m4s",
-        "init/a.mp4\n",
-    })
+    @ValueSource(
+            strings = {
+                "../2024/03/05/23/a.m4s",
+                "2024/03/05/../a.m4s",
+                "init/../a.mp4",
+                "init/..mp4",
+                "/2024/03/05/23/a.m4s",
+                "/init/a.mp4",
+                "2024/03/05/23/a.mp4",
+                "init/a.m4s",
+                "2024/03/05/23/a.m4s.tmp",
+                "2024/03/05/23/a",
+                "2024/03/05/23/extra/a.m4s",
+                "init/extra/a.mp4",
+                "other/2024/03/05/23/a.m4s",
+                "2024/3/05/23/a.m4s",
+                "2024/03/05/a.m4s",
+                "2024/03/05/23/a.b.m4s",
+                "2024/03/05/23/a b.m4s",
+                "2024/03/05/23/a%2F.m4s",
+                "2024/03/05/23/.m4s",
+                "init/a.mp4\n",
+            })
     void refusesAnythingElse(String relative) {
         assertThat(ObjectKeys.isStreamRelative(relative)).isFalse();
     }

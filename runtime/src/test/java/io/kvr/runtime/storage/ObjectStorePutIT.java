@@ -27,24 +27,26 @@ class ObjectStorePutIT {
     @Test
     void storesTheSliceAndReportsRefusals() throws Exception {
         try (EmbeddedS3 s3 = EmbeddedS3.start(EmbeddedS3.Config.of(data.resolve("s3"), ACCESS_KEY, SECRET_KEY))) {
-            ObjectStore store = new ObjectStore(new S3Settings(s3.endpoint(), "us-east-1", "kvr", ACCESS_KEY,
-                    SECRET_KEY, "", true));
+            ObjectStore store = new ObjectStore(
+                    new S3Settings(s3.endpoint(), "us-east-1", "kvr", ACCESS_KEY, SECRET_KEY, "", true));
             store.ensureBucket();
             byte[] bytes = new byte[3 << 20];
             new Random(7).nextBytes(bytes);
             store.put("app/cam/2026/12/04/16/s-1.m4s", bytes, 1000, bytes.length - 2000, "video/iso.segment");
 
-            assertThat(store.stat("app/cam/2026/12/04/16/s-1.m4s").orElseThrow().size()).isEqualTo(bytes.length - 2000);
+            assertThat(store.stat("app/cam/2026/12/04/16/s-1.m4s").orElseThrow().size())
+                    .isEqualTo(bytes.length - 2000);
             try (InputStream in = store.get("app/cam/2026/12/04/16/s-1.m4s")) {
                 byte[] back = in.readAllBytes();
                 assertThat(back).hasSize(bytes.length - 2000);
                 assertThat(back[0]).isEqualTo(bytes[1000]);
                 assertThat(back[back.length - 1]).isEqualTo(bytes[bytes.length - 1001]);
-                assertThat(java.util.Arrays.equals(back, 0, back.length, bytes, 1000, bytes.length - 1000)).isTrue();
+                assertThat(java.util.Arrays.equals(back, 0, back.length, bytes, 1000, bytes.length - 1000))
+                        .isTrue();
             }
 
-            ObjectStore wrong = new ObjectStore(new S3Settings(s3.endpoint(), "us-east-1", "kvr", ACCESS_KEY,
-                    "not-the-secret", "", true));
+            ObjectStore wrong = new ObjectStore(
+                    new S3Settings(s3.endpoint(), "us-east-1", "kvr", ACCESS_KEY, "not-the-secret", "", true));
             assertThatThrownBy(() -> wrong.put("app/cam/x.m4s", bytes, "video/iso.segment"))
                     .isInstanceOf(StorageException.class)
                     .hasMessageContaining("cannot put app/cam/x.m4s")

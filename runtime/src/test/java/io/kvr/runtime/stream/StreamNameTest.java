@@ -12,8 +12,19 @@ class StreamNameTest {
     private static final String SIXTY_FOUR = "a".repeat(64);
 
     @ParameterizedTest
-    @ValueSource(strings = {"a", "door", "Cam_01", "front-door.main", "...", ".hidden", "a..b", "-", "_",
-        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+    @ValueSource(
+            strings = {
+                "a",
+                "door",
+                "Cam_01",
+                "front-door.main",
+                "...",
+                ".hidden",
+                "a..b",
+                "-",
+                "_",
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            })
     void validParts(String part) {
         assertThat(StreamName.isValidPart(part)).isTrue();
         assertThat(new StreamName(part, part).id()).isEqualTo(part + "/" + part);
@@ -21,13 +32,31 @@ class StreamNameTest {
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {".", "..", "a/b", "a\\b", "a b", " a", "a\n", "a\u0000b", "tab\tx", "caméra", "カメラ",
-        "emoji\uD83D\uDCF7", "a:b", "a%2Fb", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+    @ValueSource(
+            strings = {
+                ".",
+                "..",
+                "a/b",
+                "a\\b",
+                "a b",
+                " a",
+                "a\n",
+                "a\u0000b",
+                "tab\tx",
+                "caméra",
+                "カメラ",
+                "emoji\uD83D\uDCF7",
+                "a:b",
+                "a%2Fb",
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            })
     void invalidParts(String part) {
         assertThat(StreamName.isValidPart(part)).isFalse();
-        assertThatThrownBy(() -> new StreamName(part, "ok")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new StreamName(part, "ok"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("application name");
-        assertThatThrownBy(() -> new StreamName("ok", part)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new StreamName("ok", part))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("stream name");
     }
 

@@ -1,9 +1,9 @@
 package io.kvr.segmenter.kafka;
 
 import io.kvr.mediatopic.AccessUnitAssembler;
-import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.mediatopic.MediaRecords;
 import io.kvr.policy.PolicyCatalog;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.StreamInfo;
@@ -48,6 +48,7 @@ public final class MediaConsumer implements AutoCloseable {
     private static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
     /** How long one search for a session's StreamInfo may read; an unfinished one is repeated. */
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(15);
+
     private static final long LOOKUP_RETRY_MAX_MS = 10_000;
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -60,6 +61,7 @@ public final class MediaConsumer implements AutoCloseable {
      * upload is retried the rest of the unit simply has not been polled yet.
      */
     private final AccessUnitAssembler assembler;
+
     private final StreamCutters cutters;
     private final Map<Integer, Long> processed = new HashMap<>();
     private final Counter badRecords;
@@ -76,30 +78,48 @@ public final class MediaConsumer implements AutoCloseable {
     private long countedDropped;
 
     /** Each stream is recorded as its application's recording policy in {@code policies} says, live. */
-    public MediaConsumer(KafkaClients clients, String groupId, String bucket, PolicyCatalog policies,
-                         SegmentPublisher publisher, MeterRegistry metrics) {
-        this.consumer = clients.consumer(Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
-                // with fetch.min.bytes 1 every produce of the bridge woke a fetch (about 100 a second with 16
-                // cameras): wait for 128 KiB or 50 ms instead, which adds at most 50 ms to a segment's visibility
-                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 128 * 1024,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024 + 65536,
-                ConsumerConfig.CLIENT_ID_CONFIG, "kvr-segmenter"), Map.of());
+    public MediaConsumer(
+            KafkaClients clients,
+            String groupId,
+            String bucket,
+            PolicyCatalog policies,
+            SegmentPublisher publisher,
+            MeterRegistry metrics) {
+        this.consumer = clients.consumer(
+                Map.of(
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        groupId,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        500,
+                        // with fetch.min.bytes 1 every produce of the bridge woke a fetch (about 100 a second with 16
+                        // cameras): wait for 128 KiB or 50 ms instead, which adds at most 50 ms to a segment's
+                        // visibility
+                        ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
+                        128 * 1024,
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                        50,
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        16 * 1024 * 1024 + 65536,
+                        ConsumerConfig.CLIENT_ID_CONFIG,
+                        "kvr-segmenter"),
+                Map.of());
         this.topic = clients.topics().media();
         this.publisher = publisher;
         this.lookup = new SessionInfoLookup(clients, LOOKUP_TIMEOUT);
         this.assembler = new AccessUnitAssembler(this::readingNanos, AccessUnitAssembler.DEFAULT_MAX_WAIT);
-        this.cutters = new StreamCutters((name, partition) ->
-                new StreamSegmenter(name, partition, bucket, () -> policies.effective(name)));
+        this.cutters = new StreamCutters(
+                (name, partition) -> new StreamSegmenter(name, partition, bucket, () -> policies.effective(name)));
         this.badRecords = metrics.counter("kvr_segmenter_bad_records");
         this.chunkedUnits = Counter.builder("kvr_segmenter_chunked_units")
-                .description("access units read as several chunk records and put back together").register(metrics);
+                .description("access units read as several chunk records and put back together")
+                .register(metrics);
         this.incompleteUnits = Counter.builder("kvr_segmenter_incomplete_units")
-                .description("chunked access units dropped because their chunks did not all follow").register(metrics);
+                .description("chunked access units dropped because their chunks did not all follow")
+                .register(metrics);
         this.notRecorded = Counter.builder("kvr_segmenter_units_not_recorded")
                 .description("access units not recorded because a recording policy switched recording off")
                 .register(metrics);
@@ -224,7 +244,8 @@ public final class MediaConsumer implements AutoCloseable {
         // records its audio track
         Optional<StreamInfo> sessionInfo = Optional.empty();
         if (whole != null && cutters.startsSession(name, whole.unit())) {
-            Optional<SessionInfoLookup.Outcome> outcome = sessionInfo(r.partition(), whole.unit().getIngestSessionId());
+            Optional<SessionInfoLookup.Outcome> outcome =
+                    sessionInfo(r.partition(), whole.unit().getIngestSessionId());
             if (outcome.isEmpty()) {
                 // stopping: no cutter has seen this unit, so commits stay before it and the restart reads it again
                 processed.put(r.partition(), whole.firstOffset());
@@ -235,7 +256,9 @@ public final class MediaConsumer implements AutoCloseable {
             }
         }
         StreamSegmenter cutter = cutters.cutter(name, r.partition());
-        cutters.fed(name.id(), readingNanos(),
+        cutters.fed(
+                name.id(),
+                readingNanos(),
                 whole != null && whole.chunked() ? new long[] {whole.firstOffset(), whole.lastOffset()} : null);
         MDC.put("stream", name.id());
         long notRecordedBefore = cutter.notRecorded();
@@ -271,7 +294,10 @@ public final class MediaConsumer implements AutoCloseable {
             if (!(outcome instanceof SessionInfoLookup.Unfinished unfinished)) {
                 return Optional.of(outcome);
             }
-            log.warn("stream info of session {} not found yet, searching again in {} ms: {}", sessionId, backoffMs,
+            log.warn(
+                    "stream info of session {} not found yet, searching again in {} ms: {}",
+                    sessionId,
+                    backoffMs,
                     unfinished.reason());
             Thread.sleep(backoffMs);
             backoffMs = Math.min(backoffMs * 2, LOOKUP_RETRY_MAX_MS);
@@ -331,7 +357,8 @@ public final class MediaConsumer implements AutoCloseable {
                 continue;
             }
             // never past the first chunk of a unit still being gathered
-            long committed = Math.min(upTo, assembler.earliestPendingOffset(tp.partition()).orElse(upTo));
+            long committed = Math.min(
+                    upTo, assembler.earliestPendingOffset(tp.partition()).orElse(upTo));
             Map<String, Long> resume = cutters.resumeOffsets(tp.partition(), upTo);
             for (long r : resume.values()) {
                 committed = Math.min(committed, r);
@@ -374,7 +401,8 @@ public final class MediaConsumer implements AutoCloseable {
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
             for (var e : committed.entrySet()) {
                 if (e.getValue() != null) {
-                    cutters.resumeFrom(ResumePoints.decode(e.getValue().offset(), e.getValue().metadata()));
+                    cutters.resumeFrom(ResumePoints.decode(
+                            e.getValue().offset(), e.getValue().metadata()));
                 }
             }
             log.info("assigned {} partition(s) of {}", partitions.size(), topic);

@@ -13,8 +13,7 @@ final class ResumePoints {
     /** Kafka's default offset.metadata.max.bytes is 4096. */
     static final int MAX_LENGTH = 4000;
 
-    private ResumePoints() {
-    }
+    private ResumePoints() {}
 
     static String encode(long committed, Map<String, Long> resume) {
         StringBuilder b = new StringBuilder("v1");

@@ -1,8 +1,8 @@
 package io.kvr.segmenter.kafka;
 
 import io.kvr.mediatopic.IngestSessionId;
-import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.mediatopic.MediaRecords;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.schemas.StreamInfo;
 import java.time.Duration;
 import java.util.Arrays;
@@ -33,23 +33,20 @@ final class SessionInfoLookup implements AutoCloseable {
     private static final int MAX_RECORDS_SCANNED = 20_000;
     /** A StreamInfo is written before its session's first unit: records this much later end the search. */
     private static final long MAX_LATENESS_MS = 60_000;
+
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
     /** What a search found out. */
-    sealed interface Outcome {
-    }
+    sealed interface Outcome {}
 
     /** The session's StreamInfo. */
-    record Found(StreamInfo info) implements Outcome {
-    }
+    record Found(StreamInfo info) implements Outcome {}
 
     /** The partition holds no StreamInfo of the session where it would be: any later search finds none either. */
-    record Absent() implements Outcome {
-    }
+    record Absent() implements Outcome {}
 
     /** The search ran out of time before it could tell: ask again, never go on as if there were none. */
-    record Unfinished(String reason) implements Outcome {
-    }
+    record Unfinished(String reason) implements Outcome {}
 
     private final KafkaClients clients;
     private final Duration timeout;
@@ -96,7 +93,8 @@ final class SessionInfoLookup implements AutoCloseable {
                     var type = r.headers().lastHeader(MediaRecords.TYPE_HEADER);
                     if (type != null && Arrays.equals(type.value(), MediaRecords.STREAM_INFO)) {
                         Object v = records.decode(r.headers(), r.value());
-                        if (v instanceof StreamInfo info && info.getIngestSessionId().equals(sessionId)) {
+                        if (v instanceof StreamInfo info
+                                && info.getIngestSessionId().equals(sessionId)) {
                             log.info("found stream info of session {} at offset {}", sessionId, r.offset());
                             return new Found(info);
                         }
@@ -111,9 +109,13 @@ final class SessionInfoLookup implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         if (consumer == null) {
-            consumer = clients.assigningConsumer(Map.of(
-                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200,
-                    ConsumerConfig.CLIENT_ID_CONFIG, "kvr-segmenter-session-lookup"), Map.of());
+            consumer = clients.assigningConsumer(
+                    Map.of(
+                            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                            200,
+                            ConsumerConfig.CLIENT_ID_CONFIG,
+                            "kvr-segmenter-session-lookup"),
+                    Map.of());
         }
         return consumer;
     }

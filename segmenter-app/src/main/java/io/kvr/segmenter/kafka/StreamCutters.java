@@ -80,7 +80,8 @@ final class StreamCutters {
     List<StreamSegmenter> idle(long readingNanos) {
         List<StreamSegmenter> out = new ArrayList<>();
         for (Stream s : streams.values()) {
-            long limit = Duration.ofMillis(Math.max(3 * s.cutter.policy().segmentDurationMs(), MIN_IDLE_MS)).toNanos();
+            long limit = Duration.ofMillis(Math.max(3 * s.cutter.policy().segmentDurationMs(), MIN_IDLE_MS))
+                    .toNanos();
             if (s.cutter.hasOpenSegment() && readingNanos - s.lastFedNanos > limit) {
                 out.add(s.cutter);
             }

@@ -17,11 +17,18 @@ public final class SegmentAnnouncer implements AutoCloseable {
     private final String topic;
 
     public SegmentAnnouncer(KafkaClients clients) {
-        this.producer = clients.producer(KvrTopics.segments(clients.topics()), Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.CLIENT_ID_CONFIG, "kvr-segmenter"), Map.of());
+        this.producer = clients.producer(
+                KvrTopics.segments(clients.topics()),
+                Map.of(
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        0,
+                        ProducerConfig.CLIENT_ID_CONFIG,
+                        "kvr-segmenter"),
+                Map.of());
         this.topic = clients.topics().segments();
     }
 
@@ -31,8 +38,9 @@ public final class SegmentAnnouncer implements AutoCloseable {
                     .get(60, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException("cannot announce segment " + record.getObjectKey() + " on " + topic
-                    + ": " + cause.getMessage(), cause);
+            throw new IllegalStateException(
+                    "cannot announce segment " + record.getObjectKey() + " on " + topic + ": " + cause.getMessage(),
+                    cause);
         }
     }
 

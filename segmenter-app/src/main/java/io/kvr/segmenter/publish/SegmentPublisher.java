@@ -32,7 +32,9 @@ public final class SegmentPublisher implements AutoCloseable {
         this.segmentsStored = metrics.counter("kvr_segmenter_segments");
         this.bytesStored = metrics.counter("kvr_segmenter_bytes");
         this.visibleLatency = Timer.builder("kvr_segmenter_store_latency")
-                .description("closing unit read to segment announced").publishPercentiles(0.5, 0.99).register(metrics);
+                .description("closing unit read to segment announced")
+                .publishPercentiles(0.5, 0.99)
+                .register(metrics);
     }
 
     /**
@@ -46,12 +48,14 @@ public final class SegmentPublisher implements AutoCloseable {
                 return false;
             }
             SegmentRecord record = SegmentRecord.newBuilder(segment.record())
-                    .setAnnouncedAtMs(System.currentTimeMillis()).build();
+                    .setAnnouncedAtMs(System.currentTimeMillis())
+                    .build();
             announcer.announce(record);
             segmentsStored.increment();
             bytesStored.increment(segment.bytes().length);
             visibleLatency.record(Duration.ofNanos(System.nanoTime() - started));
-            log.debug("stored {} ({} bytes, {} ms)", segment.objectKey(), segment.bytes().length, record.getDurationMs());
+            log.debug(
+                    "stored {} ({} bytes, {} ms)", segment.objectKey(), segment.bytes().length, record.getDurationMs());
             return true;
         } finally {
             publishingNanos += System.nanoTime() - started;

@@ -12,8 +12,15 @@ import java.util.List;
  * one AAC track, and the writer
  * and init segment for them. {@code videoTrack}/{@code audioTrack} are source track indexes (-1: none).
  */
-record SessionTracks(int videoTrack, VisualFormat video, int audioTrack, AudioFormat audio, CmafWriter writer,
-                     byte[] init, String configHash, String codecs) {
+record SessionTracks(
+        int videoTrack,
+        VisualFormat video,
+        int audioTrack,
+        AudioFormat audio,
+        CmafWriter writer,
+        byte[] init,
+        String configHash,
+        String codecs) {
     static final int VIDEO_TRACK_ID = 1;
     static final int AUDIO_TRACK_ID = 2;
 
@@ -26,8 +33,8 @@ record SessionTracks(int videoTrack, VisualFormat video, int audioTrack, AudioFo
         CmafWriter writer = new CmafWriter(tracks);
         byte[] init = writer.initSegment();
         String codecs = video.codecsString() + (audio == null ? "" : "," + audio.codecsString());
-        return new SessionTracks(videoTrack, video, audio == null ? -1 : audioTrack, audio, writer, init,
-                hash(init), codecs);
+        return new SessionTracks(
+                videoTrack, video, audio == null ? -1 : audioTrack, audio, writer, init, hash(init), codecs);
     }
 
     int videoTimescale() {

@@ -1,5 +1,6 @@
 package io.kvr.segmenter.segment;
 
+import io.kvr.index.Timeline;
 import io.kvr.media.MediaException;
 import io.kvr.media.cmaf.MediaSegment;
 import io.kvr.media.cmaf.Sample;
@@ -12,7 +13,6 @@ import io.kvr.media.codec.VideoFormat;
 import io.kvr.media.codec.VisualFormat;
 import io.kvr.media.codec.aac.AdtsHeader;
 import io.kvr.media.codec.aac.AudioSpecificConfig;
-import io.kvr.index.Timeline;
 import io.kvr.policy.EffectivePolicy;
 import io.kvr.runtime.storage.ObjectKeys;
 import io.kvr.runtime.stream.StreamName;
@@ -42,6 +42,7 @@ public final class StreamSegmenter {
     private static final Logger log = LoggerFactory.getLogger(StreamSegmenter.class);
     /** Keyframe timestamps jitter; a cut this close before the target still counts as "at" it (10 ms). */
     private static final long CUT_TOLERANCE_90K = 900;
+
     private static final int AAC_FRAME_SAMPLES = 1024;
 
     private final StreamName name;
@@ -50,6 +51,7 @@ public final class StreamSegmenter {
     private final Supplier<EffectivePolicy> policySource;
     /** The recording policy in force; changes only through {@link #refreshPolicy()}. */
     private EffectivePolicy policy;
+
     private ObjectKeys keys;
     private long targetTicks;
     private long notRecorded;
@@ -62,6 +64,7 @@ public final class StreamSegmenter {
     private final List<Pending> audio = new ArrayList<>();
     /** 25 fps, for a segment of a single frame whose duration nothing tells. */
     private static final long DEFAULT_FRAME_TICKS = 3600;
+
     private long lastSeenOffset = -1;
     private long dropped;
 
@@ -168,8 +171,11 @@ public final class StreamSegmenter {
         Optional<ClosedSegment> closed = Optional.empty();
         if (startsSession(unit)) {
             closed = closeOpen();
-            startSession(unit.getIngestSessionId(), sessionInfo
-                    .filter(i -> i.getIngestSessionId().equals(unit.getIngestSessionId())).orElse(null));
+            startSession(
+                    unit.getIngestSessionId(),
+                    sessionInfo
+                            .filter(i -> i.getIngestSessionId().equals(unit.getIngestSessionId()))
+                            .orElse(null));
         }
         if (tracks == null && !setUp(unit)) {
             dropped++;
@@ -275,7 +281,11 @@ public final class StreamSegmenter {
             return true;
         } catch (MediaException | IllegalArgumentException e) {
             setupFailed = true;
-            log.warn("stream {} session {}: cannot record, codec configuration unusable: {}", name, session, e.getMessage());
+            log.warn(
+                    "stream {} session {}: cannot record, codec configuration unusable: {}",
+                    name,
+                    session,
+                    e.getMessage());
             return false;
         }
     }
@@ -293,14 +303,18 @@ public final class StreamSegmenter {
                                 ? Mpeg4VisualFormat.fromExtradata(bytes(t.getExtradata()))
                                 : VideoFormat.fromExtradata(videoCodec(unit.getCodec()), bytes(t.getExtradata()));
                     } catch (MediaException | IllegalArgumentException e) {
-                        log.debug("stream {}: extradata unusable, trying in-band parameter sets: {}", name, e.getMessage());
+                        log.debug(
+                                "stream {}: extradata unusable, trying in-band parameter sets: {}",
+                                name,
+                                e.getMessage());
                     }
                 }
             }
         }
         return unit.getCodec() == Codec.MPEG4
                 ? Mpeg4VisualFormat.fromAccessUnit(payload(unit)).orElse(null)
-                : VideoFormat.fromAccessUnit(videoCodec(unit.getCodec()), payload(unit)).orElse(null);
+                : VideoFormat.fromAccessUnit(videoCodec(unit.getCodec()), payload(unit))
+                        .orElse(null);
     }
 
     private static VideoCodec videoCodec(Codec codec) {
@@ -322,14 +336,14 @@ public final class StreamSegmenter {
                 return AudioFormat.fromAudioSpecificConfig(bytes(t.getExtradata()));
             }
             if (t.getSampleRate() > 0 && t.getChannels() > 0) {
-                return AudioFormat.fromAudioSpecificConfig(AudioSpecificConfig.lowComplexity(t.getSampleRate(), t.getChannels()));
+                return AudioFormat.fromAudioSpecificConfig(
+                        AudioSpecificConfig.lowComplexity(t.getSampleRate(), t.getChannels()));
             }
         } catch (MediaException | IllegalArgumentException e) {
             return null;
         }
         return null;
     }
-
 
     private static int firstVideoTrack(StreamInfo info) {
         for (TrackInfo t : info.getTracks()) {
@@ -383,8 +397,8 @@ public final class StreamSegmenter {
         long durationMs = mediaDuration / 90;
         String objectKey = keys.segment(name, startMs, session, firstSequence);
         String initKey = keys.init(name, session, tracks.configHash());
-        long lastOffset = Math.max(video.get(video.size() - 1).offset,
-                audio.isEmpty() ? -1 : audio.get(audio.size() - 1).offset);
+        long lastOffset =
+                Math.max(video.get(video.size() - 1).offset, audio.isEmpty() ? -1 : audio.get(audio.size() - 1).offset);
         SegmentRecord record = SegmentRecord.newBuilder()
                 .setStreamId(name.id())
                 .setIngestSessionId(session)
@@ -413,8 +427,8 @@ public final class StreamSegmenter {
                 .setAnnouncedAtMs(0)
                 .setRecordingStopReason(policy.recording() ? null : Timeline.RECORDING_DISABLED)
                 .build();
-        ClosedSegment closed = new ClosedSegment(initKey, tracks.init(), objectKey, segment.bytes(), record,
-                first.offset, lastOffset);
+        ClosedSegment closed =
+                new ClosedSegment(initKey, tracks.init(), objectKey, segment.bytes(), record, first.offset, lastOffset);
         video.clear();
         audio.clear();
         return closed;
@@ -427,7 +441,8 @@ public final class StreamSegmenter {
             out.add(SegmentTrack.newBuilder()
                     .setTrackId(run.trackId())
                     .setCodec(isVideo ? codec(tracks.video()) : Codec.AAC)
-                    .setTimescale(isVideo ? tracks.videoTimescale() : tracks.audio().sampleRate())
+                    .setTimescale(
+                            isVideo ? tracks.videoTimescale() : tracks.audio().sampleRate())
                     .setBaseDecodeTime(run.baseDecodeTime())
                     .setDataOffset(run.dataOffset())
                     .setSampleSizes(ints(run.sampleSizes()))
@@ -471,7 +486,9 @@ public final class StreamSegmenter {
 
     /** The buffer's bytes, without copying when it wraps a whole array (Avro's usual case). */
     private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+        if (buffer.hasArray()
+                && buffer.arrayOffset() == 0
+                && buffer.position() == 0
                 && buffer.remaining() == buffer.array().length) {
             return buffer.array();
         }
@@ -480,6 +497,5 @@ public final class StreamSegmenter {
         return out;
     }
 
-    private record Pending(AccessUnit unit, long offset, long dts, long pts, byte[] payload) {
-    }
+    private record Pending(AccessUnit unit, long offset, long dts, long pts, byte[] payload) {}
 }

@@ -49,11 +49,17 @@ public final class SegmentStore {
                 return false;
             }
             // rare (once per configuration and process, and after a pause): names when each init was written
-            log.info("stored init {} ({} bytes) before segment {}", segment.initKey(), segment.init().length,
+            log.info(
+                    "stored init {} ({} bytes) before segment {}",
+                    segment.initKey(),
+                    segment.init().length,
                     segment.objectKey());
         }
         storedInits.put(segment.initKey(), System.nanoTime());
-        return retry(() -> store.put(segment.objectKey(), segment.bytes(), "video/iso.segment"), segment.objectKey(), running);
+        return retry(
+                () -> store.put(segment.objectKey(), segment.bytes(), "video/iso.segment"),
+                segment.objectKey(),
+                running);
     }
 
     private static boolean retry(Runnable put, String key, BooleanSupplier running) throws InterruptedException {

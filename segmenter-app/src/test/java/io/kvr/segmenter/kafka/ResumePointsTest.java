@@ -22,8 +22,8 @@ class ResumePointsTest {
         String metadata = ResumePoints.encode(1000, resume);
 
         assertThat(metadata).isEqualTo("v1;live/door=5;live/roof=1");
-        assertThat(ResumePoints.decode(1000, metadata)).containsOnly(Map.entry("live/door", 1005L),
-                Map.entry("live/roof", 1001L));
+        assertThat(ResumePoints.decode(1000, metadata))
+                .containsOnly(Map.entry("live/door", 1005L), Map.entry("live/roof", 1001L));
     }
 
     @Test

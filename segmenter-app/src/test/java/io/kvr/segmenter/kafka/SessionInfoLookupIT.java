@@ -2,11 +2,11 @@ package io.kvr.segmenter.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvr.mediatopic.IngestSessionId;
+import io.kvr.mediatopic.MediaRecords;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.Settings;
-import io.kvr.runtime.kafka.IngestSessionId;
 import io.kvr.runtime.kafka.KafkaClients;
-import io.kvr.runtime.kafka.MediaRecords;
 import io.kvr.schemas.StreamInfo;
 import io.kvr.testsupport.TestInfra;
 import java.nio.file.Path;
@@ -36,6 +36,7 @@ class SessionInfoLookupIT {
 
     @TempDir
     static Path dir;
+
     static TestInfra infra;
 
     @BeforeAll
@@ -61,13 +62,21 @@ class SessionInfoLookupIT {
     }
 
     private static void announce(String sessionId, long timestampMs) throws Exception {
-        StreamInfo info = StreamInfo.newBuilder().setStreamId("live/door").setIngestSessionId(sessionId)
-                .setStartedAtMs(timestampMs).setSourceUrl("rtsp://10.0.0.5/stream1").setTracks(List.of()).build();
+        StreamInfo info = StreamInfo.newBuilder()
+                .setStreamId("live/door")
+                .setIngestSessionId(sessionId)
+                .setStartedAtMs(timestampMs)
+                .setSourceUrl("rtsp://10.0.0.5/stream1")
+                .setTracks(List.of())
+                .build();
         var headers = new RecordHeaders().add(MediaRecords.TYPE_HEADER, MediaRecords.STREAM_INFO);
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", infra.kafkaBootstrap()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(TOPIC, 0, timestampMs, "live/door".getBytes(),
-                    new MediaRecords().encode(info), headers)).get();
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of("bootstrap.servers", infra.kafkaBootstrap()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            TOPIC, 0, timestampMs, "live/door".getBytes(), new MediaRecords().encode(info), headers))
+                    .get();
         }
     }
 
@@ -80,8 +89,10 @@ class SessionInfoLookupIT {
         try (SessionInfoLookup lookup = new SessionInfoLookup(slow, Duration.ofSeconds(15))) {
             SessionInfoLookup.Outcome outcome = lookup.find(0, session);
 
-            assertThat(outcome).isInstanceOfSatisfying(SessionInfoLookup.Found.class,
-                    f -> assertThat(f.info().getIngestSessionId()).isEqualTo(session));
+            assertThat(outcome)
+                    .isInstanceOfSatisfying(
+                            SessionInfoLookup.Found.class,
+                            f -> assertThat(f.info().getIngestSessionId()).isEqualTo(session));
         }
     }
 

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 /** The commit rules of the loop: how far each stream's units are safely published. */
 class StreamCuttersTest {
     /** x264 Constrained Baseline 640x360 parameter sets, as in the segment tests. */
-    private static final byte[] SPS = HexFormat.of().parseHex("6742c01ed900a02ff97016a0c0c0d4a0000003002000000791e2c5c9");
+    private static final byte[] SPS =
+            HexFormat.of().parseHex("6742c01ed900a02ff97016a0c0c0d4a0000003002000000791e2c5c9");
+
     private static final byte[] PPS = HexFormat.of().parseHex("68cb8cb2");
     private static final String SESSION = "018bd0c1-6d00-7000-8000-000000000001";
     private static final StreamName DOOR = StreamName.parse("live/door");
@@ -49,10 +51,21 @@ class StreamCuttersTest {
             payload.writeBytes(PPS);
         }
         payload.writeBytes(new byte[] {0, 0, 0, 1, (byte) (key ? 0x65 : 0x41), (byte) 0x88, (byte) (0x80 | i % 0x7F)});
-        return AccessUnit.newBuilder().setStreamId(stream.id()).setIngestSessionId(SESSION).setTrack(0)
-                .setCodec(Codec.H264).setKeyframe(key).setPts(i * 3600L).setDts(i * 3600L).setTimebaseNum(1)
-                .setTimebaseDen(90_000).setCaptureTimeMs(1_700_000_000_000L + i * 40L).setArrivalTimeMs(0)
-                .setSequence(i).setPayload(ByteBuffer.wrap(payload.toByteArray())).build();
+        return AccessUnit.newBuilder()
+                .setStreamId(stream.id())
+                .setIngestSessionId(SESSION)
+                .setTrack(0)
+                .setCodec(Codec.H264)
+                .setKeyframe(key)
+                .setPts(i * 3600L)
+                .setDts(i * 3600L)
+                .setTimebaseNum(1)
+                .setTimebaseDen(90_000)
+                .setCaptureTimeMs(1_700_000_000_000L + i * 40L)
+                .setArrivalTimeMs(0)
+                .setSequence(i)
+                .setPayload(ByteBuffer.wrap(payload.toByteArray()))
+                .build();
     }
 
     @Test
@@ -75,7 +88,9 @@ class StreamCuttersTest {
 
         assertThat(cutters.resumeOffsets(0, 40)).containsEntry("live/door", 0L);
         feed(DOOR, 50, 120, 0); // later segments of the stream are cut and published
-        assertThat(cutters.resumeOffsets(0, 120)).as("a restart must rebuild it").containsEntry("live/door", 0L);
+        assertThat(cutters.resumeOffsets(0, 120))
+                .as("a restart must rebuild it")
+                .containsEntry("live/door", 0L);
     }
 
     @Test
@@ -85,7 +100,9 @@ class StreamCuttersTest {
         cutters.unpublished("live/door", flushed);
         feed(YARD, 0, 60, 1000);
 
-        assertThat(cutters.resumeOffsets(0, 1060)).containsEntry("live/door", 0L).containsEntry("live/yard", 1050L);
+        assertThat(cutters.resumeOffsets(0, 1060))
+                .containsEntry("live/door", 0L)
+                .containsEntry("live/yard", 1050L);
     }
 
     @Test
@@ -106,6 +123,8 @@ class StreamCuttersTest {
         assertThat(cutters.alreadyStored("live/door", 499)).isTrue();
         assertThat(cutters.alreadyStored("live/yard", 10)).isFalse();
         assertThat(cutters.alreadyStored("live/door", 500)).isFalse();
-        assertThat(cutters.alreadyStored("live/door", 10)).as("the point is passed once").isFalse();
+        assertThat(cutters.alreadyStored("live/door", 10))
+                .as("the point is passed once")
+                .isFalse();
     }
 }

@@ -21,14 +21,14 @@ final class FakeCamera {
     static final byte[] PPS = HexFormat.of().parseHex("68cb8cb2");
     /** AudioSpecificConfig: AAC-LC (2), 48 kHz (index 3), channel configuration 2. */
     static final byte[] AAC_LC_48K = {0x11, (byte) 0x90};
+
     static final long T0 = Instant.parse("2023-11-14T22:13:20Z").toEpochMilli();
     static final int FRAME_TICKS = 3600;
     static final int GOP = 25;
     static final int AAC_FRAME = 1024;
 
     /** One record of the media topic with its offset. */
-    record Fed(Object value, long offset) {
-    }
+    record Fed(Object value, long offset) {}
 
     private final List<Fed> records = new ArrayList<>();
     private long nextOffset;
@@ -73,14 +73,33 @@ final class FakeCamera {
 
     static StreamInfo streamInfo(String id, long startMs, byte[] videoExtradata, boolean withAudio) {
         List<TrackInfo> tracks = new ArrayList<>();
-        tracks.add(TrackInfo.newBuilder().setTrack(0).setCodec(Codec.H264).setTimebaseNum(1).setTimebaseDen(90_000)
-                .setWidth(640).setHeight(360).setExtradata(ByteBuffer.wrap(videoExtradata)).build());
+        tracks.add(TrackInfo.newBuilder()
+                .setTrack(0)
+                .setCodec(Codec.H264)
+                .setTimebaseNum(1)
+                .setTimebaseDen(90_000)
+                .setWidth(640)
+                .setHeight(360)
+                .setExtradata(ByteBuffer.wrap(videoExtradata))
+                .build());
         if (withAudio) {
-            tracks.add(TrackInfo.newBuilder().setTrack(1).setCodec(Codec.AAC).setTimebaseNum(1).setTimebaseDen(48_000)
-                    .setSampleRate(48_000).setChannels(2).setExtradata(ByteBuffer.wrap(AAC_LC_48K)).build());
+            tracks.add(TrackInfo.newBuilder()
+                    .setTrack(1)
+                    .setCodec(Codec.AAC)
+                    .setTimebaseNum(1)
+                    .setTimebaseDen(48_000)
+                    .setSampleRate(48_000)
+                    .setChannels(2)
+                    .setExtradata(ByteBuffer.wrap(AAC_LC_48K))
+                    .build());
         }
-        return StreamInfo.newBuilder().setStreamId("live/door").setIngestSessionId(id).setStartedAtMs(startMs)
-                .setSourceUrl("rtsp://10.0.0.5/stream1").setTracks(tracks).build();
+        return StreamInfo.newBuilder()
+                .setStreamId("live/door")
+                .setIngestSessionId(id)
+                .setStartedAtMs(startMs)
+                .setSourceUrl("rtsp://10.0.0.5/stream1")
+                .setTracks(tracks)
+                .build();
     }
 
     /** Video frames {@code from} (inclusive) to {@code to} (exclusive) of the current session, each followed by the audio up to its end. */
@@ -99,19 +118,41 @@ final class FakeCamera {
     /** One video frame with an explicit decode (= presentation) time. */
     FakeCamera frame(int index, long dts) {
         boolean key = index % GOP == 0;
-        add(AccessUnit.newBuilder().setStreamId("live/door").setIngestSessionId(session).setTrack(0)
-                .setCodec(Codec.H264).setKeyframe(key).setPts(dts).setDts(dts).setTimebaseNum(1).setTimebaseDen(90_000)
-                .setCaptureTimeMs(sessionStartMs + dts / 90).setArrivalTimeMs(sessionStartMs + dts / 90 + 7)
-                .setSequence(sequence++).setPayload(ByteBuffer.wrap(key ? keyframe(index) : slice(index))).build());
+        add(AccessUnit.newBuilder()
+                .setStreamId("live/door")
+                .setIngestSessionId(session)
+                .setTrack(0)
+                .setCodec(Codec.H264)
+                .setKeyframe(key)
+                .setPts(dts)
+                .setDts(dts)
+                .setTimebaseNum(1)
+                .setTimebaseDen(90_000)
+                .setCaptureTimeMs(sessionStartMs + dts / 90)
+                .setArrivalTimeMs(sessionStartMs + dts / 90 + 7)
+                .setSequence(sequence++)
+                .setPayload(ByteBuffer.wrap(key ? keyframe(index) : slice(index)))
+                .build());
         return this;
     }
 
     private void audioFrame(long k) {
         long dts = k * AAC_FRAME;
-        add(AccessUnit.newBuilder().setStreamId("live/door").setIngestSessionId(session).setTrack(1)
-                .setCodec(Codec.AAC).setKeyframe(true).setPts(dts).setDts(dts).setTimebaseNum(1).setTimebaseDen(48_000)
-                .setCaptureTimeMs(sessionStartMs + dts * 1000 / 48_000).setArrivalTimeMs(sessionStartMs + dts * 1000 / 48_000)
-                .setSequence(sequence++).setPayload(ByteBuffer.wrap(filler(0x21, (int) k, 6 + (int) (k % 5)))).build());
+        add(AccessUnit.newBuilder()
+                .setStreamId("live/door")
+                .setIngestSessionId(session)
+                .setTrack(1)
+                .setCodec(Codec.AAC)
+                .setKeyframe(true)
+                .setPts(dts)
+                .setDts(dts)
+                .setTimebaseNum(1)
+                .setTimebaseDen(48_000)
+                .setCaptureTimeMs(sessionStartMs + dts * 1000 / 48_000)
+                .setArrivalTimeMs(sessionStartMs + dts * 1000 / 48_000)
+                .setSequence(sequence++)
+                .setPayload(ByteBuffer.wrap(filler(0x21, (int) k, 6 + (int) (k % 5))))
+                .build());
     }
 
     private void add(Object value) {
@@ -158,7 +199,10 @@ final class FakeCamera {
     }
 
     static StreamSegmenterHarness segmenter() {
-        return new StreamSegmenterHarness(new StreamSegmenter(io.kvr.runtime.stream.StreamName.parse("live/door"), 3,
-                "kvr", () -> new io.kvr.policy.EffectivePolicy(true, 2000, 0, "")));
+        return new StreamSegmenterHarness(new StreamSegmenter(
+                io.kvr.runtime.stream.StreamName.parse("live/door"),
+                3,
+                "kvr",
+                () -> new io.kvr.policy.EffectivePolicy(true, 2000, 0, "")));
     }
 }

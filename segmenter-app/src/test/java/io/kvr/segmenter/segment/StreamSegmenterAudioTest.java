@@ -17,7 +17,8 @@ class StreamSegmenterAudioTest {
 
     @Test
     void aacOfTheAnnouncedSessionIsASecondTrackOfTheSegment() {
-        FakeCamera camera = new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(0, 101);
+        FakeCamera camera =
+                new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(0, 101);
 
         List<ClosedSegment> closed = FakeCamera.segmenter().feed(camera.records());
 
@@ -35,16 +36,22 @@ class StreamSegmenterAudioTest {
         SegmentTrack audio1 = closed.get(1).record().getTracks().get(1);
         assertThat(audio1.getBaseDecodeTime()).isEqualTo(94L * AAC_FRAME);
         assertThat(audio1.getSampleDurations()).hasSize(94);
-        assertThat(closed.get(0).record().getTracks().get(0).getSampleDurations()).hasSize(50);
+        assertThat(closed.get(0).record().getTracks().get(0).getSampleDurations())
+                .hasSize(50);
         // the last unit of the first segment is the audio frame that followed video frame 49
-        assertThat(closed.get(0).record().getLastOffset()).isEqualTo(camera.records().stream()
-                .filter(f -> f.value() instanceof AccessUnit u && u.getTrack() == 1 && u.getDts() == 93L * AAC_FRAME)
-                .findFirst().orElseThrow().offset());
+        assertThat(closed.get(0).record().getLastOffset())
+                .isEqualTo(camera.records().stream()
+                        .filter(f ->
+                                f.value() instanceof AccessUnit u && u.getTrack() == 1 && u.getDts() == 93L * AAC_FRAME)
+                        .findFirst()
+                        .orElseThrow()
+                        .offset());
     }
 
     @Test
     void audioIsIgnoredWhenTheSessionAnnouncedNone() {
-        FakeCamera withAudio = new FakeCamera(0).session(S1, T0, false, new byte[0], true).frames(0, 51);
+        FakeCamera withAudio =
+                new FakeCamera(0).session(S1, T0, false, new byte[0], true).frames(0, 51);
         StreamSegmenterHarness harness = FakeCamera.segmenter();
 
         List<ClosedSegment> closed = harness.feed(withAudio.records());
@@ -61,13 +68,17 @@ class StreamSegmenterAudioTest {
         StreamSegmenterHarness harness = FakeCamera.segmenter();
         harness.feed(List.of(new FakeCamera.Fed(FakeCamera.streamInfo(S1, T0, new byte[0], true), 0)));
         assertThat(harness.segmenter().onAccessUnit(aac(0, 1), 1)).isEmpty();
-        harness.feed(new FakeCamera(2).session(S1, T0, false, new byte[0], false).frames(0, 3).records());
+        harness.feed(new FakeCamera(2)
+                .session(S1, T0, false, new byte[0], false)
+                .frames(0, 3)
+                .records());
         harness.segmenter().onAccessUnit(aac(2048, 5), 5);
         harness.segmenter().onAccessUnit(aac(1024, 6), 6);
         harness.segmenter().onAccessUnit(aac(2048, 7), 7);
         harness.segmenter().onAccessUnit(aac(3072, 8), 8);
 
-        SegmentTrack audio = harness.segmenter().flush().orElseThrow().record().getTracks().get(1);
+        SegmentTrack audio =
+                harness.segmenter().flush().orElseThrow().record().getTracks().get(1);
 
         assertThat(harness.segmenter().dropped()).isEqualTo(3);
         assertThat(audio.getBaseDecodeTime()).isEqualTo(2048);
@@ -75,9 +86,20 @@ class StreamSegmenterAudioTest {
     }
 
     private static AccessUnit aac(long dts, long sequence) {
-        return AccessUnit.newBuilder().setStreamId("live/door").setIngestSessionId(S1).setTrack(1).setCodec(Codec.AAC)
-                .setKeyframe(true).setPts(dts).setDts(dts).setTimebaseNum(1).setTimebaseDen(48_000)
-                .setCaptureTimeMs(T0).setArrivalTimeMs(T0).setSequence(sequence)
-                .setPayload(ByteBuffer.wrap(new byte[] {0x21, 0x10, 0x05})).build();
+        return AccessUnit.newBuilder()
+                .setStreamId("live/door")
+                .setIngestSessionId(S1)
+                .setTrack(1)
+                .setCodec(Codec.AAC)
+                .setKeyframe(true)
+                .setPts(dts)
+                .setDts(dts)
+                .setTimebaseNum(1)
+                .setTimebaseDen(48_000)
+                .setCaptureTimeMs(T0)
+                .setArrivalTimeMs(T0)
+                .setSequence(sequence)
+                .setPayload(ByteBuffer.wrap(new byte[] {0x21, 0x10, 0x05}))
+                .build();
     }
 }

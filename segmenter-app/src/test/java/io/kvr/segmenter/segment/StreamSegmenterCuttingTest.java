@@ -26,7 +26,8 @@ class StreamSegmenterCuttingTest {
         List<ClosedSegment> closed = harness.feed(camera.records());
 
         assertThat(closed).hasSize(2);
-        assertThat(closed).extracting(c -> c.record().getTracks().get(0).getSampleDurations())
+        assertThat(closed)
+                .extracting(c -> c.record().getTracks().get(0).getSampleDurations())
                 .containsOnly(Collections.nCopies(50, FRAME_TICKS));
         assertThat(closed).extracting(c -> c.record().getDurationMs()).containsOnly(2000L);
         assertThat(closed.get(0).record().getTracks().get(0).getSyncSamples()).containsExactly(0, 25);
@@ -36,7 +37,8 @@ class StreamSegmenterCuttingTest {
 
     @Test
     void recordDescribesTheSegment() {
-        FakeCamera camera = new FakeCamera(1000).session(S1, T0).frames(0, 101); // StreamInfo at 1000, frame i at 1001 + i
+        FakeCamera camera =
+                new FakeCamera(1000).session(S1, T0).frames(0, 101); // StreamInfo at 1000, frame i at 1001 + i
         List<ClosedSegment> closed = FakeCamera.segmenter().feed(camera.records());
 
         ClosedSegment second = closed.get(1);
@@ -63,7 +65,9 @@ class StreamSegmenterCuttingTest {
         assertThat(r.getMdatOffset() + r.getMdatSize()).isEqualTo(r.getByteSize());
         assertThat(r.getMoofOffset() + r.getMoofSize()).isEqualTo(r.getMdatOffset());
         assertThat(second.objectKey()).isEqualTo(r.getObjectKey());
-        assertThat(second.initKey()).isEqualTo(r.getInitKey()).isEqualTo(closed.get(0).initKey());
+        assertThat(second.initKey())
+                .isEqualTo(r.getInitKey())
+                .isEqualTo(closed.get(0).initKey());
         assertThat(second.firstOffset()).isEqualTo(1051);
         assertThat(second.lastOffset()).isEqualTo(1100);
         assertThat(new String(second.bytes(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("styp");
@@ -74,7 +78,12 @@ class StreamSegmenterCuttingTest {
     void keyframeSamplesKeepTheirInBandParameterSetsLengthPrefixed() {
         FakeCamera camera = new FakeCamera(0).session(S1, T0).frames(0, 51);
 
-        SegmentTrack video = FakeCamera.segmenter().feed(camera.records()).get(0).record().getTracks().get(0);
+        SegmentTrack video = FakeCamera.segmenter()
+                .feed(camera.records())
+                .get(0)
+                .record()
+                .getTracks()
+                .get(0);
 
         int keyframe = 4 + SPS.length + 4 + PPS.length + 4 + 40;
         int slice = 4 + 12;
@@ -104,18 +113,24 @@ class StreamSegmenterCuttingTest {
 
     @Test
     void keyframeJustUnderTheTargetStillCutsWithinTenMilliseconds() {
-        FakeCamera camera = new FakeCamera(0).session(S1, T0).frames(0, 50)
+        FakeCamera camera = new FakeCamera(0)
+                .session(S1, T0)
+                .frames(0, 50)
                 .frame(50, 50L * FRAME_TICKS - 900) // 10 ms early: on time
                 .frames(51, 52);
 
         List<ClosedSegment> closed = FakeCamera.segmenter().feed(camera.records());
 
-        assertThat(closed).singleElement().satisfies(c -> assertThat(c.record().getMediaDuration()).isEqualTo(179_100));
+        assertThat(closed)
+                .singleElement()
+                .satisfies(c -> assertThat(c.record().getMediaDuration()).isEqualTo(179_100));
     }
 
     @Test
     void keyframeMoreThanTenMillisecondsEarlyDoesNotCut() {
-        FakeCamera camera = new FakeCamera(0).session(S1, T0).frames(0, 50)
+        FakeCamera camera = new FakeCamera(0)
+                .session(S1, T0)
+                .frames(0, 50)
                 .frame(50, 50L * FRAME_TICKS - 901)
                 .frames(51, 60);
 
@@ -173,9 +188,11 @@ class StreamSegmenterCuttingTest {
 
     @Test
     void framesWhoseDecodeTimeDoesNotAdvanceAreDropped() {
-        FakeCamera camera = new FakeCamera(0).session(S1, T0).frames(0, 10)
-                .frame(11, 5L * FRAME_TICKS)  // backwards
-                .frame(12, 9L * FRAME_TICKS)  // equal to the last one
+        FakeCamera camera = new FakeCamera(0)
+                .session(S1, T0)
+                .frames(0, 10)
+                .frame(11, 5L * FRAME_TICKS) // backwards
+                .frame(12, 9L * FRAME_TICKS) // equal to the last one
                 .frames(10, 51);
         StreamSegmenterHarness harness = FakeCamera.segmenter();
 
@@ -191,11 +208,14 @@ class StreamSegmenterCuttingTest {
 
     @Test
     void segmentBytesAreIndependentOfTheOffsetsAndPartitionTheyCameFrom() {
-        List<ClosedSegment> a = FakeCamera.segmenter().feed(new FakeCamera(0).session(S1, T0).frames(0, 51).records());
-        List<ClosedSegment> b = FakeCamera.segmenter().feed(new FakeCamera(777).session(S1, T0).frames(0, 51).records());
+        List<ClosedSegment> a = FakeCamera.segmenter()
+                .feed(new FakeCamera(0).session(S1, T0).frames(0, 51).records());
+        List<ClosedSegment> b = FakeCamera.segmenter()
+                .feed(new FakeCamera(777).session(S1, T0).frames(0, 51).records());
 
         assertThat(Arrays.equals(a.get(0).bytes(), b.get(0).bytes())).isTrue();
         assertThat(a.get(0).objectKey()).isEqualTo(b.get(0).objectKey());
-        assertThat(a.get(0).record().getFirstOffset()).isNotEqualTo(b.get(0).record().getFirstOffset());
+        assertThat(a.get(0).record().getFirstOffset())
+                .isNotEqualTo(b.get(0).record().getFirstOffset());
     }
 }

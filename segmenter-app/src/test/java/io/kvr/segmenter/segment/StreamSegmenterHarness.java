@@ -32,8 +32,8 @@ record StreamSegmenterHarness(StreamSegmenter segmenter, Function<String, Option
     }
 
     private Optional<ClosedSegment> onAccessUnit(AccessUnit unit, long offset) {
-        Optional<StreamInfo> info = segmenter.startsSession(unit)
-                ? sessions.apply(unit.getIngestSessionId()) : Optional.empty();
+        Optional<StreamInfo> info =
+                segmenter.startsSession(unit) ? sessions.apply(unit.getIngestSessionId()) : Optional.empty();
         return segmenter.onAccessUnit(unit, offset, info);
     }
 }

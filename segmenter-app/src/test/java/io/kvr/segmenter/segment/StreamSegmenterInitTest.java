@@ -3,7 +3,7 @@ package io.kvr.segmenter.segment;
 import static io.kvr.segmenter.segment.FakeCamera.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvr.runtime.policy.EffectivePolicy;
+import io.kvr.policy.EffectivePolicy;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.SegmentTrack;
 import io.kvr.schemas.StreamInfo;
@@ -44,7 +44,8 @@ class StreamSegmenterInitTest {
 
     @Test
     void aSessionCutWithoutItsStreamInfoRecordsVideoOnlyWithAnInitOfVideoOnly() throws IOException {
-        FakeCamera camera = new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(0, 160);
+        FakeCamera camera =
+                new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(0, 160);
         // resumed at a keyframe in mid-session, the lookup having found nothing
         long resume = offsetOfFrame(camera, 50);
 
@@ -60,10 +61,11 @@ class StreamSegmenterInitTest {
 
     @Test
     void aSessionCutWithItsStreamInfoRecordsBothTracksWithAnInitOfBoth() throws IOException {
-        FakeCamera camera = new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(0, 160);
+        FakeCamera camera =
+                new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(0, 160);
         StreamInfo info = FakeCamera.streamInfo(S1, T0, new byte[0], true);
-        StreamSegmenterHarness replay = new StreamSegmenterHarness(FakeCamera.segmenter().segmenter(),
-                id -> Optional.of(info));
+        StreamSegmenterHarness replay =
+                new StreamSegmenterHarness(FakeCamera.segmenter().segmenter(), id -> Optional.of(info));
 
         List<ClosedSegment> closed = replay.feed(camera.from(offsetOfFrame(camera, 50)));
 
@@ -82,33 +84,42 @@ class StreamSegmenterInitTest {
      */
     @Test
     void aReplayThatFindsTheStreamInfoRewritesTheSegmentForAnotherInit() throws IOException {
-        FakeCamera camera = new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(0, 160);
+        FakeCamera camera =
+                new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(0, 160);
         StreamInfo info = FakeCamera.streamInfo(S1, T0, new byte[0], true);
         long resume = offsetOfFrame(camera, 50);
         ClosedSegment missed = FakeCamera.segmenter().feed(camera.from(resume)).getFirst();
         ClosedSegment found = new StreamSegmenterHarness(FakeCamera.segmenter().segmenter(), id -> Optional.of(info))
-                .feed(camera.from(resume)).getFirst();
+                .feed(camera.from(resume))
+                .getFirst();
 
         assertThat(found.objectKey()).isEqualTo(missed.objectKey());
         assertThat(found.initKey()).isNotEqualTo(missed.initKey());
         // ffmpeg finds no trex for track 2 and reads its run into the video track
         List<SegmentTrack> tracks = found.record().getTracks();
-        assertThat(packets(probe(missed.init(), found.bytes()))).isEqualTo(Map.of("h264",
-                (long) tracks.get(0).getSampleSizes().size() + tracks.get(1).getSampleSizes().size()));
+        assertThat(packets(probe(missed.init(), found.bytes())))
+                .isEqualTo(Map.of(
+                        "h264",
+                        (long) tracks.get(0).getSampleSizes().size()
+                                + tracks.get(1).getSampleSizes().size()));
     }
 
     @Test
     void aStreamInfoThatArrivesAfterTheFirstKeyframeLeavesTheSessionVideoOnly() throws IOException {
-        FakeCamera camera = new FakeCamera(1).session(S1, T0, false, new byte[0], true).frames(0, 110);
+        FakeCamera camera =
+                new FakeCamera(1).session(S1, T0, false, new byte[0], true).frames(0, 110);
         StreamSegmenterHarness harness = FakeCamera.segmenter();
         List<ClosedSegment> closed = new ArrayList<>();
         List<FakeCamera.Fed> records = camera.records();
         closed.addAll(harness.feed(records.subList(0, 10)));
-        harness.feed(new FakeCamera.Fed(FakeCamera.streamInfo(S1, T0, new byte[0], true), 0)).ifPresent(closed::add);
+        harness.feed(new FakeCamera.Fed(FakeCamera.streamInfo(S1, T0, new byte[0], true), 0))
+                .ifPresent(closed::add);
         closed.addAll(harness.feed(records.subList(10, records.size())));
         harness.segmenter().flush().ifPresent(closed::add);
 
-        assertThat(closed).hasSize(3).allSatisfy(c -> assertThat(tfhdTrackIds(c.bytes())).containsExactly(1));
+        assertThat(closed)
+                .hasSize(3)
+                .allSatisfy(c -> assertThat(tfhdTrackIds(c.bytes())).containsExactly(1));
         closed.forEach(this::assertReadable);
     }
 
@@ -117,9 +128,14 @@ class StreamSegmenterInitTest {
         StreamInfo announced = FakeCamera.streamInfo(S1, T0, new byte[0], true);
         List<TrackInfo> tracks = new ArrayList<>(announced.getTracks());
         // AAC-LC with the explicit-frequency index but no frequency after it
-        tracks.set(1, TrackInfo.newBuilder(tracks.get(1)).setExtradata(ByteBuffer.wrap(new byte[] {0x17})).build());
+        tracks.set(
+                1,
+                TrackInfo.newBuilder(tracks.get(1))
+                        .setExtradata(ByteBuffer.wrap(new byte[] {0x17}))
+                        .build());
         StreamInfo info = StreamInfo.newBuilder(announced).setTracks(tracks).build();
-        FakeCamera camera = new FakeCamera(1).session(S1, T0, false, new byte[0], true).frames(0, 110);
+        FakeCamera camera =
+                new FakeCamera(1).session(S1, T0, false, new byte[0], true).frames(0, 110);
         StreamSegmenterHarness harness = FakeCamera.segmenter();
         List<ClosedSegment> closed = new ArrayList<>();
         harness.feed(new FakeCamera.Fed(info, 0)).ifPresent(closed::add);
@@ -136,7 +152,8 @@ class StreamSegmenterInitTest {
     @Test
     void audioBeforeTheFirstKeyframeAndTheIdleFlushOfTheLastSegmentKeepInitAndSegmentTogether() throws IOException {
         // frames 1..24 are not keyframes: the audio among them comes before the session's first keyframe
-        FakeCamera camera = new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(1, 90);
+        FakeCamera camera =
+                new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(1, 90);
         StreamSegmenterHarness harness = FakeCamera.segmenter();
 
         List<ClosedSegment> closed = new ArrayList<>(harness.feed(camera.records()));
@@ -152,9 +169,10 @@ class StreamSegmenterInitTest {
     @Test
     void aPolicyChangeInMidSegmentKeepsInitAndSegmentTogether() throws IOException {
         AtomicReference<EffectivePolicy> policy = new AtomicReference<>(new EffectivePolicy(true, 2000, 0, ""));
-        StreamSegmenterHarness harness = new StreamSegmenterHarness(new StreamSegmenter(
-                StreamName.parse("live/door"), 3, "kvr", policy::get));
-        FakeCamera camera = new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(0, 300);
+        StreamSegmenterHarness harness =
+                new StreamSegmenterHarness(new StreamSegmenter(StreamName.parse("live/door"), 3, "kvr", policy::get));
+        FakeCamera camera =
+                new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(0, 300);
         List<FakeCamera.Fed> records = camera.records();
         int third = records.size() / 3;
         List<ClosedSegment> closed = new ArrayList<>(harness.feed(records.subList(0, third)));
@@ -166,8 +184,9 @@ class StreamSegmenterInitTest {
         closed.addAll(harness.feed(records.subList(2 * third, records.size())));
         harness.segmenter().flush().ifPresent(closed::add);
 
-        assertThat(closed).hasSizeGreaterThanOrEqualTo(3).allSatisfy(c ->
-                assertThat(tfhdTrackIds(c.bytes())).containsExactly(1, 2));
+        assertThat(closed)
+                .hasSizeGreaterThanOrEqualTo(3)
+                .allSatisfy(c -> assertThat(tfhdTrackIds(c.bytes())).containsExactly(1, 2));
         closed.forEach(this::assertReadable);
     }
 
@@ -175,14 +194,18 @@ class StreamSegmenterInitTest {
     private void assertReadable(ClosedSegment c) {
         try {
             assertThat(trexTrackIds(c.init())).containsAll(tfhdTrackIds(c.bytes()));
-            assertThat(c.record().getTracks()).extracting(SegmentTrack::getTrackId)
+            assertThat(c.record().getTracks())
+                    .extracting(SegmentTrack::getTrackId)
                     .containsExactlyElementsOf(tfhdTrackIds(c.bytes()));
             FFmpegTools.Result probe = probe(c.init(), c.bytes());
             // the decoders' complaints about the synthetic slice data are not the container's
-            assertThat(probe.ok() && !probe.stderr().contains("[mov,")).as(probe.describe()).isTrue();
+            assertThat(probe.ok() && !probe.stderr().contains("[mov,"))
+                    .as(probe.describe())
+                    .isTrue();
             Map<String, Long> indexed = new HashMap<>();
             for (SegmentTrack t : c.record().getTracks()) {
-                indexed.put(t.getTrackId() == 1 ? "h264" : "aac", (long) t.getSampleSizes().size());
+                indexed.put(t.getTrackId() == 1 ? "h264" : "aac", (long)
+                        t.getSampleSizes().size());
             }
             assertThat(packets(probe)).as(c.objectKey()).isEqualTo(indexed);
         } catch (IOException e) {
@@ -195,7 +218,9 @@ class StreamSegmenterInitTest {
         Map<String, Long> packets = new HashMap<>();
         for (Object o : (List<?>) JsonValues.parseObject(probe.stdout()).get("streams")) {
             Map<?, ?> stream = (Map<?, ?>) o;
-            packets.put(String.valueOf(stream.get("codec_name")), Long.parseLong(String.valueOf(stream.get("nb_read_packets"))));
+            packets.put(
+                    String.valueOf(stream.get("codec_name")),
+                    Long.parseLong(String.valueOf(stream.get("nb_read_packets"))));
         }
         return packets;
     }
@@ -207,16 +232,28 @@ class StreamSegmenterInitTest {
             out.write(init);
             out.write(segment);
         }
-        return FFmpegTools.ffprobe(Duration.ofSeconds(30), "-v", "error", "-count_packets",
-                "-show_entries", "stream=codec_name,nb_read_packets", "-of", "json", joined.toString());
+        return FFmpegTools.ffprobe(
+                Duration.ofSeconds(30),
+                "-v",
+                "error",
+                "-count_packets",
+                "-show_entries",
+                "stream=codec_name,nb_read_packets",
+                "-of",
+                "json",
+                joined.toString());
     }
 
     private static List<Integer> trexTrackIds(byte[] init) {
-        return parsed(init, "moov/mvex/trex").stream().map(b -> (int) ((TrackExtendsBox) b).getTrackId()).toList();
+        return parsed(init, "moov/mvex/trex").stream()
+                .map(b -> (int) ((TrackExtendsBox) b).getTrackId())
+                .toList();
     }
 
     private static List<Integer> tfhdTrackIds(byte[] segment) {
-        return parsed(segment, "moof/traf/tfhd").stream().map(b -> (int) ((TrackFragmentHeaderBox) b).getTrackId()).toList();
+        return parsed(segment, "moof/traf/tfhd").stream()
+                .map(b -> (int) ((TrackFragmentHeaderBox) b).getTrackId())
+                .toList();
     }
 
     private static List<org.mp4parser.Box> parsed(byte[] bytes, String path) {
@@ -229,8 +266,11 @@ class StreamSegmenterInitTest {
 
     private static long offsetOfFrame(FakeCamera camera, int frame) {
         return camera.records().stream()
-                .filter(f -> f.value() instanceof io.kvr.schemas.AccessUnit u && u.getTrack() == 0
+                .filter(f -> f.value() instanceof io.kvr.schemas.AccessUnit u
+                        && u.getTrack() == 0
                         && u.getDts() == (long) frame * FakeCamera.FRAME_TICKS)
-                .findFirst().orElseThrow().offset();
+                .findFirst()
+                .orElseThrow()
+                .offset();
     }
 }

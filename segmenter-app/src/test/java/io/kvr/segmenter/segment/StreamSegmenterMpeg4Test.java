@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 class StreamSegmenterMpeg4Test {
     private static final String S1 = FakeCamera.sessionId(1);
     /** VOS (Simple Profile level 1), VO, VOL of 640x360 and user data, as avenc_mpeg4 writes them. */
-    private static final byte[] CONFIG = HexFormat.of().parseHex(
-            "000001b001000001b58913000001000000012000c48d8ffffd14042d1463000001b24c61766335392e33372e313030");
+    private static final byte[] CONFIG = HexFormat.of()
+            .parseHex("000001b001000001b58913000001000000012000c48d8ffffd14042d1463000001b24c61766335392e33372e313030");
 
     @Test
     void mpeg4CameraIsRecordedAsMp4v() {
@@ -42,12 +42,15 @@ class StreamSegmenterMpeg4Test {
         assertThat(video.getCodec()).isEqualTo(Codec.MPEG4);
         assertThat(video.getSampleSizes()).hasSize(50);
         assertThat(video.getSyncSamples()).containsExactly(0, 25);
-        assertThat(InitSegment.parse(first.init()).track(1).orElseThrow().sampleEntry()).isEqualTo("mp4v");
+        assertThat(InitSegment.parse(first.init()).track(1).orElseThrow().sampleEntry())
+                .isEqualTo("mp4v");
         // samples are the VOPs byte for byte, one after another from the data offset
         int at = (int) video.getDataOffset();
         for (int i = 0; i < 50; i++) {
             byte[] vop = vop(i);
-            assertThat(Arrays.copyOfRange(first.bytes(), at, at + vop.length)).as("sample %d", i).isEqualTo(vop);
+            assertThat(Arrays.copyOfRange(first.bytes(), at, at + vop.length))
+                    .as("sample %d", i)
+                    .isEqualTo(vop);
             at += vop.length;
         }
         assertThat(harness.segmenter().dropped()).isZero();
@@ -61,26 +64,53 @@ class StreamSegmenterMpeg4Test {
         List<ClosedSegment> a = withSdp.feed(camera(true, 0, 51));
         List<ClosedSegment> b = inBand.feed(camera(false, 0, 51));
 
-        assertThat(b).singleElement().satisfies(c -> assertThat(c.record().getCodecs()).isEqualTo("mp4v.20.1"));
-        assertThat(b.getFirst().init()).as("same header, same init segment").isEqualTo(a.getFirst().init());
+        assertThat(b)
+                .singleElement()
+                .satisfies(c -> assertThat(c.record().getCodecs()).isEqualTo("mp4v.20.1"));
+        assertThat(b.getFirst().init())
+                .as("same header, same init segment")
+                .isEqualTo(a.getFirst().init());
     }
 
     /** An MPEG-4 camera; with {@code sdpConfig} the StreamInfo carries the header, else only keyframes do. */
     private static List<FakeCamera.Fed> camera(boolean sdpConfig, int from, int to) {
         List<FakeCamera.Fed> out = new ArrayList<>();
         long offset = 0;
-        out.add(new FakeCamera.Fed(StreamInfo.newBuilder().setStreamId("live/door").setIngestSessionId(S1)
-                .setStartedAtMs(T0).setSourceUrl("rtsp://10.0.0.5/mpeg4")
-                .setTracks(List.of(TrackInfo.newBuilder().setTrack(0).setCodec(Codec.MPEG4).setTimebaseNum(1)
-                        .setTimebaseDen(90_000).setWidth(640).setHeight(360)
-                        .setExtradata(ByteBuffer.wrap(sdpConfig ? CONFIG : new byte[0])).build()))
-                .build(), offset++));
+        out.add(new FakeCamera.Fed(
+                StreamInfo.newBuilder()
+                        .setStreamId("live/door")
+                        .setIngestSessionId(S1)
+                        .setStartedAtMs(T0)
+                        .setSourceUrl("rtsp://10.0.0.5/mpeg4")
+                        .setTracks(List.of(TrackInfo.newBuilder()
+                                .setTrack(0)
+                                .setCodec(Codec.MPEG4)
+                                .setTimebaseNum(1)
+                                .setTimebaseDen(90_000)
+                                .setWidth(640)
+                                .setHeight(360)
+                                .setExtradata(ByteBuffer.wrap(sdpConfig ? CONFIG : new byte[0]))
+                                .build()))
+                        .build(),
+                offset++));
         for (int i = from; i < to; i++) {
             long dts = (long) i * FRAME_TICKS;
-            out.add(new FakeCamera.Fed(AccessUnit.newBuilder().setStreamId("live/door").setIngestSessionId(S1)
-                    .setTrack(0).setCodec(Codec.MPEG4).setKeyframe(i % FakeCamera.GOP == 0).setPts(dts).setDts(dts)
-                    .setTimebaseNum(1).setTimebaseDen(90_000).setCaptureTimeMs(T0 + dts / 90)
-                    .setArrivalTimeMs(T0 + dts / 90).setSequence(i).setPayload(ByteBuffer.wrap(vop(i))).build(),
+            out.add(new FakeCamera.Fed(
+                    AccessUnit.newBuilder()
+                            .setStreamId("live/door")
+                            .setIngestSessionId(S1)
+                            .setTrack(0)
+                            .setCodec(Codec.MPEG4)
+                            .setKeyframe(i % FakeCamera.GOP == 0)
+                            .setPts(dts)
+                            .setDts(dts)
+                            .setTimebaseNum(1)
+                            .setTimebaseDen(90_000)
+                            .setCaptureTimeMs(T0 + dts / 90)
+                            .setArrivalTimeMs(T0 + dts / 90)
+                            .setSequence(i)
+                            .setPayload(ByteBuffer.wrap(vop(i)))
+                            .build(),
                     offset++));
         }
         return out;

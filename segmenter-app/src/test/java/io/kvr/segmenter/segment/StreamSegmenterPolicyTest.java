@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 class StreamSegmenterPolicyTest {
     private static final String S1 = FakeCamera.sessionId(1);
 
-    private final AtomicReference<EffectivePolicy> policy = new AtomicReference<>(new EffectivePolicy(true, 2000, 0, ""));
-    private final StreamSegmenterHarness harness = new StreamSegmenterHarness(new StreamSegmenter(
-            StreamName.parse("live/door"), 3, "kvr", policy::get));
+    private final AtomicReference<EffectivePolicy> policy =
+            new AtomicReference<>(new EffectivePolicy(true, 2000, 0, ""));
+    private final StreamSegmenterHarness harness =
+            new StreamSegmenterHarness(new StreamSegmenter(StreamName.parse("live/door"), 3, "kvr", policy::get));
 
     private List<ClosedSegment> feed(FakeCamera camera, long fromOffset, long toOffset) {
         List<ClosedSegment> out = new ArrayList<>();
@@ -38,26 +39,33 @@ class StreamSegmenterPolicyTest {
     void recordingOffEndsTheOpenSegmentAtItsCutMarksItAndRecordsNothingUntilOnAgain() {
         // StreamInfo at offset 0, frame i at offset 1 + i
         FakeCamera camera = new FakeCamera(0).session(S1, T0).frames(0, 400);
-        List<ClosedSegment> before = feed(camera, 0, 1 + 60);   // segments [0,50) closed; [50,..) open
+        List<ClosedSegment> before = feed(camera, 0, 1 + 60); // segments [0,50) closed; [50,..) open
         assertThat(before).hasSize(1);
         assertThat(before.get(0).record().getRecordingStopReason()).isNull();
 
         set(new EffectivePolicy(false, 2000, 0, ""));
         List<ClosedSegment> whileOff = feed(camera, 1 + 60, 1 + 250);
-        assertThat(whileOff).as("only the open segment, closed at its normal cut").hasSize(1);
+        assertThat(whileOff)
+                .as("only the open segment, closed at its normal cut")
+                .hasSize(1);
         ClosedSegment last = whileOff.get(0);
         assertThat(last.record().getStartTimeMs()).isEqualTo(T0 + 2000);
         assertThat(last.record().getDurationMs()).isEqualTo(2000);
         assertThat(last.record().getRecordingStopReason()).isEqualTo(Timeline.RECORDING_DISABLED);
         assertThat(harness.segmenter().hasOpenSegment()).isFalse();
         assertThat(harness.segmenter().notRecorded()).isEqualTo(250 - 100);
-        assertThat(harness.segmenter().resumeOffset()).as("commits move on while nothing is recorded").isEqualTo(1 + 250);
+        assertThat(harness.segmenter().resumeOffset())
+                .as("commits move on while nothing is recorded")
+                .isEqualTo(1 + 250);
 
         set(new EffectivePolicy(true, 2000, 0, ""));
-        List<ClosedSegment> after = feed(camera, 1 + 250, 1 + 400);   // frame 250 is a keyframe
+        List<ClosedSegment> after = feed(camera, 1 + 250, 1 + 400); // frame 250 is a keyframe
         assertThat(after).isNotEmpty();
-        assertThat(after.get(0).record().getStartTimeMs()).as("resumes at the next keyframe").isEqualTo(T0 + 10_000);
-        assertThat(after).allSatisfy(c -> assertThat(c.record().getRecordingStopReason()).isNull());
+        assertThat(after.get(0).record().getStartTimeMs())
+                .as("resumes at the next keyframe")
+                .isEqualTo(T0 + 10_000);
+        assertThat(after)
+                .allSatisfy(c -> assertThat(c.record().getRecordingStopReason()).isNull());
     }
 
     @Test
@@ -78,8 +86,8 @@ class StreamSegmenterPolicyTest {
     @Test
     void startingWithRecordingOffRecordsNothing() {
         policy.set(new EffectivePolicy(false, 2000, 0, ""));
-        StreamSegmenterHarness off = new StreamSegmenterHarness(new StreamSegmenter(
-                StreamName.parse("live/door"), 3, "kvr", policy::get));
+        StreamSegmenterHarness off =
+                new StreamSegmenterHarness(new StreamSegmenter(StreamName.parse("live/door"), 3, "kvr", policy::get));
         FakeCamera camera = new FakeCamera(0).session(S1, T0).frames(0, 200);
         assertThat(off.feed(camera.records())).isEmpty();
         assertThat(off.segmenter().flush()).isEmpty();

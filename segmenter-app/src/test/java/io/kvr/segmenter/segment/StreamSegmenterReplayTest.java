@@ -31,7 +31,8 @@ class StreamSegmenterReplayTest {
         assertThat(original).hasSize(3);
 
         for (int i = 1; i < original.size(); i++) {
-            List<ClosedSegment> replayed = FakeCamera.segmenter().feed(camera.from(original.get(i).firstOffset()));
+            List<ClosedSegment> replayed =
+                    FakeCamera.segmenter().feed(camera.from(original.get(i).firstOffset()));
 
             assertThat(replayed).hasSize(original.size() - i);
             for (int j = 0; j < replayed.size(); j++) {
@@ -50,19 +51,23 @@ class StreamSegmenterReplayTest {
         StreamSegmenterHarness replay = FakeCamera.segmenter();
         assertThat(replay.feed(camera.from(resume))).isEmpty();
 
-        assertSame(replay.segmenter().flush().orElseThrow(), first.segmenter().flush().orElseThrow());
+        assertSame(
+                replay.segmenter().flush().orElseThrow(),
+                first.segmenter().flush().orElseThrow());
     }
 
     @Test
     void replayWithAudioFindsTheSessionThroughTheLookupAndRebuildsBothTracks() {
-        FakeCamera camera = new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(0, 160);
+        FakeCamera camera =
+                new FakeCamera(0).session(S1, T0, true, new byte[0], true).frames(0, 160);
         StreamInfo info = FakeCamera.streamInfo(S1, T0, new byte[0], true);
         List<ClosedSegment> original = FakeCamera.segmenter().feed(camera.records());
 
-        StreamSegmenter fresh = new StreamSegmenter(StreamName.parse("live/door"), 3, "kvr",
-                () -> new EffectivePolicy(true, 2000, 0, ""));
-        List<ClosedSegment> replayed = new StreamSegmenterHarness(fresh,
-                id -> id.equals(S1) ? Optional.of(info) : Optional.empty()).feed(camera.from(original.get(1).firstOffset()));
+        StreamSegmenter fresh = new StreamSegmenter(
+                StreamName.parse("live/door"), 3, "kvr", () -> new EffectivePolicy(true, 2000, 0, ""));
+        List<ClosedSegment> replayed = new StreamSegmenterHarness(
+                        fresh, id -> id.equals(S1) ? Optional.of(info) : Optional.empty())
+                .feed(camera.from(original.get(1).firstOffset()));
 
         assertThat(original.get(1).record().getTracks()).hasSize(2);
         assertSame(replayed.get(0), original.get(1));

@@ -24,7 +24,8 @@ class StreamSegmenterSessionTest {
         StreamSegmenterHarness harness = FakeCamera.segmenter();
         assertThat(harness.feed(camera.records())).isEmpty();
 
-        List<FakeCamera.Fed> next = new FakeCamera(32).session(S2, T1).frames(0, 51).records();
+        List<FakeCamera.Fed> next =
+                new FakeCamera(32).session(S2, T1).frames(0, 51).records();
         Optional<ClosedSegment> atInfo = harness.feed(next.get(0));
         List<ClosedSegment> later = harness.feed(next.subList(1, next.size()));
 
@@ -47,15 +48,21 @@ class StreamSegmenterSessionTest {
 
     @Test
     void unitOfAnotherSessionClosesTheOpenSegmentEvenWithoutAnnouncement() {
-        List<FakeCamera.Fed> first = new FakeCamera(0).session(S1, T0).frames(0, 31).records();
-        List<FakeCamera.Fed> second = new FakeCamera(32).session(S2, T1, false, new byte[0], false).frames(10, 80).records();
+        List<FakeCamera.Fed> first =
+                new FakeCamera(0).session(S1, T0).frames(0, 31).records();
+        List<FakeCamera.Fed> second = new FakeCamera(32)
+                .session(S2, T1, false, new byte[0], false)
+                .frames(10, 80)
+                .records();
         StreamSegmenterHarness harness = FakeCamera.segmenter();
         harness.feed(first);
 
         Optional<ClosedSegment> atFirstUnit = harness.feed(second.get(0)); // not a keyframe: dropped, but still closes
         List<ClosedSegment> later = harness.feed(second.subList(1, second.size()));
 
-        assertThat(atFirstUnit).get().satisfies(c -> assertThat(c.record().getIngestSessionId()).isEqualTo(S1));
+        assertThat(atFirstUnit)
+                .get()
+                .satisfies(c -> assertThat(c.record().getIngestSessionId()).isEqualTo(S1));
         assertThat(later).singleElement().satisfies(c -> {
             assertThat(c.record().getIngestSessionId()).isEqualTo(S2);
             assertThat(c.record().getMediaStartTime()).isEqualTo(25L * FRAME_TICKS);
@@ -73,7 +80,9 @@ class StreamSegmenterSessionTest {
 
         assertThat(closed).extracting(c -> c.record().getIngestSessionId()).containsExactly(S1, S2);
         // S1 ends after frame 39; S2 drops 40..49 and starts at its first keyframe, frame 50, cut 2 s later at 100
-        assertThat(closed).extracting(c -> c.record().getTracks().get(0).getSampleDurations().size())
+        assertThat(closed)
+                .extracting(
+                        c -> c.record().getTracks().get(0).getSampleDurations().size())
                 .containsExactly(40, 50);
         assertThat(closed.get(1).record().getMediaStartTime()).isEqualTo(50L * FRAME_TICKS);
         assertThat(harness.segmenter().dropped()).isEqualTo(10);
@@ -84,7 +93,8 @@ class StreamSegmenterSessionTest {
         StreamSegmenterHarness harness = FakeCamera.segmenter();
         harness.feed(new FakeCamera(0).session(S1, T0).frames(0, 30).records());
 
-        assertThat(harness.segmenter().onStreamInfo(FakeCamera.streamInfo(S1, T0, new byte[0], false), 31)).isEmpty();
+        assertThat(harness.segmenter().onStreamInfo(FakeCamera.streamInfo(S1, T0, new byte[0], false), 31))
+                .isEmpty();
         assertThat(harness.segmenter().hasOpenSegment()).isTrue();
         assertThat(harness.segmenter().resumeOffset()).isEqualTo(1);
     }
@@ -96,10 +106,12 @@ class StreamSegmenterSessionTest {
         annexB.writeBytes(SPS);
         annexB.writeBytes(new byte[] {0, 0, 0, 1});
         annexB.writeBytes(PPS);
-        byte[] avcC = AvcDecoderConfigurationRecord.of(List.of(SPS), List.of(PPS)).toBytes();
+        byte[] avcC =
+                AvcDecoderConfigurationRecord.of(List.of(SPS), List.of(PPS)).toBytes();
 
         for (byte[] extradata : List.of(annexB.toByteArray(), avcC)) {
-            FakeCamera camera = new FakeCamera(0).session(S1, T0, true, extradata, false).frames(0, 51);
+            FakeCamera camera =
+                    new FakeCamera(0).session(S1, T0, true, extradata, false).frames(0, 51);
             StreamSegmenterHarness harness = FakeCamera.segmenter();
 
             List<ClosedSegment> closed = harness.feed(camera.records());
@@ -107,7 +119,8 @@ class StreamSegmenterSessionTest {
             assertThat(closed).singleElement().satisfies(c -> {
                 assertThat(c.record().getCodecs()).isEqualTo("avc1.42c01e");
                 assertThat(c.record().getWidth()).isEqualTo(640);
-                assertThat(c.record().getTracks().get(0).getSampleSizes().get(0)).isEqualTo(4 + 40); // IDR slice only
+                assertThat(c.record().getTracks().get(0).getSampleSizes().get(0))
+                        .isEqualTo(4 + 40); // IDR slice only
             });
             assertThat(harness.segmenter().dropped()).isZero();
         }
@@ -115,11 +128,18 @@ class StreamSegmenterSessionTest {
 
     @Test
     void inBandAndOutOfBandConfigurationOfTheSameStreamGiveTheSameInitSegment() {
-        byte[] avcC = AvcDecoderConfigurationRecord.of(List.of(SPS), List.of(PPS)).toBytes();
+        byte[] avcC =
+                AvcDecoderConfigurationRecord.of(List.of(SPS), List.of(PPS)).toBytes();
 
-        ClosedSegment inBand = FakeCamera.segmenter().feed(new FakeCamera(0).session(S1, T0).frames(0, 51).records()).get(0);
+        ClosedSegment inBand = FakeCamera.segmenter()
+                .feed(new FakeCamera(0).session(S1, T0).frames(0, 51).records())
+                .get(0);
         ClosedSegment outOfBand = FakeCamera.segmenter()
-                .feed(new FakeCamera(0).session(S1, T0, true, avcC, false).frames(0, 51).records()).get(0);
+                .feed(new FakeCamera(0)
+                        .session(S1, T0, true, avcC, false)
+                        .frames(0, 51)
+                        .records())
+                .get(0);
 
         assertThat(outOfBand.init()).isEqualTo(inBand.init());
         assertThat(outOfBand.initKey()).isEqualTo(inBand.initKey());
@@ -127,7 +147,8 @@ class StreamSegmenterSessionTest {
 
     @Test
     void withoutParameterSetsInBandOrOutOfBandNothingIsRecorded() {
-        FakeCamera camera = new FakeCamera(0).session(S1, T0).withoutInBandParameterSets().frames(0, 60);
+        FakeCamera camera =
+                new FakeCamera(0).session(S1, T0).withoutInBandParameterSets().frames(0, 60);
         StreamSegmenterHarness harness = FakeCamera.segmenter();
 
         List<ClosedSegment> closed = harness.feed(camera.records());
@@ -141,14 +162,26 @@ class StreamSegmenterSessionTest {
     void unitsOfUnsupportedTracksAreDropped() {
         StreamSegmenterHarness harness = FakeCamera.segmenter();
         harness.feed(new FakeCamera(0).session(S1, T0).frames(0, 5).records());
-        AccessUnit audioWithoutTrack = AccessUnit.newBuilder().setStreamId("live/door").setIngestSessionId(S1).setTrack(1)
-                .setCodec(io.kvr.schemas.Codec.PCM_MULAW).setKeyframe(true).setPts(0).setDts(0).setTimebaseNum(1)
-                .setTimebaseDen(8000).setCaptureTimeMs(T0).setArrivalTimeMs(T0).setSequence(99)
-                .setPayload(java.nio.ByteBuffer.wrap(new byte[] {1, 2})).build();
+        AccessUnit audioWithoutTrack = AccessUnit.newBuilder()
+                .setStreamId("live/door")
+                .setIngestSessionId(S1)
+                .setTrack(1)
+                .setCodec(io.kvr.schemas.Codec.PCM_MULAW)
+                .setKeyframe(true)
+                .setPts(0)
+                .setDts(0)
+                .setTimebaseNum(1)
+                .setTimebaseDen(8000)
+                .setCaptureTimeMs(T0)
+                .setArrivalTimeMs(T0)
+                .setSequence(99)
+                .setPayload(java.nio.ByteBuffer.wrap(new byte[] {1, 2}))
+                .build();
 
         assertThat(harness.segmenter().onAccessUnit(audioWithoutTrack, 6)).isEmpty();
 
         assertThat(harness.segmenter().dropped()).isEqualTo(1);
-        assertThat(harness.segmenter().flush().orElseThrow().record().getTracks()).hasSize(1);
+        assertThat(harness.segmenter().flush().orElseThrow().record().getTracks())
+                .hasSize(1);
     }
 }

@@ -120,7 +120,8 @@ public final class EmbeddedRig implements AutoCloseable {
 
     /** Starts the S3 server again on the same port and data directory. */
     public void startS3() {
-        s3 = EmbeddedS3.start(EmbeddedS3.Config.of(data.resolve("s3"), ACCESS_KEY, SECRET_KEY).withPort(s3Port));
+        s3 = EmbeddedS3.start(
+                EmbeddedS3.Config.of(data.resolve("s3"), ACCESS_KEY, SECRET_KEY).withPort(s3Port));
         log.info("S3 started again at {}", s3.endpoint());
     }
 

@@ -78,7 +78,8 @@ public final class MediaTopicLog implements AutoCloseable {
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024 + 65536);
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> all = new ArrayList<>();
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> all.add(new TopicPartition(topic, i.partition())));
+        consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                .forEach(i -> all.add(new TopicPartition(topic, i.partition())));
         consumer.assign(all);
         consumer.seekToBeginning(all);
     }

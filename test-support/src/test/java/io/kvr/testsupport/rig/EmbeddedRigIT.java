@@ -2,9 +2,9 @@ package io.kvr.testsupport.rig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvr.mediatopic.MediaRecords;
 import io.kvr.runtime.config.TopicNames;
 import io.kvr.runtime.kafka.KvrTopics;
-import io.kvr.mediatopic.MediaRecords;
 import io.kvr.runtime.storage.ObjectStore;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;
@@ -55,16 +55,28 @@ class EmbeddedRigIT {
     void kvrTopicsExistBeforeAnyApp() throws Exception {
         TopicNames names = rig.topics();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, rig.kafkaBootstrap()))) {
-            Map<String, TopicDescription> topics = admin.describeTopics(List.of(names.media(), names.segments(),
-                    names.sources(), names.policies(), "kvr.export-requests.v1", "kvr.export-status.v1"))
-                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> topics = admin.describeTopics(List.of(
+                            names.media(),
+                            names.segments(),
+                            names.sources(),
+                            names.policies(),
+                            "kvr.export-requests.v1",
+                            "kvr.export-status.v1"))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
             assertThat(topics.get(names.media()).partitions()).hasSize(2);
             assertThat(topics.get(names.segments()).partitions()).hasSize(2);
             ConfigResource media = new ConfigResource(ConfigResource.Type.TOPIC, names.media());
-            assertThat(admin.describeConfigs(List.of(media)).all().get(30, TimeUnit.SECONDS).get(media)
-                    .get("max.message.bytes").value()).isEqualTo(String.valueOf(KvrTopics.MEDIA_MAX_MESSAGE_BYTES));
+            assertThat(admin.describeConfigs(List.of(media))
+                            .all()
+                            .get(30, TimeUnit.SECONDS)
+                            .get(media)
+                            .get("max.message.bytes")
+                            .value())
+                    .isEqualTo(String.valueOf(KvrTopics.MEDIA_MAX_MESSAGE_BYTES));
         }
-        assertThat(rig.settings()).containsEntry("topics.partitions", "2")
+        assertThat(rig.settings())
+                .containsEntry("topics.partitions", "2")
                 .containsEntry("kafka.bootstrap.servers", rig.kafkaBootstrap())
                 .containsEntry("s3.endpoint", rig.s3Endpoint());
     }
@@ -89,13 +101,14 @@ class EmbeddedRigIT {
     @Test
     void theMediaLogReadsSessionsInPartitionOrder() throws Exception {
         MediaRecords records = new MediaRecords();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, rig.kafkaBootstrap()), new StringSerializer(),
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, rig.kafkaBootstrap()),
+                new StringSerializer(),
                 new ByteArraySerializer())) {
             String[] sessions = {"a", "a", "a", "b", "b", "a"};
             for (int i = 0; i < sessions.length; i++) {
-                ProducerRecord<String, byte[]> r = new ProducerRecord<>(rig.topics().media(), STREAM,
-                        records.encode(unit(sessions[i], i)));
+                ProducerRecord<String, byte[]> r =
+                        new ProducerRecord<>(rig.topics().media(), STREAM, records.encode(unit(sessions[i], i)));
                 r.headers().add(MediaRecords.TYPE_HEADER, MediaRecords.ACCESS_UNIT);
                 producer.send(r).get(30, TimeUnit.SECONDS);
             }
@@ -112,10 +125,20 @@ class EmbeddedRigIT {
     }
 
     private static AccessUnit unit(String session, int sequence) {
-        return AccessUnit.newBuilder().setStreamId(STREAM).setIngestSessionId(session).setTrack(0)
-                .setCodec(Codec.H264).setKeyframe(sequence == 0).setPts(sequence * 3600L).setDts(sequence * 3600L)
-                .setTimebaseNum(1).setTimebaseDen(90_000).setCaptureTimeMs(1_000 + sequence * 40L)
-                .setArrivalTimeMs(1_000 + sequence * 40L).setSequence(sequence)
-                .setPayload(ByteBuffer.wrap(new byte[] {0, 0, 0, 1, 0x65})).build();
+        return AccessUnit.newBuilder()
+                .setStreamId(STREAM)
+                .setIngestSessionId(session)
+                .setTrack(0)
+                .setCodec(Codec.H264)
+                .setKeyframe(sequence == 0)
+                .setPts(sequence * 3600L)
+                .setDts(sequence * 3600L)
+                .setTimebaseNum(1)
+                .setTimebaseDen(90_000)
+                .setCaptureTimeMs(1_000 + sequence * 40L)
+                .setArrivalTimeMs(1_000 + sequence * 40L)
+                .setSequence(sequence)
+                .setPayload(ByteBuffer.wrap(new byte[] {0, 0, 0, 1, 0x65}))
+                .build();
     }
 }
