@@ -46,6 +46,10 @@ import org.slf4j.MDC;
 public final class MediaConsumer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaConsumer.class);
     private static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
+    /** How long one search for a session's StreamInfo may read; an unfinished one is repeated. */
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(15);
+
+    private static final long LOOKUP_RETRY_MAX_MS = 10_000;
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
@@ -105,7 +109,7 @@ public final class MediaConsumer implements AutoCloseable {
                 Map.of());
         this.topic = clients.topics().media();
         this.publisher = publisher;
-        this.lookup = new SessionInfoLookup(clients);
+        this.lookup = new SessionInfoLookup(clients, LOOKUP_TIMEOUT);
         this.assembler = new AccessUnitAssembler(this::readingNanos, AccessUnitAssembler.DEFAULT_MAX_WAIT);
         this.cutters = new StreamCutters(
                 (name, partition) -> new StreamSegmenter(name, partition, bucket, () -> policies.effective(name)));
@@ -145,6 +149,9 @@ public final class MediaConsumer implements AutoCloseable {
                 }
                 var batch = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<String, byte[]> r : batch) {
+                    if (!running) {
+                        break;
+                    }
                     handle(r);
                 }
                 flushIdle();
@@ -233,6 +240,21 @@ public final class MediaConsumer implements AutoCloseable {
             assembler.streamInfo(r.partition(), name.id(), r.offset());
             countAssembly();
         }
+        // looked up before the cutter sees the unit: a replay that starts after the session's StreamInfo still
+        // records its audio track
+        Optional<StreamInfo> sessionInfo = Optional.empty();
+        if (whole != null && cutters.startsSession(name, whole.unit())) {
+            Optional<SessionInfoLookup.Outcome> outcome =
+                    sessionInfo(r.partition(), whole.unit().getIngestSessionId());
+            if (outcome.isEmpty()) {
+                // stopping: no cutter has seen this unit, so commits stay before it and the restart reads it again
+                processed.put(r.partition(), whole.firstOffset());
+                return;
+            }
+            if (outcome.get() instanceof SessionInfoLookup.Found found) {
+                sessionInfo = Optional.of(found.info());
+            }
+        }
         StreamSegmenter cutter = cutters.cutter(name, r.partition());
         cutters.fed(
                 name.id(),
@@ -245,13 +267,7 @@ public final class MediaConsumer implements AutoCloseable {
             if (value instanceof StreamInfo info) {
                 closed = cutter.onStreamInfo(info, r.offset());
             } else {
-                AccessUnit unit = whole.unit();
-                // looked up here, before the cutter sees the unit: a replay that starts after the session's
-                // StreamInfo still records its audio track
-                Optional<StreamInfo> sessionInfo = cutter.startsSession(unit)
-                        ? lookup.find(r.partition(), unit.getIngestSessionId())
-                        : Optional.empty();
-                closed = cutter.onAccessUnit(unit, whole.firstOffset(), sessionInfo);
+                closed = cutter.onAccessUnit(whole.unit(), whole.firstOffset(), sessionInfo);
             }
             if (closed.isPresent()) {
                 publish(closed.get());
@@ -262,6 +278,31 @@ public final class MediaConsumer implements AutoCloseable {
                 notRecorded.increment(cutter.notRecorded() - notRecordedBefore);
             }
         }
+    }
+
+    /**
+     * Searches for a session's StreamInfo until the search can tell whether there is one, waiting a little longer
+     * between unfinished searches (200 ms doubling to 10 s); empty when the segmenter stops meanwhile. Going on
+     * without it after an unfinished search would cut the session without its audio track, differently from a
+     * replay that finds it.
+     */
+    private Optional<SessionInfoLookup.Outcome> sessionInfo(int partition, String sessionId)
+            throws InterruptedException {
+        long backoffMs = 200;
+        while (running) {
+            SessionInfoLookup.Outcome outcome = lookup.find(partition, sessionId);
+            if (!(outcome instanceof SessionInfoLookup.Unfinished unfinished)) {
+                return Optional.of(outcome);
+            }
+            log.warn(
+                    "stream info of session {} not found yet, searching again in {} ms: {}",
+                    sessionId,
+                    backoffMs,
+                    unfinished.reason());
+            Thread.sleep(backoffMs);
+            backoffMs = Math.min(backoffMs * 2, LOOKUP_RETRY_MAX_MS);
+        }
+        return Optional.empty();
     }
 
     /** Carries the assembler's counts over to the metrics. */

@@ -5,14 +5,15 @@ import io.kvr.mediatopic.MediaRecords;
 import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.schemas.StreamInfo;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,57 +21,90 @@ import org.slf4j.LoggerFactory;
  * Finds the StreamInfo of a session that a replay starts after. Session ids are UUIDv7 holding the session's
  * start, and the StreamInfo record carries that start as its timestamp on the stream's partition, so
  * {@code offsetsForTimes} lands at or just before it.
+ * <p>
+ * An answer must not depend on how busy the broker is: a session cut without its StreamInfo has no audio track,
+ * and a replay that does find it rebuilds the same segment object with one, while the index keeps the first
+ * announcement and its init. So the search reads on, through empty polls, up to the partition's end as it was when
+ * it began, and says when it ran out of time instead of answering "none".
  */
 final class SessionInfoLookup implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionInfoLookup.class);
+    /** Past this many records after the session's start the StreamInfo is not there (on every search alike). */
     private static final int MAX_RECORDS_SCANNED = 20_000;
+    /** A StreamInfo is written before its session's first unit: records this much later end the search. */
+    private static final long MAX_LATENESS_MS = 60_000;
+
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+    /** What a search found out. */
+    sealed interface Outcome {}
+
+    /** The session's StreamInfo. */
+    record Found(StreamInfo info) implements Outcome {}
+
+    /** The partition holds no StreamInfo of the session where it would be: any later search finds none either. */
+    record Absent() implements Outcome {}
+
+    /** The search ran out of time before it could tell: ask again, never go on as if there were none. */
+    record Unfinished(String reason) implements Outcome {}
 
     private final KafkaClients clients;
+    private final Duration timeout;
     private final MediaRecords records = new MediaRecords();
     private KafkaConsumer<byte[], byte[]> consumer;
 
-    SessionInfoLookup(KafkaClients clients) {
+    /** @param timeout how long one search may read before it reports {@link Unfinished} */
+    SessionInfoLookup(KafkaClients clients, Duration timeout) {
         this.clients = clients;
+        this.timeout = timeout;
     }
 
-    Optional<StreamInfo> find(int partition, String sessionId) {
+    Outcome find(int partition, String sessionId) {
         long startMs = IngestSessionId.startMs(sessionId);
         if (startMs < 0) {
-            return Optional.empty();
+            return new Absent();
         }
         TopicPartition tp = new TopicPartition(clients.topics().media(), partition);
         KafkaConsumer<byte[], byte[]> c = consumer();
         c.assign(List.of(tp));
-        Map<TopicPartition, OffsetAndTimestamp> found = c.offsetsForTimes(Map.of(tp, startMs), Duration.ofSeconds(10));
-        OffsetAndTimestamp at = found.get(tp);
-        if (at == null) {
-            return Optional.empty();
-        }
-        c.seek(tp, at.offset());
-        int scanned = 0;
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (scanned < MAX_RECORDS_SCANNED && System.nanoTime() < deadline) {
-            var batch = c.poll(Duration.ofMillis(500));
-            if (batch.isEmpty()) {
-                break;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            // the StreamInfo precedes the unit being handled, so it lies before the end as of now
+            long end = c.endOffsets(List.of(tp), CALL_TIMEOUT).get(tp);
+            Map<TopicPartition, OffsetAndTimestamp> found = c.offsetsForTimes(Map.of(tp, startMs), CALL_TIMEOUT);
+            OffsetAndTimestamp at = found.get(tp);
+            if (at == null) {
+                return new Absent();
             }
-            for (ConsumerRecord<byte[], byte[]> r : batch) {
-                scanned++;
-                var type = r.headers().lastHeader(MediaRecords.TYPE_HEADER);
-                if (type != null && java.util.Arrays.equals(type.value(), MediaRecords.STREAM_INFO)) {
-                    Object v = records.decode(r.headers(), r.value());
-                    if (v instanceof StreamInfo info
-                            && info.getIngestSessionId().equals(sessionId)) {
-                        log.info("found stream info of session {} at offset {}", sessionId, r.offset());
-                        return Optional.of(info);
+            c.seek(tp, at.offset());
+            int scanned = 0;
+            while (c.position(tp, CALL_TIMEOUT) < end) {
+                if (System.nanoTime() >= deadline) {
+                    return new Unfinished("read " + scanned + " records from offset " + at.offset() + " in "
+                            + timeout.toMillis() + " ms, " + (end - c.position(tp, CALL_TIMEOUT)) + " to go");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    if (r.offset() >= end) {
+                        return new Absent();
+                    }
+                    if (++scanned > MAX_RECORDS_SCANNED || r.timestamp() > startMs + MAX_LATENESS_MS) {
+                        return new Absent();
+                    }
+                    var type = r.headers().lastHeader(MediaRecords.TYPE_HEADER);
+                    if (type != null && Arrays.equals(type.value(), MediaRecords.STREAM_INFO)) {
+                        Object v = records.decode(r.headers(), r.value());
+                        if (v instanceof StreamInfo info
+                                && info.getIngestSessionId().equals(sessionId)) {
+                            log.info("found stream info of session {} at offset {}", sessionId, r.offset());
+                            return new Found(info);
+                        }
                     }
                 }
-                if (r.timestamp() > startMs + 60_000) {
-                    return Optional.empty();
-                }
             }
+            return new Absent();
+        } catch (TimeoutException e) {
+            return new Unfinished(e.getMessage());
         }
-        return Optional.empty();
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {

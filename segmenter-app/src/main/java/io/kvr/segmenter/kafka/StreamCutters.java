@@ -1,6 +1,7 @@
 package io.kvr.segmenter.kafka;
 
 import io.kvr.runtime.stream.StreamName;
+import io.kvr.schemas.AccessUnit;
 import io.kvr.segmenter.segment.ClosedSegment;
 import io.kvr.segmenter.segment.StreamSegmenter;
 import java.time.Duration;
@@ -47,6 +48,12 @@ final class StreamCutters {
     /** The stream's cutter, made on first use. */
     StreamSegmenter cutter(StreamName name, int partition) {
         return streams.computeIfAbsent(name.id(), id -> new Stream(newCutter.apply(name, partition))).cutter;
+    }
+
+    /** True when {@code unit} starts a session its stream's cutter has not seen (also when it has no cutter yet). */
+    boolean startsSession(StreamName name, AccessUnit unit) {
+        Stream s = streams.get(name.id());
+        return s == null || s.cutter.startsSession(unit);
     }
 
     /** The stream was fed a unit at {@code readingNanos}; {@code chunkedUnit} holds its first and last offset when chunked. */
