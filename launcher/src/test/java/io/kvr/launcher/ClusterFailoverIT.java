@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.assertj.core.data.Offset;
 import org.awaitility.core.ConditionTimeoutException;
@@ -168,18 +169,26 @@ class ClusterFailoverIT {
         assertThat(published.keySet()).containsExactlyInAnyOrderElementsOf(STREAMS);
         Map<String, SegmentCoverage.Report> reports = new TreeMap<>();
         Map<String, List<SegmentRecord>> segments = new HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        do {
-            Thread.sleep(2_000);
-            for (String s : STREAMS) {
-                segments.put(
-                        s,
-                        index.latest(s, 100_000).stream()
-                                .map(IndexedSegment::segment)
-                                .toList());
-                reports.put(s, SegmentCoverage.check(s, published.get(s), segments.get(s)));
-            }
-        } while (reports.values().stream().anyMatch(r -> !r.problems().isEmpty()) && System.nanoTime() < deadline);
+        try {
+            await("every published unit in exactly one indexed segment")
+                    .atMost(Duration.ofSeconds(90))
+                    .pollDelay(Duration.ofSeconds(2))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> {
+                        for (String s : STREAMS) {
+                            segments.put(
+                                    s,
+                                    index.latest(s, 100_000).stream()
+                                            .map(IndexedSegment::segment)
+                                            .toList());
+                            reports.put(s, SegmentCoverage.check(s, published.get(s), segments.get(s)));
+                        }
+                        return reports.values().stream()
+                                .allMatch(r -> r.problems().isEmpty());
+                    });
+        } catch (ConditionTimeoutException e) {
+            // the assertions below name what is missing, stream by stream
+        }
         reports.values().forEach(r -> log.info("{}", r));
 
         for (String s : STREAMS) {
@@ -222,21 +231,20 @@ class ClusterFailoverIT {
         String body = "{\"app_name\":\"" + range.stream().substring(0, slash) + "\",\"stream_name\":\""
                 + range.stream().substring(slash + 1) + "\",\"start_time\":" + range.startMs()
                 + ",\"end_time\":" + range.endMs() + "}";
-        long deadline = System.nanoTime() + retryFor.toNanos();
-        HttpResponse<String> r;
-        while (true) {
-            r = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(cluster.url("exporter", 1) + "/v1/nvr/convert2mp4"))
-                            .timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 503 || System.nanoTime() > deadline) {
-                break;
-            }
+        Callable<HttpResponse<String>> request = () -> HTTP.send(
+                HttpRequest.newBuilder(URI.create(cluster.url("exporter", 1) + "/v1/nvr/convert2mp4"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = request.call();
+        if (r.statusCode() == 503 && !retryFor.isZero()) {
             log.info("export of {} refused for now: {}", range, r.body());
-            Thread.sleep(1_000);
+            r = await("export of " + range + " accepted")
+                    .atMost(retryFor)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(request, answer -> answer.statusCode() != 503);
         }
         assertThat(r.statusCode()).as("export request %s: %s", body, r.body()).isEqualTo(202);
         String id = (String) JsonValues.parseObject(r.body()).get("id");
