@@ -225,7 +225,10 @@ public final class PacketSource implements AutoCloseable {
         }
     }
 
-    /** The next packet, or null at the end of the stream; throws when none arrives within the read timeout. */
+    /**
+     * The next packet, or null at the end of the stream; throws when none arrives within the read timeout, and
+     * once {@link #abort() aborted}.
+     */
     public Packet next() throws SourceException {
         if (peeked != null) {
             Packet p = peeked;
@@ -251,6 +254,11 @@ public final class PacketSource implements AutoCloseable {
             throw new SourceException("read failed: " + describe(ret), null);
         }
         try {
+            if (interrupted()) {
+                // an interrupted read makes libavformat flush its parsers and return what they held: the access
+                // unit being received, cut short (seen at a stop: only its delimiter). Never hand that out.
+                throw new SourceException("read failed: " + describe(avutil.AVERROR_EXIT()), null);
+            }
             int size = pkt.size();
             byte[] payload = new byte[Math.max(0, size)];
             if (size > 0) {

@@ -180,6 +180,46 @@ class PacketSourceTest {
         assertThat(packets).filteredOn(x -> x.track() == 1).isNotEmpty();
     }
 
+    /**
+     * An aborted read ends the stream without a packet. libavformat answers an interrupted read by flushing its
+     * parsers and returning what they held, an access unit cut short (at a stop seen as only its delimiter); a raw
+     * H.264 stream goes through the same parser as RTSP's, and its reads are buffered, so packets are still ready
+     * when the abort comes.
+     */
+    @Test
+    void noPacketIsHandedOutOnceAborted(@TempDir Path dir) throws Exception {
+        Path clip = dir.resolve("clip.h264");
+        String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+        Process p = new ProcessBuilder(
+                        ffmpeg,
+                        "-nostdin",
+                        "-v",
+                        "error",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc=size=320x180:rate=25:duration=2",
+                        "-c:v",
+                        "libopenh264",
+                        "-f",
+                        "h264",
+                        clip.toString())
+                .redirectErrorStream(true)
+                .start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue())
+                .as(new String(p.getInputStream().readAllBytes()))
+                .isZero();
+
+        try (PacketSource source = new PacketSource(clip.toString(), "tcp", Duration.ofSeconds(5), "file")
+                .open(clip.toString(), Duration.ofSeconds(10))) {
+            assertThat(source.next()).isNotNull();
+            source.abort();
+
+            assertThatThrownBy(source::next).isInstanceOf(SourceException.class).hasMessageContaining("stopped");
+        }
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
         "AV_CODEC_ID_H264, H264",

@@ -47,6 +47,16 @@ public enum VideoCodec {
         return vps;
     }
 
+    /**
+     * A VCL NAL unit, one that carries picture data (Table 7-1 of each): H.264 slices 1..5 and the slice extensions
+     * 20 and 21; H.265 types 0..31.
+     */
+    public boolean isVcl(int nalUnitType) {
+        return this == H264
+                ? (nalUnitType >= 1 && nalUnitType <= 5) || nalUnitType == 20 || nalUnitType == 21
+                : nalUnitType >= 0 && nalUnitType <= 31;
+    }
+
     /** A slice that starts a random access point: H.264 IDR (5); H.265 IRAP, BLA_W_LP..RSV_IRAP_VCL23 (16..23). */
     public boolean isRandomAccessSlice(int nalUnitType) {
         return this == H264 ? nalUnitType == 5 : nalUnitType >= 16 && nalUnitType <= 23;

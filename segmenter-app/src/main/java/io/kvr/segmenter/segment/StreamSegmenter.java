@@ -6,8 +6,10 @@ import io.kvr.media.cmaf.MediaSegment;
 import io.kvr.media.cmaf.Sample;
 import io.kvr.media.cmaf.TrackRun;
 import io.kvr.media.cmaf.TrackSamples;
+import io.kvr.media.codec.AnnexB;
 import io.kvr.media.codec.AudioFormat;
 import io.kvr.media.codec.Mpeg4VisualFormat;
+import io.kvr.media.codec.NalUnit;
 import io.kvr.media.codec.VideoCodec;
 import io.kvr.media.codec.VideoFormat;
 import io.kvr.media.codec.VisualFormat;
@@ -123,7 +125,10 @@ public final class StreamSegmenter {
         return name;
     }
 
-    /** Units dropped: before a session's first keyframe, unsupported tracks, timestamps running backwards. */
+    /**
+     * Units dropped: before a session's first keyframe, unsupported tracks, timestamps running backwards, video
+     * units without picture data (e.g. only an access unit delimiter).
+     */
     public long dropped() {
         return dropped;
     }
@@ -176,6 +181,12 @@ public final class StreamSegmenter {
                     sessionInfo
                             .filter(i -> i.getIngestSessionId().equals(unit.getIngestSessionId()))
                             .orElse(null));
+        }
+        if (isVideo(unit.getCodec()) && !hasPicture(unit)) {
+            // nothing of it would reach the sample: a 0-byte sample makes players reject the whole segment.
+            // Left out, the previous sample lasts until the next unit kept (or, at a close, the estimate).
+            dropped++;
+            return closed;
         }
         if (tracks == null && !setUp(unit)) {
             dropped++;
@@ -352,6 +363,31 @@ public final class StreamSegmenter {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether a video unit carries picture data: a VCL NAL unit (H.264/H.265; delimiters and parameter sets alone
+     * are none, and the sample drops delimiters), or any bytes (MPEG-4 Part 2). A unit that does not parse is kept,
+     * for the writer to judge as before.
+     */
+    private static boolean hasPicture(AccessUnit unit) {
+        if (!unit.getPayload().hasRemaining()) {
+            return false;
+        }
+        if (unit.getCodec() == Codec.MPEG4) {
+            return true;
+        }
+        VideoCodec codec = videoCodec(unit.getCodec());
+        try {
+            for (NalUnit nal : AnnexB.split(payload(unit))) {
+                if (codec.isVcl(nal.type(codec))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (MediaException e) {
+            return true;
+        }
     }
 
     private static boolean isVideo(Codec codec) {
