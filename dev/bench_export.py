@@ -420,21 +420,7 @@ def run(a):
         f"({loop['loops']} loops of {loop['span_s']:.1f} s, {loop['bytes'] / 1e6:.0f} MB of access units, produced in "
         f"{loop['produce_s']:.0f} s) by `dev/ExportBench.java loop`; kvr's segmenter and indexer recorded it like any "
         "camera. " + largest_note + "\n",
-        "Where the job's time goes: it reads like the direct download and writes the file into the embedded S3 "
-        "as it reads, in one streamed PUT to a presigned URL (`ObjectStore.put(key, size, ..., content)`; above 5 GiB "
-        "a multipart upload). The storage rows measure the same two transfers with curl and no kvr code: the job "
-        "takes about their sum (it overlaps them, but on two cores both sides are CPU-bound). A JFR profile of nine "
-        "10 min jobs (2026-12-07, a kvr restarted on this run's data) puts 45 % of all samples in s3proxy's Jetty "
-        "threads, half of those in the MD5 its `filesystem-nio2` blob store computes over every PUT for the ETag "
-        "(23 % of all samples); the exporter's threads (planning, the read-ahead GETs through the MinIO SDK and "
-        "OkHttp, the PUT) take about 30 %, Kafka and the rest the remainder. Until 2026-12-04 the job used the SDK's "
-        "multipart upload and took 1.31x ffmpeg (6.88 s): s3proxy wrote every part and then the whole file again, "
-        "and both sides hashed the payload for SigV4. ffmpeg writes a local file instead (twice: `+faststart` moves "
-        "the `moov`).\n",
-        "Where the direct download's time goes (JFR once, 2026-12-04, two 60 min downloads from a running kvr): "
-        "kvr's Java samples are few for the bytes moved (the time is mostly native socket and file I/O over two "
-        "loopback HTTP hops, embedded S3 -> exporter -> client, which `cat` from the page cache does not have); among "
-        "them OkHttp's per-request connection bookkeeping (one ranged read per segment) 17 %, copying the S3 response "
-        "into the read-ahead buffers 14 %, the HTTP server's writes 5 %, s3proxy's Jetty selector 4 %.\n",
+        "Where the job's and the direct download's time goes (profiles, and what changed): "
+        "`docs/performance-notes.md`.\n",
     ]
     bench.write_report("export", "\n".join(lines) + "\n")
