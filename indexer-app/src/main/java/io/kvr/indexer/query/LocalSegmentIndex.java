@@ -14,18 +14,27 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** Answers {@link SegmentIndex} queries from this instance's Kafka Streams stores. */
+/**
+ * Answers {@link SegmentIndex} queries from this instance's Kafka Streams stores. A query for one stream reads the
+ * partition that holds it, and a partition not served here (another instance's, or one still restoring) makes it
+ * fail with {@link IndexUnavailableException}: the stream is unavailable for now, not unknown.
+ */
 public final class LocalSegmentIndex implements SegmentIndex {
     /** Longest segment the range scan looks back for (policies allow up to 10 s; a margin for slow cuts). */
     private static final long MAX_SEGMENT_MS = 60_000;
+
+    private static final Serializer<String> KEYS = Serdes.String().serializer();
 
     private final KafkaStreams streams;
     private final IndexedValue values = new IndexedValue();
@@ -57,7 +66,12 @@ public final class LocalSegmentIndex implements SegmentIndex {
 
     @Override
     public Optional<StreamSummary> summary(String streamId) {
-        byte[] value = streamsStore().get(streamId);
+        byte[] value;
+        try {
+            value = streamsStore(streamId).get(streamId);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(IndexTopology.STREAMS_STORE, e);
+        }
         if (value == null) {
             return Optional.empty();
         }
@@ -77,10 +91,12 @@ public final class LocalSegmentIndex implements SegmentIndex {
     public List<IndexedSegment> latest(String streamId, int limit) {
         List<IndexedSegment> out = new ArrayList<>(Math.min(limit, 1024));
         try (KeyValueIterator<Bytes, byte[]> it =
-                segmentsStore().reverseRange(SegmentKeys.first(streamId), SegmentKeys.last(streamId))) {
+                segmentsStore(streamId).reverseRange(SegmentKeys.first(streamId), SegmentKeys.last(streamId))) {
             while (it.hasNext() && out.size() < limit) {
                 out.add(values.decode(it.next().value));
             }
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(IndexTopology.SEGMENTS_STORE, e);
         }
         Collections.reverse(out);
         return out;
@@ -114,7 +130,7 @@ public final class LocalSegmentIndex implements SegmentIndex {
     private void forEachOverlapping(String streamId, long startMs, long endMs, Consumer<byte[]> action) {
         Bytes from = SegmentKeys.of(streamId, startMs - MAX_SEGMENT_MS, Long.MIN_VALUE);
         Bytes to = SegmentKeys.of(streamId, endMs - 1, Long.MAX_VALUE);
-        try (KeyValueIterator<Bytes, byte[]> it = segmentsStore().range(from, to)) {
+        try (KeyValueIterator<Bytes, byte[]> it = segmentsStore(streamId).range(from, to)) {
             while (it.hasNext()) {
                 byte[] value = it.next().value;
                 long[] span = values.timeSpan(value);
@@ -122,28 +138,55 @@ public final class LocalSegmentIndex implements SegmentIndex {
                     action.accept(value);
                 }
             }
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(IndexTopology.SEGMENTS_STORE, e);
         }
     }
 
-    private ReadOnlyKeyValueStore<Bytes, byte[]> segmentsStore() {
-        return store(IndexTopology.SEGMENTS_STORE);
+    /** The partition of the segments store that holds {@code streamId}. */
+    private ReadOnlyKeyValueStore<Bytes, byte[]> segmentsStore(String streamId) {
+        return store(IndexTopology.SEGMENTS_STORE, streamId);
     }
 
     private ReadOnlyKeyValueStore<String, byte[]> streamsStore() {
-        return store(IndexTopology.STREAMS_STORE);
+        return store(IndexTopology.STREAMS_STORE, null);
     }
 
-    private <K> ReadOnlyKeyValueStore<K, byte[]> store(String name) {
+    private ReadOnlyKeyValueStore<String, byte[]> streamsStore(String streamId) {
+        return store(IndexTopology.STREAMS_STORE, streamId);
+    }
+
+    /**
+     * The store {@code name}: the partition that holds {@code streamId}, or every local partition when it is null.
+     * A stream's partition is asked for on its own: a partition this instance took over in a rebalance and is still
+     * restoring is missing from the all-partitions view while the instance already runs, so a stream being moved
+     * read as unknown (a 404) instead of unavailable for now (a 503). Both stores are partitioned like the segments
+     * topic, by stream id.
+     */
+    private <K> ReadOnlyKeyValueStore<K, byte[]> store(String name, String streamId) {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw new IndexUnavailableException(
                     "index is " + streams.state().name().toLowerCase(java.util.Locale.ROOT) + ", not yet serving",
                     null);
         }
         try {
-            return streams.store(
-                    StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, byte[]>keyValueStore()));
+            StoreQueryParameters<ReadOnlyKeyValueStore<K, byte[]>> query =
+                    StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, byte[]>keyValueStore());
+            if (streamId != null) {
+                KeyQueryMetadata owner = streams.queryMetadataForKey(IndexTopology.STREAMS_STORE, streamId, KEYS);
+                if (owner == null || owner.partition() < 0) {
+                    throw new IndexUnavailableException("no partition of the index holds " + streamId + " yet", null);
+                }
+                query = query.withPartition(owner.partition());
+            }
+            return streams.store(query);
         } catch (InvalidStateStoreException e) {
-            throw new IndexUnavailableException("index store " + name + " unavailable: " + e.getMessage(), e);
+            throw unavailable(name, e);
         }
+    }
+
+    /** A store (or the partition asked for) not served here now: during a rebalance, or another instance's. */
+    private static IndexUnavailableException unavailable(String store, InvalidStateStoreException e) {
+        return new IndexUnavailableException("index store " + store + " unavailable: " + e.getMessage(), e);
     }
 }
