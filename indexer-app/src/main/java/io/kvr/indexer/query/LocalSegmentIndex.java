@@ -173,11 +173,12 @@ public final class LocalSegmentIndex implements SegmentIndex {
             StoreQueryParameters<ReadOnlyKeyValueStore<K, byte[]>> query =
                     StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, byte[]>keyValueStore());
             if (streamId != null) {
+                // without application.server (one instance holds every partition) Kafka Streams has no key
+                // metadata: the all-partitions view is then the only one, and no rebalance moves a stream away
                 KeyQueryMetadata owner = streams.queryMetadataForKey(IndexTopology.STREAMS_STORE, streamId, KEYS);
-                if (owner == null || owner.partition() < 0) {
-                    throw new IndexUnavailableException("no partition of the index holds " + streamId + " yet", null);
+                if (owner != null && owner.partition() >= 0) {
+                    query = query.withPartition(owner.partition());
                 }
-                query = query.withPartition(owner.partition());
             }
             return streams.store(query);
         } catch (InvalidStateStoreException e) {
