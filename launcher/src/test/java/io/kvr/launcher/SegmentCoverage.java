@@ -1,10 +1,15 @@
 package io.kvr.launcher;
 
+import io.kvr.media.MediaException;
+import io.kvr.media.codec.AnnexB;
+import io.kvr.media.codec.NalUnit;
+import io.kvr.media.codec.VideoCodec;
 import io.kvr.mediatopic.MediaRecords;
 import io.kvr.schemas.AccessUnit;
 import io.kvr.schemas.Codec;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.schemas.SegmentTrack;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,7 +47,8 @@ final class SegmentCoverage {
             long dts,
             int timebaseNum,
             int timebaseDen,
-            long captureMs) {
+            long captureMs,
+            boolean picture) {
         boolean video() {
             return codec == Codec.H264 || codec == Codec.H265;
         }
@@ -100,7 +106,8 @@ final class SegmentCoverage {
                                         u.getDts(),
                                         u.getTimebaseNum(),
                                         u.getTimebaseDen(),
-                                        u.getCaptureTimeMs()));
+                                        u.getCaptureTimeMs(),
+                                        hasPicture(u)));
                     }
                 }
             }
@@ -161,6 +168,9 @@ final class SegmentCoverage {
                 }
                 if (!started) {
                     continue;
+                }
+                if (u.video() && u.track() == videoTrack && !u.picture()) {
+                    continue; // no picture data (e.g. a delimiter cut off when the camera stopped): no sample by design
                 }
                 if (u.video() && u.track() == videoTrack) {
                     long dts = u.at(u.dts(), 90_000);
@@ -235,6 +245,31 @@ final class SegmentCoverage {
                         + previous.getObjectKey() + " ends at " + previous.getEndTimeMs());
             }
             previous = s;
+        }
+    }
+
+    /**
+     * Whether a published unit carries picture data, as the segmenter judges it: a VCL NAL unit in H.264/H.265 (a
+     * unit of only a delimiter or parameter sets becomes no sample). A unit sent in chunks, or that does not parse,
+     * counts as a picture.
+     */
+    private static boolean hasPicture(AccessUnit u) {
+        if (u.getCodec() != Codec.H264 && u.getCodec() != Codec.H265 || u.getChunkCount() > 1) {
+            return true;
+        }
+        VideoCodec codec = u.getCodec() == Codec.H264 ? VideoCodec.H264 : VideoCodec.H265;
+        ByteBuffer payload = u.getPayload().duplicate();
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(bytes);
+        try {
+            for (NalUnit nal : AnnexB.split(bytes)) {
+                if (codec.isVcl(nal.type(codec))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (MediaException e) {
+            return true;
         }
     }
 }
