@@ -1,8 +1,6 @@
 package io.kvr.launcher;
 
 import io.kvr.media.MediaException;
-import io.kvr.media.codec.AnnexB;
-import io.kvr.media.codec.NalUnit;
 import io.kvr.media.codec.VideoCodec;
 import io.kvr.mediatopic.MediaRecords;
 import io.kvr.schemas.AccessUnit;
@@ -262,12 +260,7 @@ final class SegmentCoverage {
         byte[] bytes = new byte[payload.remaining()];
         payload.get(bytes);
         try {
-            for (NalUnit nal : AnnexB.split(bytes)) {
-                if (codec.isVcl(nal.type(codec))) {
-                    return true;
-                }
-            }
-            return false;
+            return codec.hasPicture(bytes);
         } catch (MediaException e) {
             return true;
         }

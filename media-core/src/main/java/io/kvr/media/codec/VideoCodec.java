@@ -57,6 +57,21 @@ public enum VideoCodec {
                 : nalUnitType >= 0 && nalUnitType <= 31;
     }
 
+    /**
+     * Whether an access unit (Annex B or length-prefixed) carries picture data: at least one VCL NAL unit. A unit of
+     * only delimiters, parameter sets or SEI has none and makes no sample.
+     *
+     * @throws io.kvr.media.MalformedMediaException if the unit is neither Annex B nor length-prefixed
+     */
+    public boolean hasPicture(byte[] accessUnit) {
+        for (NalUnit nal : AnnexB.split(accessUnit)) {
+            if (isVcl(nal.type(this))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A slice that starts a random access point: H.264 IDR (5); H.265 IRAP, BLA_W_LP..RSV_IRAP_VCL23 (16..23). */
     public boolean isRandomAccessSlice(int nalUnitType) {
         return this == H264 ? nalUnitType == 5 : nalUnitType >= 16 && nalUnitType <= 23;

@@ -6,10 +6,8 @@ import io.kvr.media.cmaf.MediaSegment;
 import io.kvr.media.cmaf.Sample;
 import io.kvr.media.cmaf.TrackRun;
 import io.kvr.media.cmaf.TrackSamples;
-import io.kvr.media.codec.AnnexB;
 import io.kvr.media.codec.AudioFormat;
 import io.kvr.media.codec.Mpeg4VisualFormat;
-import io.kvr.media.codec.NalUnit;
 import io.kvr.media.codec.VideoCodec;
 import io.kvr.media.codec.VideoFormat;
 import io.kvr.media.codec.VisualFormat;
@@ -377,14 +375,8 @@ public final class StreamSegmenter {
         if (unit.getCodec() == Codec.MPEG4) {
             return true;
         }
-        VideoCodec codec = videoCodec(unit.getCodec());
         try {
-            for (NalUnit nal : AnnexB.split(payload(unit))) {
-                if (codec.isVcl(nal.type(codec))) {
-                    return true;
-                }
-            }
-            return false;
+            return videoCodec(unit.getCodec()).hasPicture(payload(unit));
         } catch (MediaException e) {
             return true;
         }
