@@ -36,7 +36,7 @@ public final class Exporter implements Routes, AutoCloseable {
     private final JobRunner runner;
 
     private Exporter(ExporterConfig config, SegmentIndex index, MeterRegistry metrics) {
-        new TopicProvisioner(new KafkaClients(config.kafka()), true)
+        TopicProvisioner.of(new KafkaClients(config.kafka())) // topics.create=false: only checked
                 .ensure(List.of(
                         KvrTopics.exportRequests(
                                 config.requestsTopic(), config.kafka().topics()),
