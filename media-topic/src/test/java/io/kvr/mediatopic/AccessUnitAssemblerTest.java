@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvr.schemas.AccessUnit;
+import io.kvr.schemas.SampleRecords;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ class AccessUnitAssemblerTest {
         for (int i = 0; i < bytes; i++) {
             payload[i] = (byte) (i * 7 + sequence);
         }
-        return AccessUnit.newBuilder(Fixtures.accessUnit())
+        return AccessUnit.newBuilder(SampleRecords.accessUnit())
                 .setStreamId(stream)
                 .setIngestSessionId(session)
                 .setSequence(sequence)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.runtime.kafka.AvroCodec;
 import io.kvr.schemas.AccessUnit;
+import io.kvr.schemas.SampleRecords;
 import io.kvr.schemas.StreamInfo;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class MediaRecordsTest {
     private final MediaRecords records = new MediaRecords();
-    private final AccessUnit unit = Fixtures.accessUnit();
-    private final StreamInfo info = Fixtures.streamInfo();
+    private final AccessUnit unit = SampleRecords.accessUnit();
+    private final StreamInfo info = SampleRecords.streamInfo();
 
     private static RecordHeaders typed(byte[] type) {
         RecordHeaders headers = new RecordHeaders();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvr.schemas.AccessUnit;
+import io.kvr.schemas.SampleRecords;
 import io.kvr.schemas.SegmentRecord;
 import io.kvr.schemas.StreamInfo;
 import java.util.Arrays;
@@ -16,9 +17,9 @@ class AvroCodecTest {
 
     @Test
     void roundTripsEveryRecordType() {
-        SegmentRecord segment = Fixtures.segment("live/door", 1_700_000_000_000L, 42);
-        AccessUnit unit = Fixtures.accessUnit();
-        StreamInfo info = Fixtures.streamInfo();
+        SegmentRecord segment = SampleRecords.segment("live/door", 1_700_000_000_000L, 42);
+        AccessUnit unit = SampleRecords.accessUnit();
+        StreamInfo info = SampleRecords.streamInfo();
 
         assertThat(segments.decode(segments.encode(segment))).isEqualTo(segment);
         assertThat(units.decode(units.encode(unit))).isEqualTo(unit);
@@ -27,7 +28,7 @@ class AvroCodecTest {
 
     @Test
     void encodingIsSingleObjectWithMarkerAndFingerprint() {
-        byte[] bytes = units.encode(Fixtures.accessUnit());
+        byte[] bytes = units.encode(SampleRecords.accessUnit());
 
         assertThat(bytes[0]).isEqualTo((byte) 0xC3);
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
@@ -62,14 +63,14 @@ class AvroCodecTest {
 
     @Test
     void equalValuesEncodeToEqualBytes() {
-        assertThat(segments.encode(Fixtures.segment("a/b", 5, 1)))
-                .isEqualTo(segments.encode(Fixtures.segment("a/b", 5, 1)));
+        assertThat(segments.encode(SampleRecords.segment("a/b", 5, 1)))
+                .isEqualTo(segments.encode(SampleRecords.segment("a/b", 5, 1)));
     }
 
     @Test
     void matchesOnlyItsOwnTypesHeader() {
-        byte[] unit = units.encode(Fixtures.accessUnit());
-        byte[] info = infos.encode(Fixtures.streamInfo());
+        byte[] unit = units.encode(SampleRecords.accessUnit());
+        byte[] info = infos.encode(SampleRecords.streamInfo());
 
         assertThat(units.matches(unit)).isTrue();
         assertThat(infos.matches(info)).isTrue();
@@ -84,7 +85,7 @@ class AvroCodecTest {
 
     @Test
     void undecodableBytesAreAnIllegalArgument() {
-        byte[] unit = units.encode(Fixtures.accessUnit());
+        byte[] unit = units.encode(SampleRecords.accessUnit());
 
         assertThatThrownBy(() -> units.decode(new byte[] {1, 2, 3})).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> units.decode(new byte[0])).isInstanceOf(IllegalArgumentException.class);

@@ -1,19 +1,16 @@
-package io.kvr.runtime.kafka;
+package io.kvr.schemas;
 
-import io.kvr.schemas.AccessUnit;
-import io.kvr.schemas.Codec;
-import io.kvr.schemas.SegmentRecord;
-import io.kvr.schemas.SegmentTrack;
-import io.kvr.schemas.StreamInfo;
-import io.kvr.schemas.TrackInfo;
 import java.nio.ByteBuffer;
 import java.util.List;
 
-/** Fully populated records for codec tests. */
-final class Fixtures {
-    private Fixtures() {}
+/**
+ * Fully populated records of the topic contracts, every field set, for the codec and assembly tests of the modules
+ * that read and write them (shared as this module's test jar).
+ */
+public final class SampleRecords {
+    private SampleRecords() {}
 
-    static AccessUnit accessUnit() {
+    public static AccessUnit accessUnit() {
         return AccessUnit.newBuilder()
                 .setStreamId("live/door")
                 .setIngestSessionId("s1")
@@ -31,7 +28,7 @@ final class Fixtures {
                 .build();
     }
 
-    static StreamInfo streamInfo() {
+    public static StreamInfo streamInfo() {
         return StreamInfo.newBuilder()
                 .setStreamId("live/door")
                 .setIngestSessionId("s1")
@@ -59,7 +56,7 @@ final class Fixtures {
                 .build();
     }
 
-    static SegmentRecord segment(String streamId, long startMs, long sequence) {
+    public static SegmentRecord segment(String streamId, long startMs, long sequence) {
         return SegmentRecord.newBuilder()
                 .setStreamId(streamId)
                 .setIngestSessionId("s1")
