@@ -303,9 +303,11 @@ class ClusterFailoverIT {
             assertThat(Double.parseDouble((String) video.get("duration")))
                     .as("video duration of %s", file)
                     .isCloseTo(jobMs / 1000.0, Offset.offset(0.1));
-            FFmpegTools.Result decoded = FFmpegTools.decode(Duration.ofSeconds(120), file.toString());
-            assertThat(decoded.exitCode()).as(decoded.describe()).isZero();
-            assertThat(decoded.stderr()).as("ffmpeg errors decoding %s", file).isBlank();
+            FFmpegTools.DecodeCheck decoded = FFmpegTools.decodeCheck(Duration.ofSeconds(120), file.toString());
+            if (!decoded.excused().isEmpty()) {
+                log.warn("export {}: frame times FFmpeg's decoder made up collide: {}", id, decoded.excused());
+            }
+            assertThat(decoded.errors()).as("errors decoding %s", file).isEmpty();
         }
     }
 

@@ -114,6 +114,75 @@ public final class FFmpegTools {
         return ffmpeg(timeout, args.toArray(String[]::new));
     }
 
+    /**
+     * What is wrong with a recorded file: the errors of {@link #decode} and, from {@code ffprobe} on the file itself,
+     * any video packet whose decode time does not follow the previous one's or whose presentation time repeats one.
+     * {@code excused} holds the null output's "non monotonically increasing dts to muxer" lines when the file's own
+     * times are in order: those lines are about the times FFmpeg's decoder makes up for the frames it outputs (a
+     * frame it conceals or outputs without a time of its own is placed one frame after the previous, where the next
+     * frame may already be), not about times the file states.
+     */
+    public record DecodeCheck(List<String> errors, List<String> excused) {
+        public boolean clean() {
+            return errors.isEmpty();
+        }
+    }
+
+    /** Decodes {@code file} and checks its video packet times: see {@link DecodeCheck}. */
+    public static DecodeCheck decodeCheck(Duration timeout, String file) {
+        Result decoded = decode(timeout, file);
+        List<String> errors = new ArrayList<>();
+        if (!decoded.ok()) {
+            errors.add(decoded.describe());
+        }
+        Result packets = ffprobe(
+                timeout,
+                "-v",
+                "error",
+                "-select_streams",
+                "v:0",
+                "-show_entries",
+                "packet=pts,dts",
+                "-of",
+                "csv=p=0",
+                file);
+        if (!packets.ok()) {
+            errors.add(packets.describe());
+        }
+        long lastDts = Long.MIN_VALUE;
+        java.util.Set<Long> shown = new java.util.HashSet<>();
+        int n = 0;
+        for (String line : packets.stdout().lines().toList()) {
+            String[] f = line.trim().split(",");
+            if (f.length < 2 || f[0].equals("N/A") || f[1].equals("N/A")) {
+                errors.add("video packet " + n + " without a time: " + line);
+            } else {
+                long pts = Long.parseLong(f[0]);
+                long dts = Long.parseLong(f[1]);
+                if (dts <= lastDts) {
+                    errors.add("video packet " + n + ": dts " + dts + " after " + lastDts);
+                }
+                if (!shown.add(pts)) {
+                    errors.add("video packet " + n + ": pts " + pts + " repeats an earlier packet's");
+                }
+                lastDts = dts;
+            }
+            n++;
+        }
+        List<String> excused = new ArrayList<>();
+        for (String line : decoded.stderr().lines().toList()) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.contains("non monotonically increasing dts to muxer")) {
+                excused.add(line);
+            } else {
+                errors.add(line);
+            }
+        }
+        return new DecodeCheck(List.copyOf(errors), List.copyOf(excused));
+    }
+
     /** Runs the bundled ffprobe with these arguments. */
     public static Result ffprobe(Duration timeout, String... args) {
         List<String> cmd = new ArrayList<>();
