@@ -158,7 +158,14 @@ class CameraCodecsIT {
         // RTCP sender report and the bridge re-anchors; see ingest-bridge/README.md); from four segments on,
         // FFmpeg starts at the live edge, past that segment
         var decode = FFmpegTools.decode(Duration.ofSeconds(60), url, "-t", "3");
-        assertThat(decode.exitCode()).as(decode.describe()).isZero();
+        // a decode that hangs waits for a playlist that stopped growing: say what the playlist and camera show
+        assertThat(decode.exitCode())
+                .as(() ->
+                        decode.describe() + "\n--- playlist now:\n" + quietly(() -> KvrPipelineIT.playlistOrEmpty(url))
+                                + "\n--- cameras:\n"
+                                + quietly(() -> KvrPipelineIT.get(kvr.baseUrl() + "/v1/cameras")
+                                        .body()))
+                .isZero();
         assertThat(decode.stderr()).as("ffmpeg errors decoding %s", stream).isBlank();
         var probe = FFmpegTools.probe(url);
         List<String> expected = audio.isBlank() ? List.of(video) : List.of(video, "aac");
@@ -715,6 +722,18 @@ class CameraCodecsIT {
         @Override
         public void close() {
             consumer.close();
+        }
+    }
+
+    private interface Fetch {
+        String get() throws Exception;
+    }
+
+    private static String quietly(Fetch fetch) {
+        try {
+            return fetch.get();
+        } catch (Exception e) {
+            return "(" + e + ")";
         }
     }
 }
