@@ -49,8 +49,6 @@ public final class MediaConsumer implements AutoCloseable {
     /** How long one search for a session's StreamInfo may read; an unfinished one is repeated. */
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(15);
 
-    private static final long LOOKUP_RETRY_MAX_MS = 10_000;
-
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final SegmentPublisher publisher;
@@ -65,8 +63,7 @@ public final class MediaConsumer implements AutoCloseable {
     private final StreamCutters cutters;
     private final Map<Integer, Long> processed = new HashMap<>();
     private final Counter badRecords;
-    private final Counter chunkedUnits;
-    private final Counter incompleteUnits;
+    private final AssemblyMetrics assembly;
     private final Counter notRecorded;
     private final PolicyCatalog policies;
     private final AtomicBoolean policiesChanged = new AtomicBoolean();
@@ -74,8 +71,6 @@ public final class MediaConsumer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private long lastCommitNanos = System.nanoTime();
-    private long countedAssembled;
-    private long countedDropped;
 
     /** Each stream is recorded as its application's recording policy in {@code policies} says, live. */
     public MediaConsumer(
@@ -109,17 +104,12 @@ public final class MediaConsumer implements AutoCloseable {
                 Map.of());
         this.topic = clients.topics().media();
         this.publisher = publisher;
-        this.lookup = new SessionInfoLookup(clients, LOOKUP_TIMEOUT);
+        this.lookup = new SessionInfoLookup(clients, LOOKUP_TIMEOUT, metrics);
         this.assembler = new AccessUnitAssembler(this::readingNanos, AccessUnitAssembler.DEFAULT_MAX_WAIT);
         this.cutters = new StreamCutters(
                 (name, partition) -> new StreamSegmenter(name, partition, bucket, () -> policies.effective(name)));
         this.badRecords = metrics.counter("kvr_segmenter_bad_records");
-        this.chunkedUnits = Counter.builder("kvr_segmenter_chunked_units")
-                .description("access units read as several chunk records and put back together")
-                .register(metrics);
-        this.incompleteUnits = Counter.builder("kvr_segmenter_incomplete_units")
-                .description("chunked access units dropped because their chunks did not all follow")
-                .register(metrics);
+        this.assembly = new AssemblyMetrics(assembler, metrics);
         this.notRecorded = Counter.builder("kvr_segmenter_units_not_recorded")
                 .description("access units not recorded because a recording policy switched recording off")
                 .register(metrics);
@@ -231,21 +221,21 @@ public final class MediaConsumer implements AutoCloseable {
                 log.warn("skipping bad record at {}-{}@{}: {}", topic, r.partition(), r.offset(), e.getMessage());
                 return;
             } finally {
-                countAssembly();
+                assembly.update();
             }
             if (whole == null) {
                 return;
             }
         } else {
             assembler.streamInfo(r.partition(), name.id(), r.offset());
-            countAssembly();
+            assembly.update();
         }
         // looked up before the cutter sees the unit: a replay that starts after the session's StreamInfo still
         // records its audio track
         Optional<StreamInfo> sessionInfo = Optional.empty();
         if (whole != null && cutters.startsSession(name, whole.unit())) {
             Optional<SessionInfoLookup.Outcome> outcome =
-                    sessionInfo(r.partition(), whole.unit().getIngestSessionId());
+                    lookup.await(r.partition(), whole.unit().getIngestSessionId(), () -> running);
             if (outcome.isEmpty()) {
                 // stopping: no cutter has seen this unit, so commits stay before it and the restart reads it again
                 processed.put(r.partition(), whole.firstOffset());
@@ -280,46 +270,9 @@ public final class MediaConsumer implements AutoCloseable {
         }
     }
 
-    /**
-     * Searches for a session's StreamInfo until the search can tell whether there is one, waiting a little longer
-     * between unfinished searches (200 ms doubling to 10 s); empty when the segmenter stops meanwhile. Going on
-     * without it after an unfinished search would cut the session without its audio track, differently from a
-     * replay that finds it.
-     */
-    private Optional<SessionInfoLookup.Outcome> sessionInfo(int partition, String sessionId)
-            throws InterruptedException {
-        long backoffMs = 200;
-        while (running) {
-            SessionInfoLookup.Outcome outcome = lookup.find(partition, sessionId);
-            if (!(outcome instanceof SessionInfoLookup.Unfinished unfinished)) {
-                return Optional.of(outcome);
-            }
-            log.warn(
-                    "stream info of session {} not found yet, searching again in {} ms: {}",
-                    sessionId,
-                    backoffMs,
-                    unfinished.reason());
-            Thread.sleep(backoffMs);
-            backoffMs = Math.min(backoffMs * 2, LOOKUP_RETRY_MAX_MS);
-        }
-        return Optional.empty();
-    }
-
-    /** Carries the assembler's counts over to the metrics. */
-    private void countAssembly() {
-        if (assembler.assembled() != countedAssembled) {
-            chunkedUnits.increment(assembler.assembled() - countedAssembled);
-            countedAssembled = assembler.assembled();
-        }
-        if (assembler.dropped() != countedDropped) {
-            incompleteUnits.increment(assembler.dropped() - countedDropped);
-            countedDropped = assembler.dropped();
-        }
-    }
-
     private void flushIdle() throws InterruptedException {
         assembler.expire();
-        countAssembly();
+        assembly.update();
         for (StreamSegmenter s : cutters.idle(readingNanos())) {
             Optional<ClosedSegment> closed = s.flush();
             if (closed.isPresent()) {

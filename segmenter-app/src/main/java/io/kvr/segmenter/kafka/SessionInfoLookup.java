@@ -4,10 +4,14 @@ import io.kvr.mediatopic.IngestSessionId;
 import io.kvr.mediatopic.MediaRecords;
 import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.schemas.StreamInfo;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,6 +39,8 @@ final class SessionInfoLookup implements AutoCloseable {
     private static final long MAX_LATENESS_MS = 60_000;
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    /** Longest wait between two searches that could not tell. */
+    private static final long RETRY_MAX_MS = 10_000;
 
     /** What a search found out. */
     sealed interface Outcome {}
@@ -50,13 +56,41 @@ final class SessionInfoLookup implements AutoCloseable {
 
     private final KafkaClients clients;
     private final Duration timeout;
+    private final Counter unfinished;
     private final MediaRecords records = new MediaRecords();
     private KafkaConsumer<byte[], byte[]> consumer;
 
     /** @param timeout how long one search may read before it reports {@link Unfinished} */
-    SessionInfoLookup(KafkaClients clients, Duration timeout) {
+    SessionInfoLookup(KafkaClients clients, Duration timeout, MeterRegistry metrics) {
         this.clients = clients;
         this.timeout = timeout;
+        this.unfinished = Counter.builder("kvr_segmenter_session_info_searches_unfinished")
+                .description("searches for a session's stream info that ran out of time and were asked again")
+                .register(metrics);
+    }
+
+    /**
+     * Searches until the search can tell whether there is a StreamInfo, waiting a little longer between unfinished
+     * searches (200 ms doubling to 10 s); empty when {@code running} turns false meanwhile. Going on without it after
+     * an unfinished search would cut the session without its audio track, differently from a replay that finds it.
+     */
+    Optional<Outcome> await(int partition, String sessionId, BooleanSupplier running) throws InterruptedException {
+        long backoffMs = 200;
+        while (running.getAsBoolean()) {
+            Outcome outcome = find(partition, sessionId);
+            if (!(outcome instanceof Unfinished u)) {
+                return Optional.of(outcome);
+            }
+            unfinished.increment();
+            log.warn(
+                    "stream info of session {} not found yet, searching again in {} ms: {}",
+                    sessionId,
+                    backoffMs,
+                    u.reason());
+            Thread.sleep(backoffMs);
+            backoffMs = Math.min(backoffMs * 2, RETRY_MAX_MS);
+        }
+        return Optional.empty();
     }
 
     Outcome find(int partition, String sessionId) {

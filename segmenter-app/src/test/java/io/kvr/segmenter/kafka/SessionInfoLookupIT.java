@@ -9,6 +9,7 @@ import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.schemas.StreamInfo;
 import io.kvr.testsupport.TestInfra;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -86,7 +87,8 @@ class SessionInfoLookupIT {
         announce(session, START_MS);
         KafkaClients slow = clients(Map.of("kafka.fetch.min.bytes", "1048576", "kafka.fetch.max.wait.ms", "1500"));
 
-        try (SessionInfoLookup lookup = new SessionInfoLookup(slow, Duration.ofSeconds(15))) {
+        try (SessionInfoLookup lookup =
+                new SessionInfoLookup(slow, Duration.ofSeconds(15), new SimpleMeterRegistry())) {
             SessionInfoLookup.Outcome outcome = lookup.find(0, session);
 
             assertThat(outcome)
@@ -101,7 +103,8 @@ class SessionInfoLookupIT {
         announce(IngestSessionId.create(START_MS + 5_000), START_MS + 5_000);
         String missing = IngestSessionId.create(START_MS + 4_000);
 
-        try (SessionInfoLookup lookup = new SessionInfoLookup(clients(Map.of()), Duration.ofSeconds(15))) {
+        try (SessionInfoLookup lookup =
+                new SessionInfoLookup(clients(Map.of()), Duration.ofSeconds(15), new SimpleMeterRegistry())) {
             assertThat(lookup.find(0, missing)).isInstanceOf(SessionInfoLookup.Absent.class);
         }
     }
@@ -112,7 +115,8 @@ class SessionInfoLookupIT {
         announce(session, START_MS + 10_000);
         KafkaClients slow = clients(Map.of("kafka.fetch.min.bytes", "1048576", "kafka.fetch.max.wait.ms", "3000"));
 
-        try (SessionInfoLookup lookup = new SessionInfoLookup(slow, Duration.ofMillis(200))) {
+        try (SessionInfoLookup lookup =
+                new SessionInfoLookup(slow, Duration.ofMillis(200), new SimpleMeterRegistry())) {
             assertThat(lookup.find(0, session)).isInstanceOf(SessionInfoLookup.Unfinished.class);
         }
     }
