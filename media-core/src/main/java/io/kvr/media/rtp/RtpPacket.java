@@ -41,7 +41,8 @@ public record RtpPacket(
         if (timestamp < 0 || timestamp > 0xffff_ffffL || ssrc < 0 || ssrc > 0xffff_ffffL) {
             throw new IllegalArgumentException("timestamp " + timestamp + " ssrc " + ssrc);
         }
-        if (payloadOffset < 0 || payloadLength < 0 || payloadOffset + payloadLength > buffer.length) {
+        // subtraction, not addition: offset + length can overflow
+        if (payloadOffset < 0 || payloadLength < 0 || payloadLength > buffer.length - payloadOffset) {
             throw new IndexOutOfBoundsException(
                     "payload " + payloadOffset + "+" + payloadLength + " of " + buffer.length);
         }
@@ -54,7 +55,7 @@ public record RtpPacket(
      * @throws RtpFormatException if it is not an RTP packet of that length
      */
     public static RtpPacket parse(byte[] data, int offset, int length) throws RtpFormatException {
-        if (offset < 0 || length < 0 || offset + length > data.length) {
+        if (offset < 0 || length < 0 || length > data.length - offset) {
             throw new IndexOutOfBoundsException(offset + "+" + length + " of " + data.length);
         }
         if (length < HEADER_LENGTH) {
@@ -74,16 +75,18 @@ public record RtpPacket(
             int words = u16(data, offset + headerEnd + 2);
             headerEnd += 4 + 4 * words;
         }
+        if (headerEnd > length) {
+            throw new RtpFormatException("RTP header of " + headerEnd + " bytes in a " + length + "-byte packet");
+        }
         int end = length;
-        if ((b0 & 0x20) != 0 && length > headerEnd) {
-            int padding = data[offset + length - 1] & 0xff;
+        if ((b0 & 0x20) != 0) {
+            // RFC 3550 5.1: the last octet counts the padding octets, itself included, so it is at least 1 and
+            // lies after the header
+            int padding = length > headerEnd ? data[offset + length - 1] & 0xff : 0;
             if (padding == 0 || padding > length - headerEnd) {
                 throw new RtpFormatException("RTP padding of " + padding + " bytes in a " + length + "-byte packet");
             }
             end -= padding;
-        }
-        if (headerEnd > end) {
-            throw new RtpFormatException("RTP header of " + headerEnd + " bytes in a " + length + "-byte packet");
         }
         return new RtpPacket(
                 b1 & 0x7f,
