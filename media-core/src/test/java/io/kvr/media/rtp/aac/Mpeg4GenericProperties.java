@@ -60,7 +60,7 @@ class Mpeg4GenericProperties {
         assertThat(frames).allSatisfy(f -> assertThat(f.data()).isNotEmpty());
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void damagedCapturesOnlyEverRaiseFormatErrors(@ForAll long seed, @ForAll boolean fragmented) {
         String name = fragmented ? "ffmpeg-aac-fragmented" : "ffmpeg-aac";
         List<RtpPacket> packets = AudioCorpus.packets("/rtp/aac/" + name + ".packets");
