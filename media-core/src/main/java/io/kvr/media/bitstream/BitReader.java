@@ -51,6 +51,13 @@ public final class BitReader {
         return n == length ? out : java.util.Arrays.copyOf(out, n);
     }
 
+    /** An independent reader of the same bytes at the same position. */
+    public BitReader copy() {
+        BitReader copy = new BitReader(data, 0, end);
+        copy.bitPosition = bitPosition;
+        return copy;
+    }
+
     /** Bits left to read. */
     public long remaining() {
         return (long) end * 8 - bitPosition;

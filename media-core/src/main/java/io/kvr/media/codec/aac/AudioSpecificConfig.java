@@ -1,6 +1,7 @@
 package io.kvr.media.codec.aac;
 
 import io.kvr.media.MalformedMediaException;
+import io.kvr.media.UnsupportedMediaException;
 import io.kvr.media.bitstream.BitReader;
 
 /**
@@ -108,6 +109,91 @@ public record AudioSpecificConfig(int audioObjectType, int samplingFrequency, in
             out[i] = (byte) (bits >>> (8 * (bytes - 1 - i)));
         }
         return out;
+    }
+
+    /**
+     * Reads a whole AudioSpecificConfig where it sits in a bit stream, e.g. inside an LATM StreamMuxConfig
+     * (14496-3 1.7.3), and returns its bits as bytes, zero-padded to a byte boundary; {@code r} is left after it.
+     * The GASpecificConfig (4.4.1) is read to find the end; explicit SBR/PS (object types 5 and 29) is followed to
+     * the core object type, backward-compatible extension signalling is not looked for.
+     *
+     * @throws MalformedMediaException if the bits run out
+     * @throws UnsupportedMediaException for object types without a GASpecificConfig, a program_config_element
+     *     (channelConfiguration 0) or error protection configurations 2 and 3
+     */
+    public static byte[] read(BitReader r) {
+        long start = r.remaining();
+        BitReader copy = r.copy();
+        readWhole(r);
+        int bitLength = (int) (start - r.remaining());
+        byte[] out = new byte[(bitLength + 7) / 8];
+        for (int i = 0; i < bitLength; i += 8) {
+            int n = Math.min(8, bitLength - i);
+            out[i / 8] = (byte) (copy.bits(n) << (8 - n));
+        }
+        return out;
+    }
+
+    /**
+     * Samples per frame the AudioSpecificConfig {@code data} implies: 1024 or 960 for AAC (frameLengthFlag, 4.5.1.1),
+     * 512 or 480 for the low-delay object type 23.
+     *
+     * @throws MalformedMediaException if the bits run out
+     * @throws UnsupportedMediaException as {@link #read}
+     */
+    public static int frameLength(byte[] data) {
+        return readWhole(new BitReader(data));
+    }
+
+    /** Reads AudioSpecificConfig() (1.6.2.1) up to the end of its GASpecificConfig; returns the frame length. */
+    private static int readWhole(BitReader r) {
+        int objectType = readObjectType(r);
+        readFrequency(r);
+        int channels = r.bits(4);
+        if (objectType == 5 || objectType == 29) {
+            readFrequency(r); // extensionSamplingFrequency
+            objectType = readObjectType(r);
+        }
+        if (!hasGaSpecificConfig(objectType)) {
+            throw new UnsupportedMediaException("AudioSpecificConfig of audioObjectType " + objectType);
+        }
+        if (channels == 0) {
+            throw new UnsupportedMediaException("AudioSpecificConfig with a program_config_element");
+        }
+        // GASpecificConfig (4.4.1)
+        boolean shortFrames = r.flag(); // frameLengthFlag
+        if (r.flag()) { // dependsOnCoreCoder
+            r.skip(14); // coreCoderDelay
+        }
+        boolean extension = r.flag();
+        if (objectType == 6 || objectType == 20) {
+            r.skip(3); // layerNr
+        }
+        if (extension) {
+            if (objectType == 22) {
+                r.skip(5 + 11); // numOfSubFrame, layer_length
+            }
+            if (objectType == 17 || objectType == 19 || objectType == 20 || objectType == 23) {
+                r.skip(3); // the three resilience flags
+            }
+            r.skip(1); // extensionFlag3
+        }
+        if (objectType >= 17 && objectType <= 27 || objectType == 39) {
+            int epConfig = r.bits(2);
+            if (epConfig >= 2) {
+                throw new UnsupportedMediaException("AudioSpecificConfig with epConfig " + epConfig);
+            }
+        }
+        int frameLength = objectType == 23 ? 512 : 1024;
+        return shortFrames ? frameLength * 15 / 16 : frameLength;
+    }
+
+    /** Object types whose specific config is a GASpecificConfig (1.6.2.1 syntax, 4.4.1). */
+    private static boolean hasGaSpecificConfig(int objectType) {
+        return switch (objectType) {
+            case 1, 2, 3, 4, 6, 7, 17, 19, 20, 21, 22, 23 -> true;
+            default -> false;
+        };
     }
 
     private static int readObjectType(BitReader r) {
