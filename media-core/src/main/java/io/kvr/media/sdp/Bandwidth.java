@@ -4,7 +4,7 @@ package io.kvr.media.sdp;
  * One {@code b=} line (RFC 8866 5.8): {@code b=<type>:<value>}, e.g. {@code AS} in kilobits per second.
  *
  * @param type bandwidth type, e.g. {@code AS}, {@code TIAS}, {@code RR}
- * @param value bandwidth, 0 or more, in the type's unit
+ * @param value bandwidth, 0 to 2^31-1, in the type's unit
  */
 public record Bandwidth(String type, long value) {
 
@@ -13,7 +13,7 @@ public record Bandwidth(String type, long value) {
 
     public Bandwidth {
         SdpText.requireField(type, "bandwidth type");
-        if (type.isEmpty() || type.indexOf(':') >= 0 || value < 0) {
+        if (type.isEmpty() || type.indexOf(':') >= 0 || value < 0 || value > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("bandwidth " + type + ":" + value);
         }
     }

@@ -83,6 +83,19 @@ public record FormatParameters(int payloadType, Map<String, String> parameters) 
         return v.isEmpty() ? absent : SdpText.decimal(v.get(), Integer.MAX_VALUE, "fmtp " + key);
     }
 
+    /** A 0/1 parameter (e.g. RFC 6416 7.3 {@code cpresent}, RFC 7587 7.1 {@code sprop-stereo}), or {@code absent}. */
+    public boolean flag(String key, boolean absent) throws RtpFormatException {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return absent;
+        }
+        return switch (value.get()) {
+            case "0" -> false;
+            case "1" -> true;
+            default -> throw new RtpFormatException("fmtp " + key + " '" + value.get() + "' is neither 0 nor 1");
+        };
+    }
+
     /** The attribute's value, e.g. {@code 96 packetization-mode=1;profile-level-id=42c01e}. */
     public String format() {
         StringBuilder out = new StringBuilder().append(payloadType);

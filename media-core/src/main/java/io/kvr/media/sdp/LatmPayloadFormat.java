@@ -31,23 +31,10 @@ public record LatmPayloadFormat(
     }
 
     static LatmPayloadFormat of(RtpMap rtpMap, FormatParameters parameters) throws RtpFormatException {
-        boolean present = flag(parameters, "cpresent", true);
+        boolean present = parameters.flag("cpresent", true);
         Optional<String> config = parameters.get("config");
         byte[] muxConfig = config.isEmpty() ? new byte[0] : SdpText.hex(config.get(), "config");
         return new LatmPayloadFormat(rtpMap.payloadType(), rtpMap.clockRate(), rtpMap.channels(), present, muxConfig);
-    }
-
-    /** A 0/1 parameter. */
-    static boolean flag(FormatParameters parameters, String name, boolean absent) throws RtpFormatException {
-        Optional<String> value = parameters.get(name);
-        if (value.isEmpty()) {
-            return absent;
-        }
-        return switch (value.get()) {
-            case "0" -> false;
-            case "1" -> true;
-            default -> throw new RtpFormatException(name + " '" + value.get() + "' is neither 0 nor 1");
-        };
     }
 
     /** A copy of the StreamMuxConfig bytes. */

@@ -23,7 +23,7 @@ public record OpusPayloadFormat(int payloadType, boolean stereo) implements Payl
     }
 
     static OpusPayloadFormat of(RtpMap rtpMap, FormatParameters parameters) throws RtpFormatException {
-        return new OpusPayloadFormat(rtpMap.payloadType(), LatmPayloadFormat.flag(parameters, "sprop-stereo", false));
+        return new OpusPayloadFormat(rtpMap.payloadType(), parameters.flag("sprop-stereo", false));
     }
 
     @Override
