@@ -16,8 +16,8 @@ import java.util.Optional;
  * @param payloadType RTP payload type
  * @param packetizationMode {@code packetization-mode} (8.1): 0 single NAL unit, 1 non-interleaved, 2 interleaved;
  *     0 when absent
- * @param profileLevelId {@code profile-level-id} (8.1) as a 24-bit number (profile_idc, constraint flags,
- *     level_idc), or -1 when absent
+ * @param profileLevelId {@code profile-level-id} (8.1) as a 24-bit number (profile_idc, profile-iop,
+ *     level_idc), or -1 when absent or malformed
  * @param format the SPS and PPS of {@code sprop-parameter-sets} with the size of the first SPS; empty when the
  *     parameter is absent or lacks one of them (they come in band)
  */
@@ -58,15 +58,7 @@ public record H264PayloadFormat(
         if (mode > 2) {
             throw new RtpFormatException("H.264 packetization-mode " + mode);
         }
-        int profileLevelId = -1;
-        Optional<String> profile = parameters.get("profile-level-id");
-        if (profile.isPresent()) {
-            byte[] bytes = SdpText.hex(profile.get(), "profile-level-id");
-            if (bytes.length != 3) {
-                throw new RtpFormatException("H.264 profile-level-id '" + profile.get() + "' is not 3 bytes");
-            }
-            profileLevelId = (bytes[0] & 0xff) << 16 | (bytes[1] & 0xff) << 8 | (bytes[2] & 0xff);
-        }
+        int profileLevelId = profileLevelId(parameters.get("profile-level-id").orElse(""));
         List<byte[]> sps = new ArrayList<>(1);
         List<byte[]> pps = new ArrayList<>(1);
         Optional<String> sprop = parameters.get("sprop-parameter-sets");
@@ -83,6 +75,25 @@ public record H264PayloadFormat(
         Optional<VideoFormat> format =
                 ParameterSetList.videoFormat(VideoCodec.H264, List.of(), sps, pps, "sprop-parameter-sets");
         return new H264PayloadFormat(rtpMap.payloadType(), mode, profileLevelId, format);
+    }
+
+    /**
+     * The 24-bit {@code profile-level-id}, -1 when absent or not 6 hex digits: it only repeats what the SPS says,
+     * and some cameras write it wrong (one or two digits, or a decimal), which must not cost them their video.
+     */
+    private static int profileLevelId(String value) {
+        if (value.length() != 6) {
+            return -1;
+        }
+        int id = 0;
+        for (int i = 0; i < value.length(); i++) {
+            int digit = Character.digit(value.charAt(i), 16);
+            if (digit < 0) {
+                return -1;
+            }
+            id = id << 4 | digit;
+        }
+        return id;
     }
 
     @Override

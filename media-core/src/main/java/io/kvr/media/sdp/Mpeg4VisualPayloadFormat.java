@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * @param payloadType RTP payload type
  * @param clockRate RTP clock rate, 90000 unless the sender chose another (7.1)
- * @param profileLevelId {@code profile-level-id}: profile_and_level_indication, 1 when absent (7.1)
+ * @param profileLevelId {@code profile-level-id}: profile_and_level_indication, 1 when absent (7.1) or malformed
  * @param format the VOS/VO/VOL header of {@code config} with the size it gives; empty when absent (it comes in
  *     band)
  */
@@ -39,9 +39,16 @@ public record Mpeg4VisualPayloadFormat(
     }
 
     static Mpeg4VisualPayloadFormat of(RtpMap rtpMap, FormatParameters parameters) throws RtpFormatException {
-        int profile = parameters.integer("profile-level-id", DEFAULT_PROFILE_LEVEL_ID);
+        // Informational only (the VOS header in config or in band is what decoders use): a malformed value is
+        // read as the default rather than costing a camera its video.
+        int profile;
+        try {
+            profile = parameters.integer("profile-level-id", DEFAULT_PROFILE_LEVEL_ID);
+        } catch (RtpFormatException e) {
+            profile = DEFAULT_PROFILE_LEVEL_ID;
+        }
         if (profile > 0xff) {
-            throw new RtpFormatException("MP4V-ES profile-level-id " + profile + " over 255");
+            profile = DEFAULT_PROFILE_LEVEL_ID;
         }
         Optional<Mpeg4VisualFormat> format = Optional.empty();
         Optional<String> config = parameters.get("config");

@@ -29,7 +29,7 @@ class SessionDescriptionParsingProperties {
         check(data);
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 600)
     void descriptionLikeTextParsesOrFailsCleanly(@ForAll("descriptionLike") String text) {
         check(text.getBytes(StandardCharsets.UTF_8));
     }

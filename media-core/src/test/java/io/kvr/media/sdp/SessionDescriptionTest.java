@@ -258,6 +258,18 @@ class SessionDescriptionTest {
     }
 
     @Test
+    void toleratesMalformedProfileLevelIds() throws RtpFormatException {
+        SessionDescription sdp = SessionDescription.parse("v=0\r\nm=video 0 RTP/AVP 96 97\r\n"
+                + "a=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=1;profile-level-id=1\r\n"
+                + "a=rtpmap:97 MP4V-ES/90000\r\na=fmtp:97 profile-level-id=0xF5\r\n");
+
+        assertThat(PayloadFormat.of(sdp.media().getFirst(), 96))
+                .isEqualTo(new H264PayloadFormat(96, 1, -1, Optional.empty()));
+        assertThat(PayloadFormat.of(sdp.media().getFirst(), 97))
+                .isEqualTo(new Mpeg4VisualPayloadFormat(97, 90000, 1, Optional.empty()));
+    }
+
+    @Test
     void badBase64AndHexNameTheParameter() throws RtpFormatException {
         String head = "v=0\r\nm=video 0 RTP/AVP 96\r\n";
         SessionDescription h264 = SessionDescription.parse(
