@@ -35,7 +35,8 @@ final class SessionDescriptionReader {
             throw new RtpFormatException("session description holds a NUL character");
         }
         boolean versionSeen = false;
-        int start = 0;
+        // A UTF-8 byte order mark, as text editors and some device firmware write one, is not part of the text.
+        int start = text.startsWith("\uFEFF") ? 1 : 0;
         while (start < text.length()) {
             int end = start;
             while (end < text.length() && text.charAt(end) != '\n' && text.charAt(end) != '\r') {

@@ -249,6 +249,8 @@ class SessionDescriptionTest {
                 + "b=AS:lots\na=bad name:1\na=sendonly\nm=video 0/2 RTP/AVP 96\na=rtpmap:96 H264/90000\n");
 
         assertThat(sdp.origin()).isEqualTo("- 1 1 IN IP4 1.2.3.4");
+        assertThat(SessionDescription.parse("\uFEFFv=0\r\ns=x\r\n").sessionName())
+                .isEqualTo("x");
         assertThat(sdp.timing()).isEqualTo(SessionDescription.UNBOUNDED);
         assertThat(sdp.bandwidths()).isEmpty();
         assertThat(sdp.attributes()).containsExactly(new Attribute("sendonly", ""));
