@@ -91,6 +91,9 @@ class ClusterFailoverIT {
                 Map.of("KVR_CLUSTER_SESSION_TIMEOUT_MS", "6000"));
         List<String> args = new ArrayList<>();
         STREAMS.forEach(s -> args.addAll(List.of("--camera", s + "=" + camera.url(TestCamera.H264))));
+        // the test camera answers DESCRIBE once its encoder has prerolled: with ten JVMs starting (and, after the
+        // kill, restarting) on two cores that took over the default 5 s, and every retry timed out the same way
+        args.add("bridge.read.timeout=15s");
         long started = System.nanoTime();
         cluster.start(args);
         log.info("cluster up in {} s:\n{}", (System.nanoTime() - started) / 1_000_000_000, cluster.status());
