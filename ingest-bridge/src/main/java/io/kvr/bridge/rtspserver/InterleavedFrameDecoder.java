@@ -58,6 +58,11 @@ public final class InterleavedFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** Bytes held while waiting for the rest of a message or frame. */
+    int buffered() {
+        return internalBuffer().readableBytes();
+    }
+
     /** The next whole message or frame, or null when more bytes are needed. */
     private Object next(ByteBuf in) throws TooLongFrameException, CorruptedFrameException {
         while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
