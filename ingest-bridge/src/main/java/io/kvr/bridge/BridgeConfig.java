@@ -1,6 +1,7 @@
 package io.kvr.bridge;
 
 import io.kvr.bridge.camera.CameraUrlPolicy;
+import io.kvr.bridge.rtspserver.RtspServerSettings;
 import io.kvr.bridge.sources.CameraSpec;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.Settings;
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
  * @param instanceId names this bridge in the camera group and in {@code GET /v1/cameras}; unique per instance
  * @param groupId    the consumer group of the bridges that share the cameras
  * @param urlPolicy  which camera URLs are taken and what FFmpeg may open for them
+ * @param rtsp       the RTSP server publishers push to ({@code rtsp.*}, {@code publish.open})
  */
 public record BridgeConfig(
         KafkaSettings kafka,
@@ -35,7 +37,8 @@ public record BridgeConfig(
         Duration readTimeout,
         String instanceId,
         String groupId,
-        CameraUrlPolicy urlPolicy) {
+        CameraUrlPolicy urlPolicy,
+        RtspServerSettings rtsp) {
     private static final Set<String> CAMERA_SETTINGS =
             Set.of("url", "transport", "clock", "enabled", "username", "password");
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
@@ -52,17 +55,19 @@ public record BridgeConfig(
         if (!INSTANCE_ID.matcher(instanceId).matches()) {
             s.problem("bridge.instance.id: '" + instanceId + "' must be 1-100 characters of A-Z a-z 0-9 . _ : -");
         }
+        String httpHost = s.string("http.host", "127.0.0.1");
         BridgeConfig config = new BridgeConfig(
                 kafka,
                 cameras,
-                s.string("http.host", "127.0.0.1"),
+                httpHost,
                 s.integer("http.port", 8081, 0, 65535),
                 s.duration("bridge.read.timeout", Duration.ofSeconds(5)),
                 instanceId,
                 s.string(
                         "bridge.group.id",
                         io.kvr.runtime.config.GroupIds.from(s).of("ingest-bridge")),
-                urlPolicy);
+                urlPolicy,
+                RtspServerSettings.from(s, httpHost));
         s.validate();
         return config;
     }

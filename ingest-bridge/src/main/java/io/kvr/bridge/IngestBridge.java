@@ -2,6 +2,8 @@ package io.kvr.bridge;
 
 import io.kvr.bridge.camera.CameraSupervisor;
 import io.kvr.bridge.kafka.AccessUnitPublisher;
+import io.kvr.bridge.rtspserver.PushedStream;
+import io.kvr.bridge.rtspserver.RtspServer;
 import io.kvr.bridge.sources.CameraSources;
 import io.kvr.http.Routes;
 import io.kvr.runtime.kafka.KafkaClients;
@@ -20,10 +22,12 @@ import org.bytedeco.ffmpeg.global.avutil;
 public final class IngestBridge implements AutoCloseable {
     private final AccessUnitPublisher publisher;
     private final CameraSources sources;
+    private final RtspServer rtsp;
 
-    private IngestBridge(AccessUnitPublisher publisher, CameraSources sources) {
+    private IngestBridge(AccessUnitPublisher publisher, CameraSources sources, RtspServer rtsp) {
         this.publisher = publisher;
         this.sources = sources;
+        this.rtsp = rtsp;
     }
 
     public static IngestBridge start(BridgeConfig config, MeterRegistry metrics) {
@@ -43,7 +47,16 @@ public final class IngestBridge implements AutoCloseable {
                     metrics,
                     camera -> new CameraSupervisor(camera, publisher, config.readTimeout(), config.urlPolicy(), metrics)
                             .start());
-            return new IngestBridge(publisher, sources);
+            RtspServer rtsp = null;
+            if (config.rtsp().enabled()) {
+                try {
+                    rtsp = RtspServer.start(config.rtsp(), PushedStream.starter(publisher, metrics));
+                } catch (RuntimeException e) {
+                    sources.close();
+                    throw e;
+                }
+            }
+            return new IngestBridge(publisher, sources, rtsp);
         } catch (RuntimeException e) {
             publisher.close();
             throw e;
@@ -53,6 +66,11 @@ public final class IngestBridge implements AutoCloseable {
     /** The supervisors of the cameras this instance pulls now. */
     public List<CameraSupervisor> cameras() {
         return sources.supervisors();
+    }
+
+    /** The port of the RTSP server publishers push to; empty when {@code rtsp.enabled} is false. */
+    public java.util.OptionalInt rtspPort() {
+        return rtsp == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(rtsp.port());
     }
 
     /** This instance's name in the camera group and in {@code GET /v1/cameras}. */
@@ -73,6 +91,9 @@ public final class IngestBridge implements AutoCloseable {
     @Override
     public void close() {
         // hands this instance's cameras over first (leaving the group stops them), then stops the producer
+        if (rtsp != null) {
+            rtsp.close();
+        }
         sources.close();
         publisher.close();
     }

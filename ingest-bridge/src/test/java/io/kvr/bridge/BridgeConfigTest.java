@@ -58,6 +58,26 @@ class BridgeConfigTest {
     }
 
     @Test
+    void rtspServerIsOffAndClosedToPublishersByDefault() {
+        BridgeConfig defaults = BridgeConfig.from(settings("http.host", "10.0.0.1"));
+        assertThat(defaults.rtsp().enabled()).isFalse();
+        assertThat(defaults.rtsp().publishOpen()).isFalse();
+        assertThat(defaults.rtsp().port()).isEqualTo(8554);
+        assertThat(defaults.rtsp().host()).isEqualTo("10.0.0.1");
+        assertThat(defaults.rtsp().sessionTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+
+        BridgeConfig set = BridgeConfig.from(settings(
+                "rtsp.enabled", "true",
+                "rtsp.host", "0.0.0.0",
+                "rtsp.port", "1554",
+                "rtsp.session.timeout", "30s",
+                "publish.open", "true"));
+        assertThat(set.rtsp())
+                .isEqualTo(new io.kvr.bridge.rtspserver.RtspServerSettings(
+                        true, "0.0.0.0", 1554, java.time.Duration.ofSeconds(30), true));
+    }
+
+    @Test
     void defaultsAndOverridesOfTheBridgesOwnKeys() {
         BridgeConfig defaults = BridgeConfig.from(settings());
         BridgeConfig set = BridgeConfig.from(settings(

@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
  * <p>No I/O: the supervisor reads the packets and publishes the outputs, in their order; what the timestamps and
  * the clock had to correct is told to {@link Events}. Not thread-safe: one per connection, on its camera's thread.
  */
-final class ConnectionMedia implements AutoCloseable {
+public final class ConnectionMedia implements AutoCloseable {
     /**
      * Added to every timestamp of a connection: B-frame decode times and AAC priming start before the source's
      * first pts (often 0), and ISO BMFF decode times are unsigned.
@@ -33,7 +33,7 @@ final class ConnectionMedia implements AutoCloseable {
     static final long TIMESTAMP_HEADROOM_MS = 10_000;
 
     /** What the packets became, in publishing order. */
-    sealed interface Output {}
+    public sealed interface Output {}
 
     /**
      * A new ingest session: its {@code StreamInfo} goes before its units.
@@ -41,13 +41,13 @@ final class ConnectionMedia implements AutoCloseable {
      * @param why what started it, for the log
      * @param tracks the tracks described for the log: codec and size or rate of each
      */
-    record NewSession(StreamInfo info, String why, String tracks) implements Output {}
+    public record NewSession(StreamInfo info, String why, String tracks) implements Output {}
 
     /** @param transcoded whether the unit is the AAC track made here rather than one the camera sent */
-    record Unit(AccessUnit unit, boolean transcoded) implements Output {}
+    public record Unit(AccessUnit unit, boolean transcoded) implements Output {}
 
     /** What had to be corrected or left out, for the supervisor's log and metrics. */
-    interface Events extends SessionClock.Events {
+    public interface Events extends SessionClock.Events {
         /** {@code count} more units of {@code track} came with the time of the one before; {@code first}: the first ones. */
         default void timestampsRepeated(int track, long count, boolean first) {}
 
@@ -88,7 +88,7 @@ final class ConnectionMedia implements AutoCloseable {
      * @param floorMs no capture time below this (the previous connection's last), or {@link Long#MIN_VALUE}
      * @param wallClock the time new sessions start at
      */
-    ConnectionMedia(
+    public ConnectionMedia(
             CameraConfig camera,
             List<SourceTrack> tracks,
             long openingAt,
@@ -149,7 +149,7 @@ final class ConnectionMedia implements AutoCloseable {
     }
 
     /** Starts the connection's first ingest session. */
-    void start(List<Output> out) {
+    public void start(List<Output> out) {
         startSession("connected", out);
     }
 
@@ -159,7 +159,7 @@ final class ConnectionMedia implements AutoCloseable {
      *
      * @param cameraStartMicros the camera's wall clock at pts 0, or {@link Packet#NO_TIMESTAMP} while unknown
      */
-    void accept(Packet p, long cameraStartMicros, List<Output> out) {
+    public void accept(Packet p, long cameraStartMicros, List<Output> out) {
         if (p.track() < 0 || p.track() >= timelines.length || timelines[p.track()] == null) {
             return;
         }
@@ -173,7 +173,7 @@ final class ConnectionMedia implements AutoCloseable {
     }
 
     /** The end of the stream: whatever the timelines still hold goes to {@code out}. */
-    void flush(long cameraStartMicros, List<Output> out) {
+    public void flush(long cameraStartMicros, List<Output> out) {
         for (TrackTimeline t : timelines) {
             if (t != null) {
                 t.flush(ready);

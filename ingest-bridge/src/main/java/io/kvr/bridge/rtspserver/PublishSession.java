@@ -1,0 +1,477 @@
+package io.kvr.bridge.rtspserver;
+
+import io.kvr.bridge.camera.CameraConfig;
+import io.kvr.media.rtp.RtpFormatException;
+import io.kvr.media.sdp.SessionDescription;
+import io.kvr.runtime.stream.StreamName;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.rtsp.RtspHeaderNames;
+import io.netty.handler.codec.rtsp.RtspMethods;
+import io.netty.handler.codec.rtsp.RtspResponseStatuses;
+import io.netty.handler.codec.rtsp.RtspVersions;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RTSP connection of a publisher (RFC 2326; RFC 7826 where it agrees): OPTIONS, ANNOUNCE with the session
+ * description, SETUP of each track over interleaved TCP ({@code RTP/AVP/TCP;unicast;interleaved=a-b;mode=record}),
+ * RECORD, then interleaved RTP/RTCP frames to a {@link Recording}, until TEARDOWN, a close, or the session timeout
+ * without data or keep-alive (GET_PARAMETER, SET_PARAMETER, OPTIONS). Runs on the connection's event loop and
+ * never blocks it: the media work is the recording's.
+ *
+ * <p>Answers: CSeq echoed on every answer (400 without one); a method out of order 455 Method Not Valid in This
+ * State; a Session header naming another session 454; an unknown path or a stream name kvr does not take 404 or
+ * 400 with the reason; a description that does not parse 400; no track kvr records 415; UDP, multicast or PLAY
+ * transports 461 Unsupported Transport; pushes while {@code publish.open} is false 401; a stream another publisher
+ * records now 503 Service Unavailable, reason "Stream Already Published" (RFC 2326 has no 409 Conflict; 503 says
+ * it may work later, when the other publisher stops).
+ */
+final class PublishSession extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(PublishSession.class);
+    static final HttpResponseStatus ALREADY_PUBLISHED = new HttpResponseStatus(503, "Stream Already Published");
+    static final String PUBLIC_METHODS = "OPTIONS, ANNOUNCE, SETUP, RECORD, TEARDOWN, GET_PARAMETER, SET_PARAMETER";
+    private static final String SERVER = "kvr";
+    private static final Pattern INTERLEAVED = Pattern.compile("(?i)interleaved=(\\d{1,3})(?:-(\\d{1,3}))?");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private enum State {
+        INIT,
+        ANNOUNCED,
+        READY,
+        RECORDING
+    }
+
+    private final RtspServerSettings settings;
+    private final PublishedPaths paths;
+    private final Recording.Starter starter;
+    private final String sessionId;
+    private State state = State.INIT;
+    private StreamName stream;
+    private String announcedUrl;
+    private String announcedPath;
+    private AnnouncedMedia media;
+    /** Per interleaved channel: RTP of track i (i), RTCP of track i (-2 - i), or nothing (-1). */
+    private final int[] channels = new int[256];
+
+    private boolean[] setUp;
+    private Recording recording;
+    private ChannelHandlerContext ctx;
+
+    PublishSession(RtspServerSettings settings, PublishedPaths paths, Recording.Starter starter) {
+        this.settings = settings;
+        this.paths = paths;
+        this.starter = starter;
+        byte[] id = new byte[8];
+        RANDOM.nextBytes(id);
+        this.sessionId = HexFormat.of().formatHex(id);
+        Arrays.fill(channels, -1);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            switch (msg) {
+                case InterleavedFrame frame -> frame(frame);
+                case FullHttpRequest request -> request(request);
+                default -> ctx.close();
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void frame(InterleavedFrame frame) {
+        if (state == State.RECORDING) {
+            recording.offer(frame);
+        }
+        // before RECORD there is nothing to record: RFC 7826 14 lets a receiver drop such frames
+    }
+
+    private void request(FullHttpRequest request) {
+        String cseq = request.headers().get(RtspHeaderNames.CSEQ);
+        if (!request.decoderResult().isSuccess()) {
+            answerAndClose(cseq, RtspResponseStatuses.BAD_REQUEST, "malformed request");
+            return;
+        }
+        if (cseq == null || cseq.isBlank()) {
+            answerAndClose(null, RtspResponseStatuses.BAD_REQUEST, "no CSeq header");
+            return;
+        }
+        String session = request.headers().get(RtspHeaderNames.SESSION);
+        if (session != null && !sessionIdOf(session).equals(sessionId)) {
+            answer(cseq, RtspResponseStatuses.SESSION_NOT_FOUND, null);
+            return;
+        }
+        HttpMethod method = request.method();
+        if (method.equals(RtspMethods.OPTIONS)) {
+            FullHttpResponse r = response(cseq, RtspResponseStatuses.OK);
+            r.headers().set(RtspHeaderNames.PUBLIC, PUBLIC_METHODS);
+            send(r, false);
+        } else if (method.equals(RtspMethods.ANNOUNCE)) {
+            announce(request, cseq);
+        } else if (method.equals(RtspMethods.SETUP)) {
+            setup(request, cseq);
+        } else if (method.equals(RtspMethods.RECORD)) {
+            record(cseq);
+        } else if (method.equals(RtspMethods.TEARDOWN)) {
+            FullHttpResponse r = response(cseq, RtspResponseStatuses.OK);
+            send(r, true);
+        } else if (method.equals(RtspMethods.GET_PARAMETER) || method.equals(RtspMethods.SET_PARAMETER)) {
+            // keep-alive (RFC 2326 10.8, 10.9): reading the request already reset the idle timer
+            FullHttpResponse r = response(cseq, RtspResponseStatuses.OK);
+            if (state != State.INIT) {
+                r.headers().set(RtspHeaderNames.SESSION, sessionHeader());
+            }
+            send(r, false);
+        } else {
+            FullHttpResponse r = response(cseq, RtspResponseStatuses.METHOD_NOT_ALLOWED);
+            r.headers().set(RtspHeaderNames.ALLOW, PUBLIC_METHODS);
+            send(r, false);
+        }
+    }
+
+    private void announce(FullHttpRequest request, String cseq) {
+        if (state != State.INIT) {
+            answer(cseq, RtspResponseStatuses.METHOD_NOT_VALID, "already announced");
+            return;
+        }
+        URI uri = uri(request.uri());
+        List<String> segments = uri == null ? List.of() : segments(uri.getRawPath());
+        if (segments.size() != 2) {
+            answer(cseq, RtspResponseStatuses.NOT_FOUND, "publish to rtsp://host:port/{app}/{stream}");
+            return;
+        }
+        StreamName name;
+        try {
+            name = new StreamName(segments.get(0), segments.get(1));
+        } catch (IllegalArgumentException e) {
+            answer(cseq, RtspResponseStatuses.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        if (!settings.publishOpen()) {
+            answer(cseq, RtspResponseStatuses.UNAUTHORIZED, "publishing is not open on this server");
+            return;
+        }
+        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (!type.toLowerCase(Locale.ROOT).strip().startsWith("application/sdp")) {
+            answer(cseq, RtspResponseStatuses.UNSUPPORTED_MEDIA_TYPE, "ANNOUNCE needs an application/sdp body");
+            return;
+        }
+        ByteBuf body = request.content();
+        AnnouncedMedia announced;
+        try {
+            byte[] sdp = ByteBufUtil.getBytes(body);
+            announced = AnnouncedMedia.of(SessionDescription.parse(sdp, 0, sdp.length));
+        } catch (RtpFormatException e) {
+            answer(cseq, RtspResponseStatuses.BAD_REQUEST, "session description: " + e.getMessage());
+            return;
+        }
+        if (announced.tracks().isEmpty()) {
+            answer(
+                    cseq,
+                    RtspResponseStatuses.UNSUPPORTED_MEDIA_TYPE,
+                    "no track kvr records (H.264, H.265, MPEG-4 Part 2, AAC, G.711, Opus); got " + announced.ignored());
+            return;
+        }
+        if (!paths.claim(name)) {
+            answer(cseq, ALREADY_PUBLISHED, null);
+            return;
+        }
+        stream = name;
+        announcedUrl = uri.toString();
+        announcedPath = uri.getRawPath();
+        media = announced;
+        setUp = new boolean[announced.tracks().size()];
+        state = State.ANNOUNCED;
+        if (!announced.ignored().isEmpty()) {
+            log.info("pushed stream {}: not recorded: {}", name, announced.ignored());
+        }
+        FullHttpResponse r = response(cseq, RtspResponseStatuses.OK);
+        r.headers().set(RtspHeaderNames.SESSION, sessionHeader());
+        send(r, false);
+    }
+
+    private void setup(FullHttpRequest request, String cseq) {
+        if (state != State.ANNOUNCED && state != State.READY) {
+            answer(cseq, RtspResponseStatuses.METHOD_NOT_VALID, "SETUP follows ANNOUNCE, before RECORD");
+            return;
+        }
+        String transport = request.headers().get(RtspHeaderNames.TRANSPORT, "");
+        String lower = transport.toLowerCase(Locale.ROOT);
+        Matcher interleaved = INTERLEAVED.matcher(transport);
+        // RFC 2326 12.39: the first transport the server takes wins; kvr takes one: RTP/AVP/TCP, unicast, record
+        if (!lower.startsWith("rtp/avp/tcp")
+                || lower.contains("multicast")
+                || (lower.contains("mode=") && !lower.matches(".*mode=\"?record\"?.*"))
+                || !interleaved.find()) {
+            answer(
+                    cseq,
+                    RtspResponseStatuses.UNSUPPORTED_TRANSPORT,
+                    "only RTP/AVP/TCP;unicast;interleaved=a-b;mode=record");
+            return;
+        }
+        int rtp = Integer.parseInt(interleaved.group(1));
+        int rtcp = interleaved.group(2) == null ? rtp + 1 : Integer.parseInt(interleaved.group(2));
+        if (rtp > 255 || rtcp > 255 || rtp == rtcp || channels[rtp] != -1 || channels[rtcp] != -1) {
+            answer(cseq, RtspResponseStatuses.UNSUPPORTED_TRANSPORT, "interleaved channels taken or out of 0..255");
+            return;
+        }
+        URI uri = uri(request.uri());
+        int track = uri == null ? -1 : trackOf(uri);
+        if (track < 0) {
+            answer(cseq, RtspResponseStatuses.NOT_FOUND, "no announced track at this URL");
+            return;
+        }
+        if (setUp[track]) {
+            answer(cseq, RtspResponseStatuses.METHOD_NOT_VALID, "track already set up");
+            return;
+        }
+        setUp[track] = true;
+        channels[rtp] = track;
+        channels[rtcp] = -2 - track;
+        state = State.READY;
+        FullHttpResponse r = response(cseq, RtspResponseStatuses.OK);
+        r.headers().set(RtspHeaderNames.SESSION, sessionHeader());
+        r.headers()
+                .set(RtspHeaderNames.TRANSPORT, "RTP/AVP/TCP;unicast;interleaved=" + rtp + "-" + rtcp + ";mode=record");
+        send(r, false);
+    }
+
+    private void record(String cseq) {
+        if (state != State.READY) {
+            answer(cseq, RtspResponseStatuses.METHOD_NOT_VALID, "RECORD follows ANNOUNCE and SETUP");
+            return;
+        }
+        List<AnnouncedTrack> tracks = new ArrayList<>();
+        int[] map = channels.clone();
+        int[] renumber = new int[setUp.length];
+        for (int i = 0; i < setUp.length; i++) {
+            renumber[i] = -1;
+            if (setUp[i]) {
+                AnnouncedTrack t = media.tracks().get(i);
+                renumber[i] = tracks.size();
+                tracks.add(new AnnouncedTrack(
+                        renumbered(t.track(), tracks.size()),
+                        t.payloadType(),
+                        t.clockRate(),
+                        t.control(),
+                        t.depacketizers()));
+            }
+        }
+        for (int c = 0; c < map.length; c++) {
+            if (map[c] >= 0) {
+                map[c] = renumber[map[c]];
+            } else if (map[c] < -1) {
+                map[c] = -2 - renumber[-2 - map[c]];
+            }
+        }
+        CameraConfig camera = new CameraConfig(stream, announcedUrl, CameraConfig.TCP, CameraConfig.CLOCK_SERVER);
+        recording = starter.start(camera, tracks, map, new ChannelControl());
+        state = State.RECORDING;
+        log.info("pushed stream {} from {}: recording {} track(s)", stream, remote(), tracks.size());
+        FullHttpResponse r = response(cseq, RtspResponseStatuses.OK);
+        r.headers().set(RtspHeaderNames.SESSION, sessionHeader());
+        send(r, false);
+    }
+
+    private static io.kvr.bridge.rtsp.SourceTrack renumbered(io.kvr.bridge.rtsp.SourceTrack t, int index) {
+        return new io.kvr.bridge.rtsp.SourceTrack(
+                index,
+                t.codec(),
+                t.video(),
+                t.timebaseNum(),
+                t.timebaseDen(),
+                t.width(),
+                t.height(),
+                t.sampleRate(),
+                t.channels(),
+                t.extradata(),
+                t.frameRateNum(),
+                t.frameRateDen());
+    }
+
+    /** The announced track SETUP names: by its control URL, or the only track when the URL is the stream's. */
+    private int trackOf(URI uri) {
+        String url = uri.toString();
+        String path = uri.getRawPath();
+        List<AnnouncedTrack> tracks = media.tracks();
+        for (int i = 0; i < tracks.size(); i++) {
+            String control = tracks.get(i).control();
+            if (control.isEmpty() || control.equals("*")) {
+                continue;
+            }
+            String resolved = io.kvr.media.sdp.ControlUrl.resolve(announcedUrl, control);
+            URI r = uri(resolved);
+            if (resolved.equals(url) || (r != null && path != null && path.equals(r.getRawPath()))) {
+                return i;
+            }
+        }
+        boolean sameStream = path != null && stripSlash(path).equals(stripSlash(announcedPath));
+        return tracks.size() == 1 && sameStream ? 0 : -1;
+    }
+
+    private static String stripSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private String sessionHeader() {
+        return sessionId + ";timeout=" + settings.sessionTimeout().toSeconds();
+    }
+
+    /** RFC 2326 12.37: the session id before any {@code ;timeout=}. */
+    private static String sessionIdOf(String header) {
+        int semi = header.indexOf(';');
+        return (semi < 0 ? header : header.substring(0, semi)).strip();
+    }
+
+    private static URI uri(String text) {
+        try {
+            URI uri = new URI(text);
+            return uri.getRawPath() == null ? null : uri;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    private static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        for (String s : path.split("/")) {
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private FullHttpResponse response(String cseq, HttpResponseStatus status) {
+        FullHttpResponse r = new DefaultFullHttpResponse(RtspVersions.RTSP_1_0, status);
+        if (cseq != null) {
+            r.headers().set(RtspHeaderNames.CSEQ, cseq);
+        }
+        r.headers().set(RtspHeaderNames.SERVER, SERVER);
+        r.headers().set(RtspHeaderNames.CONTENT_LENGTH, 0);
+        return r;
+    }
+
+    /** An error answer; {@code reason}, when given, replaces the standard reason phrase so the publisher logs it. */
+    private void answer(String cseq, HttpResponseStatus status, String reason) {
+        HttpResponseStatus s = reason == null
+                ? status
+                : new HttpResponseStatus(status.code(), printable(status.reasonPhrase() + ": " + reason));
+        send(response(cseq, s), false);
+    }
+
+    private void answerAndClose(String cseq, HttpResponseStatus status, String reason) {
+        send(
+                response(cseq, new HttpResponseStatus(status.code(), printable(status.reasonPhrase() + ": " + reason))),
+                true);
+    }
+
+    /** A reason phrase is one line of text (RFC 2326 7.1.1): no control characters, bounded. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 200));
+        for (int i = 0; i < s.length() && b.length() < 200; i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? ' ' : c);
+        }
+        return b.toString();
+    }
+
+    private void send(FullHttpResponse r, boolean close) {
+        var f = ctx.writeAndFlush(r);
+        if (close) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private String remote() {
+        SocketAddress a = ctx.channel().remoteAddress();
+        return a instanceof InetSocketAddress i
+                ? i.getAddress().getHostAddress() + ":" + i.getPort()
+                : String.valueOf(a);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.info(
+                    "rtsp connection from {}{}: no data or keep-alive for {} s; closing",
+                    remote(),
+                    stream == null ? "" : " (" + stream + ")",
+                    settings.sessionTimeout().toSeconds());
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException) {
+            log.info(
+                    "rtsp connection from {}{}: {}; closing",
+                    remote(),
+                    stream == null ? "" : " (" + stream + ")",
+                    cause.getMessage());
+        } else {
+            log.warn("rtsp connection from {}: closing", remote(), cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (recording != null) {
+            recording.close();
+            recording = null;
+            log.info("pushed stream {} from {}: publisher gone", stream, remote());
+        }
+        if (stream != null) {
+            paths.release(stream);
+        }
+        super.channelInactive(ctx);
+    }
+
+    /** What the recording's thread may do to the connection. */
+    private final class ChannelControl implements PushedStream.Connection {
+        @Override
+        public void autoRead(boolean on) {
+            ctx.channel().config().setAutoRead(on);
+        }
+
+        @Override
+        public void fail(String reason) {
+            ctx.channel().close();
+        }
+    }
+}

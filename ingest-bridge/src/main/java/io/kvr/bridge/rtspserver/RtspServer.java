@@ -1,0 +1,111 @@
+package io.kvr.bridge.rtspserver;
+
+import io.kvr.media.sdp.SessionDescription;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.rtsp.RtspDecoder;
+import io.netty.handler.codec.rtsp.RtspEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * kvr's RTSP server on Netty: publishers push to {@code rtsp://host:port/{app}/{stream}} with ANNOUNCE/RECORD over
+ * interleaved TCP and the stream is recorded as a pulled camera is. Per connection the pipeline is: the session
+ * timeout ({@link IdleStateHandler}), the split of RTSP messages from interleaved frames ({@link
+ * InterleavedFrameDecoder}, bounded), Netty's RTSP codec with a bounded aggregator, and the {@link PublishSession}.
+ */
+public final class RtspServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RtspServer.class);
+    /** Longest RTSP message header taken: requests of publishers are a few hundred bytes. */
+    static final int MAX_HEADER_BYTES = 8 * 1024;
+    /** Longest RTSP message body taken: a session description. */
+    static final int MAX_BODY_BYTES = SessionDescription.MAX_SIZE;
+
+    private final EventLoopGroup loops;
+    private final Channel channel;
+
+    private RtspServer(EventLoopGroup loops, Channel channel) {
+        this.loops = loops;
+        this.channel = channel;
+    }
+
+    /** Listens on the settings' host and port (0: any free port) and serves from then on. */
+    public static RtspServer start(RtspServerSettings settings, Recording.Starter recordings) {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> serverChannel =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(
+                Math.max(2, Runtime.getRuntime().availableProcessors()),
+                Thread.ofPlatform().name("rtsp-io-", 0).daemon(true).factory(),
+                io);
+        PublishedPaths paths = new PublishedPaths();
+        try {
+            Channel ch = new ServerBootstrap()
+                    .group(loops)
+                    .channel(serverChannel)
+                    .option(ChannelOption.SO_BACKLOG, 256)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            pipeline(c.pipeline(), settings, paths, recordings);
+                        }
+                    })
+                    .bind(settings.host(), settings.port())
+                    .sync()
+                    .channel();
+            RtspServer server = new RtspServer(loops, ch);
+            log.info("rtsp server listening on {}:{}", settings.host(), server.port());
+            return server;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IllegalStateException("interrupted while binding the rtsp port", e);
+        } catch (RuntimeException e) {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IllegalStateException(
+                    "cannot listen for rtsp on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The handlers of one connection, front to back. */
+    static void pipeline(
+            ChannelPipeline p, RtspServerSettings settings, PublishedPaths paths, Recording.Starter recordings) {
+        p.addLast(new IdleStateHandler(settings.sessionTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast(new InterleavedFrameDecoder(MAX_HEADER_BYTES, MAX_BODY_BYTES));
+        p.addLast(new RtspDecoder(4096, MAX_HEADER_BYTES, MAX_BODY_BYTES));
+        p.addLast(new HttpObjectAggregator(MAX_BODY_BYTES));
+        p.addLast(new RtspEncoder());
+        p.addLast(new PublishSession(settings, paths, recordings));
+    }
+
+    /** The port listened on. */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
