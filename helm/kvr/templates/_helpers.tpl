@@ -82,6 +82,10 @@ Pod spec of one app; call with (dict "root" $ "component" "edge" "image" "edge" 
 {{- $access := $v.access.existingSecret -}}
 securityContext:
   {{- toYaml $v.podSecurityContext | nindent 2 }}
+{{- if and (eq .component "bridge") $v.bridge.rtsp.enabled $v.bridge.rtsp.hostNetwork }}
+hostNetwork: true
+dnsPolicy: ClusterFirstWithHostNet
+{{- end }}
 {{- with $v.image.pullSecrets }}
 imagePullSecrets:
   {{- range . }}
@@ -104,6 +108,9 @@ containers:
       {{- end }}
     ports:
       - {name: {{ $port }}, containerPort: 8080}
+      {{- if and (eq .component "bridge") $v.bridge.rtsp.enabled }}
+      - {name: rtsp, containerPort: {{ $v.bridge.rtsp.port }}}
+      {{- end }}
     {{- $get := dict "path" "/health" "port" $port }}
     {{- if .tls }}
     {{- $_ := set $get "scheme" "HTTPS" }}

@@ -80,6 +80,46 @@ class HelmChartTest {
     }
 
     @Test
+    void bridgesServeRtspOnTheirOwnServiceAndCanFaceOutsideDevices() throws IOException {
+        List<JsonNode> defaults = render(new Helm(CHART).template().withName("rec"));
+        JsonNode bridge = workload(defaults, "rec-bridge");
+        assertThat(bridge.at("/spec/template/spec/containers/0/ports").findValuesAsText("name"))
+                .contains("http", "rtsp");
+        assertThat(bridge.at("/spec/template/spec/hostNetwork").asBoolean(false))
+                .isFalse();
+        JsonNode rtsp = object(defaults, "Service", "rec-bridge-rtsp");
+        assertThat(rtsp.at("/spec/type").asText()).isEqualTo("ClusterIP");
+        assertThat(rtsp.at("/spec/ports/0/port").asInt()).isEqualTo(8554);
+        assertThat(rtsp.at("/spec/ports/0/targetPort").asText()).isEqualTo("rtsp");
+        assertThat(config(defaults)).contains("rtsp.enabled=true", "rtsp.port=8554", "publish.open=false");
+
+        List<JsonNode> outside = render(new Helm(CHART)
+                .template()
+                .withName("rec")
+                .set("bridge.rtsp.service.type", "LoadBalancer")
+                .set("bridge.rtsp.hostNetwork", "true"));
+        assertThat(object(outside, "Service", "rec-bridge-rtsp")
+                        .at("/spec/type")
+                        .asText())
+                .isEqualTo("LoadBalancer");
+        JsonNode onHost = workload(outside, "rec-bridge").at("/spec/template/spec");
+        assertThat(onHost.at("/hostNetwork").asBoolean()).isTrue();
+        assertThat(onHost.at("/dnsPolicy").asText()).isEqualTo("ClusterFirstWithHostNet");
+        assertThat(workload(outside, "rec-edge")
+                        .at("/spec/template/spec/hostNetwork")
+                        .isMissingNode())
+                .isTrue();
+
+        List<JsonNode> off = render(new Helm(CHART).template().withName("rec").set("bridge.rtsp.enabled", "false"));
+        assertThat(names(off, "Service")).doesNotContain("rec-bridge-rtsp");
+        assertThat(workload(off, "rec-bridge")
+                        .at("/spec/template/spec/containers/0/ports")
+                        .findValuesAsText("name"))
+                .doesNotContain("rtsp");
+        assertThat(config(off)).contains("rtsp.enabled=false");
+    }
+
+    @Test
     void existingSaslSslClusterValuesReferenceSecretsAndNeverInlineThem() throws IOException {
         List<JsonNode> objects =
                 render(new Helm(CHART).template().withName("rec").withValuesFile(SASL_SSL));
@@ -310,6 +350,14 @@ class HelmChartTest {
                 .filter(w -> w.at("/metadata/name").asText().equals(name))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    private static JsonNode object(List<JsonNode> objects, String kind, String name) {
+        return objects.stream()
+                .filter(o -> o.get("kind").asText().equals(kind)
+                        && o.at("/metadata/name").asText().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }
 
     private static JsonNode named(JsonNode list, String name) {
