@@ -24,6 +24,14 @@ final class ServeOptions {
     HttpAddress http = new HttpAddress("127.0.0.1", KvrOptions.DEFAULT_HTTP_PORT);
 
     @Option(
+            names = "--rtsp",
+            paramLabel = "HOST:PORT",
+            converter = ArgumentTypes.Http.class,
+            description = "serve RTSP on this address, e.g. 0.0.0.0:8554: devices push to rtsp://HOST:PORT/APP/STREAM"
+                    + " (publish.open=true, or a credential with access control on); off unless given")
+    HttpAddress rtsp;
+
+    @Option(
             names = "--tls-cert",
             paramLabel = "FILE",
             description = "serve HTTPS with this PEM certificate chain (with --tls-key; reloaded when it changes)")
@@ -71,6 +79,11 @@ final class ServeOptions {
         }
         if (tlsKey != null) {
             overrides.put("http.tls.key", tlsKey);
+        }
+        if (rtsp != null) {
+            overrides.put("rtsp.enabled", "true");
+            overrides.put("rtsp.host", rtsp.host());
+            overrides.put("rtsp.port", Integer.toString(rtsp.port()));
         }
         settings.forEach(s -> overrides.put(s.getKey(), s.getValue()));
         return new KvrOptions(

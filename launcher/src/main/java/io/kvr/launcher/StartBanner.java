@@ -19,10 +19,21 @@ record StartBanner(
         String s3Endpoint,
         String bucket,
         Path dataDir,
-        boolean demo) {
+        boolean demo,
+        String rtspUrl) {
 
     static StartBanner of(KvrServer server, Collection<String> streams, Path dataDir, boolean demo) {
-        return of(server.baseUrl(), streams, server.settings(), dataDir, demo);
+        StartBanner b = of(server.baseUrl(), streams, server.settings(), dataDir, demo);
+        var port = server.bridge().rtspPort();
+        if (port.isEmpty()) {
+            return b;
+        }
+        String host = server.settings().string("rtsp.host", server.settings().string("http.host", "127.0.0.1"));
+        return b.withRtsp("rtsp://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port.getAsInt());
+    }
+
+    StartBanner withRtsp(String url) {
+        return new StartBanner(baseUrl, streams, kafka, topics, s3Endpoint, bucket, dataDir, demo, url);
     }
 
     static StartBanner of(String baseUrl, Collection<String> streams, Settings settings, Path dataDir, boolean demo) {
@@ -34,7 +45,8 @@ record StartBanner(
                 settings.string("s3.endpoint", ""),
                 settings.string("s3.bucket", "kvr"),
                 dataDir,
-                demo);
+                demo,
+                null);
     }
 
     String text() {
@@ -43,6 +55,9 @@ record StartBanner(
         b.append("  viewer:   ").append(baseUrl).append("/\n");
         for (String id : streams) {
             b.append("  live HLS: ").append(baseUrl).append('/').append(id).append("/index.m3u8\n");
+        }
+        if (rtspUrl != null) {
+            b.append("  rtsp:     ").append(rtspUrl).append("/APP/STREAM  (push with ANNOUNCE/RECORD)\n");
         }
         b.append("  streams:  ").append(baseUrl).append("/v1/streams\n");
         b.append("  cameras:  ").append(baseUrl).append("/v1/cameras  (GET, POST, DELETE)\n");

@@ -23,4 +23,18 @@ class KvrOptionsTest {
         assertThat(options.cameras())
                 .containsEntry("live/door", "rtsp://admin:s3cret-A@10.0.0.5/x?user=admin&password=s3cret-B");
     }
+
+    @Test
+    void rtspIsServedOnlyWhereAskedFor() {
+        assertThat(KvrOptions.parse(new String[] {"run"}).settings()).doesNotContainKey("rtsp.enabled");
+        assertThat(KvrOptions.parse(new String[] {"run", "--rtsp", "0.0.0.0:8554"})
+                        .settings())
+                .containsEntry("rtsp.enabled", "true")
+                .containsEntry("rtsp.host", "0.0.0.0")
+                .containsEntry("rtsp.port", "8554");
+        assertThat(KvrOptions.parse(new String[] {"demo", "--rtsp=:0", "publish.open=true"})
+                        .settings())
+                .containsEntry("rtsp.port", "0")
+                .containsEntry("publish.open", "true");
+    }
 }

@@ -32,7 +32,7 @@ class StartBannerTest {
                                 + "site1.sources.v1, site1.policies.v1)",
                         "s3:       http://127.0.0.1:42000  (bucket site1-video)",
                         "live HLS: http://127.0.0.1:8080/live/door/index.m3u8")
-                .doesNotContain("kvr.media.v1", "bucket kvr)", "demo camera");
+                .doesNotContain("kvr.media.v1", "bucket kvr)", "demo camera", "rtsp:");
     }
 
     @Test
@@ -47,5 +47,15 @@ class StartBannerTest {
                         "(topics kvr.media.v1, kvr.segments.v1, kvr.sources.v1, kvr.policies.v1)",
                         "(bucket kvr)",
                         "Open http://127.0.0.1:8080/?stream=demo/clock");
+    }
+
+    @Test
+    void anRtspServerShowsWhereToPush() {
+        Settings settings = Settings.of(Map.of("kafka.bootstrap.servers", "127.0.0.1:19092"));
+        String text = StartBanner.of("http://127.0.0.1:8080", List.of(), settings, Path.of("data"), false)
+                .withRtsp("rtsp://127.0.0.1:8554")
+                .text();
+
+        assertThat(text).contains("rtsp:     rtsp://127.0.0.1:8554/APP/STREAM  (push with ANNOUNCE/RECORD)");
     }
 }
