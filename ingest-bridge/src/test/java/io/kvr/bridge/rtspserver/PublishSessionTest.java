@@ -54,7 +54,9 @@ class PublishSessionTest {
     private EmbeddedChannel connection(boolean publishOpen) {
         RtspServerSettings settings = new RtspServerSettings(true, "127.0.0.1", 0, Duration.ofSeconds(60), publishOpen);
         EmbeddedChannel ch = new EmbeddedChannel();
-        RtspServer.pipeline(ch.pipeline(), settings, paths, (stream, tracks, map, connection) -> {
+        PublishAuthentication authentication = new PublishAuthentication(
+                io.kvr.http.access.AccessSettings.off(), publishOpen, java.time.Clock.systemUTC());
+        RtspServer.pipeline(ch.pipeline(), settings, paths, authentication, (stream, tracks, map, connection) -> {
             FakeRecording r = new FakeRecording(stream, tracks, map);
             recordings.add(r);
             return r;
