@@ -18,8 +18,8 @@ public final class BridgeMain {
 
     public static void main(String[] args) throws Exception {
         Settings settings = AppArgs.load("BridgeMain", args, Map.of());
-        AccessSettings access = AccessSettings.from(settings);
         BridgeConfig config = BridgeConfig.from(settings);
+        AccessSettings access = config.access();
         var metrics = Metrics.prometheus("ingest-bridge");
         try (Lifecycle life = new Lifecycle("ingest-bridge").closeOnShutdown()) {
             IngestBridge bridge = life.own("bridge", IngestBridge.start(config, metrics));

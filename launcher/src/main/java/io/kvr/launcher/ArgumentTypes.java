@@ -66,12 +66,12 @@ final class ArgumentTypes {
         }
     }
 
-    /** {@code --role viewer|operator|admin}. */
+    /** {@code --role viewer|operator|admin|publisher}. */
     static final class RoleName implements ITypeConverter<Role> {
         @Override
         public Role convert(String value) {
             return Role.ofCredential(value)
-                    .orElseThrow(() -> new TypeConversionException("must be viewer, operator or admin"));
+                    .orElseThrow(() -> new TypeConversionException("must be viewer, operator, admin or publisher"));
         }
     }
 

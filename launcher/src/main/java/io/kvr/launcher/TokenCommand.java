@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kvr token --stream APP/STREAM [--role viewer|operator|admin] [--ttl 1h] [--start MS --end MS]
+ * {@code kvr token --stream APP/STREAM [--role viewer|operator|admin|publisher] [--ttl 1h] [--start MS --end MS]
  * [--config FILE] [key=value ...]}: prints a signed token ({@link SignedToken}, a viewer's unless {@code --role}
  * says otherwise) for {@code ?token=} or {@code Authorization: Bearer}. The secret is {@code access.token.secret}, read
  * like every setting (config file, {@code KVR_ACCESS_TOKEN_SECRET}, or {@code key=value}, which other users
@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "token",
         synopsisHeading = "usage: ",
-        customSynopsis = "kvr token --stream APP/STREAM|APP/*|* [--role viewer|operator|admin] [--ttl DURATION] "
-                + "[--start MS --end MS] [--config FILE] [key=value ...]",
+        customSynopsis =
+                "kvr token --stream APP/STREAM|APP/*|* [--role viewer|operator|admin|publisher] [--ttl DURATION] "
+                        + "[--start MS --end MS] [--config FILE] [key=value ...]",
         description = {
             "prints a signed token (?token= or Authorization: Bearer; a viewer's unless --role says "
                     + "otherwise) made with access.token.secret (README, Access)"
@@ -51,7 +52,7 @@ final class TokenCommand implements Callable<Integer> {
             names = "--role",
             paramLabel = "ROLE",
             converter = ArgumentTypes.RoleName.class,
-            description = "viewer (default), operator or admin")
+            description = "viewer (default), operator, admin or publisher (pushes to the RTSP server)")
     Role role = Role.VIEWER;
 
     @Option(names = "--ttl", paramLabel = "DURATION", description = "how long it is valid, e.g. 30m, 2h (default 1h)")

@@ -63,7 +63,7 @@ class TokenCommandTest {
         assertThat(run(env, "token", "--stream", "live/*").status()).isZero();
         Run badRole = run(env, "token", "--stream", "live/door", "--role", "root");
         assertThat(badRole.status()).isEqualTo(2);
-        assertThat(badRole.err()).contains("--role must be viewer, operator or admin");
+        assertThat(badRole.err()).contains("--role must be viewer, operator, admin or publisher");
         assertThat(run(env, "token", "--stream", "live/door", "--role").status())
                 .isEqualTo(2);
     }

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>{@code KEY}: the key itself (at least {@value #MIN_KEY_LENGTH} characters, no spaces), or
  *       {@code sha256:HEX}, the SHA-256 of the key, so the file need not hold the key;
- *   <li>{@code ROLE}: {@code viewer}, {@code operator} or {@code admin};
+ *   <li>{@code ROLE}: {@code viewer}, {@code operator}, {@code admin} or {@code publisher} (pushes to the RTSP
+ *       server; a key given in clear there also works as a Digest password, {@link #matchClear});
  *   <li>{@code STREAMS}: a comma list of {@code app/stream} or {@code app/*}; every stream when omitted.
  * </ul>
  * e.g. {@code sha256:0d6ba954a5a71c320f9f7719cfb9215bf62ca0078d984b4cbe19be01069689f2 operator live/*}. Keys are
@@ -33,7 +34,13 @@ public final class ApiKeys {
 
     private static final String HASHED = "sha256:";
 
-    private record Entry(byte[] sha256, Grant grant) {}
+    /** {@code clear}: the key as written in the file, or null for a {@code sha256:} entry. */
+    private record Entry(byte[] sha256, String clear, Grant grant) {
+        @Override
+        public String toString() {
+            return "Entry[" + grant + "]";
+        }
+    }
 
     private final List<Entry> entries;
 
@@ -73,7 +80,7 @@ public final class ApiKeys {
             byte[] digest = digest(f[0], where, problems);
             Optional<Role> role = Role.ofCredential(f[1]);
             if (role.isEmpty()) {
-                problems.accept(where + "the role must be viewer, operator or admin");
+                problems.accept(where + "the role must be viewer, operator, admin or publisher");
             }
             List<String> streams = f.length == 3 ? streams(f[2], where, problems) : List.of("*");
             if (digest == null || role.isEmpty() || streams == null) {
@@ -84,7 +91,8 @@ public final class ApiKeys {
                 problems.accept(where + "the same key as line " + lineOf.get(same));
                 continue;
             }
-            entries.add(new Entry(digest, new Grant(streams, Long.MAX_VALUE, null, null, role.get())));
+            String clear = f[0].regionMatches(true, 0, HASHED, 0, HASHED.length()) ? null : f[0];
+            entries.add(new Entry(digest, clear, new Grant(streams, Long.MAX_VALUE, null, null, role.get())));
             lineOf.add(number);
         }
         return new ApiKeys(entries);
@@ -155,6 +163,19 @@ public final class ApiKeys {
             }
         }
         return Optional.ofNullable(found);
+    }
+
+    /**
+     * The grant of the first key given in clear for which {@code proof} holds: for challenge-response schemes
+     * (RTSP Digest) that check a key the client never sends. {@code sha256:} entries cannot be checked so.
+     */
+    public Optional<Grant> matchClear(java.util.function.Predicate<String> proof) {
+        for (Entry e : entries) {
+            if (e.clear() != null && proof.test(e.clear())) {
+                return Optional.of(e.grant());
+            }
+        }
+        return Optional.empty();
     }
 
     public boolean isEmpty() {

@@ -28,7 +28,8 @@ import java.util.Set;
  * (required), {@code stream} (required, {@code app/stream}, {@code app/*} or {@code *}; the claim name is
  * configurable), optional {@code start_time}/{@code end_time} (unix ms) limiting the time range, optional
  * {@code roles} (an array or a single string, the claim name configurable: the highest of {@code viewer},
- * {@code operator}, {@code admin} counts, other names are ignored, none means {@code viewer}), and
+ * {@code operator}, {@code admin} counts, then {@code publisher}, other names are ignored, none means
+ * {@code viewer}), and
  * {@code iss}/{@code aud} when configured.
  */
 public final class JwtVerifier {
@@ -118,15 +119,15 @@ public final class JwtVerifier {
     /** The highest known role the claim names (a string or an array of them); viewer when it names none. */
     private static Role role(Object claim) {
         List<?> names = claim instanceof List<?> list ? list : claim == null ? List.of() : List.of(claim);
-        Role highest = Role.VIEWER;
+        Role highest = null;
         for (Object name : names) {
             if (name instanceof String s) {
                 Role r = Role.ofCredential(s).orElse(Role.VIEWER);
-                if (r.compareTo(highest) > 0) {
+                if (highest == null || r.compareTo(highest) > 0) {
                     highest = r;
                 }
             }
         }
-        return highest;
+        return highest == null ? Role.VIEWER : highest;
     }
 }

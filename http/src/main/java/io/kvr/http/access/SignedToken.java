@@ -16,7 +16,9 @@ import javax.crypto.spec.SecretKeySpec;
  *             [ "|" {role: operator or admin} ]
  * </pre>
  * e.g. {@code live/door|1763809200}, {@code live/*|1763809200|1763798400000|1763802000000} or
- * {@code *|1763809200|admin}. Without a role the token is a viewer's: tokens minted before roles existed keep
+ * {@code *|1763809200|admin}; {@code publisher} tokens push streams to the RTSP server, where the token is
+ * also a Digest credential: the user name is the token up to its last dot, the password what follows it
+ * ({@link #password}). Without a role the token is a viewer's: tokens minted before roles existed keep
  * working, and a viewer's token is minted without one, so older servers read it too. Base64url is without
  * padding, so a token is URL-safe as it is. The MAC covers the encoded payload exactly as sent (nothing to
  * canonicalise) and is compared in constant time. A token names one stream pattern.
@@ -42,13 +44,13 @@ public final class SignedToken {
         return credential.startsWith(PREFIX);
     }
 
-    /** A token for {@code grant}, which names one stream pattern and a viewer, operator or admin role. */
+    /** A token for {@code grant}, which names one stream pattern and a viewer, operator, admin or publisher role. */
     public String mint(Grant grant) {
         if (grant.streams().size() != 1) {
             throw new IllegalArgumentException("a token names exactly one stream pattern");
         }
-        if (!grant.role().includes(Role.VIEWER)) {
-            throw new IllegalArgumentException("a token's role is viewer, operator or admin");
+        if (grant.role() == Role.PUBLIC) {
+            throw new IllegalArgumentException("a token's role is viewer, operator, admin or publisher");
         }
         StringBuilder payload = new StringBuilder(grant.stream()).append('|').append(grant.expiresAtSec());
         if (grant.hasRange()) {
@@ -102,6 +104,15 @@ public final class SignedToken {
             // a genuine signature over a payload we cannot read: minted by something else, refuse it
         }
         throw new InvalidCredentialException("malformed token payload");
+    }
+
+    /**
+     * The signature part of the token whose part before the last dot is {@code signed}: what a holder of the token
+     * gives as the password when its user name is {@code signed} (RTSP Digest needs the password on the server,
+     * and this one the server derives). Check the grant with {@link #verify} on {@code signed + "." + password}.
+     */
+    public String password(String signed) {
+        return B64.encodeToString(mac(signed));
     }
 
     private byte[] mac(String signed) {

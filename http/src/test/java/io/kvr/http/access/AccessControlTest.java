@@ -74,9 +74,10 @@ class AccessControlTest {
         String operator = tokens.mint(new Grant("*", NOW + 60, null, null, Role.OPERATOR));
         String admin = tokens.mint(new Grant("*", NOW + 60, null, null, Role.ADMIN));
         Map<String, List<Integer>> expected = Map.of(
-                viewer, List.of(200, 200, 403, 403),
-                operator, List.of(200, 200, 200, 403),
-                admin, List.of(200, 200, 200, 200));
+                // PUBLIC, PUBLISHER, VIEWER, OPERATOR, ADMIN
+                viewer, List.of(200, 403, 200, 403, 403),
+                operator, List.of(200, 403, 200, 200, 403),
+                admin, List.of(200, 200, 200, 200, 200));
         expected.forEach((token, statuses) -> {
             List<Integer> got = new ArrayList<>();
             for (Role needed : Role.values()) {

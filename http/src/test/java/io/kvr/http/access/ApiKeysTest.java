@@ -85,7 +85,7 @@ class ApiKeysTest {
         assertThat(problems)
                 .containsExactly(
                         "access.api.keys.file: keys.txt line 2: expected KEY ROLE [STREAMS]",
-                        "access.api.keys.file: keys.txt line 3: the role must be viewer, operator or admin",
+                        "access.api.keys.file: keys.txt line 3: the role must be viewer, operator, admin or publisher",
                         "access.api.keys.file: keys.txt line 4: a key must be at least 16 characters (or sha256:HEX)",
                         "access.api.keys.file: keys.txt line 5: sha256: must be followed by 64 hex digits",
                         "access.api.keys.file: keys.txt line 6: streams must be a comma list of app/stream or app/*",
@@ -121,8 +121,8 @@ class ApiKeysTest {
         Settings bad = Settings.of(Map.of("access.required", "true", "access.api.keys.file", file.toString()));
         AccessSettings.from(bad);
         assertThat(problems(bad))
-                .containsExactly(
-                        "access.api.keys.file: " + file + " line 3: the role must be viewer, operator or admin");
+                .containsExactly("access.api.keys.file: " + file
+                        + " line 3: the role must be viewer, operator, admin or publisher");
         Settings missing =
                 Settings.of(Map.of("access.api.keys.file", dir.resolve("nope").toString()));
         AccessSettings.from(missing);

@@ -52,6 +52,17 @@ class SignedTokenTest {
     }
 
     @Test
+    void aPublishersTokenSplitsIntoAUserNameAndTheServerDerivedPassword() {
+        Grant g = new Grant("live/*", 1_763_809_200L, null, null, Role.PUBLISHER);
+        String token = tokens.mint(g);
+        assertThat(payload(token)).isEqualTo("live/*|1763809200|publisher");
+        int dot = token.lastIndexOf('.');
+        assertThat(tokens.password(token.substring(0, dot))).isEqualTo(token.substring(dot + 1));
+        assertThat(tokens.verify(token.substring(0, dot) + "." + tokens.password(token.substring(0, dot))))
+                .isEqualTo(g);
+    }
+
+    @Test
     void anUnknownRoleOrAGrantATokenCannotCarryIsRefused() throws Exception {
         assertThatThrownBy(() -> tokens.verify(signed("live/door|1763809200|root")))
                 .isInstanceOf(InvalidCredentialException.class)

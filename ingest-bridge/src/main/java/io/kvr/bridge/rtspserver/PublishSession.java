@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Answers: CSeq echoed on every answer (400 without one); a method out of order 455 Method Not Valid in This
  * State; a Session header naming another session 454; an unknown path or a stream name kvr does not take 404 or
  * 400 with the reason; a description that does not parse 400; no track kvr records 415; UDP, multicast or PLAY
- * transports 461 Unsupported Transport; pushes while {@code publish.open} is false 401; a stream another publisher
+ * transports 461 Unsupported Transport; an ANNOUNCE without the right to publish the stream 401, 400 or 403 as
+ * {@link PublishAuthentication} decides (SETUP and RECORD of the session are not checked again); a stream another publisher
  * records now 503 Service Unavailable, reason "Stream Already Published" (RFC 2326 has no 409 Conflict; 503 says
  * it may work later, when the other publisher stops).
  */
@@ -69,11 +70,13 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
     private final RtspServerSettings settings;
     private final PublishedPaths paths;
     private final Recording.Starter starter;
+    private final PublishAuthentication authentication;
     private final String sessionId;
     private State state = State.INIT;
     private StreamName stream;
     private String announcedUrl;
     private String announcedPath;
+    private String publisher;
     private AnnouncedMedia media;
     /** Per interleaved channel: RTP of track i (i), RTCP of track i (-2 - i), or nothing (-1). */
     private final int[] channels = new int[256];
@@ -82,9 +85,14 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
     private Recording recording;
     private ChannelHandlerContext ctx;
 
-    PublishSession(RtspServerSettings settings, PublishedPaths paths, Recording.Starter starter) {
+    PublishSession(
+            RtspServerSettings settings,
+            PublishedPaths paths,
+            PublishAuthentication authentication,
+            Recording.Starter starter) {
         this.settings = settings;
         this.paths = paths;
+        this.authentication = authentication;
         this.starter = starter;
         byte[] id = new byte[8];
         RANDOM.nextBytes(id);
@@ -138,7 +146,7 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
             r.headers().set(RtspHeaderNames.PUBLIC, PUBLIC_METHODS);
             send(r, false);
         } else if (method.equals(RtspMethods.ANNOUNCE)) {
-            announce(request, cseq);
+            announce(request, method, cseq);
         } else if (method.equals(RtspMethods.SETUP)) {
             setup(request, cseq);
         } else if (method.equals(RtspMethods.RECORD)) {
@@ -160,7 +168,7 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void announce(FullHttpRequest request, String cseq) {
+    private void announce(FullHttpRequest request, HttpMethod method, String cseq) {
         if (state != State.INIT) {
             answer(cseq, RtspResponseStatuses.METHOD_NOT_VALID, "already announced");
             return;
@@ -178,8 +186,17 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
             answer(cseq, RtspResponseStatuses.BAD_REQUEST, e.getMessage());
             return;
         }
-        if (!settings.publishOpen()) {
-            answer(cseq, RtspResponseStatuses.UNAUTHORIZED, "publishing is not open on this server");
+        PublishAuthentication.Decision decision = authentication.check(
+                method.name(), request.uri(), request.headers().get(HttpHeaderNames.AUTHORIZATION), name);
+        if (decision instanceof PublishAuthentication.Refused refused) {
+            FullHttpResponse r = response(
+                    cseq,
+                    new HttpResponseStatus(
+                            refused.status(),
+                            printable(HttpResponseStatus.valueOf(refused.status())
+                                            .reasonPhrase() + ": " + refused.reason())));
+            refused.challenges().forEach(c -> r.headers().add(HttpHeaderNames.WWW_AUTHENTICATE, c));
+            send(r, false);
             return;
         }
         String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
@@ -211,6 +228,7 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
         announcedUrl = uri.toString();
         announcedPath = uri.getRawPath();
         media = announced;
+        publisher = ((PublishAuthentication.Allowed) decision).who();
         setUp = new boolean[announced.tracks().size()];
         state = State.ANNOUNCED;
         if (!announced.ignored().isEmpty()) {
@@ -298,7 +316,7 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
         CameraConfig camera = new CameraConfig(stream, announcedUrl, CameraConfig.TCP, CameraConfig.CLOCK_SERVER);
         recording = starter.start(camera, tracks, map, new ChannelControl());
         state = State.RECORDING;
-        log.info("pushed stream {} from {}: recording {} track(s)", stream, remote(), tracks.size());
+        log.info("pushed stream {} from {} ({}): recording {} track(s)", stream, remote(), publisher, tracks.size());
         FullHttpResponse r = response(cseq, RtspResponseStatuses.OK);
         r.headers().set(RtspHeaderNames.SESSION, sessionHeader());
         send(r, false);

@@ -1,5 +1,6 @@
 package io.kvr.bridge.rtspserver;
 
+import io.kvr.http.access.AccessSettings;
 import io.kvr.media.sdp.SessionDescription;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -46,8 +47,13 @@ public final class RtspServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** Listens on the settings' host and port (0: any free port) and serves from then on. */
-    public static RtspServer start(RtspServerSettings settings, Recording.Starter recordings) {
+    /**
+     * Listens on the settings' host and port (0: any free port) and serves from then on; who may publish comes from
+     * {@code access} and {@code publish.open} ({@link PublishAuthentication}).
+     */
+    public static RtspServer start(RtspServerSettings settings, AccessSettings access, Recording.Starter recordings) {
+        PublishAuthentication authentication =
+                new PublishAuthentication(access, settings.publishOpen(), java.time.Clock.systemUTC());
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> serverChannel =
@@ -67,7 +73,7 @@ public final class RtspServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            pipeline(c.pipeline(), settings, paths, recordings);
+                            pipeline(c.pipeline(), settings, paths, authentication, recordings);
                         }
                     })
                     .bind(settings.host(), settings.port())
@@ -89,13 +95,17 @@ public final class RtspServer implements AutoCloseable {
 
     /** The handlers of one connection, front to back. */
     static void pipeline(
-            ChannelPipeline p, RtspServerSettings settings, PublishedPaths paths, Recording.Starter recordings) {
+            ChannelPipeline p,
+            RtspServerSettings settings,
+            PublishedPaths paths,
+            PublishAuthentication authentication,
+            Recording.Starter recordings) {
         p.addLast(new IdleStateHandler(settings.sessionTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast(new InterleavedFrameDecoder(MAX_HEADER_BYTES, MAX_BODY_BYTES));
         p.addLast(new RtspDecoder(4096, MAX_HEADER_BYTES, MAX_BODY_BYTES));
         p.addLast(new HttpObjectAggregator(MAX_BODY_BYTES));
         p.addLast(new RtspEncoder());
-        p.addLast(new PublishSession(settings, paths, recordings));
+        p.addLast(new PublishSession(settings, paths, authentication, recordings));
     }
 
     /** The port listened on. */

@@ -52,9 +52,16 @@ class PublishSessionTest {
     }
 
     private EmbeddedChannel connection(boolean publishOpen) {
+        return connection(
+                publishOpen,
+                new PublishAuthentication(
+                        io.kvr.http.access.AccessSettings.off(), publishOpen, java.time.Clock.systemUTC()));
+    }
+
+    private EmbeddedChannel connection(boolean publishOpen, PublishAuthentication authentication) {
         RtspServerSettings settings = new RtspServerSettings(true, "127.0.0.1", 0, Duration.ofSeconds(60), publishOpen);
         EmbeddedChannel ch = new EmbeddedChannel();
-        RtspServer.pipeline(ch.pipeline(), settings, paths, (stream, tracks, map, connection) -> {
+        RtspServer.pipeline(ch.pipeline(), settings, paths, authentication, (stream, tracks, map, connection) -> {
             FakeRecording r = new FakeRecording(stream, tracks, map);
             recordings.add(r);
             return r;
@@ -146,6 +153,48 @@ class PublishSessionTest {
         ask(ch, announce(3, URL, SDP));
         assertThat(ask(ch, "RECORD " + URL + " RTSP/1.0\r\nCSeq: 4\r\n\r\n")).startsWith("RTSP/1.0 455");
         assertThat(recordings).isEmpty();
+    }
+
+    @Test
+    void withAccessControlAnAnnounceIsChallengedThenAdmitted() {
+        String secret = "0123456789abcdef0123456789abcdef-session";
+        io.kvr.http.access.AccessSettings off = io.kvr.http.access.AccessSettings.off();
+        io.kvr.http.access.AccessSettings access = new io.kvr.http.access.AccessSettings(
+                true,
+                secret,
+                null,
+                null,
+                null,
+                null,
+                off.jwtStreamClaim(),
+                off.jwtRolesClaim(),
+                off.apiKeys(),
+                off.clockSkew(),
+                false);
+        EmbeddedChannel ch = connection(false, new PublishAuthentication(access, false, java.time.Clock.systemUTC()));
+        String challenged = ask(ch, announce(1, URL, SDP));
+        assertThat(challenged).startsWith("RTSP/1.0 401 Unauthorized: credentials required\r\n");
+        assertThat(challenged.lines().filter(l -> l.startsWith("www-authenticate: ")))
+                .hasSize(3)
+                .satisfiesExactly(
+                        l -> assertThat(l)
+                                .startsWith("www-authenticate: Digest realm=\"kvr\"")
+                                .endsWith("SHA-256"),
+                        l -> assertThat(l)
+                                .startsWith("www-authenticate: Digest realm=\"kvr\"")
+                                .endsWith("MD5"),
+                        l -> assertThat(l).isEqualTo("www-authenticate: Basic realm=\"kvr\""));
+        String token = new io.kvr.http.access.SignedToken(secret)
+                .mint(new io.kvr.http.access.Grant(
+                        "push/*",
+                        System.currentTimeMillis() / 1000 + 60,
+                        null,
+                        null,
+                        io.kvr.http.access.Role.PUBLISHER));
+        String basic = java.util.Base64.getEncoder().encodeToString(("x:" + token).getBytes(StandardCharsets.UTF_8));
+        String withCredential =
+                announce(2, URL, SDP).replace("CSeq: 2\r\n", "CSeq: 2\r\nAuthorization: Basic " + basic + "\r\n");
+        assertThat(ask(ch, withCredential)).startsWith("RTSP/1.0 200");
     }
 
     @Test
