@@ -50,7 +50,8 @@ public final class IngestBridge implements AutoCloseable {
             RtspServer rtsp = null;
             if (config.rtsp().enabled()) {
                 try {
-                    rtsp = RtspServer.start(config.rtsp(), config.access(), PushedStream.starter(publisher, metrics));
+                    rtsp = RtspServer.start(
+                            config.rtsp(), config.access(), PushedStream.starter(publisher, metrics), metrics);
                 } catch (RuntimeException e) {
                     sources.close();
                     throw e;

@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <p>Bounded: a message header longer than {@code maxHeaderBytes} without its blank line, or a body over {@code
  * maxBodyBytes}, or an unreadable {@code Content-Length}, fails the connection ({@link TooLongFrameException},
- * {@link CorruptedFrameException}) and everything after is discarded; a frame is at most 65535 bytes by its length
+ * {@link CorruptedFrameException}), as does a {@code Transfer-Encoding} header, and everything after is discarded; a frame is at most 65535 bytes by its length
  * field. So at most one header, one body or one frame is buffered. Empty lines between messages are skipped (RFC
  * 7826 20.2.2 lets a peer send them as keep-alive).
  */
@@ -24,10 +24,14 @@ public final class InterleavedFrameDecoder extends ByteToMessageDecoder {
     private static final byte DOLLAR = '$';
     private static final int FRAME_HEADER = 4;
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes(StandardCharsets.US_ASCII);
+    /** {@link #partialSinceNanos()} when no message or frame is begun and incomplete. */
+    static final long NOT_PARTIAL = Long.MIN_VALUE;
 
     private final int maxHeaderBytes;
     private final int maxBodyBytes;
     private boolean failed;
+    private long partialSince = NOT_PARTIAL;
 
     public InterleavedFrameDecoder(int maxHeaderBytes, int maxBodyBytes) {
         if (maxHeaderBytes < 16 || maxBodyBytes < 0) {
@@ -44,18 +48,30 @@ public final class InterleavedFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         try {
+            int before = out.size();
             while (in.isReadable()) {
                 Object next = next(in);
                 if (next == null) {
-                    return;
+                    break;
                 }
                 out.add(next);
+            }
+            if (!in.isReadable()) {
+                partialSince = NOT_PARTIAL;
+            } else if (partialSince == NOT_PARTIAL || out.size() > before) {
+                // what is left was begun in this read
+                partialSince = System.nanoTime();
             }
         } catch (TooLongFrameException | CorruptedFrameException e) {
             failed = true;
             in.skipBytes(in.readableBytes());
             throw e;
         }
+    }
+
+    /** When the message or frame now incomplete was begun ({@link System#nanoTime()}), or {@link #NOT_PARTIAL}. */
+    long partialSinceNanos() {
+        return partialSince;
     }
 
     /** Bytes held while waiting for the rest of a message or frame. */
@@ -139,6 +155,9 @@ public final class InterleavedFrameDecoder extends ByteToMessageDecoder {
                     throw new CorruptedFrameException("RTSP message with two Content-Length headers");
                 }
                 value = digits(in, i + CONTENT_LENGTH.length, lineEnd);
+            } else if (startsWithIgnoreCase(in, i, lineEnd, TRANSFER_ENCODING)) {
+                // RTSP has no transfer codings: a body's length is its Content-Length (RFC 7826 18.17)
+                throw new CorruptedFrameException("RTSP message with a Transfer-Encoding");
             }
             i = lineEnd + 1;
         }

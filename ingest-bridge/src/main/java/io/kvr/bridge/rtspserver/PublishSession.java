@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
@@ -57,7 +58,8 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
     static final HttpResponseStatus ALREADY_PUBLISHED = new HttpResponseStatus(503, "Stream Already Published");
     static final String PUBLIC_METHODS = "OPTIONS, ANNOUNCE, SETUP, RECORD, TEARDOWN, GET_PARAMETER, SET_PARAMETER";
     private static final String SERVER = "kvr";
-    private static final Pattern INTERLEAVED = Pattern.compile("(?i)interleaved=(\\d{1,3})(?:-(\\d{1,3}))?");
+    private static final Pattern INTERLEAVED = Pattern.compile("(?i)interleaved=(\\d{1,3})(?:-(\\d{1,3}))?(?![0-9-])");
+    private static final Pattern CSEQ = Pattern.compile("\\s*\\d{1,9}\\s*");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private enum State {
@@ -111,6 +113,10 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
             switch (msg) {
                 case InterleavedFrame frame -> frame(frame);
                 case FullHttpRequest request -> request(request);
+                // what the RTSP decoder could not read as a request (it reads a broken start line as a response)
+                case HttpMessage m
+                when !m.decoderResult().isSuccess() ->
+                    answerAndClose(null, RtspResponseStatuses.BAD_REQUEST, "malformed request");
                 default -> ctx.close();
             }
         } finally {
@@ -133,6 +139,16 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
         }
         if (cseq == null || cseq.isBlank()) {
             answerAndClose(null, RtspResponseStatuses.BAD_REQUEST, "no CSeq header");
+            return;
+        }
+        // RFC 7826 18.20: one CSeq of 1 to 9 digits
+        if (!CSEQ.matcher(cseq).matches()
+                || request.headers().getAll(RtspHeaderNames.CSEQ).size() > 1) {
+            answerAndClose(null, RtspResponseStatuses.BAD_REQUEST, "CSeq is not one number of 1 to 9 digits");
+            return;
+        }
+        if (!request.protocolVersion().equals(RtspVersions.RTSP_1_0)) {
+            answerAndClose(cseq, RtspResponseStatuses.RTSP_VERSION_NOT_SUPPORTED, "RTSP/1.0 only");
             return;
         }
         String session = request.headers().get(RtspHeaderNames.SESSION);

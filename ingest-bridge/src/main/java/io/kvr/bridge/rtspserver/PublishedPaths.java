@@ -17,6 +17,10 @@ final class PublishedPaths {
         claimed.remove(name);
     }
 
+    int size() {
+        return claimed.size();
+    }
+
     boolean published(StreamName name) {
         return claimed.contains(name);
     }

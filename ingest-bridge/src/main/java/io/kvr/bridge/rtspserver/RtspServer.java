@@ -2,6 +2,10 @@ package io.kvr.bridge.rtspserver;
 
 import io.kvr.http.access.AccessSettings;
 import io.kvr.media.sdp.SessionDescription;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -17,20 +21,25 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.rtsp.RtspDecoder;
 import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * kvr's RTSP server on Netty: publishers push to {@code rtsp://host:port/{app}/{stream}} with ANNOUNCE/RECORD over
  * interleaved TCP and the stream is recorded as a pulled camera is. Per connection the pipeline is: the session
- * timeout ({@link IdleStateHandler}), the split of RTSP messages from interleaved frames ({@link
- * InterleavedFrameDecoder}, bounded), Netty's RTSP codec with a bounded aggregator, and the {@link PublishSession}.
+ * timeout ({@link IdleStateHandler}), the deadline of one message ({@link RequestDeadline}), the split of RTSP
+ * messages from interleaved frames ({@link InterleavedFrameDecoder}, bounded), Netty's RTSP codec with a bounded
+ * aggregator, and the {@link PublishSession}. Connections over {@code rtsp.max.connections} are closed as they are
+ * accepted. Meters: {@code kvr_bridge_rtsp_connections} (open connections), {@code kvr_bridge_rtsp_sessions}
+ * (announced publish sessions), {@code kvr_bridge_rtsp_refused_connections_total} (over the limit).
  */
 public final class RtspServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RtspServer.class);
@@ -41,10 +50,14 @@ public final class RtspServer implements AutoCloseable {
 
     private final EventLoopGroup loops;
     private final Channel channel;
+    private final AtomicInteger connections;
+    private final PublishedPaths paths;
 
-    private RtspServer(EventLoopGroup loops, Channel channel) {
+    private RtspServer(EventLoopGroup loops, Channel channel, AtomicInteger connections, PublishedPaths paths) {
         this.loops = loops;
         this.channel = channel;
+        this.connections = connections;
+        this.paths = paths;
     }
 
     /**
@@ -52,6 +65,12 @@ public final class RtspServer implements AutoCloseable {
      * {@code access} and {@code publish.open} ({@link PublishAuthentication}).
      */
     public static RtspServer start(RtspServerSettings settings, AccessSettings access, Recording.Starter recordings) {
+        return start(settings, access, recordings, new SimpleMeterRegistry());
+    }
+
+    /** As {@link #start(RtspServerSettings, AccessSettings, Recording.Starter)}, metered in {@code registry}. */
+    public static RtspServer start(
+            RtspServerSettings settings, AccessSettings access, Recording.Starter recordings, MeterRegistry registry) {
         PublishAuthentication authentication =
                 new PublishAuthentication(access, settings.publishOpen(), java.time.Clock.systemUTC());
         boolean epoll = Epoll.isAvailable();
@@ -63,6 +82,16 @@ public final class RtspServer implements AutoCloseable {
                 Thread.ofPlatform().name("rtsp-io-", 0).daemon(true).factory(),
                 io);
         PublishedPaths paths = new PublishedPaths();
+        AtomicInteger connections = new AtomicInteger();
+        Gauge.builder("kvr_bridge_rtsp_connections", connections, AtomicInteger::get)
+                .description("open connections to the RTSP server")
+                .register(registry);
+        Gauge.builder("kvr_bridge_rtsp_sessions", paths, PublishedPaths::size)
+                .description("announced publish sessions of the RTSP server")
+                .register(registry);
+        Counter refused = Counter.builder("kvr_bridge_rtsp_refused_connections")
+                .description("connections closed on accept: over rtsp.max.connections")
+                .register(registry);
         try {
             Channel ch = new ServerBootstrap()
                     .group(loops)
@@ -73,13 +102,19 @@ public final class RtspServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
+                            if (!admit(connections, settings.maxConnections())) {
+                                refused.increment();
+                                c.close();
+                                return;
+                            }
+                            c.closeFuture().addListener(f -> connections.decrementAndGet());
                             pipeline(c.pipeline(), settings, paths, authentication, recordings);
                         }
                     })
                     .bind(settings.host(), settings.port())
                     .sync()
                     .channel();
-            RtspServer server = new RtspServer(loops, ch);
+            RtspServer server = new RtspServer(loops, ch, connections, paths);
             log.info("rtsp server listening on {}:{}", settings.host(), server.port());
             return server;
         } catch (InterruptedException e) {
@@ -93,6 +128,18 @@ public final class RtspServer implements AutoCloseable {
         }
     }
 
+    /** Counts one more connection unless {@code max} are open: the count never passes {@code max}. */
+    private static boolean admit(AtomicInteger open, int max) {
+        int n;
+        do {
+            n = open.get();
+            if (n >= max) {
+                return false;
+            }
+        } while (!open.compareAndSet(n, n + 1));
+        return true;
+    }
+
     /** The handlers of one connection, front to back. */
     static void pipeline(
             ChannelPipeline p,
@@ -101,16 +148,44 @@ public final class RtspServer implements AutoCloseable {
             PublishAuthentication authentication,
             Recording.Starter recordings) {
         p.addLast(new IdleStateHandler(settings.sessionTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-        p.addLast(new InterleavedFrameDecoder(MAX_HEADER_BYTES, MAX_BODY_BYTES));
+        InterleavedFrameDecoder frames = new InterleavedFrameDecoder(MAX_HEADER_BYTES, MAX_BODY_BYTES);
+        p.addLast(new RequestDeadline(settings.requestTimeout(), frames));
+        p.addLast(frames);
         p.addLast(new RtspDecoder(4096, MAX_HEADER_BYTES, MAX_BODY_BYTES));
-        p.addLast(new HttpObjectAggregator(MAX_BODY_BYTES));
+        // in front of the aggregator, so that whatever it answers on its own is encoded too
         p.addLast(new RtspEncoder());
+        p.addLast(new RequestAggregator(MAX_BODY_BYTES));
         p.addLast(new PublishSession(settings, paths, authentication, recordings));
+    }
+
+    /**
+     * Netty's aggregator without HTTP's {@code Expect: 100-continue} answer: an RTSP request's body follows its
+     * header unasked (RFC 2326 has no such exchange), and the request itself is answered by the session.
+     */
+    private static final class RequestAggregator extends HttpObjectAggregator {
+        RequestAggregator(int maxContentLength) {
+            super(maxContentLength);
+        }
+
+        @Override
+        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            return null;
+        }
     }
 
     /** The port listened on. */
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Connections open now. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Publish sessions announced now. */
+    public int sessions() {
+        return paths.size();
     }
 
     @Override

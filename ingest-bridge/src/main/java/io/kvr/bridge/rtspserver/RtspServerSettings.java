@@ -7,18 +7,40 @@ import java.time.Duration;
  * The RTSP server's settings: {@code rtsp.enabled} (default false), {@code rtsp.host} (default {@code http.host}),
  * {@code rtsp.port} (default 8554), {@code rtsp.session.timeout} (default 60 s: a session without data or
  * keep-alive for this long is closed, RFC 2326 12.37) and {@code publish.open} (default false: every push is
- * refused with 401 until pushes are opened to anyone who reaches the port).
+ * refused with 401 until pushes are opened to anyone who reaches the port), {@code rtsp.request.timeout} (default
+ * 10 s: an RTSP request begun must be whole within this, so a peer sending a byte at a time cannot hold a
+ * connection) and {@code rtsp.max.connections} (default 256: connections over this are closed at once).
  */
-public record RtspServerSettings(boolean enabled, String host, int port, Duration sessionTimeout, boolean publishOpen) {
+public record RtspServerSettings(
+        boolean enabled,
+        String host,
+        int port,
+        Duration sessionTimeout,
+        boolean publishOpen,
+        Duration requestTimeout,
+        int maxConnections) {
     /** RFC 7826 C.2 gives 8554 as the alternative RTSP port for servers not run as root. */
     public static final int DEFAULT_PORT = 8554;
 
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
 
     public RtspServerSettings {
         if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
             throw new IllegalArgumentException("rtsp.session.timeout must be positive, not " + sessionTimeout);
         }
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("rtsp.request.timeout must be positive, not " + requestTimeout);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("rtsp.max.connections must be at least 1, not " + maxConnections);
+        }
+    }
+
+    /** The default request timeout and connection limit. */
+    public RtspServerSettings(boolean enabled, String host, int port, Duration sessionTimeout, boolean publishOpen) {
+        this(enabled, host, port, sessionTimeout, publishOpen, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
     }
 
     /** The server's settings, with {@code httpHost} as the default host. */
@@ -28,12 +50,19 @@ public record RtspServerSettings(boolean enabled, String host, int port, Duratio
             s.problem("rtsp.session.timeout: at least 1 s, not " + timeout);
             timeout = DEFAULT_SESSION_TIMEOUT;
         }
+        Duration requestTimeout = s.duration("rtsp.request.timeout", DEFAULT_REQUEST_TIMEOUT);
+        if (requestTimeout.toMillis() < 100) {
+            s.problem("rtsp.request.timeout: at least 100 ms, not " + requestTimeout);
+            requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        }
         return new RtspServerSettings(
                 s.bool("rtsp.enabled", false),
                 s.string("rtsp.host", httpHost),
                 s.integer("rtsp.port", DEFAULT_PORT, 0, 65535),
                 timeout,
-                s.bool("publish.open", false));
+                s.bool("publish.open", false),
+                requestTimeout,
+                s.integer("rtsp.max.connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000));
     }
 
     /** Off: no port is opened. */
