@@ -2,6 +2,7 @@ package io.kvr.bridge.rtspserver;
 
 import io.kvr.http.access.AccessSettings;
 import io.kvr.media.sdp.SessionDescription;
+import io.kvr.runtime.stream.StreamName;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -12,10 +13,12 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.rtsp.RtspDecoder;
@@ -23,12 +26,13 @@ import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * kvr's RTSP server on Netty: publishers push to {@code rtsp://host:port/{app}/{stream}} with ANNOUNCE/RECORD over
- * interleaved TCP and the stream is recorded as a pulled camera is. Per connection the pipeline is: the session
+ * interleaved TCP or UDP and the stream is recorded as a pulled camera is. Per connection the pipeline is: the session
  * timeout ({@link IdleStateHandler}), the split of RTSP messages from interleaved frames ({@link
  * InterleavedFrameDecoder}, bounded), Netty's RTSP codec with a bounded aggregator, and the {@link PublishSession}.
  */
@@ -52,6 +56,19 @@ public final class RtspServer implements AutoCloseable {
      * {@code access} and {@code publish.open} ({@link PublishAuthentication}).
      */
     public static RtspServer start(RtspServerSettings settings, AccessSettings access, Recording.Starter recordings) {
+        return start(settings, access, recordings, new PublishedPaths(), name -> false);
+    }
+
+    /**
+     * As {@link #start(RtspServerSettings, AccessSettings, Recording.Starter)}, with the streams published here kept
+     * in {@code paths} (the camera API lists them) and pushes to a stream {@code pulledCameras} names refused.
+     */
+    public static RtspServer start(
+            RtspServerSettings settings,
+            AccessSettings access,
+            Recording.Starter recordings,
+            PublishedPaths paths,
+            Predicate<StreamName> pulledCameras) {
         PublishAuthentication authentication =
                 new PublishAuthentication(access, settings.publishOpen(), java.time.Clock.systemUTC());
         boolean epoll = Epoll.isAvailable();
@@ -62,7 +79,8 @@ public final class RtspServer implements AutoCloseable {
                 Math.max(2, Runtime.getRuntime().availableProcessors()),
                 Thread.ofPlatform().name("rtsp-io-", 0).daemon(true).factory(),
                 io);
-        PublishedPaths paths = new PublishedPaths();
+        UdpPorts udpPorts = new UdpPorts(
+                settings.host(), settings.udpPorts(), epoll ? EpollDatagramChannel.class : NioDatagramChannel.class);
         try {
             Channel ch = new ServerBootstrap()
                     .group(loops)
@@ -73,7 +91,8 @@ public final class RtspServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            pipeline(c.pipeline(), settings, paths, authentication, recordings);
+                            pipeline(
+                                    c.pipeline(), settings, paths, authentication, recordings, udpPorts, pulledCameras);
                         }
                     })
                     .bind(settings.host(), settings.port())
@@ -100,12 +119,30 @@ public final class RtspServer implements AutoCloseable {
             PublishedPaths paths,
             PublishAuthentication authentication,
             Recording.Starter recordings) {
+        pipeline(
+                p,
+                settings,
+                paths,
+                authentication,
+                recordings,
+                new UdpPorts(settings.host(), settings.udpPorts(), NioDatagramChannel.class),
+                name -> false);
+    }
+
+    static void pipeline(
+            ChannelPipeline p,
+            RtspServerSettings settings,
+            PublishedPaths paths,
+            PublishAuthentication authentication,
+            Recording.Starter recordings,
+            UdpPorts udpPorts,
+            Predicate<StreamName> pulledCameras) {
         p.addLast(new IdleStateHandler(settings.sessionTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast(new InterleavedFrameDecoder(MAX_HEADER_BYTES, MAX_BODY_BYTES));
         p.addLast(new RtspDecoder(4096, MAX_HEADER_BYTES, MAX_BODY_BYTES));
         p.addLast(new HttpObjectAggregator(MAX_BODY_BYTES));
         p.addLast(new RtspEncoder());
-        p.addLast(new PublishSession(settings, paths, authentication, recordings));
+        p.addLast(new PublishSession(settings, paths, authentication, recordings, udpPorts, pulledCameras));
     }
 
     /** The port listened on. */

@@ -1,15 +1,27 @@
 package io.kvr.bridge.rtspserver;
 
+import io.kvr.bridge.camera.CameraConfig;
 import io.kvr.runtime.config.Settings;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The RTSP server's settings: {@code rtsp.enabled} (default false), {@code rtsp.host} (default {@code http.host}),
  * {@code rtsp.port} (default 8554), {@code rtsp.session.timeout} (default 60 s: a session without data or
  * keep-alive for this long is closed, RFC 2326 12.37) and {@code publish.open} (default false: every push is
- * refused with 401 until pushes are opened to anyone who reaches the port).
+ * refused with 401 until pushes are opened to anyone who reaches the port), {@code rtsp.udp.ports} (default any
+ * free: the local ports tracks set up over UDP bind, e.g. {@code 40000-40999}) and {@code rtsp.clock} ({@code
+ * camera}, the default as for pulled cameras: capture times from the publisher's RTCP sender reports when sane;
+ * {@code server}: from arrival).
  */
-public record RtspServerSettings(boolean enabled, String host, int port, Duration sessionTimeout, boolean publishOpen) {
+public record RtspServerSettings(
+        boolean enabled,
+        String host,
+        int port,
+        Duration sessionTimeout,
+        boolean publishOpen,
+        UdpPortRange udpPorts,
+        String clock) {
     /** RFC 7826 C.2 gives 8554 as the alternative RTSP port for servers not run as root. */
     public static final int DEFAULT_PORT = 8554;
 
@@ -19,6 +31,14 @@ public record RtspServerSettings(boolean enabled, String host, int port, Duratio
         if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
             throw new IllegalArgumentException("rtsp.session.timeout must be positive, not " + sessionTimeout);
         }
+        if (!CameraConfig.CLOCK_CAMERA.equals(clock) && !CameraConfig.CLOCK_SERVER.equals(clock)) {
+            throw new IllegalArgumentException("rtsp.clock must be camera or server, not " + clock);
+        }
+    }
+
+    /** Any free UDP ports, capture times from the publisher's clock when sane. */
+    public RtspServerSettings(boolean enabled, String host, int port, Duration sessionTimeout, boolean publishOpen) {
+        this(enabled, host, port, sessionTimeout, publishOpen, UdpPortRange.ANY, CameraConfig.CLOCK_CAMERA);
     }
 
     /** The server's settings, with {@code httpHost} as the default host. */
@@ -28,12 +48,25 @@ public record RtspServerSettings(boolean enabled, String host, int port, Duratio
             s.problem("rtsp.session.timeout: at least 1 s, not " + timeout);
             timeout = DEFAULT_SESSION_TIMEOUT;
         }
+        UdpPortRange udp = UdpPortRange.ANY;
+        try {
+            udp = UdpPortRange.parse(s.string("rtsp.udp.ports", ""));
+        } catch (IllegalArgumentException e) {
+            s.problem("rtsp.udp.ports: " + e.getMessage());
+        }
+        String clock = s.string("rtsp.clock", CameraConfig.CLOCK_CAMERA).strip().toLowerCase(Locale.ROOT);
+        if (!clock.equals(CameraConfig.CLOCK_CAMERA) && !clock.equals(CameraConfig.CLOCK_SERVER)) {
+            s.problem("rtsp.clock: camera or server, not " + clock);
+            clock = CameraConfig.CLOCK_CAMERA;
+        }
         return new RtspServerSettings(
                 s.bool("rtsp.enabled", false),
                 s.string("rtsp.host", httpHost),
                 s.integer("rtsp.port", DEFAULT_PORT, 0, 65535),
                 timeout,
-                s.bool("publish.open", false));
+                s.bool("publish.open", false),
+                udp,
+                clock);
     }
 
     /** Off: no port is opened. */
