@@ -399,6 +399,22 @@ public final class PushedStream implements Recording {
         }
 
         @Override
+        public void cameraClockUsed(long lagMs) {
+            log.info(
+                    "pushed stream {}: capture times from the publisher's clock ({} ms behind arrival)",
+                    camera.name(),
+                    lagMs);
+        }
+
+        @Override
+        public void cameraClockRejected(long lagMs) {
+            log.warn(
+                    "pushed stream {}: the publisher's clock is {} ms off arrival; capture times from the server's clock",
+                    camera.name(),
+                    lagMs);
+        }
+
+        @Override
         public void noAacTrack(Codec codec, String reason) {
             log.warn("pushed stream {}: no AAC track from {} audio: {}", camera.name(), codec, reason);
         }
