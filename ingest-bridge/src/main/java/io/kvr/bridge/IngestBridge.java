@@ -2,6 +2,7 @@ package io.kvr.bridge;
 
 import io.kvr.bridge.camera.CameraSupervisor;
 import io.kvr.bridge.kafka.AccessUnitPublisher;
+import io.kvr.bridge.rtspserver.PublishedPaths;
 import io.kvr.bridge.rtspserver.PushedStream;
 import io.kvr.bridge.rtspserver.RtspServer;
 import io.kvr.bridge.sources.CameraSources;
@@ -38,6 +39,7 @@ public final class IngestBridge implements AutoCloseable {
         TopicProvisioner.of(clients).ensure(KvrTopics.all(config.kafka().topics()));
         AccessUnitPublisher publisher = new AccessUnitPublisher(clients, "kvr-ingest-bridge");
         try {
+            PublishedPaths pushed = new PublishedPaths();
             CameraSources sources = CameraSources.start(
                     clients,
                     config.instanceId(),
@@ -46,12 +48,18 @@ public final class IngestBridge implements AutoCloseable {
                     config.urlPolicy(),
                     metrics,
                     camera -> new CameraSupervisor(camera, publisher, config.readTimeout(), config.urlPolicy(), metrics)
-                            .start());
+                            .start(),
+                    pushed);
             RtspServer rtsp = null;
             if (config.rtsp().enabled()) {
                 try {
                     rtsp = RtspServer.start(
-                            config.rtsp(), config.access(), PushedStream.starter(publisher, metrics), metrics);
+                            config.rtsp(),
+                            config.access(),
+                            PushedStream.starter(publisher, metrics),
+                            pushed,
+                            sources::isCamera,
+                            metrics);
                 } catch (RuntimeException e) {
                     sources.close();
                     throw e;

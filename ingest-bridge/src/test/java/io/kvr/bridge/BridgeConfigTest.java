@@ -75,6 +75,21 @@ class BridgeConfigTest {
         assertThat(set.rtsp())
                 .isEqualTo(new io.kvr.bridge.rtspserver.RtspServerSettings(
                         true, "0.0.0.0", 1554, java.time.Duration.ofSeconds(30), true));
+        assertThat(defaults.rtsp().udpPorts()).isEqualTo(io.kvr.bridge.rtspserver.UdpPortRange.ANY);
+        assertThat(defaults.rtsp().clock()).isEqualTo("camera");
+
+        BridgeConfig udp = BridgeConfig.from(settings("rtsp.udp.ports", "40000-40999", "rtsp.clock", "Server"));
+        assertThat(udp.rtsp().udpPorts()).isEqualTo(new io.kvr.bridge.rtspserver.UdpPortRange(40000, 40999));
+        assertThat(udp.rtsp().udpPorts().pairs()).isEqualTo(500);
+        assertThat(udp.rtsp().clock()).isEqualTo("server");
+
+        assertThatThrownBy(() -> BridgeConfig.from(settings("rtsp.udp.ports", "40001-40001", "rtsp.clock", "gps")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .anySatisfy(p -> assertThat(p).startsWith("rtsp.udp.ports: "))
+                                .anySatisfy(p ->
+                                        assertThat(p).startsWith("rtsp.clock: ").contains("gps")));
     }
 
     @Test

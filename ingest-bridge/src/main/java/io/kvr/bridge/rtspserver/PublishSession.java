@@ -3,6 +3,7 @@ package io.kvr.bridge.rtspserver;
 import io.kvr.bridge.camera.CameraConfig;
 import io.kvr.media.rtp.RtpFormatException;
 import io.kvr.media.sdp.SessionDescription;
+import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.stream.StreamName;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -23,6 +24,8 @@ import io.netty.handler.codec.rtsp.RtspResponseStatuses;
 import io.netty.handler.codec.rtsp.RtspVersions;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
@@ -33,6 +36,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -40,15 +44,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One RTSP connection of a publisher (RFC 2326; RFC 7826 where it agrees): OPTIONS, ANNOUNCE with the session
- * description, SETUP of each track over interleaved TCP ({@code RTP/AVP/TCP;unicast;interleaved=a-b;mode=record}),
- * RECORD, then interleaved RTP/RTCP frames to a {@link Recording}, until TEARDOWN, a close, or the session timeout
- * without data or keep-alive (GET_PARAMETER, SET_PARAMETER, OPTIONS). Runs on the connection's event loop and
- * never blocks it: the media work is the recording's.
+ * description, SETUP of each track over interleaved TCP ({@code RTP/AVP/TCP;unicast;interleaved=a-b;mode=record}) or
+ * UDP ({@code RTP/AVP;unicast;client_port=a-b;mode=record}: two ports bound per track, {@link UdpPorts}), RECORD,
+ * then RTP/RTCP (interleaved frames, or datagrams from the publisher's address) to a {@link Recording}, until
+ * TEARDOWN, a close, or the session timeout without data or keep-alive (GET_PARAMETER, SET_PARAMETER, OPTIONS, or a
+ * datagram). A track's UDP ports are released with the connection. Runs on the connection's event loop and never
+ * blocks it: the media work is the recording's.
  *
  * <p>Answers: CSeq echoed on every answer (400 without one); a method out of order 455 Method Not Valid in This
  * State; a Session header naming another session 454; an unknown path or a stream name kvr does not take 404 or
- * 400 with the reason; a description that does not parse 400; no track kvr records 415; UDP, multicast or PLAY
- * transports 461 Unsupported Transport; an ANNOUNCE without the right to publish the stream 401, 400 or 403 as
+ * 400 with the reason; a description that does not parse 400; no track kvr records 415; multicast or PLAY
+ * transports 461 Unsupported Transport; no free UDP port pair 503; a stream that is a pulled camera (in the sources
+ * catalog) 403 with the reason; an ANNOUNCE without the right to publish the stream 401, 400 or 403 as
  * {@link PublishAuthentication} decides (SETUP and RECORD of the session are not checked again); a stream another publisher
  * records now 503 Service Unavailable, reason "Stream Already Published" (RFC 2326 has no 409 Conflict; 503 says
  * it may work later, when the other publisher stops).
@@ -60,6 +67,7 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
     private static final String SERVER = "kvr";
     private static final Pattern INTERLEAVED = Pattern.compile("(?i)interleaved=(\\d{1,3})(?:-(\\d{1,3}))?(?![0-9-])");
     private static final Pattern CSEQ = Pattern.compile("\\s*\\d{1,9}\\s*");
+    private static final Pattern CLIENT_PORT = Pattern.compile("(?i)client_port=(\\d{1,5})(?:-(\\d{1,5}))?");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private enum State {
@@ -73,6 +81,8 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
     private final PublishedPaths paths;
     private final Recording.Starter starter;
     private final PublishAuthentication authentication;
+    private final UdpPorts udpPorts;
+    private final Predicate<StreamName> pulledCameras;
     private final String sessionId;
     private State state = State.INIT;
     private StreamName stream;
@@ -86,16 +96,28 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
     private boolean[] setUp;
     private Recording recording;
     private ChannelHandlerContext ctx;
+    private Publication publication;
+    /** UDP ports bound for tracks; SETUPs whose ports are being bound; when the last datagram came. */
+    private final List<UdpPorts.Pair> udp = new ArrayList<>();
+
+    private int udpBinding;
+    private long lastDatagramNanos;
+    private boolean foreignLogged;
+    private boolean closed;
 
     PublishSession(
             RtspServerSettings settings,
             PublishedPaths paths,
             PublishAuthentication authentication,
-            Recording.Starter starter) {
+            Recording.Starter starter,
+            UdpPorts udpPorts,
+            Predicate<StreamName> pulledCameras) {
         this.settings = settings;
         this.paths = paths;
         this.authentication = authentication;
         this.starter = starter;
+        this.udpPorts = udpPorts;
+        this.pulledCameras = pulledCameras;
         byte[] id = new byte[8];
         RANDOM.nextBytes(id);
         this.sessionId = HexFormat.of().formatHex(id);
@@ -215,6 +237,11 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
             send(r, false);
             return;
         }
+        if (pulledCameras.test(name)) {
+            // one source per stream: a pulled camera's recording would interleave with the push
+            answer(cseq, RtspResponseStatuses.FORBIDDEN, name + " is a pulled camera");
+            return;
+        }
         String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         if (!type.toLowerCase(Locale.ROOT).strip().startsWith("application/sdp")) {
             answer(cseq, RtspResponseStatuses.UNSUPPORTED_MEDIA_TYPE, "ANNOUNCE needs an application/sdp body");
@@ -236,10 +263,17 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
                     "no track kvr records (H.264, H.265, MPEG-4 Part 2, AAC, G.711, Opus); got " + announced.ignored());
             return;
         }
-        if (!paths.claim(name)) {
+        Publication claimed = new Publication(
+                name,
+                remote(),
+                Secrets.redactUrl(uri.toString()),
+                System.currentTimeMillis(),
+                () -> ctx.channel().close());
+        if (!paths.claim(claimed)) {
             answer(cseq, ALREADY_PUBLISHED, null);
             return;
         }
+        publication = claimed;
         stream = name;
         announcedUrl = uri.toString();
         announcedPath = uri.getRawPath();
@@ -260,25 +294,37 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
             answer(cseq, RtspResponseStatuses.METHOD_NOT_VALID, "SETUP follows ANNOUNCE, before RECORD");
             return;
         }
-        String transport = request.headers().get(RtspHeaderNames.TRANSPORT, "");
-        String lower = transport.toLowerCase(Locale.ROOT);
-        Matcher interleaved = INTERLEAVED.matcher(transport);
-        // RFC 2326 12.39: the first transport the server takes wins; kvr takes one: RTP/AVP/TCP, unicast, record
-        if (!lower.startsWith("rtp/avp/tcp")
-                || lower.contains("multicast")
-                || (lower.contains("mode=") && !lower.matches(".*mode=\"?record\"?.*"))
-                || !interleaved.find()) {
+        RequestedTransport transport =
+                RequestedTransport.first(request.headers().get(RtspHeaderNames.TRANSPORT, ""));
+        if (transport == null) {
             answer(
                     cseq,
                     RtspResponseStatuses.UNSUPPORTED_TRANSPORT,
-                    "only RTP/AVP/TCP;unicast;interleaved=a-b;mode=record");
+                    "only RTP/AVP/TCP;unicast;interleaved=a-b;mode=record or RTP/AVP;unicast;client_port=a-b;mode=record");
             return;
         }
-        int rtp = Integer.parseInt(interleaved.group(1));
-        int rtcp = interleaved.group(2) == null ? rtp + 1 : Integer.parseInt(interleaved.group(2));
-        if (rtp > 255 || rtcp > 255 || rtp == rtcp || channels[rtp] != -1 || channels[rtcp] != -1) {
-            answer(cseq, RtspResponseStatuses.UNSUPPORTED_TRANSPORT, "interleaved channels taken or out of 0..255");
-            return;
+        int rtp;
+        int rtcp;
+        if (transport.udp()) {
+            // the recording's channel map numbers UDP tracks too: the highest free pair, clear of what clients pick
+            rtp = -1;
+            for (int c = 254; c >= 0 && rtp < 0; c -= 2) {
+                if (channels[c] == -1 && channels[c + 1] == -1) {
+                    rtp = c;
+                }
+            }
+            rtcp = rtp + 1;
+            if (rtp < 0) {
+                answer(cseq, RtspResponseStatuses.UNSUPPORTED_TRANSPORT, "too many tracks");
+                return;
+            }
+        } else {
+            rtp = transport.first();
+            rtcp = transport.second();
+            if (rtp > 255 || rtcp > 255 || rtp == rtcp || channels[rtp] != -1 || channels[rtcp] != -1) {
+                answer(cseq, RtspResponseStatuses.UNSUPPORTED_TRANSPORT, "interleaved channels taken or out of 0..255");
+                return;
+            }
         }
         URI uri = uri(request.uri());
         int track = uri == null ? -1 : trackOf(uri);
@@ -293,6 +339,10 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
         setUp[track] = true;
         channels[rtp] = track;
         channels[rtcp] = -2 - track;
+        if (transport.udp()) {
+            bindUdp(cseq, track, rtp, transport);
+            return;
+        }
         state = State.READY;
         FullHttpResponse r = response(cseq, RtspResponseStatuses.OK);
         r.headers().set(RtspHeaderNames.SESSION, sessionHeader());
@@ -301,8 +351,103 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
         send(r, false);
     }
 
+    /** Binds the track's two ports, then answers the SETUP; datagrams count from RECORD on. */
+    private void bindUdp(String cseq, int track, int channel, RequestedTransport transport) {
+        InetAddress from = remoteAddress();
+        if (from == null) {
+            answer(cseq, RtspResponseStatuses.UNSUPPORTED_TRANSPORT, "UDP needs a publisher with an IP address");
+            return;
+        }
+        udpBinding++;
+        UdpReceiver receiver = new UdpReceiver();
+        Future<UdpPorts.Pair> bound = udpPorts.bind(
+                ctx.channel().eventLoop(),
+                () -> new DatagramReceiver(channel, from, receiver),
+                () -> new DatagramReceiver(channel + 1, from, receiver));
+        bound.addListener(done -> {
+            udpBinding--;
+            if (!bound.isSuccess()) {
+                setUp[track] = false;
+                channels[channel] = -1;
+                channels[channel + 1] = -1;
+                if (!closed) {
+                    log.warn(
+                            "pushed stream {}: cannot bind UDP ports: {}",
+                            stream,
+                            bound.cause().getMessage());
+                    answer(
+                            cseq,
+                            RtspResponseStatuses.SERVICE_UNAVAILABLE,
+                            bound.cause().getMessage());
+                }
+                return;
+            }
+            UdpPorts.Pair pair = bound.getNow();
+            if (closed) {
+                pair.close();
+                return;
+            }
+            udp.add(pair);
+            lastDatagramNanos = System.nanoTime();
+            state = State.READY;
+            FullHttpResponse r = response(cseq, RtspResponseStatuses.OK);
+            r.headers().set(RtspHeaderNames.SESSION, sessionHeader());
+            r.headers()
+                    .set(
+                            RtspHeaderNames.TRANSPORT,
+                            "RTP/AVP;unicast;client_port=" + transport.first() + "-" + transport.second()
+                                    + ";server_port=" + pair.rtpPort() + "-" + pair.rtcpPort() + ";mode=record");
+            send(r, false);
+        });
+    }
+
+    /**
+     * The transport of a SETUP kvr takes: interleaved TCP ({@code first}-{@code second} the channels) or UDP (the
+     * publisher's ports), unicast, record.
+     */
+    record RequestedTransport(boolean udp, int first, int second) {
+        /** RFC 2326 12.39: the first transport of the list the server takes wins; null when it takes none. */
+        static RequestedTransport first(String header) {
+            for (String spec : header.split(",")) {
+                RequestedTransport t = parse(spec.strip());
+                if (t != null) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        private static RequestedTransport parse(String spec) {
+            String lower = spec.toLowerCase(Locale.ROOT);
+            if (lower.contains("multicast") || (lower.contains("mode=") && !lower.matches(".*mode=\"?record\"?.*"))) {
+                return null;
+            }
+            String protocol = lower.split(";", 2)[0].strip();
+            if (protocol.equals("rtp/avp/tcp")) {
+                Matcher m = INTERLEAVED.matcher(spec);
+                if (!m.find()) {
+                    return null;
+                }
+                int rtp = Integer.parseInt(m.group(1));
+                return new RequestedTransport(false, rtp, m.group(2) == null ? rtp + 1 : Integer.parseInt(m.group(2)));
+            }
+            if (protocol.equals("rtp/avp") || protocol.equals("rtp/avp/udp")) {
+                Matcher m = CLIENT_PORT.matcher(spec);
+                if (!m.find()) {
+                    return null;
+                }
+                int rtp = Integer.parseInt(m.group(1));
+                int rtcp = m.group(2) == null ? rtp + 1 : Integer.parseInt(m.group(2));
+                return rtp < 1 || rtcp < 1 || rtp > 65535 || rtcp > 65535
+                        ? null
+                        : new RequestedTransport(true, rtp, rtcp);
+            }
+            return null;
+        }
+    }
+
     private void record(String cseq) {
-        if (state != State.READY) {
+        if (state != State.READY || udpBinding > 0) {
             answer(cseq, RtspResponseStatuses.METHOD_NOT_VALID, "RECORD follows ANNOUNCE and SETUP");
             return;
         }
@@ -329,10 +474,18 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
                 map[c] = -2 - renumber[-2 - map[c]];
             }
         }
-        CameraConfig camera = new CameraConfig(stream, announcedUrl, CameraConfig.TCP, CameraConfig.CLOCK_SERVER);
+        String transport = udp.isEmpty() ? CameraConfig.TCP : CameraConfig.UDP;
+        CameraConfig camera = new CameraConfig(stream, announcedUrl, transport, settings.clock());
         recording = starter.start(camera, tracks, map, new ChannelControl());
         state = State.RECORDING;
-        log.info("pushed stream {} from {} ({}): recording {} track(s)", stream, remote(), publisher, tracks.size());
+        publication.recording(transport);
+        log.info(
+                "pushed stream {} from {} ({}): recording {} track(s) over {}",
+                stream,
+                remote(),
+                publisher,
+                tracks.size(),
+                transport);
         FullHttpResponse r = response(cseq, RtspResponseStatuses.OK);
         r.headers().set(RtspHeaderNames.SESSION, sessionHeader());
         send(r, false);
@@ -448,6 +601,10 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private InetAddress remoteAddress() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress i ? i.getAddress() : null;
+    }
+
     private String remote() {
         SocketAddress a = ctx.channel().remoteAddress();
         return a instanceof InetSocketAddress i
@@ -458,6 +615,11 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
+            if (!udp.isEmpty()
+                    && System.nanoTime() - lastDatagramNanos
+                            < settings.sessionTimeout().toNanos()) {
+                return; // RFC 7826 A.2: media the publisher sends keeps its session alive too
+            }
             log.info(
                     "rtsp connection from {}{}: no data or keep-alive for {} s; closing",
                     remote(),
@@ -485,13 +647,16 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closed = true;
+        udp.forEach(UdpPorts.Pair::close);
+        udp.clear();
         if (recording != null) {
             recording.close();
             recording = null;
             log.info("pushed stream {} from {}: publisher gone", stream, remote());
         }
-        if (stream != null) {
-            paths.release(stream);
+        if (publication != null) {
+            paths.release(publication);
         }
         super.channelInactive(ctx);
     }
@@ -505,7 +670,39 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
 
         @Override
         public void fail(String reason) {
+            publication.failed(reason);
             ctx.channel().close();
+        }
+
+        @Override
+        public void published(int payloadBytes) {
+            publication.unitPublished(payloadBytes);
+        }
+
+        @Override
+        public void sessionStarted() {
+            publication.sessionStarted();
+        }
+    }
+
+    /** Datagrams of the tracks set up over UDP; on the connection's event loop, as its frames. */
+    private final class UdpReceiver implements DatagramReceiver.Sink {
+        @Override
+        public void datagram(InterleavedFrame frame) {
+            lastDatagramNanos = System.nanoTime();
+            frame(frame);
+        }
+
+        @Override
+        public void foreign(InetSocketAddress sender) {
+            publication.foreignDatagram();
+            if (!foreignLogged) {
+                foreignLogged = true;
+                log.warn(
+                        "pushed stream {}: dropping UDP datagrams from {}, not the publisher (counted)",
+                        stream,
+                        sender == null ? "?" : sender.getAddress().getHostAddress());
+            }
         }
     }
 }

@@ -1,27 +1,43 @@
 package io.kvr.bridge.rtspserver;
 
 import io.kvr.runtime.stream.StreamName;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
-/** The streams being published to this server now: one publisher per stream. Thread-safe. */
-final class PublishedPaths {
-    private final Set<StreamName> claimed = ConcurrentHashMap.newKeySet();
+/**
+ * The streams being published to this instance now: one publisher per stream, from ANNOUNCE to the connection's
+ * end. The HTTP API lists them with the pulled cameras and ends them on {@code DELETE}. Thread-safe.
+ */
+public final class PublishedPaths {
+    private final ConcurrentMap<StreamName, Publication> claimed = new ConcurrentHashMap<>();
 
-    /** Claims {@code name} for a publisher; false when another publisher has it. */
-    boolean claim(StreamName name) {
-        return claimed.add(name);
+    /** Claims the publication's stream; false when another publisher has it. */
+    boolean claim(Publication publication) {
+        return claimed.putIfAbsent(publication.name(), publication) == null;
     }
 
-    void release(StreamName name) {
-        claimed.remove(name);
+    /** Releases the stream when {@code publication} still holds it. */
+    void release(Publication publication) {
+        claimed.remove(publication.name(), publication);
     }
 
     int size() {
         return claimed.size();
     }
 
-    boolean published(StreamName name) {
-        return claimed.contains(name);
+    public boolean published(StreamName name) {
+        return claimed.containsKey(name);
+    }
+
+    public Optional<Publication> get(StreamName name) {
+        return Optional.ofNullable(claimed.get(name));
+    }
+
+    /** The publications now, in no order. */
+    public List<Publication> all() {
+        return new ArrayList<>(claimed.values());
     }
 }

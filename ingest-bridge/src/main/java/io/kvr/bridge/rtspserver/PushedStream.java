@@ -7,6 +7,7 @@ import io.kvr.bridge.camera.ConnectionMedia;
 import io.kvr.bridge.kafka.AccessUnitPublisher;
 import io.kvr.bridge.rtsp.Packet;
 import io.kvr.bridge.rtsp.SourceTrack;
+import io.kvr.bridge.rtsp.TrackTimeline;
 import io.kvr.media.rtp.Depacketizer;
 import io.kvr.media.rtp.MediaFrame;
 import io.kvr.media.rtp.OrderedPacketSink;
@@ -34,11 +35,13 @@ import org.slf4j.MDC;
 
 /**
  * The media path of one recording publisher: interleaved frames in, access units on the media topic out, exactly as
- * a pulled camera's packets go. Per track a {@link ReorderBuffer} (window 0: TCP keeps order, only loss is
- * counted), the section's {@link Depacketizer}, a {@link TimestampUnwrapper} (pts = the unwrapped RTP timestamp in
- * 1/clock-rate, no dts: {@link ConnectionMedia} derives it), then a {@link ConnectionMedia} and the {@link
- * AccessUnitPublisher}. RTCP sender reports are kept per track ({@link SenderClock}); capture times come from the
- * server's clock (arrival), as for a camera with {@code clock=server}.
+ * a pulled camera's packets go. Per track a {@link ReorderBuffer} (window 0 over TCP, which keeps order, so only loss
+ * is counted; {@value #UDP_REORDER_WINDOW} packets over UDP, which reorders), the section's {@link Depacketizer}, a
+ * {@link TimestampUnwrapper} (pts = the unwrapped RTP timestamp in 1/clock-rate, no dts: {@link ConnectionMedia}
+ * derives it), then a {@link ConnectionMedia} and the {@link AccessUnitPublisher}. RTCP sender reports are kept per
+ * track ({@link SenderClock}): with {@code clock=camera} a track's capture times come from the publisher's wall clock
+ * once its first sender report came and lies within {@code SessionClock}'s bound of arrival, as for a pulled camera;
+ * otherwise, and with {@code clock=server}, from the server's clock (arrival).
  *
  * <p>Threads: the connection's event loop only queues frames ({@link #offer}); the stream's own thread does the
  * media work and the publishing, which may block (the session's {@code StreamInfo} waits for the broker). When the
@@ -52,6 +55,8 @@ public final class PushedStream implements Recording {
     private static final int LOW_MARK = QUEUE / 4;
     /** Bad packets are logged at most this often per stream; the rest are counted. */
     private static final long LOG_EVERY_MS = 10_000;
+    /** Packets held over UDP while waiting for a late one: networks reorder by a few, a burst by a few dozen. */
+    static final int UDP_REORDER_WINDOW = 64;
 
     /** What the connection is told by the stream's thread. */
     public interface Connection {
@@ -60,6 +65,12 @@ public final class PushedStream implements Recording {
 
         /** The stream cannot go on (the media topic refused a unit): the connection is closed. */
         void fail(String reason);
+
+        /** A unit of {@code payloadBytes} the publisher sent went to the media topic. */
+        default void published(int payloadBytes) {}
+
+        /** An ingest session started: its {@code StreamInfo} went to the media topic. */
+        default void sessionStarted() {}
     }
 
     private static final InterleavedFrame END = new InterleavedFrame(0, new byte[0]);
@@ -222,6 +233,7 @@ public final class PushedStream implements Recording {
                 switch (o) {
                     case ConnectionMedia.NewSession s -> {
                         publisher.announce(s.info());
+                        connection.sessionStarted();
                         log.info(
                                 "pushed stream {} recording ({}), session {}, tracks {}",
                                 camera.name(),
@@ -249,6 +261,7 @@ public final class PushedStream implements Recording {
         });
         if (!u.transcoded()) {
             metrics.unitRead(unit.getPayload().remaining());
+            connection.published(unit.getPayload().remaining());
         }
     }
 
@@ -272,7 +285,7 @@ public final class PushedStream implements Recording {
     /** One track's RTP path; reused objects, so a packet costs its RtpPacket and the units it completes. */
     private final class Track implements OrderedPacketSink, Consumer<MediaFrame> {
         private final AnnouncedTrack announced;
-        private final ReorderBuffer order = new ReorderBuffer(0);
+        private final ReorderBuffer order;
         private final SenderClock senderClock;
         private Depacketizer depacketizer;
         private TimestampUnwrapper timestamps = new TimestampUnwrapper();
@@ -283,6 +296,7 @@ public final class PushedStream implements Recording {
         Track(AnnouncedTrack announced) {
             this.announced = announced;
             this.depacketizer = announced.depacketizers().get();
+            this.order = new ReorderBuffer(CameraConfig.UDP.equals(camera.transport()) ? UDP_REORDER_WINDOW : 0);
             this.senderClock = new SenderClock(announced.clockRate());
         }
 
@@ -345,6 +359,9 @@ public final class PushedStream implements Recording {
         @Override
         public void accept(MediaFrame frame) {
             long pts = timestamps.unwrap(frame.timestamp());
+            long cameraStart = senderClock.synchronised()
+                    ? cameraStartMicros(senderClock, frame.timestamp(), pts, announced.clockRate())
+                    : Packet.NO_TIMESTAMP;
             media.accept(
                     new Packet(
                             announced.track().index(),
@@ -353,9 +370,21 @@ public final class PushedStream implements Recording {
                             Packet.NO_TIMESTAMP,
                             frame.data(),
                             arrivalMs),
-                    Packet.NO_TIMESTAMP,
+                    cameraStart,
                     out);
         }
+    }
+
+    /**
+     * The publisher's wall clock at pts 0 of a track, what {@link ConnectionMedia} takes as the camera's start time
+     * (FFmpeg's {@code start_time_realtime} for a pulled camera): the sender report's mapping of {@code
+     * rtpTimestamp} (RFC 3550 6.4.1) less the pts it was unwrapped to.
+     *
+     * @param rtpTimestamp a packet's RTP timestamp, 0..2^32-1
+     * @param pts the same timestamp unwrapped ({@link TimestampUnwrapper}), in 1/{@code clockRate} s
+     */
+    static long cameraStartMicros(SenderClock clock, long rtpTimestamp, long pts, int clockRate) {
+        return clock.unixMillis(rtpTimestamp) * 1000 - TrackTimeline.micros(pts, 1, clockRate);
     }
 
     /** Logs what the connection media corrected, naming the stream. */
@@ -367,6 +396,22 @@ public final class PushedStream implements Recording {
                     camera.name(),
                     track,
                     correctionMs);
+        }
+
+        @Override
+        public void cameraClockUsed(long lagMs) {
+            log.info(
+                    "pushed stream {}: capture times from the publisher's clock ({} ms behind arrival)",
+                    camera.name(),
+                    lagMs);
+        }
+
+        @Override
+        public void cameraClockRejected(long lagMs) {
+            log.warn(
+                    "pushed stream {}: the publisher's clock is {} ms off arrival; capture times from the server's clock",
+                    camera.name(),
+                    lagMs);
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.kvr.bridge.rtspserver;
 
 import io.kvr.http.access.AccessSettings;
 import io.kvr.media.sdp.SessionDescription;
+import io.kvr.runtime.stream.StreamName;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,10 +17,12 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -29,17 +32,19 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * kvr's RTSP server on Netty: publishers push to {@code rtsp://host:port/{app}/{stream}} with ANNOUNCE/RECORD over
- * interleaved TCP and the stream is recorded as a pulled camera is. Per connection the pipeline is: the session
- * timeout ({@link IdleStateHandler}), the deadline of one message ({@link RequestDeadline}), the split of RTSP
- * messages from interleaved frames ({@link InterleavedFrameDecoder}, bounded), Netty's RTSP codec with a bounded
- * aggregator, and the {@link PublishSession}. Connections over {@code rtsp.max.connections} are closed as they are
- * accepted. Meters: {@code kvr_bridge_rtsp_connections} (open connections), {@code kvr_bridge_rtsp_sessions}
- * (announced publish sessions), {@code kvr_bridge_rtsp_refused_connections_total} (over the limit).
+ * interleaved TCP or UDP and the stream is recorded as a pulled camera is. Per connection the pipeline is: the
+ * session timeout ({@link IdleStateHandler}), the deadline of one message ({@link RequestDeadline}), the split of
+ * RTSP messages from interleaved frames ({@link InterleavedFrameDecoder}, bounded), Netty's RTSP codec with a
+ * bounded aggregator, and the {@link PublishSession}. Connections over {@code rtsp.max.connections} are closed as
+ * they are accepted. Meters: {@code kvr_bridge_rtsp_connections} (open connections), {@code
+ * kvr_bridge_rtsp_sessions} (announced publish sessions), {@code kvr_bridge_rtsp_refused_connections_total} (over
+ * the limit).
  */
 public final class RtspServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RtspServer.class);
@@ -65,12 +70,27 @@ public final class RtspServer implements AutoCloseable {
      * {@code access} and {@code publish.open} ({@link PublishAuthentication}).
      */
     public static RtspServer start(RtspServerSettings settings, AccessSettings access, Recording.Starter recordings) {
-        return start(settings, access, recordings, new SimpleMeterRegistry());
+        return start(settings, access, recordings, new PublishedPaths(), name -> false, new SimpleMeterRegistry());
     }
 
     /** As {@link #start(RtspServerSettings, AccessSettings, Recording.Starter)}, metered in {@code registry}. */
     public static RtspServer start(
             RtspServerSettings settings, AccessSettings access, Recording.Starter recordings, MeterRegistry registry) {
+        return start(settings, access, recordings, new PublishedPaths(), name -> false, registry);
+    }
+
+    /**
+     * As {@link #start(RtspServerSettings, AccessSettings, Recording.Starter)}, with the streams published here kept
+     * in {@code paths} (the camera API lists them), pushes to a stream {@code pulledCameras} names refused, and the
+     * server's meters in {@code registry}.
+     */
+    public static RtspServer start(
+            RtspServerSettings settings,
+            AccessSettings access,
+            Recording.Starter recordings,
+            PublishedPaths paths,
+            Predicate<StreamName> pulledCameras,
+            MeterRegistry registry) {
         PublishAuthentication authentication =
                 new PublishAuthentication(access, settings.publishOpen(), java.time.Clock.systemUTC());
         boolean epoll = Epoll.isAvailable();
@@ -81,7 +101,6 @@ public final class RtspServer implements AutoCloseable {
                 Math.max(2, Runtime.getRuntime().availableProcessors()),
                 Thread.ofPlatform().name("rtsp-io-", 0).daemon(true).factory(),
                 io);
-        PublishedPaths paths = new PublishedPaths();
         AtomicInteger connections = new AtomicInteger();
         Gauge.builder("kvr_bridge_rtsp_connections", connections, AtomicInteger::get)
                 .description("open connections to the RTSP server")
@@ -92,6 +111,8 @@ public final class RtspServer implements AutoCloseable {
         Counter refused = Counter.builder("kvr_bridge_rtsp_refused_connections")
                 .description("connections closed on accept: over rtsp.max.connections")
                 .register(registry);
+        UdpPorts udpPorts = new UdpPorts(
+                settings.host(), settings.udpPorts(), epoll ? EpollDatagramChannel.class : NioDatagramChannel.class);
         try {
             Channel ch = new ServerBootstrap()
                     .group(loops)
@@ -108,7 +129,8 @@ public final class RtspServer implements AutoCloseable {
                                 return;
                             }
                             c.closeFuture().addListener(f -> connections.decrementAndGet());
-                            pipeline(c.pipeline(), settings, paths, authentication, recordings);
+                            pipeline(
+                                    c.pipeline(), settings, paths, authentication, recordings, udpPorts, pulledCameras);
                         }
                     })
                     .bind(settings.host(), settings.port())
@@ -147,6 +169,24 @@ public final class RtspServer implements AutoCloseable {
             PublishedPaths paths,
             PublishAuthentication authentication,
             Recording.Starter recordings) {
+        pipeline(
+                p,
+                settings,
+                paths,
+                authentication,
+                recordings,
+                new UdpPorts(settings.host(), settings.udpPorts(), NioDatagramChannel.class),
+                name -> false);
+    }
+
+    static void pipeline(
+            ChannelPipeline p,
+            RtspServerSettings settings,
+            PublishedPaths paths,
+            PublishAuthentication authentication,
+            Recording.Starter recordings,
+            UdpPorts udpPorts,
+            Predicate<StreamName> pulledCameras) {
         p.addLast(new IdleStateHandler(settings.sessionTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         InterleavedFrameDecoder frames = new InterleavedFrameDecoder(MAX_HEADER_BYTES, MAX_BODY_BYTES);
         p.addLast(new RequestDeadline(settings.requestTimeout(), frames));
@@ -155,7 +195,7 @@ public final class RtspServer implements AutoCloseable {
         // in front of the aggregator, so that whatever it answers on its own is encoded too
         p.addLast(new RtspEncoder());
         p.addLast(new RequestAggregator(MAX_BODY_BYTES));
-        p.addLast(new PublishSession(settings, paths, authentication, recordings));
+        p.addLast(new PublishSession(settings, paths, authentication, recordings, udpPorts, pulledCameras));
     }
 
     /**

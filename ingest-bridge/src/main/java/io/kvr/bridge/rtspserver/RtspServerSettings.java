@@ -1,7 +1,9 @@
 package io.kvr.bridge.rtspserver;
 
+import io.kvr.bridge.camera.CameraConfig;
 import io.kvr.runtime.config.Settings;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The RTSP server's settings: {@code rtsp.enabled} (default false), {@code rtsp.host} (default {@code http.host}),
@@ -9,7 +11,10 @@ import java.time.Duration;
  * keep-alive for this long is closed, RFC 2326 12.37) and {@code publish.open} (default false: every push is
  * refused with 401 until pushes are opened to anyone who reaches the port), {@code rtsp.request.timeout} (default
  * 10 s: an RTSP request begun must be whole within this, so a peer sending a byte at a time cannot hold a
- * connection) and {@code rtsp.max.connections} (default 256: connections over this are closed at once).
+ * connection), {@code rtsp.max.connections} (default 256: connections over this are closed at once), {@code
+ * rtsp.udp.ports} (default any free: the local ports tracks set up over UDP bind, e.g. {@code 40000-40999}) and
+ * {@code rtsp.clock} ({@code camera}, the default as for pulled cameras: capture times from the publisher's RTCP
+ * sender reports when sane; {@code server}: from arrival).
  */
 public record RtspServerSettings(
         boolean enabled,
@@ -18,7 +23,9 @@ public record RtspServerSettings(
         Duration sessionTimeout,
         boolean publishOpen,
         Duration requestTimeout,
-        int maxConnections) {
+        int maxConnections,
+        UdpPortRange udpPorts,
+        String clock) {
     /** RFC 7826 C.2 gives 8554 as the alternative RTSP port for servers not run as root. */
     public static final int DEFAULT_PORT = 8554;
 
@@ -36,11 +43,56 @@ public record RtspServerSettings(
         if (maxConnections < 1) {
             throw new IllegalArgumentException("rtsp.max.connections must be at least 1, not " + maxConnections);
         }
+        if (!CameraConfig.CLOCK_CAMERA.equals(clock) && !CameraConfig.CLOCK_SERVER.equals(clock)) {
+            throw new IllegalArgumentException("rtsp.clock must be camera or server, not " + clock);
+        }
+    }
+
+    /** The defaults for everything past {@code publishOpen}. */
+    public RtspServerSettings(boolean enabled, String host, int port, Duration sessionTimeout, boolean publishOpen) {
+        this(enabled, host, port, sessionTimeout, publishOpen, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+    }
+
+    /** Any free UDP ports, capture times from the publisher's clock when sane. */
+    public RtspServerSettings(
+            boolean enabled,
+            String host,
+            int port,
+            Duration sessionTimeout,
+            boolean publishOpen,
+            Duration requestTimeout,
+            int maxConnections) {
+        this(
+                enabled,
+                host,
+                port,
+                sessionTimeout,
+                publishOpen,
+                requestTimeout,
+                maxConnections,
+                UdpPortRange.ANY,
+                CameraConfig.CLOCK_CAMERA);
     }
 
     /** The default request timeout and connection limit. */
-    public RtspServerSettings(boolean enabled, String host, int port, Duration sessionTimeout, boolean publishOpen) {
-        this(enabled, host, port, sessionTimeout, publishOpen, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+    public RtspServerSettings(
+            boolean enabled,
+            String host,
+            int port,
+            Duration sessionTimeout,
+            boolean publishOpen,
+            UdpPortRange udpPorts,
+            String clock) {
+        this(
+                enabled,
+                host,
+                port,
+                sessionTimeout,
+                publishOpen,
+                DEFAULT_REQUEST_TIMEOUT,
+                DEFAULT_MAX_CONNECTIONS,
+                udpPorts,
+                clock);
     }
 
     /** The server's settings, with {@code httpHost} as the default host. */
@@ -55,6 +107,17 @@ public record RtspServerSettings(
             s.problem("rtsp.request.timeout: at least 100 ms, not " + requestTimeout);
             requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         }
+        UdpPortRange udp = UdpPortRange.ANY;
+        try {
+            udp = UdpPortRange.parse(s.string("rtsp.udp.ports", ""));
+        } catch (IllegalArgumentException e) {
+            s.problem("rtsp.udp.ports: " + e.getMessage());
+        }
+        String clock = s.string("rtsp.clock", CameraConfig.CLOCK_CAMERA).strip().toLowerCase(Locale.ROOT);
+        if (!clock.equals(CameraConfig.CLOCK_CAMERA) && !clock.equals(CameraConfig.CLOCK_SERVER)) {
+            s.problem("rtsp.clock: camera or server, not " + clock);
+            clock = CameraConfig.CLOCK_CAMERA;
+        }
         return new RtspServerSettings(
                 s.bool("rtsp.enabled", false),
                 s.string("rtsp.host", httpHost),
@@ -62,7 +125,9 @@ public record RtspServerSettings(
                 timeout,
                 s.bool("publish.open", false),
                 requestTimeout,
-                s.integer("rtsp.max.connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000));
+                s.integer("rtsp.max.connections", DEFAULT_MAX_CONNECTIONS, 1, 100_000),
+                udp,
+                clock);
     }
 
     /** Off: no port is opened. */

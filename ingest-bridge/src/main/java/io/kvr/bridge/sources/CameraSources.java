@@ -4,8 +4,10 @@ import io.kvr.bridge.camera.CameraConfig;
 import io.kvr.bridge.camera.CameraState;
 import io.kvr.bridge.camera.CameraSupervisor;
 import io.kvr.bridge.camera.CameraUrlPolicy;
+import io.kvr.bridge.rtspserver.PublishedPaths;
 import io.kvr.http.Routes;
 import io.kvr.runtime.kafka.KafkaClients;
+import io.kvr.runtime.stream.StreamName;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -50,20 +52,22 @@ public final class CameraSources implements AutoCloseable {
             SourceWriter writer,
             GroupOwners owners,
             SourceOwnership ownership,
-            CameraUrlPolicy urlPolicy) {
+            CameraUrlPolicy urlPolicy,
+            PublishedPaths pushed) {
         this.instanceId = instanceId;
         this.catalog = catalog;
         this.fleet = fleet;
         this.writer = writer;
         this.owners = owners;
         this.ownership = ownership;
-        this.api = new CameraApi(catalog, fleet, writer, owners, instanceId, urlPolicy);
+        this.api = new CameraApi(catalog, fleet, writer, owners, instanceId, urlPolicy, pushed);
     }
 
     /**
      * Reads the sources topic, writes {@code configured} cameras to it, joins the group {@code groupId} and starts
      * pulling the cameras assigned here with {@code starter} (which creates and starts a supervisor). Cameras of the
-     * API must pass {@code urlPolicy}; cameras of the topic whose scheme it refuses are not started.
+     * API must pass {@code urlPolicy}; cameras of the topic whose scheme it refuses are not started. The streams
+     * {@code pushed} to this instance's RTSP server are listed with the cameras.
      */
     public static CameraSources start(
             KafkaClients clients,
@@ -72,7 +76,8 @@ public final class CameraSources implements AutoCloseable {
             List<CameraSpec> configured,
             CameraUrlPolicy urlPolicy,
             MeterRegistry metrics,
-            Function<CameraConfig, CameraSupervisor> starter) {
+            Function<CameraConfig, CameraSupervisor> starter,
+            PublishedPaths pushed) {
         SourceCatalog catalog = null;
         CameraFleet fleet = null;
         SourceWriter writer = null;
@@ -90,7 +95,8 @@ public final class CameraSources implements AutoCloseable {
             fleet.start();
             owners = new GroupOwners(clients, groupId, instanceId);
             SourceOwnership ownership = new SourceOwnership(clients, groupId, instanceId, fleet).start();
-            CameraSources sources = new CameraSources(instanceId, catalog, fleet, writer, owners, ownership, urlPolicy);
+            CameraSources sources =
+                    new CameraSources(instanceId, catalog, fleet, writer, owners, ownership, urlPolicy, pushed);
             Gauge.builder("kvr_bridge_cameras", catalog, c -> c.entries().size())
                     .description("cameras in the sources topic")
                     .tag("scope", "all")
@@ -142,6 +148,11 @@ public final class CameraSources implements AutoCloseable {
 
     public String instanceId() {
         return instanceId;
+    }
+
+    /** Whether {@code name} is a camera of the sources topic (pulled here, elsewhere, or disabled). */
+    public boolean isCamera(StreamName name) {
+        return catalog.get(name).isPresent();
     }
 
     public Routes routes() {

@@ -3,14 +3,18 @@ package io.kvr.bridge.rtspserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.bridge.camera.CameraConfig;
+import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.Codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +30,7 @@ class PublishSessionTest {
     private final PublishedPaths paths = new PublishedPaths();
     private final List<FakeRecording> recordings = new ArrayList<>();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final Set<StreamName> pulledCameras = new HashSet<>();
 
     private final class FakeRecording implements Recording {
         final CameraConfig stream;
@@ -61,11 +66,18 @@ class PublishSessionTest {
     private EmbeddedChannel connection(boolean publishOpen, PublishAuthentication authentication) {
         RtspServerSettings settings = new RtspServerSettings(true, "127.0.0.1", 0, Duration.ofSeconds(60), publishOpen);
         EmbeddedChannel ch = new EmbeddedChannel();
-        RtspServer.pipeline(ch.pipeline(), settings, paths, authentication, (stream, tracks, map, connection) -> {
-            FakeRecording r = new FakeRecording(stream, tracks, map);
-            recordings.add(r);
-            return r;
-        });
+        RtspServer.pipeline(
+                ch.pipeline(),
+                settings,
+                paths,
+                authentication,
+                (stream, tracks, map, connection) -> {
+                    FakeRecording r = new FakeRecording(stream, tracks, map);
+                    recordings.add(r);
+                    return r;
+                },
+                new UdpPorts(settings.host(), settings.udpPorts(), NioDatagramChannel.class),
+                pulledCameras::contains);
         channels.add(ch);
         return ch;
     }
@@ -209,7 +221,11 @@ class PublishSessionTest {
         String mjpeg = "v=0\r\no=- 0 0 IN IP4 0.0.0.0\r\ns=x\r\nt=0 0\r\nm=video 0 RTP/AVP 26\r\n";
         assertThat(ask(ch, announce(4, URL, mjpeg))).startsWith("RTSP/1.0 415");
         assertThat(ask(ch, announce(5, URL, SDP))).startsWith("RTSP/1.0 200");
-        assertThat(ask(ch, setup(6, URL + "/streamid=0", "RTP/AVP;unicast;client_port=5000-5001;mode=record")))
+        assertThat(ask(ch, setup(6, URL + "/streamid=0", "RTP/AVP;multicast;client_port=5000-5001;mode=record")))
+                .startsWith("RTSP/1.0 461");
+        assertThat(ask(ch, setup(6, URL + "/streamid=0", "RTP/AVP;unicast;mode=record")))
+                .startsWith("RTSP/1.0 461");
+        assertThat(ask(ch, setup(6, URL + "/streamid=0", "RTP/AVP;unicast;client_port=5000-5001;mode=play")))
                 .startsWith("RTSP/1.0 461");
         assertThat(ask(ch, setup(7, URL + "/streamid=9", "RTP/AVP/TCP;unicast;interleaved=0-1;mode=record")))
                 .startsWith("RTSP/1.0 404");
@@ -235,5 +251,34 @@ class PublishSessionTest {
         assertThat(ch.isOpen()).isFalse();
         assertThat(paths.published(io.kvr.runtime.stream.StreamName.parse("push/cam1")))
                 .isFalse();
+    }
+
+    @Test
+    void aPushToAPulledCameraIsRefusedWith403AndItsReason() {
+        pulledCameras.add(StreamName.parse("push/cam1"));
+        EmbeddedChannel ch = connection(true);
+        assertThat(ask(ch, announce(1, URL, SDP))).startsWith("RTSP/1.0 403 Forbidden: push/cam1 is a pulled camera");
+        assertThat(paths.published(StreamName.parse("push/cam1"))).isFalse();
+        assertThat(ask(ch, announce(2, "rtsp://h/push/other", SDP))).startsWith("RTSP/1.0 200");
+    }
+
+    @Test
+    void theFirstTransportKvrTakesWins() {
+        assertThat(PublishSession.RequestedTransport.first("RTP/AVP;unicast;client_port=5000-5001;mode=record"))
+                .isEqualTo(new PublishSession.RequestedTransport(true, 5000, 5001));
+        assertThat(PublishSession.RequestedTransport.first("RTP/AVP/UDP;unicast;client_port=5002;mode=\"RECORD\""))
+                .isEqualTo(new PublishSession.RequestedTransport(true, 5002, 5003));
+        assertThat(PublishSession.RequestedTransport.first(
+                        "RTP/AVP;multicast;mode=record,RTP/AVP/TCP;unicast;interleaved=4-5;mode=record"))
+                .isEqualTo(new PublishSession.RequestedTransport(false, 4, 5));
+        assertThat(PublishSession.RequestedTransport.first("RTP/AVP/TCP;unicast;interleaved=2"))
+                .isEqualTo(new PublishSession.RequestedTransport(false, 2, 3));
+        assertThat(PublishSession.RequestedTransport.first("RTP/AVP;unicast;client_port=0-1"))
+                .isNull();
+        assertThat(PublishSession.RequestedTransport.first("RTP/AVP;unicast;client_port=70000-70001"))
+                .isNull();
+        assertThat(PublishSession.RequestedTransport.first("RTP/SAVP;unicast;client_port=5000-5001"))
+                .isNull();
+        assertThat(PublishSession.RequestedTransport.first("")).isNull();
     }
 }
