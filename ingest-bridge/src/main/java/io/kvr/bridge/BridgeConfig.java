@@ -3,6 +3,7 @@ package io.kvr.bridge;
 import io.kvr.bridge.camera.CameraUrlPolicy;
 import io.kvr.bridge.rtspserver.RtspServerSettings;
 import io.kvr.bridge.sources.CameraSpec;
+import io.kvr.http.access.AccessSettings;
 import io.kvr.runtime.config.KafkaSettings;
 import io.kvr.runtime.config.Settings;
 import io.kvr.runtime.stream.StreamName;
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
  * @param groupId    the consumer group of the bridges that share the cameras
  * @param urlPolicy  which camera URLs are taken and what FFmpeg may open for them
  * @param rtsp       the RTSP server publishers push to ({@code rtsp.*}, {@code publish.open})
+ * @param access     who may watch streams live over RTSP ({@code access.*}, as for the edge's viewers)
  */
 public record BridgeConfig(
         KafkaSettings kafka,
@@ -38,7 +40,8 @@ public record BridgeConfig(
         String instanceId,
         String groupId,
         CameraUrlPolicy urlPolicy,
-        RtspServerSettings rtsp) {
+        RtspServerSettings rtsp,
+        AccessSettings access) {
     private static final Set<String> CAMERA_SETTINGS =
             Set.of("url", "transport", "clock", "enabled", "username", "password");
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
@@ -67,7 +70,8 @@ public record BridgeConfig(
                         "bridge.group.id",
                         io.kvr.runtime.config.GroupIds.from(s).of("ingest-bridge")),
                 urlPolicy,
-                RtspServerSettings.from(s, httpHost));
+                RtspServerSettings.from(s, httpHost),
+                AccessSettings.from(s));
         s.validate();
         return config;
     }

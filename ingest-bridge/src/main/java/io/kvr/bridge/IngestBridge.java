@@ -6,6 +6,7 @@ import io.kvr.bridge.rtspserver.PushedStream;
 import io.kvr.bridge.rtspserver.RtspServer;
 import io.kvr.bridge.sources.CameraSources;
 import io.kvr.http.Routes;
+import io.kvr.http.access.AccessControl;
 import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.kafka.KvrTopics;
 import io.kvr.runtime.kafka.TopicProvisioner;
@@ -50,7 +51,12 @@ public final class IngestBridge implements AutoCloseable {
             RtspServer rtsp = null;
             if (config.rtsp().enabled()) {
                 try {
-                    rtsp = RtspServer.start(config.rtsp(), PushedStream.starter(publisher, metrics));
+                    rtsp = RtspServer.start(
+                            config.rtsp(),
+                            PushedStream.starter(publisher, metrics),
+                            clients,
+                            new AccessControl(config.access()),
+                            metrics);
                 } catch (RuntimeException e) {
                     sources.close();
                     throw e;

@@ -1,6 +1,9 @@
 package io.kvr.bridge.rtspserver;
 
+import io.kvr.http.access.AccessControl;
 import io.kvr.media.sdp.SessionDescription;
+import io.kvr.runtime.kafka.KafkaClients;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -27,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * kvr's RTSP server on Netty: publishers push to {@code rtsp://host:port/{app}/{stream}} with ANNOUNCE/RECORD over
- * interleaved TCP and the stream is recorded as a pulled camera is. Per connection the pipeline is: the session
+ * interleaved TCP and the stream is recorded as a pulled camera is; players watch any stream live in the media
+ * topic at the same URL with DESCRIBE/SETUP/PLAY ({@link PlaySession}). Per connection the pipeline is: the session
  * timeout ({@link IdleStateHandler}), the split of RTSP messages from interleaved frames ({@link
  * InterleavedFrameDecoder}, bounded), Netty's RTSP codec with a bounded aggregator, and the {@link PublishSession}.
  */
@@ -40,14 +44,27 @@ public final class RtspServer implements AutoCloseable {
 
     private final EventLoopGroup loops;
     private final Channel channel;
+    private final LiveFeeds feeds;
 
-    private RtspServer(EventLoopGroup loops, Channel channel) {
+    private RtspServer(EventLoopGroup loops, Channel channel, LiveFeeds feeds) {
         this.loops = loops;
         this.channel = channel;
+        this.feeds = feeds;
     }
 
-    /** Listens on the settings' host and port (0: any free port) and serves from then on. */
-    public static RtspServer start(RtspServerSettings settings, Recording.Starter recordings) {
+    /**
+     * Listens on the settings' host and port (0: any free port) and serves from then on: pushes are recorded with
+     * {@code recordings}, players watch the media topic's live streams read with {@code clients}, as {@code access}
+     * allows.
+     */
+    public static RtspServer start(
+            RtspServerSettings settings,
+            Recording.Starter recordings,
+            KafkaClients clients,
+            AccessControl access,
+            MeterRegistry registry) {
+        LiveFeeds feeds = new LiveFeeds(feed -> FeedReader.start(clients, feed), registry);
+        ViewerAccess viewers = new ViewerAccess(access);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> serverChannel =
@@ -67,13 +84,13 @@ public final class RtspServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            pipeline(c.pipeline(), settings, paths, recordings);
+                            pipeline(c.pipeline(), settings, paths, recordings, feeds, viewers);
                         }
                     })
                     .bind(settings.host(), settings.port())
                     .sync()
                     .channel();
-            RtspServer server = new RtspServer(loops, ch);
+            RtspServer server = new RtspServer(loops, ch, feeds);
             log.info("rtsp server listening on {}:{}", settings.host(), server.port());
             return server;
         } catch (InterruptedException e) {
@@ -87,15 +104,44 @@ public final class RtspServer implements AutoCloseable {
         }
     }
 
-    /** The handlers of one connection, front to back. */
+    /** The handlers of one connection of a server without live streams (players get 404), front to back. */
     static void pipeline(
             ChannelPipeline p, RtspServerSettings settings, PublishedPaths paths, Recording.Starter recordings) {
+        pipeline(
+                p,
+                settings,
+                paths,
+                recordings,
+                new LiveFeeds(feed -> noReader(feed), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                ViewerAccess.open());
+    }
+
+    private static AutoCloseable noReader(LiveFeed feed) {
+        feed.caughtUp();
+        return () -> {};
+    }
+
+    /**
+     * The handlers of one connection, front to back: the session timeout, the split of messages from interleaved
+     * frames, Netty's RTSP codec with a bounded aggregator, then the {@link RtspConnection} that becomes a {@link
+     * PublishSession} or a {@link PlaySession}. A player's interleaved frames are written from the splitter's
+     * context, past the RTSP encoder.
+     */
+    static void pipeline(
+            ChannelPipeline p,
+            RtspServerSettings settings,
+            PublishedPaths paths,
+            Recording.Starter recordings,
+            LiveFeeds feeds,
+            ViewerAccess viewers) {
         p.addLast(new IdleStateHandler(settings.sessionTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast(new InterleavedFrameDecoder(MAX_HEADER_BYTES, MAX_BODY_BYTES));
         p.addLast(new RtspDecoder(4096, MAX_HEADER_BYTES, MAX_BODY_BYTES));
         p.addLast(new HttpObjectAggregator(MAX_BODY_BYTES));
         p.addLast(new RtspEncoder());
-        p.addLast(new PublishSession(settings, paths, recordings));
+        p.addLast(new RtspConnection(
+                () -> new PublishSession(settings, paths, recordings),
+                () -> new PlaySession(settings, feeds, viewers)));
     }
 
     /** The port listened on. */
@@ -106,6 +152,7 @@ public final class RtspServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        feeds.close();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
