@@ -212,10 +212,10 @@ final class FeedReader implements AutoCloseable {
         }
     }
 
+    /** Stops reading without waiting (it is called on an event loop): the thread closes its consumer on its way out. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         consumer.wakeup();
-        thread.join(CALL_TIMEOUT.toMillis());
     }
 }

@@ -15,6 +15,7 @@ import io.netty.channel.EventLoop;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +60,12 @@ final class RelayViewer implements LiveFeed.Viewer {
     private final List<Track> tracks = new ArrayList<>();
     private final boolean video;
     private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicBoolean fellBehind = new AtomicBoolean();
     private final String cname;
     private String session;
+    /** Units of the current session captured before this are not sent; MIN_VALUE: none. */
+    private long startMs = Long.MIN_VALUE;
+
     private boolean needKeyframe;
     private boolean behind;
     private long behindSinceMs;
@@ -113,19 +118,30 @@ final class RelayViewer implements LiveFeed.Viewer {
     }
 
     /**
-     * Starts from a feed's snapshot: anchors each track on its first cached unit and answers the PLAY's
-     * {@code RTP-Info} (RFC 2326 12.33: per track the sequence number and RTP timestamp of its first packet).
+     * Starts from a feed's snapshot and answers the PLAY's {@code RTP-Info} (RFC 2326 12.33): per track the
+     * sequence number of its first packet and its RTP timestamp at one instant, the same for all tracks (the first
+     * cached unit's capture time), so a player aligns the tracks from the start and the sender reports agree.
+     * Capture time is the clock the tracks of a session share (each track's pts has its own origin); units
+     * captured before that instant are not sent.
      */
     String start(LiveFeed.Snapshot snapshot, String baseUrl) {
+        startMs = Long.MIN_VALUE;
+        for (AccessUnit u : snapshot.cached()) {
+            if (track(u) != null && u.getIngestSessionId().equals(session)) {
+                startMs = u.getCaptureTimeMs();
+                break;
+            }
+        }
         List<String> info = new ArrayList<>();
         for (Track t : tracks) {
             String entry = "url=" + baseUrl + RelayDescription.TRACK_CONTROL_PREFIX + t.index + ";seq=" + t.sequence;
             for (AccessUnit u : snapshot.cached()) {
-                if (track(u) == t && u.getIngestSessionId().equals(session)) {
+                if (track(u) == t && u.getIngestSessionId().equals(session) && u.getCaptureTimeMs() >= startMs) {
                     if (!t.anchored()) {
                         t.anchor(u);
                     }
-                    entry += ";rtptime=" + ((t.offset + t.relay.rtpTicks(u.getPts())) & MASK);
+                    long before = Math.floorDiv((u.getCaptureTimeMs() - startMs) * t.relay.clockRate(), 1000);
+                    entry += ";rtptime=" + ((t.offset + t.relay.rtpTicks(u.getPts()) - before) & MASK);
                     break;
                 }
             }
@@ -154,7 +170,11 @@ final class RelayViewer implements LiveFeed.Viewer {
     public void unit(StreamInfo info, AccessUnit unit, boolean live) {
         if (pending.incrementAndGet() > MAX_PENDING) {
             pending.decrementAndGet();
-            loop.execute(this::fellBehind);
+            feed.dropped(1);
+            // one task tells the event loop, however many units are dropped before it runs
+            if (!fellBehind.getAndSet(true)) {
+                loop.execute(this::fellBehind);
+            }
             return;
         }
         loop.execute(() -> {
@@ -172,11 +192,10 @@ final class RelayViewer implements LiveFeed.Viewer {
     // --- on the event loop
 
     private void fellBehind() {
-        if (closed) {
-            return;
+        fellBehind.set(false);
+        if (!closed) {
+            markBehind();
         }
-        feed.dropped(1);
-        markBehind();
     }
 
     private void markBehind() {
@@ -199,6 +218,7 @@ final class RelayViewer implements LiveFeed.Viewer {
                 return;
             }
             session = unit.getIngestSessionId();
+            startMs = Long.MIN_VALUE;
             needKeyframe = video;
         }
         Track t = track(unit);
@@ -222,6 +242,9 @@ final class RelayViewer implements LiveFeed.Viewer {
                 return;
             }
             needKeyframe = false;
+        }
+        if (unit.getCaptureTimeMs() < startMs) {
+            return; // before the instant RTP-Info announced
         }
         behind = false;
         t.send(unit);
@@ -309,14 +332,15 @@ final class RelayViewer implements LiveFeed.Viewer {
 
         /** Chooses the offset of the session's timestamps from its first unit here. */
         void anchor(AccessUnit u) {
-            long ticks = relay.rtpTicks(u.getPts());
             if (packets == 0) {
+                // RFC 3550 5.1: the first timestamp is random
                 offset = RANDOM.nextLong() & MASK;
-            } else {
-                long gapMs = Math.max(1, u.getCaptureTimeMs() - lastCaptureMs);
-                long next = lastRtp + Math.max(1, gapMs * relay.clockRate() / 1000);
-                offset = (next - ticks) & MASK;
+                anchoredSession = u.getIngestSessionId();
+                return;
             }
+            long gapMs = Math.max(1, u.getCaptureTimeMs() - lastCaptureMs);
+            long next = lastRtp + Math.max(1, gapMs * relay.clockRate() / 1000);
+            offset = (next - relay.rtpTicks(u.getPts())) & MASK;
             anchoredSession = u.getIngestSessionId();
         }
 

@@ -59,7 +59,7 @@ class RtspRelayIT {
                 AccessControl.open(),
                 new SimpleMeterRegistry());
         push = CompletableFuture.supplyAsync(() -> FFmpegTools.ffmpeg(
-                Duration.ofSeconds(120),
+                Duration.ofSeconds(240),
                 "-v",
                 "error",
                 "-re",
@@ -72,7 +72,7 @@ class RtspRelayIT {
                 "-i",
                 "sine",
                 "-t",
-                "60",
+                "180",
                 "-c:v",
                 "libopenh264",
                 "-g",
@@ -120,14 +120,14 @@ class RtspRelayIT {
     }
 
     private static FFmpegTools.Result play(int port, String transport, String... output) {
-        String[] head = {"-v", "error", "-rtsp_transport", transport, "-i", url(port)};
+        String[] head = {"-v", "error", "-timeout", "10000000", "-rtsp_transport", transport, "-i", url(port)};
         // as FFmpegTools.decode: the null output keeps the demuxer's time base
         String[] tail = {"-enc_time_base", "demux", "-f", "null", "-"};
         String[] args = new String[head.length + output.length + tail.length];
         System.arraycopy(head, 0, args, 0, head.length);
         System.arraycopy(output, 0, args, head.length, output.length);
         System.arraycopy(tail, 0, args, head.length + output.length, tail.length);
-        return FFmpegTools.ffmpeg(Duration.ofSeconds(60), args);
+        return FFmpegTools.ffmpeg(Duration.ofSeconds(30), args);
     }
 
     @Test
