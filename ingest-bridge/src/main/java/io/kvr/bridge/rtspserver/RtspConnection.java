@@ -1,6 +1,5 @@
 package io.kvr.bridge.rtspserver;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -73,6 +72,6 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.info("rtsp connection from {}: {}; closing", ctx.channel().remoteAddress(), cause.getMessage());
-        ctx.close().addListener(ChannelFutureListener.CLOSE);
+        ctx.close();
     }
 }

@@ -315,4 +315,55 @@ class PlaySessionTest {
         assertThat(ask(connection(access), request("DESCRIBE", 1, URL, "Authorization: Basic " + basic)))
                 .startsWith("RTSP/1.0 200 OK");
     }
+
+    @Test
+    void hostileRequestsGetA4xxOrACloseNeverAnException() {
+        String[][] table = {
+            {"DESCRIBE rtsp://127.0.0.1:8554/%zz/x RTSP/1.0\r\nCSeq: 1\r\n\r\n", "RTSP/1.0 4"},
+            {"DESCRIBE rtsp://127.0.0.1:8554/a/b/c/d RTSP/1.0\r\nCSeq: 1\r\n\r\n", "RTSP/1.0 404"},
+            {"DESCRIBE * RTSP/1.0\r\nCSeq: 1\r\n\r\n", "RTSP/1.0 404"},
+            {"DESCRIBE " + URL + " RTSP/1.0\r\n\r\n", "RTSP/1.0 400"},
+            {"PLAY " + URL + " RTSP/1.0\r\nCSeq: 1\r\n\r\n", "RTSP/1.0 455"},
+            {"PAUSE " + URL + " RTSP/1.0\r\nCSeq: 1\r\n\r\n", "RTSP/1.0 455"},
+            {"FLY " + URL + " RTSP/1.0\r\nCSeq: 1\r\n\r\n", "RTSP/1.0 405"},
+            {"SETUP " + URL + "/trackID=0 RTSP/1.0\r\nCSeq: 1\r\n\r\n", "RTSP/1.0 461"},
+            {
+                "SETUP " + URL
+                        + "/trackID=0 RTSP/1.0\r\nCSeq: 1\r\nTransport: RTP/AVP/TCP;interleaved=999-1000\r\n\r\n",
+                "RTSP/1.0 461"
+            },
+            {
+                "SETUP " + URL + "/trackID=0 RTSP/1.0\r\nCSeq: 1\r\nTransport: RTP/AVP/TCP;interleaved=4-4\r\n\r\n",
+                "RTSP/1.0 461"
+            },
+            {
+                "SETUP " + URL
+                        + "/trackID=0 RTSP/1.0\r\nCSeq: 1\r\nTransport: RTP/AVP;unicast;client_port=99999-0\r\n\r\n",
+                "RTSP/1.0 461"
+            },
+            {
+                "SETUP " + URL + "/trackID=99999999999 RTSP/1.0\r\nCSeq: 1\r\nTransport: RTP/AVP/TCP\r\n\r\n",
+                "RTSP/1.0 404"
+            },
+            {"SETUP " + URL + "/streamid=0 RTSP/1.0\r\nCSeq: 1\r\nTransport: RTP/AVP/TCP\r\n\r\n", "RTSP/1.0 404"},
+            {"GET_PARAMETER " + URL + " RTSP/1.0\r\nCSeq: 1\r\nSession: nope\r\n\r\n", "RTSP/1.0 454"},
+            {"ANNOUNCE " + URL + " RTSP/1.0\r\nCSeq: 1\r\n\r\n", "RTSP/1.0 401"},
+        };
+        for (String[] row : table) {
+            EmbeddedChannel ch = connection();
+            String answer = ask(ch, row[0]);
+            assertThat(answer).as(row[0]).startsWith(row[1]);
+        }
+        // after DESCRIBE a second stream on the same connection is refused
+        EmbeddedChannel ch = connection();
+        ask(ch, request("DESCRIBE", 1, URL));
+        assertThat(ask(ch, request("DESCRIBE", 2, "rtsp://127.0.0.1:8554/live/other")))
+                .startsWith("RTSP/1.0 455");
+        assertThat(ask(ch, request("RECORD", 3, URL))).startsWith("RTSP/1.0 455");
+        // binary garbage in place of a request: the connection is closed, nothing escapes
+        EmbeddedChannel garbage = connection();
+        garbage.writeInbound(Unpooled.wrappedBuffer(new byte[RtspServer.MAX_HEADER_BYTES * 2]));
+        garbage.runPendingTasks();
+        assertThat(garbage.isOpen()).isFalse();
+    }
 }
