@@ -179,13 +179,23 @@ class RtspRelayIT {
 
     @Test
     void gstreamerPlaysOverTcp() {
+        gstreamer("tcp");
+    }
+
+    @Test
+    void gstreamerPlaysOverUdp() {
+        gstreamer("udp");
+    }
+
+    /** rtspsrc with its H.264 depayloader and parser until 50 access units passed. */
+    private static void gstreamer(String protocols) {
         FFmpegTools.Result r = FFmpegTools.run(
                 Duration.ofSeconds(60),
                 "gst-launch-1.0",
                 "-q",
                 "rtspsrc",
                 "location=" + url(port),
-                "protocols=tcp",
+                "protocols=" + protocols,
                 "!",
                 "rtph264depay",
                 "!",
