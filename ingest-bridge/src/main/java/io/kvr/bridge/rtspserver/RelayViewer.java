@@ -171,7 +171,7 @@ final class RelayViewer implements LiveFeed.Viewer {
         if (pending.incrementAndGet() > MAX_PENDING) {
             pending.decrementAndGet();
             feed.dropped(1);
-            // one task tells the event loop, however many units are dropped before it runs
+            // the event loop is told once, however many units are dropped before it gets to it
             if (!fellBehind.getAndSet(true)) {
                 loop.execute(this::fellBehind);
             }
