@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * @param groupId    the consumer group of the bridges that share the cameras
  * @param urlPolicy  which camera URLs are taken and what FFmpeg may open for them
  * @param rtsp       the RTSP server publishers push to ({@code rtsp.*}, {@code publish.open})
- * @param access     who may use the HTTP routes and publish ({@code access.*})
+ * @param access     who may use the HTTP routes, publish, and watch streams live over RTSP ({@code access.*})
  */
 public record BridgeConfig(
         KafkaSettings kafka,

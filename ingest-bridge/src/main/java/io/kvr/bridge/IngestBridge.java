@@ -59,6 +59,7 @@ public final class IngestBridge implements AutoCloseable {
                             PushedStream.starter(publisher, metrics),
                             pushed,
                             sources::isCamera,
+                            clients,
                             metrics);
                 } catch (RuntimeException e) {
                     sources.close();

@@ -1,7 +1,9 @@
 package io.kvr.bridge.rtspserver;
 
+import io.kvr.http.access.AccessControl;
 import io.kvr.http.access.AccessSettings;
 import io.kvr.media.sdp.SessionDescription;
+import io.kvr.runtime.kafka.KafkaClients;
 import io.kvr.runtime.stream.StreamName;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -38,10 +40,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * kvr's RTSP server on Netty: publishers push to {@code rtsp://host:port/{app}/{stream}} with ANNOUNCE/RECORD over
- * interleaved TCP or UDP and the stream is recorded as a pulled camera is. Per connection the pipeline is: the
+ * interleaved TCP or UDP and the stream is recorded as a pulled camera is; players watch any stream live in the
+ * media topic at the same URL with DESCRIBE/SETUP/PLAY ({@link PlaySession}). Per connection the pipeline is: the
  * session timeout ({@link IdleStateHandler}), the deadline of one message ({@link RequestDeadline}), the split of
  * RTSP messages from interleaved frames ({@link InterleavedFrameDecoder}, bounded), Netty's RTSP codec with a
- * bounded aggregator, and the {@link PublishSession}. Connections over {@code rtsp.max.connections} are closed as
+ * bounded aggregator, and the {@link RtspConnection} that becomes a {@link PublishSession} or a {@link
+ * PlaySession}. Connections over {@code rtsp.max.connections} are closed as
  * they are accepted. Meters: {@code kvr_bridge_rtsp_connections} (open connections), {@code
  * kvr_bridge_rtsp_sessions} (announced publish sessions), {@code kvr_bridge_rtsp_refused_connections_total} (over
  * the limit).
@@ -57,32 +61,23 @@ public final class RtspServer implements AutoCloseable {
     private final Channel channel;
     private final AtomicInteger connections;
     private final PublishedPaths paths;
+    private final LiveFeeds feeds;
 
-    private RtspServer(EventLoopGroup loops, Channel channel, AtomicInteger connections, PublishedPaths paths) {
+    private RtspServer(
+            EventLoopGroup loops, Channel channel, AtomicInteger connections, PublishedPaths paths, LiveFeeds feeds) {
         this.loops = loops;
         this.channel = channel;
         this.connections = connections;
         this.paths = paths;
+        this.feeds = feeds;
     }
 
     /**
-     * Listens on the settings' host and port (0: any free port) and serves from then on; who may publish comes from
-     * {@code access} and {@code publish.open} ({@link PublishAuthentication}).
-     */
-    public static RtspServer start(RtspServerSettings settings, AccessSettings access, Recording.Starter recordings) {
-        return start(settings, access, recordings, new PublishedPaths(), name -> false, new SimpleMeterRegistry());
-    }
-
-    /** As {@link #start(RtspServerSettings, AccessSettings, Recording.Starter)}, metered in {@code registry}. */
-    public static RtspServer start(
-            RtspServerSettings settings, AccessSettings access, Recording.Starter recordings, MeterRegistry registry) {
-        return start(settings, access, recordings, new PublishedPaths(), name -> false, registry);
-    }
-
-    /**
-     * As {@link #start(RtspServerSettings, AccessSettings, Recording.Starter)}, with the streams published here kept
-     * in {@code paths} (the camera API lists them), pushes to a stream {@code pulledCameras} names refused, and the
-     * server's meters in {@code registry}.
+     * Listens on the settings' host and port (0: any free port) and serves from then on: pushes are recorded with
+     * {@code recordings} as {@code access} and {@code publish.open} allow ({@link PublishAuthentication}), the
+     * streams published here kept in {@code paths} (the camera API lists them), pushes to a stream {@code
+     * pulledCameras} names refused; players watch the media topic's live streams, read with {@code clients}, as
+     * {@code access} allows viewers ({@link ViewerAccess}); the server's meters go to {@code registry}.
      */
     public static RtspServer start(
             RtspServerSettings settings,
@@ -90,7 +85,10 @@ public final class RtspServer implements AutoCloseable {
             Recording.Starter recordings,
             PublishedPaths paths,
             Predicate<StreamName> pulledCameras,
+            KafkaClients clients,
             MeterRegistry registry) {
+        LiveFeeds feeds = new LiveFeeds(feed -> FeedReader.start(clients, feed), registry);
+        ViewerAccess viewers = new ViewerAccess(new AccessControl(access));
         PublishAuthentication authentication =
                 new PublishAuthentication(access, settings.publishOpen(), java.time.Clock.systemUTC());
         boolean epoll = Epoll.isAvailable();
@@ -130,13 +128,21 @@ public final class RtspServer implements AutoCloseable {
                             }
                             c.closeFuture().addListener(f -> connections.decrementAndGet());
                             pipeline(
-                                    c.pipeline(), settings, paths, authentication, recordings, udpPorts, pulledCameras);
+                                    c.pipeline(),
+                                    settings,
+                                    paths,
+                                    authentication,
+                                    recordings,
+                                    udpPorts,
+                                    pulledCameras,
+                                    feeds,
+                                    viewers);
                         }
                     })
                     .bind(settings.host(), settings.port())
                     .sync()
                     .channel();
-            RtspServer server = new RtspServer(loops, ch, connections, paths);
+            RtspServer server = new RtspServer(loops, ch, connections, paths, feeds);
             log.info("rtsp server listening on {}:{}", settings.host(), server.port());
             return server;
         } catch (InterruptedException e) {
@@ -162,23 +168,7 @@ public final class RtspServer implements AutoCloseable {
         return true;
     }
 
-    /** The handlers of one connection, front to back. */
-    static void pipeline(
-            ChannelPipeline p,
-            RtspServerSettings settings,
-            PublishedPaths paths,
-            PublishAuthentication authentication,
-            Recording.Starter recordings) {
-        pipeline(
-                p,
-                settings,
-                paths,
-                authentication,
-                recordings,
-                new UdpPorts(settings.host(), settings.udpPorts(), NioDatagramChannel.class),
-                name -> false);
-    }
-
+    /** The handlers of one connection of a server without live streams (players get 404), front to back. */
     static void pipeline(
             ChannelPipeline p,
             RtspServerSettings settings,
@@ -187,6 +177,59 @@ public final class RtspServer implements AutoCloseable {
             Recording.Starter recordings,
             UdpPorts udpPorts,
             Predicate<StreamName> pulledCameras) {
+        pipeline(
+                p,
+                settings,
+                paths,
+                authentication,
+                recordings,
+                udpPorts,
+                pulledCameras,
+                new LiveFeeds(RtspServer::noReader, new SimpleMeterRegistry()),
+                ViewerAccess.open());
+    }
+
+    /** The handlers of a connection whose pushes are open as {@code publish.open} says and go nowhere else. */
+    static void pipeline(
+            ChannelPipeline p,
+            RtspServerSettings settings,
+            PublishedPaths paths,
+            Recording.Starter recordings,
+            LiveFeeds feeds,
+            ViewerAccess viewers) {
+        pipeline(
+                p,
+                settings,
+                paths,
+                new PublishAuthentication(AccessSettings.off(), settings.publishOpen(), java.time.Clock.systemUTC()),
+                recordings,
+                new UdpPorts(settings.host(), settings.udpPorts(), NioDatagramChannel.class),
+                name -> false,
+                feeds,
+                viewers);
+    }
+
+    private static AutoCloseable noReader(LiveFeed feed) {
+        feed.caughtUp();
+        return () -> {};
+    }
+
+    /**
+     * The handlers of one connection, front to back: the session timeout, the deadline of one message, the split of
+     * messages from interleaved frames, Netty's RTSP codec with a bounded aggregator, then the {@link
+     * RtspConnection} that becomes a {@link PublishSession} or a {@link PlaySession}. A player's interleaved frames
+     * are written from the splitter's context, past the RTSP encoder.
+     */
+    static void pipeline(
+            ChannelPipeline p,
+            RtspServerSettings settings,
+            PublishedPaths paths,
+            PublishAuthentication authentication,
+            Recording.Starter recordings,
+            UdpPorts udpPorts,
+            Predicate<StreamName> pulledCameras,
+            LiveFeeds feeds,
+            ViewerAccess viewers) {
         p.addLast(new IdleStateHandler(settings.sessionTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         InterleavedFrameDecoder frames = new InterleavedFrameDecoder(MAX_HEADER_BYTES, MAX_BODY_BYTES);
         p.addLast(new RequestDeadline(settings.requestTimeout(), frames));
@@ -195,7 +238,9 @@ public final class RtspServer implements AutoCloseable {
         // in front of the aggregator, so that whatever it answers on its own is encoded too
         p.addLast(new RtspEncoder());
         p.addLast(new RequestAggregator(MAX_BODY_BYTES));
-        p.addLast(new PublishSession(settings, paths, authentication, recordings, udpPorts, pulledCameras));
+        p.addLast(new RtspConnection(
+                () -> new PublishSession(settings, paths, authentication, recordings, udpPorts, pulledCameras),
+                () -> new PlaySession(settings, feeds, viewers)));
     }
 
     /**
@@ -231,6 +276,7 @@ public final class RtspServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        feeds.close();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
