@@ -44,8 +44,12 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
         HttpMethod method = request.method();
         String cseq = request.headers().get(RtspHeaderNames.CSEQ);
         if (method.equals(RtspMethods.OPTIONS) && request.decoderResult().isSuccess() && cseq != null) {
+            // before any session, a Session header names none (RFC 7826 13.1)
+            boolean unknownSession = request.headers().contains(RtspHeaderNames.SESSION);
             request.release();
-            FullHttpResponse r = new DefaultFullHttpResponse(RtspVersions.RTSP_1_0, RtspResponseStatuses.OK);
+            FullHttpResponse r = new DefaultFullHttpResponse(
+                    RtspVersions.RTSP_1_0,
+                    unknownSession ? RtspResponseStatuses.SESSION_NOT_FOUND : RtspResponseStatuses.OK);
             r.headers().set(RtspHeaderNames.CSEQ, cseq);
             r.headers().set(RtspHeaderNames.SERVER, "kvr");
             r.headers().set(RtspHeaderNames.CONTENT_LENGTH, 0);

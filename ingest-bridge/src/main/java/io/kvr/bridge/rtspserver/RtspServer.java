@@ -238,6 +238,7 @@ public final class RtspServer implements AutoCloseable {
         // in front of the aggregator, so that whatever it answers on its own is encoded too
         p.addLast(new RtspEncoder());
         p.addLast(new RequestAggregator(MAX_BODY_BYTES));
+        p.addLast(new RequestSyntax());
         p.addLast(new RtspConnection(
                 () -> new PublishSession(settings, paths, authentication, recordings, udpPorts, pulledCameras),
                 () -> new PlaySession(settings, feeds, viewers)));

@@ -167,9 +167,8 @@ class RtspHostileRequestsIT {
         rows.add(row("no request line, only text", "hello\r\n\r\n", Expect.closes(400)));
         rows.add(row("request line without version", "OPTIONS " + opt + "\r\nCSeq: 1\r\n\r\n", Expect.closes(400)));
         rows.add(row("unknown method", "BREW " + opt + " RTSP/1.0\r\nCSeq: 1\r\n\r\n", Expect.answers(405)));
-        rows.add(row(
-                "PLAY on a record-only server", "PLAY " + opt + " RTSP/1.0\r\nCSeq: 1\r\n\r\n", Expect.answers(405)));
-        rows.add(row("DESCRIBE", "DESCRIBE " + opt + " RTSP/1.0\r\nCSeq: 1\r\n\r\n", Expect.answers(405)));
+        rows.add(row("PLAY before SETUP", "PLAY " + opt + " RTSP/1.0\r\nCSeq: 1\r\n\r\n", Expect.answers(455)));
+        rows.add(row("DESCRIBE of no stream", "DESCRIBE " + opt + " RTSP/1.0\r\nCSeq: 1\r\n\r\n", Expect.answers(404)));
         rows.add(row("HTTP GET", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", Expect.closes(400)));
         rows.add(row("RTSP/9.9", "OPTIONS " + opt + " RTSP/9.9\r\nCSeq: 1\r\n\r\n", Expect.closes(505)));
         rows.add(row("RTSP/one", "OPTIONS " + opt + " RTSP/one\r\nCSeq: 1\r\n\r\n", Expect.closes(400)));
@@ -282,7 +281,8 @@ class RtspHostileRequestsIT {
                                 + "\r\n"),
                 Expect.answers(415)));
         // state
-        rows.add(row("SETUP before ANNOUNCE", setup("/hostile/s1/streamid=0", 1, tcp(0, 1)), Expect.answers(455)));
+        // a SETUP that no ANNOUNCE came before is a player's: of a stream that is not live
+        rows.add(row("SETUP before ANNOUNCE", setup("/hostile/s1/streamid=0", 1, tcp(0, 1)), Expect.answers(404)));
         rows.add(row(
                 "RECORD before anything",
                 "RECORD " + url("/hostile/r0") + " RTSP/1.0\r\nCSeq: 1\r\n\r\n",
