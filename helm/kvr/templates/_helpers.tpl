@@ -110,6 +110,9 @@ containers:
       - {name: {{ $port }}, containerPort: 8080}
       {{- if and (eq .component "bridge") $v.bridge.rtsp.enabled }}
       - {name: rtsp, containerPort: {{ $v.bridge.rtsp.port }}}
+      {{- if $v.bridge.rtsp.tls.enabled }}
+      - {name: rtsps, containerPort: {{ $v.bridge.rtsp.tls.port }}}
+      {{- end }}
       {{- end }}
     {{- $get := dict "path" "/health" "port" $port }}
     {{- if .tls }}

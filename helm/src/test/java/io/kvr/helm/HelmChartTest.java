@@ -120,6 +120,43 @@ class HelmChartTest {
     }
 
     @Test
+    void bridgesServeRtspsWithTheEdgesCertificateWhenAsked() throws IOException {
+        List<JsonNode> plain = render(new Helm(CHART).template().withName("rec"));
+        assertThat(object(plain, "Service", "rec-bridge-rtsp").at("/spec/ports").findValuesAsText("name"))
+                .containsExactly("rtsp");
+        assertThat(config(plain)).doesNotContain("rtsp.tls.port");
+
+        List<JsonNode> tls = render(new Helm(CHART)
+                .template()
+                .withName("rec")
+                .set("edge.tls.secretName", "kvr-edge-tls")
+                .set("bridge.rtsp.tls.enabled", "true"));
+        JsonNode service = object(tls, "Service", "rec-bridge-rtsp");
+        assertThat(service.at("/spec/ports").findValuesAsText("name")).containsExactly("rtsp", "rtsps");
+        assertThat(service.at("/spec/ports/1/port").asInt()).isEqualTo(8322);
+        assertThat(service.at("/spec/ports/1/targetPort").asText()).isEqualTo("rtsps");
+        JsonNode bridge = workload(tls, "rec-bridge");
+        JsonNode pod = bridge.at("/spec/template/spec");
+        assertThat(pod.at("/containers/0/ports").findValuesAsText("name")).contains("http", "rtsp", "rtsps");
+        assertThat(named(pod.at("/volumes"), "edge-tls")
+                        .at("/secret/secretName")
+                        .asText())
+                .isEqualTo("kvr-edge-tls");
+        assertThat(env(bridge))
+                .containsEntry("KVR_RTSP_TLS_CERT", "/etc/kvr/tls/tls.crt")
+                .containsEntry("KVR_RTSP_TLS_KEY", "/etc/kvr/tls/tls.key")
+                .doesNotContainKey("KVR_HTTP_TLS_CERT");
+        // the bridge's own HTTP stays plain: so do its probes
+        assertThat(pod.at("/containers/0/readinessProbe/httpGet/scheme").asText("HTTP"))
+                .isEqualTo("HTTP");
+        assertThat(config(tls)).contains("rtsp.tls.port=8322");
+
+        assertThatThrownBy(
+                        () -> render(new Helm(CHART).template().withName("rec").set("bridge.rtsp.tls.enabled", "true")))
+                .hasMessageContaining("bridge.rtsp.tls.enabled needs edge.tls.secretName");
+    }
+
+    @Test
     void existingSaslSslClusterValuesReferenceSecretsAndNeverInlineThem() throws IOException {
         List<JsonNode> objects =
                 render(new Helm(CHART).template().withName("rec").withValuesFile(SASL_SSL));

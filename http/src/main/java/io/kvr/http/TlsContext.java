@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's TLS context from a PEM certificate chain and key, built again when either file changes on disk
  * (checked at most once a second, as connections arrive), so a renewed certificate is served without a restart. A
- * renewal that cannot be read keeps the previous context and says so.
+ * renewal that cannot be read keeps the previous context and says so. Public for the bridge's RTSP server, which
+ * serves RTSP over TLS with the same files: its clients offer no ALPN protocol, so the HTTP ones advertised here do
+ * not apply to them.
  */
-final class TlsContext {
+public final class TlsContext {
     private static final Logger log = LoggerFactory.getLogger(TlsContext.class);
     private static final long CHECK_EVERY_NANOS = 1_000_000_000L;
 
@@ -29,7 +31,7 @@ final class TlsContext {
     private volatile FileTime keyTime;
     private volatile long checkedAt;
 
-    TlsContext(Path cert, Path key) {
+    public TlsContext(Path cert, Path key) {
         this.cert = cert;
         this.key = key;
         try {
@@ -43,7 +45,8 @@ final class TlsContext {
         this.checkedAt = System.nanoTime();
     }
 
-    SslContext current() {
+    /** The context to make a new connection's {@code SslHandler} with. */
+    public SslContext current() {
         long now = System.nanoTime();
         if (now - checkedAt > CHECK_EVERY_NANOS) {
             checkedAt = now;

@@ -83,6 +83,11 @@ public final class IngestBridge implements AutoCloseable {
         return rtsp == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(rtsp.port());
     }
 
+    /** The port of RTSP over TLS ({@code rtsps://}); empty without {@code rtsp.tls.port}. */
+    public java.util.OptionalInt rtspsPort() {
+        return rtsp == null ? java.util.OptionalInt.empty() : rtsp.tlsPort();
+    }
+
     /** This instance's name in the camera group and in {@code GET /v1/cameras}. */
     public String instanceId() {
         return sources.instanceId();

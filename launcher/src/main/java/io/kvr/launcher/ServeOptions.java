@@ -32,6 +32,14 @@ final class ServeOptions {
     HttpAddress rtsp;
 
     @Option(
+            names = "--rtsps",
+            paramLabel = "HOST:PORT",
+            converter = ArgumentTypes.Http.class,
+            description = "also serve RTSP over TLS on this address, e.g. 0.0.0.0:8322 (rtsps://HOST:PORT/APP/STREAM),"
+                    + " with the certificate of --tls-cert and --tls-key; needs --rtsp")
+    HttpAddress rtsps;
+
+    @Option(
             names = "--tls-cert",
             paramLabel = "FILE",
             description = "serve HTTPS with this PEM certificate chain (with --tls-key; reloaded when it changes)")
@@ -84,6 +92,13 @@ final class ServeOptions {
             overrides.put("rtsp.enabled", "true");
             overrides.put("rtsp.host", rtsp.host());
             overrides.put("rtsp.port", Integer.toString(rtsp.port()));
+        }
+        if (rtsps != null) {
+            if (rtsp == null || !rtsp.host().equals(rtsps.host())) {
+                // one server, two ports on one address
+                throw new KvrOptions.UsageException("--rtsps goes with --rtsp on the same host");
+            }
+            overrides.put("rtsp.tls.port", Integer.toString(rtsps.port()));
         }
         settings.forEach(s -> overrides.put(s.getKey(), s.getValue()));
         return new KvrOptions(

@@ -1,6 +1,7 @@
 package io.kvr.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -36,5 +37,14 @@ class KvrOptionsTest {
                         .settings())
                 .containsEntry("rtsp.port", "0")
                 .containsEntry("publish.open", "true");
+        assertThat(KvrOptions.parse(new String[] {
+                            "run", "--rtsp", "0.0.0.0:8554", "--rtsps", "0.0.0.0:8322", "--tls-cert", "c.pem"
+                        })
+                        .settings())
+                .containsEntry("rtsp.tls.port", "8322")
+                .containsEntry("http.tls.cert", "c.pem");
+        assertThatThrownBy(() -> KvrOptions.parse(new String[] {"run", "--rtsps", "0.0.0.0:8322"}))
+                .isInstanceOf(KvrOptions.UsageException.class)
+                .hasMessageContaining("--rtsps goes with --rtsp");
     }
 }

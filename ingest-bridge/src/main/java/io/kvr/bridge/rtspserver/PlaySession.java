@@ -28,6 +28,7 @@ import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.codec.rtsp.RtspMethods;
 import io.netty.handler.codec.rtsp.RtspResponseStatuses;
 import io.netty.handler.codec.rtsp.RtspVersions;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -62,8 +63,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Answers: CSeq echoed (400 without); 401 with a Basic challenge or 403 per {@link ViewerAccess}; 404 with the
  * reason for a URL that names no stream or track, or a stream with no live session; 454 for another session's id;
- * 455 for a method out of order (or a second stream on one connection); 461 for a transport kvr does not send
- * (multicast, record, TCP and UDP mixed).
+ * 453 with {@code rtsp.max.viewers} players on this instance already; 455 for a method out of order (or a second
+ * stream on one connection); 461 for a transport kvr does not send (multicast, record, TCP and UDP mixed, UDP over
+ * TLS). Ending a played stream (TEARDOWN, the live session's end, other tracks) sends each track's RTCP BYE.
  */
 final class PlaySession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(PlaySession.class);
@@ -171,6 +173,9 @@ final class PlaySession extends ChannelInboundHandlerAdapter {
         } else if (method.equals(RtspMethods.PAUSE)) {
             pause(cseq);
         } else if (method.equals(RtspMethods.TEARDOWN)) {
+            if (viewer != null && state == State.PLAYING) {
+                viewer.goodbye(RelayViewer.BYE_TEARDOWN);
+            }
             send(response(cseq, RtspResponseStatuses.OK), true);
         } else if (method.equals(RtspMethods.GET_PARAMETER) || method.equals(RtspMethods.SET_PARAMETER)) {
             // keep-alive (RFC 2326 10.8, 10.9): reading the request already reset the idle timer
@@ -247,6 +252,11 @@ final class PlaySession extends ChannelInboundHandlerAdapter {
         LiveFeed f;
         try {
             f = feeds.acquire(name);
+        } catch (LiveFeeds.Full e) {
+            // RFC 2326 11.3.12 (RFC 7826 17.4.11): the server cannot take one more stream now
+            log.info("rtsp player {} refused {}: {}", remote(), name, e.getMessage());
+            answer(cseq, RtspResponseStatuses.NOT_ENOUGH_BANDWIDTH, "too many viewers, try later");
+            return;
         } catch (IllegalStateException e) {
             answer(cseq, RtspResponseStatuses.SERVICE_UNAVAILABLE, "the server is shutting down");
             return;
@@ -285,7 +295,12 @@ final class PlaySession extends ChannelInboundHandlerAdapter {
     private String baseUrl(URI uri, StreamName name) {
         String host = uri.getHost() != null ? uri.getHost() : localHost();
         int port = uri.getPort() > 0 ? uri.getPort() : settings.port();
-        return "rtsp://" + host + ":" + port + "/" + name.id() + "/";
+        return (secure() ? "rtsps://" : "rtsp://") + host + ":" + port + "/" + name.id() + "/";
+    }
+
+    /** RTSP over TLS: the media go interleaved on the connection, never as UDP beside it in clear. */
+    private boolean secure() {
+        return ctx.pipeline().get(SslHandler.class) != null;
     }
 
     // --- SETUP
@@ -332,7 +347,8 @@ final class PlaySession extends ChannelInboundHandlerAdapter {
             Matcher ports = CLIENT_PORT.matcher(offer);
             if ((lower.startsWith("rtp/avp;") || lower.startsWith("rtp/avp/udp"))
                     && ports.find()
-                    && transport != Transport.TCP) {
+                    && transport != Transport.TCP
+                    && !secure()) {
                 int rtp = Integer.parseInt(ports.group(1));
                 int rtcp = ports.group(2) == null ? rtp + 1 : Integer.parseInt(ports.group(2));
                 if (rtp < 1 || rtp > 65535 || rtcp < 1 || rtcp > 65535) {
@@ -522,7 +538,11 @@ final class PlaySession extends ChannelInboundHandlerAdapter {
         @Override
         public void close(String why) {
             log.info("rtsp player {} of {}: {}; closing", remote(), stream, why);
-            ctx.close();
+            // after what is queued (the BYE): written past the RTSP encoder, as the media are
+            ChannelHandlerContext frames = ctx.pipeline().context(InterleavedFrameDecoder.class);
+            (frames == null ? ctx : frames)
+                    .writeAndFlush(Unpooled.EMPTY_BUFFER)
+                    .addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override

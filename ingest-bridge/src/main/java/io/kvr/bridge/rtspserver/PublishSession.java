@@ -22,6 +22,7 @@ import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.codec.rtsp.RtspMethods;
 import io.netty.handler.codec.rtsp.RtspResponseStatuses;
 import io.netty.handler.codec.rtsp.RtspVersions;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -294,8 +295,10 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
             answer(cseq, RtspResponseStatuses.METHOD_NOT_VALID, "SETUP follows ANNOUNCE, before RECORD");
             return;
         }
+        // over TLS the media go on the connection only: UDP would carry them in clear beside it
+        boolean secure = ctx.pipeline().get(SslHandler.class) != null;
         RequestedTransport transport =
-                RequestedTransport.first(request.headers().get(RtspHeaderNames.TRANSPORT, ""));
+                RequestedTransport.first(request.headers().get(RtspHeaderNames.TRANSPORT, ""), !secure);
         if (transport == null) {
             answer(
                     cseq,
@@ -408,9 +411,14 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
     record RequestedTransport(boolean udp, int first, int second) {
         /** RFC 2326 12.39: the first transport of the list the server takes wins; null when it takes none. */
         static RequestedTransport first(String header) {
+            return first(header, true);
+        }
+
+        /** As {@link #first(String)}, skipping UDP transports unless {@code udp}. */
+        static RequestedTransport first(String header, boolean udp) {
             for (String spec : header.split(",")) {
                 RequestedTransport t = parse(spec.strip());
-                if (t != null) {
+                if (t != null && (udp || !t.udp())) {
                     return t;
                 }
             }

@@ -3,8 +3,11 @@ package io.kvr.bridge.rtspserver;
 import io.kvr.media.rtp.MediaFrame;
 import io.kvr.media.rtp.Packetizer;
 import io.kvr.media.rtp.RtpPacket;
+import io.kvr.media.rtp.rtcp.Goodbye;
 import io.kvr.media.rtp.rtcp.NtpTimestamp;
+import io.kvr.media.rtp.rtcp.ReceiverReport;
 import io.kvr.media.rtp.rtcp.RtcpCompound;
+import io.kvr.media.rtp.rtcp.RtcpPacket;
 import io.kvr.media.rtp.rtcp.SenderReport;
 import io.kvr.media.rtp.rtcp.SourceDescription;
 import io.kvr.media.sdp.RelayDescription;
@@ -43,6 +46,10 @@ final class RelayViewer implements LiveFeed.Viewer {
     static final long MAX_BEHIND_MS = 10_000;
     private static final long MASK = 0xffff_ffffL;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The BYE reasons (RFC 3550 6.6): the stream ended here, or the player tore the session down. */
+    static final String BYE_ENDED = "the live stream ended";
+
+    static final String BYE_TEARDOWN = "teardown";
 
     /** What the viewer may do to its player's connection. */
     interface Player {
@@ -70,6 +77,7 @@ final class RelayViewer implements LiveFeed.Viewer {
     private boolean behind;
     private long behindSinceMs;
     private boolean closed;
+    private boolean saidGoodbye;
 
     /**
      * @param described the tracks the player was described, by description index
@@ -290,10 +298,41 @@ final class RelayViewer implements LiveFeed.Viewer {
         flush();
     }
 
+    /**
+     * Each track's RTCP BYE (RFC 3550 6.6), in a compound led by its sender report (a receiver report before its
+     * first packet) and CNAME as 6.1 wants, so the player ends the stream at once instead of at its own timeout.
+     * Sent once: at TEARDOWN or when the viewer ends.
+     */
+    void goodbye(String reason) {
+        if (saidGoodbye) {
+            return;
+        }
+        saidGoodbye = true;
+        for (Track t : tracks) {
+            RtcpPacket report = t.packets == 0
+                    ? new ReceiverReport(t.ssrc, List.of())
+                    : new SenderReport(
+                            t.ssrc,
+                            NtpTimestamp.ofUnixMillis(t.lastCaptureMs),
+                            t.lastRtp,
+                            t.packets & MASK,
+                            t.octets & MASK,
+                            List.of());
+            byte[] compound = RtcpCompound.write(
+                    List.of(report, SourceDescription.cname(t.ssrc, cname), new Goodbye(List.of(t.ssrc), reason)));
+            ByteBuf b = t.out.alloc().buffer(compound.length);
+            b.writeBytes(compound);
+            feed.sent(compound.length);
+            t.out.send(true, b);
+        }
+        flush();
+    }
+
     void close(String why) {
         if (closed) {
             return;
         }
+        goodbye(BYE_ENDED);
         closed = true;
         feed.leave(this);
         player.close(why);

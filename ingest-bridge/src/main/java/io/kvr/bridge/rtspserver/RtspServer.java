@@ -1,5 +1,6 @@
 package io.kvr.bridge.rtspserver;
 
+import io.kvr.http.TlsContext;
 import io.kvr.http.access.AccessControl;
 import io.kvr.http.access.AccessSettings;
 import io.kvr.media.sdp.SessionDescription;
@@ -30,8 +31,10 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.rtsp.RtspDecoder;
 import io.netty.handler.codec.rtsp.RtspEncoder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -59,14 +62,23 @@ public final class RtspServer implements AutoCloseable {
 
     private final EventLoopGroup loops;
     private final Channel channel;
+    /** The RTSP over TLS port's channel; null without {@code rtsp.tls.port}. */
+    private final Channel secureChannel;
+
     private final AtomicInteger connections;
     private final PublishedPaths paths;
     private final LiveFeeds feeds;
 
     private RtspServer(
-            EventLoopGroup loops, Channel channel, AtomicInteger connections, PublishedPaths paths, LiveFeeds feeds) {
+            EventLoopGroup loops,
+            Channel channel,
+            Channel secureChannel,
+            AtomicInteger connections,
+            PublishedPaths paths,
+            LiveFeeds feeds) {
         this.loops = loops;
         this.channel = channel;
+        this.secureChannel = secureChannel;
         this.connections = connections;
         this.paths = paths;
         this.feeds = feeds;
@@ -87,7 +99,7 @@ public final class RtspServer implements AutoCloseable {
             Predicate<StreamName> pulledCameras,
             KafkaClients clients,
             MeterRegistry registry) {
-        LiveFeeds feeds = new LiveFeeds(feed -> FeedReader.start(clients, feed), registry);
+        LiveFeeds feeds = new LiveFeeds(feed -> FeedReader.start(clients, feed), registry, settings.maxViewers());
         ViewerAccess viewers = new ViewerAccess(new AccessControl(access));
         PublishAuthentication authentication =
                 new PublishAuthentication(access, settings.publishOpen(), java.time.Clock.systemUTC());
@@ -111,49 +123,98 @@ public final class RtspServer implements AutoCloseable {
                 .register(registry);
         UdpPorts udpPorts = new UdpPorts(
                 settings.host(), settings.udpPorts(), epoll ? EpollDatagramChannel.class : NioDatagramChannel.class);
+        TlsContext tls = null;
+        if (settings.tls()) {
+            try {
+                tls = new TlsContext(settings.tlsCert(), settings.tlsKey());
+            } catch (RuntimeException e) {
+                loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                throw e;
+            }
+        }
+        // both ports share the connection limit, the sessions and the live feeds
+        Connections accept = c -> {
+            if (!admit(connections, settings.maxConnections())) {
+                refused.increment();
+                c.close();
+                return false;
+            }
+            c.closeFuture().addListener(f -> connections.decrementAndGet());
+            pipeline(
+                    c.pipeline(), settings, paths, authentication, recordings, udpPorts, pulledCameras, feeds, viewers);
+            return true;
+        };
+        Channel ch = null;
         try {
-            Channel ch = new ServerBootstrap()
-                    .group(loops)
-                    .channel(serverChannel)
-                    .option(ChannelOption.SO_BACKLOG, 256)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel c) {
-                            if (!admit(connections, settings.maxConnections())) {
-                                refused.increment();
-                                c.close();
-                                return;
-                            }
-                            c.closeFuture().addListener(f -> connections.decrementAndGet());
-                            pipeline(
-                                    c.pipeline(),
-                                    settings,
-                                    paths,
-                                    authentication,
-                                    recordings,
-                                    udpPorts,
-                                    pulledCameras,
-                                    feeds,
-                                    viewers);
-                        }
-                    })
-                    .bind(settings.host(), settings.port())
-                    .sync()
-                    .channel();
-            RtspServer server = new RtspServer(loops, ch, connections, paths, feeds);
+            ch = bind(loops, serverChannel, settings.host(), settings.port(), null, settings, accept);
+            Channel secure = null;
+            if (tls != null) {
+                secure = bind(loops, serverChannel, settings.host(), settings.tlsPort(), tls, settings, accept);
+                log.info("rtsps (RTSP over TLS) listening on {}:{}", settings.host(), port(secure));
+            }
+            RtspServer server = new RtspServer(loops, ch, secure, connections, paths, feeds);
             log.info("rtsp server listening on {}:{}", settings.host(), server.port());
             return server;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            closeQuietly(ch);
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("interrupted while binding the rtsp port", e);
         } catch (RuntimeException e) {
+            closeQuietly(ch);
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException(
-                    "cannot listen for rtsp on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
+                    "cannot listen for rtsp on " + settings.host() + ":" + settings.port()
+                            + (settings.tls() ? " and " + settings.tlsPort() + " (TLS)" : "") + ": " + e.getMessage(),
+                    e);
         }
+    }
+
+    private static void closeQuietly(Channel ch) {
+        if (ch != null) {
+            ch.close().syncUninterruptibly();
+        }
+    }
+
+    /** What sets up an accepted connection; false when it was refused (and closed). */
+    private interface Connections {
+        boolean accept(SocketChannel c);
+    }
+
+    /**
+     * Binds one listening port. With {@code tls} each connection starts with a TLS handshake (its own deadline,
+     * {@code rtsp.request.timeout}) and then is the same RTSP connection as on the plain port: RTSP over TLS,
+     * {@code rtsps://} (RFC 7826 19.2 and its default port 322), whose media go interleaved on the connection.
+     */
+    private static Channel bind(
+            EventLoopGroup loops,
+            Class<? extends ServerChannel> serverChannel,
+            String host,
+            int port,
+            TlsContext tls,
+            RtspServerSettings settings,
+            Connections connections)
+            throws InterruptedException {
+        return new ServerBootstrap()
+                .group(loops)
+                .channel(serverChannel)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel c) {
+                        if (!connections.accept(c) || tls == null) {
+                            return;
+                        }
+                        SslHandler ssl = tls.current().newHandler(c.alloc());
+                        ssl.setHandshakeTimeoutMillis(settings.requestTimeout().toMillis());
+                        c.pipeline().addFirst("tls", ssl);
+                    }
+                })
+                .bind(host, port)
+                .sync()
+                .channel();
     }
 
     /** Counts one more connection unless {@code max} are open: the count never passes {@code max}. */
@@ -261,7 +322,16 @@ public final class RtspServer implements AutoCloseable {
 
     /** The port listened on. */
     public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        return port(channel);
+    }
+
+    /** The port RTSP over TLS is served on; empty without {@code rtsp.tls.port}. */
+    public OptionalInt tlsPort() {
+        return secureChannel == null ? OptionalInt.empty() : OptionalInt.of(port(secureChannel));
+    }
+
+    private static int port(Channel ch) {
+        return ((InetSocketAddress) ch.localAddress()).getPort();
     }
 
     /** Connections open now. */
@@ -277,6 +347,9 @@ public final class RtspServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        if (secureChannel != null) {
+            secureChannel.close().syncUninterruptibly();
+        }
         feeds.close();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -7,6 +7,10 @@ import io.kvr.http.access.AccessSettings;
 import io.kvr.http.access.Grant;
 import io.kvr.http.access.Role;
 import io.kvr.http.access.SignedToken;
+import io.kvr.media.rtp.rtcp.Goodbye;
+import io.kvr.media.rtp.rtcp.RtcpCompound;
+import io.kvr.media.rtp.rtcp.RtcpPacket;
+import io.kvr.media.rtp.rtcp.SenderReport;
 import io.kvr.mediatopic.IngestSessionId;
 import io.kvr.runtime.config.Settings;
 import io.kvr.schemas.AccessUnit;
@@ -15,6 +19,7 @@ import io.kvr.schemas.StreamInfo;
 import io.kvr.schemas.TrackInfo;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.ByteBuffer;
@@ -22,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -40,22 +46,13 @@ class PlaySessionTest {
     private final String session = IngestSessionId.create(System.currentTimeMillis());
     private LiveFeeds feeds;
     private boolean live = true;
+    private int maxViewers = RtspServerSettings.DEFAULT_MAX_VIEWERS;
 
     private EmbeddedChannel connection(AccessControl access) {
         RtspServerSettings settings = new RtspServerSettings(true, "127.0.0.1", 0, Duration.ofSeconds(60), false);
-        feeds = new LiveFeeds(
-                feed -> {
-                    opened.add(feed);
-                    if (live) {
-                        feed.session(info());
-                        feed.unit(unit(0, true, 0, IDR));
-                        feed.unit(unit(1, true, 0, new byte[] {0x21, 0x10}));
-                        feed.unit(unit(0, false, 3600, SLICE));
-                    }
-                    feed.caughtUp();
-                    return () -> {};
-                },
-                registry);
+        if (feeds == null) {
+            feeds = feeds();
+        }
         EmbeddedChannel ch = new EmbeddedChannel();
         RtspServer.pipeline(
                 ch.pipeline(),
@@ -68,6 +65,23 @@ class PlaySessionTest {
                 new ViewerAccess(access));
         channels.add(ch);
         return ch;
+    }
+
+    private LiveFeeds feeds() {
+        return new LiveFeeds(
+                feed -> {
+                    opened.add(feed);
+                    if (live) {
+                        feed.session(info());
+                        feed.unit(unit(0, true, 0, IDR));
+                        feed.unit(unit(1, true, 0, new byte[] {0x21, 0x10}));
+                        feed.unit(unit(0, false, 3600, SLICE));
+                    }
+                    feed.caughtUp();
+                    return () -> {};
+                },
+                registry,
+                maxViewers);
     }
 
     private EmbeddedChannel connection() {
@@ -270,9 +284,91 @@ class PlaySessionTest {
         ch.releaseOutbound();
         assertThat(registry.get("kvr_bridge_relay_latency").timer().count()).isEqualTo(1);
 
-        assertThat(ask(ch, request("TEARDOWN", 9, URL + "/", "Session: " + id))).startsWith("RTSP/1.0 200 OK");
+        // each track's RTCP BYE, then the answer
+        assertThat(ask(ch, request("TEARDOWN", 9, URL + "/", "Session: " + id))).contains("RTSP/1.0 200 OK");
         assertThat(ch.isOpen()).isFalse();
         assertThat(feeds.open()).isZero();
+    }
+
+    @Test
+    void overMaxViewersDescribeAndSetupAre453UntilOneLeaves() {
+        maxViewers = 2;
+        EmbeddedChannel first = connection();
+        EmbeddedChannel second = connection();
+        EmbeddedChannel third = connection();
+        assertThat(ask(first, request("DESCRIBE", 1, URL))).startsWith("RTSP/1.0 200 OK");
+        assertThat(ask(second, request("DESCRIBE", 1, URL))).startsWith("RTSP/1.0 200 OK");
+        assertThat(ask(third, request("DESCRIBE", 1, URL))).startsWith("RTSP/1.0 453 Not Enough Bandwidth");
+        assertThat(ask(third, request("SETUP", 2, URL + "/trackID=0", "Transport: RTP/AVP/TCP;interleaved=0-1")))
+                .startsWith("RTSP/1.0 453");
+        assertThat(feeds.viewers()).isEqualTo(2);
+        first.close();
+        assertThat(feeds.viewers()).isEqualTo(1);
+        assertThat(ask(third, request("DESCRIBE", 3, URL))).startsWith("RTSP/1.0 200 OK");
+    }
+
+    @Test
+    void teardownSendsEachTracksRtcpBye() throws Exception {
+        EmbeddedChannel ch = connection();
+        ask(ch, request("DESCRIBE", 1, URL));
+        String id = session(
+                ask(ch, request("SETUP", 2, URL + "/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1")));
+        ask(ch, request("SETUP", 3, URL + "/trackID=1", "Transport: RTP/AVP/TCP;interleaved=2-3", "Session: " + id));
+        exchange(ch, request("PLAY", 4, URL + "/", "Session: " + id)).forEach(ByteBuf::release);
+
+        List<ByteBuf> out = exchange(ch, request("TEARDOWN", 5, URL + "/", "Session: " + id));
+        Map<Integer, List<RtcpPacket>> rtcp = new HashMap<>();
+        for (int i = 0; i + 1 < out.size(); i++) {
+            ByteBuf head = out.get(i);
+            if (head.readableBytes() == 4 && head.getByte(0) == '$' && (head.getByte(1) & 1) == 1) {
+                byte[] packet = ByteBufUtil.getBytes(out.get(i + 1));
+                rtcp.put((int) head.getByte(1), RtcpCompound.parse(packet, 0, packet.length));
+            }
+        }
+        String answer = out.getLast().toString(StandardCharsets.ISO_8859_1);
+        out.forEach(ByteBuf::release);
+        assertThat(answer).startsWith("RTSP/1.0 200 OK");
+        assertThat(rtcp).containsOnlyKeys(1, 3);
+        for (List<RtcpPacket> compound : rtcp.values()) {
+            // RFC 3550 6.1: a report first, the CNAME, then the BYE of the same source
+            assertThat(compound.getFirst()).isInstanceOf(SenderReport.class);
+            assertThat(compound.getLast())
+                    .isInstanceOfSatisfying(
+                            Goodbye.class,
+                            bye -> assertThat(bye.ssrcs())
+                                    .containsExactly(((SenderReport) compound.getFirst()).ssrc()));
+        }
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void theEndOfTheLiveFeedSendsByeAndClosesThePlayer() throws Exception {
+        EmbeddedChannel ch = connection();
+        ask(ch, request("DESCRIBE", 1, URL));
+        String id = session(
+                ask(ch, request("SETUP", 2, URL + "/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1")));
+        exchange(ch, request("PLAY", 3, URL + "/", "Session: " + id)).forEach(ByteBuf::release);
+
+        opened.getFirst().end("the stream's publisher left");
+        ch.runPendingTasks();
+        List<RtcpPacket> bye = List.of();
+        ByteBuf b;
+        ByteBuf head = null;
+        while ((b = ch.readOutbound()) != null) {
+            if (head != null && head.getByte(1) == 1) {
+                byte[] packet = ByteBufUtil.getBytes(b);
+                bye = RtcpCompound.parse(packet, 0, packet.length);
+            }
+            if (head != null) {
+                head.release();
+            }
+            head = b.readableBytes() == 4 && b.getByte(0) == '$' ? b : null;
+            if (head == null) {
+                b.release();
+            }
+        }
+        assertThat(bye).last().isInstanceOf(Goodbye.class);
+        assertThat(ch.isOpen()).isFalse();
     }
 
     @Test
