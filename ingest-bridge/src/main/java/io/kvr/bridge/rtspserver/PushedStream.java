@@ -81,6 +81,7 @@ public final class PushedStream implements Recording {
     private final MeterRegistry registry;
     private final CameraMetrics metrics;
     private final Counter badPackets;
+    private final Counter droppedUnits;
     private final BlockingQueue<InterleavedFrame> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread thread;
     /** Per interleaved channel: the track index it carries RTP of (0..), RTCP of (-2 - index), or none (-1). */
@@ -114,6 +115,11 @@ public final class PushedStream implements Recording {
         this.metrics = new CameraMetrics(registry, camera.name().id(), () -> CameraState.STREAMING);
         this.badPackets = Counter.builder("kvr_bridge_rtsp_bad_packets")
                 .description("RTP/RTCP packets of pushed streams that did not parse or depacketize")
+                .tags("stream", camera.name().id())
+                .register(registry);
+        this.droppedUnits = Counter.builder("kvr_bridge_rtsp_dropped_units")
+                .description("access units of pushed streams left out: hit by a loss or a broken fragment, or"
+                        + " referring to one (until the next keyframe)")
                 .tags("stream", camera.name().id())
                 .register(registry);
         this.thread = Thread.ofPlatform()
@@ -203,6 +209,8 @@ public final class PushedStream implements Recording {
                     state[target].rtp(frame.data(), media, out);
                 } else if (target < -1) {
                     state[-2 - target].rtcp(frame.data());
+                } else {
+                    badPacket(-1, "interleaved channel " + frame.channel() + " not set up");
                 }
                 publish(out);
             }
@@ -291,6 +299,8 @@ public final class PushedStream implements Recording {
         private ConnectionMedia media;
         private List<ConnectionMedia.Output> out;
         private long arrivalMs;
+        /** The depacketizer's dropped units already counted. */
+        private long dropped;
 
         Track(AnnouncedTrack announced, long streamStartMs) {
             this.announced = announced;
@@ -332,6 +342,15 @@ public final class PushedStream implements Recording {
             this.arrivalMs = System.currentTimeMillis();
             order.flush(this);
             depacketizer.flush(this);
+            countDropped();
+        }
+
+        private void countDropped() {
+            long now = depacketizer.droppedUnits();
+            if (now > dropped) {
+                droppedUnits.increment(now - dropped);
+                dropped = now;
+            }
         }
 
         @Override
@@ -341,6 +360,7 @@ public final class PushedStream implements Recording {
             } catch (RtpFormatException e) {
                 badPacket(announced.track().index(), e.getMessage());
             }
+            countDropped();
         }
 
         @Override
@@ -352,7 +372,9 @@ public final class PushedStream implements Recording {
         public void restarted() {
             // RFC 3550 8.2: a new SSRC's timestamps start at a random value
             depacketizer.flush(this);
+            countDropped();
             depacketizer = announced.depacketizers().get();
+            dropped = 0;
             timestamps.restart();
         }
 
