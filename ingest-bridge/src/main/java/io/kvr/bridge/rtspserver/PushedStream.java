@@ -14,7 +14,6 @@ import io.kvr.media.rtp.OrderedPacketSink;
 import io.kvr.media.rtp.ReorderBuffer;
 import io.kvr.media.rtp.RtpFormatException;
 import io.kvr.media.rtp.RtpPacket;
-import io.kvr.media.rtp.TimestampUnwrapper;
 import io.kvr.media.rtp.rtcp.RtcpCompound;
 import io.kvr.media.rtp.rtcp.RtcpPacket;
 import io.kvr.media.rtp.rtcp.SenderClock;
@@ -37,8 +36,8 @@ import org.slf4j.MDC;
  * The media path of one recording publisher: interleaved frames in, access units on the media topic out, exactly as
  * a pulled camera's packets go. Per track a {@link ReorderBuffer} (window 0 over TCP, which keeps order, so only loss
  * is counted; {@value #UDP_REORDER_WINDOW} packets over UDP, which reorders), the section's {@link Depacketizer}, a
- * {@link TimestampUnwrapper} (pts = the unwrapped RTP timestamp in 1/clock-rate, no dts: {@link ConnectionMedia}
- * derives it), then a {@link ConnectionMedia} and the {@link AccessUnitPublisher}. RTCP sender reports are kept per
+ * {@link ArrivalAlignedTimestamps} (pts = the unwrapped RTP timestamp in 1/clock-rate, placed on
+ * the stream's timeline by the track's first arrival; no dts: {@link ConnectionMedia} derives it), then a {@link ConnectionMedia} and the {@link AccessUnitPublisher}. RTCP sender reports are kept per
  * track ({@link SenderClock}): with {@code clock=camera} a track's capture times come from the publisher's wall clock
  * once its first sender report came and lies within {@code SessionClock}'s bound of arrival, as for a pulled camera;
  * otherwise, and with {@code clock=server}, from the server's clock (arrival).
@@ -82,6 +81,7 @@ public final class PushedStream implements Recording {
     private final MeterRegistry registry;
     private final CameraMetrics metrics;
     private final Counter badPackets;
+    private final Counter droppedUnits;
     private final BlockingQueue<InterleavedFrame> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread thread;
     /** Per interleaved channel: the track index it carries RTP of (0..), RTCP of (-2 - index), or none (-1). */
@@ -115,6 +115,11 @@ public final class PushedStream implements Recording {
         this.metrics = new CameraMetrics(registry, camera.name().id(), () -> CameraState.STREAMING);
         this.badPackets = Counter.builder("kvr_bridge_rtsp_bad_packets")
                 .description("RTP/RTCP packets of pushed streams that did not parse or depacketize")
+                .tags("stream", camera.name().id())
+                .register(registry);
+        this.droppedUnits = Counter.builder("kvr_bridge_rtsp_dropped_units")
+                .description("access units of pushed streams left out: hit by a loss or a broken fragment, or"
+                        + " referring to one (until the next keyframe)")
                 .tags("stream", camera.name().id())
                 .register(registry);
         this.thread = Thread.ofPlatform()
@@ -173,12 +178,12 @@ public final class PushedStream implements Recording {
         for (AnnouncedTrack t : tracks) {
             sources.add(t.track());
         }
+        long openedAt = System.currentTimeMillis();
         Track[] state = new Track[tracks.size()];
         for (int i = 0; i < state.length; i++) {
-            state[i] = new Track(tracks.get(i));
+            state[i] = new Track(tracks.get(i), openedAt);
         }
         List<ConnectionMedia.Output> out = new ArrayList<>();
-        long openedAt = System.currentTimeMillis();
         try (ConnectionMedia media = new ConnectionMedia(
                 camera, sources, openedAt, Long.MIN_VALUE, System::currentTimeMillis, new MediaEvents())) {
             media.start(out);
@@ -204,6 +209,8 @@ public final class PushedStream implements Recording {
                     state[target].rtp(frame.data(), media, out);
                 } else if (target < -1) {
                     state[-2 - target].rtcp(frame.data());
+                } else {
+                    badPacket(-1, "interleaved channel " + frame.channel() + " not set up");
                 }
                 publish(out);
             }
@@ -287,14 +294,17 @@ public final class PushedStream implements Recording {
         private final AnnouncedTrack announced;
         private final ReorderBuffer order;
         private final SenderClock senderClock;
+        private final ArrivalAlignedTimestamps timestamps;
         private Depacketizer depacketizer;
-        private TimestampUnwrapper timestamps = new TimestampUnwrapper();
         private ConnectionMedia media;
         private List<ConnectionMedia.Output> out;
         private long arrivalMs;
+        /** The depacketizer's dropped units already counted. */
+        private long dropped;
 
-        Track(AnnouncedTrack announced) {
+        Track(AnnouncedTrack announced, long streamStartMs) {
             this.announced = announced;
+            this.timestamps = new ArrivalAlignedTimestamps(announced.clockRate(), streamStartMs);
             this.depacketizer = announced.depacketizers().get();
             this.order = new ReorderBuffer(CameraConfig.UDP.equals(camera.transport()) ? UDP_REORDER_WINDOW : 0);
             this.senderClock = new SenderClock(announced.clockRate());
@@ -332,6 +342,15 @@ public final class PushedStream implements Recording {
             this.arrivalMs = System.currentTimeMillis();
             order.flush(this);
             depacketizer.flush(this);
+            countDropped();
+        }
+
+        private void countDropped() {
+            long now = depacketizer.droppedUnits();
+            if (now > dropped) {
+                droppedUnits.increment(now - dropped);
+                dropped = now;
+            }
         }
 
         @Override
@@ -341,6 +360,7 @@ public final class PushedStream implements Recording {
             } catch (RtpFormatException e) {
                 badPacket(announced.track().index(), e.getMessage());
             }
+            countDropped();
         }
 
         @Override
@@ -352,13 +372,15 @@ public final class PushedStream implements Recording {
         public void restarted() {
             // RFC 3550 8.2: a new SSRC's timestamps start at a random value
             depacketizer.flush(this);
+            countDropped();
             depacketizer = announced.depacketizers().get();
-            timestamps = new TimestampUnwrapper();
+            dropped = 0;
+            timestamps.restart();
         }
 
         @Override
         public void accept(MediaFrame frame) {
-            long pts = timestamps.unwrap(frame.timestamp());
+            long pts = timestamps.pts(frame.timestamp(), arrivalMs);
             long cameraStart = senderClock.synchronised()
                     ? cameraStartMicros(senderClock, frame.timestamp(), pts, announced.clockRate())
                     : Packet.NO_TIMESTAMP;
@@ -378,10 +400,11 @@ public final class PushedStream implements Recording {
     /**
      * The publisher's wall clock at pts 0 of a track, what {@link ConnectionMedia} takes as the camera's start time
      * (FFmpeg's {@code start_time_realtime} for a pulled camera): the sender report's mapping of {@code
-     * rtpTimestamp} (RFC 3550 6.4.1) less the pts it was unwrapped to.
+     * rtpTimestamp} (RFC 3550 6.4.1) less its pts.
      *
      * @param rtpTimestamp a packet's RTP timestamp, 0..2^32-1
-     * @param pts the same timestamp unwrapped ({@link TimestampUnwrapper}), in 1/{@code clockRate} s
+     * @param pts the same timestamp on the track's timeline ({@link ArrivalAlignedTimestamps}), in 1/{@code
+     *     clockRate} s
      */
     static long cameraStartMicros(SenderClock clock, long rtpTimestamp, long pts, int clockRate) {
         return clock.unixMillis(rtpTimestamp) * 1000 - TrackTimeline.micros(pts, 1, clockRate);
