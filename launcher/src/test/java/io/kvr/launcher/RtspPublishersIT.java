@@ -141,9 +141,12 @@ class RtspPublishersIT {
                         Duration.ofSeconds(180),
                         gstreamer(
                                 "push/gst-h265",
-                                // the encoder is slow on a loaded machine: a small picture keeps it real time
+                                // the encoder is slow on a loaded machine: a small picture keeps it real time;
+                                // one frame thread and no pool: x265's threads stalled the pipeline on a loaded
+                                // machine once
                                 "videoscale ! video/x-raw,width=320,height=180 ! x265enc tune=zerolatency"
-                                        + " speed-preset=ultrafast key-int-max=25 ! h265parse",
+                                        + " speed-preset=ultrafast key-int-max=25"
+                                        + " option-string=frame-threads=1:pools=none ! h265parse",
                                 null))));
         pushes.put(
                 "push/gst-h264opus",
