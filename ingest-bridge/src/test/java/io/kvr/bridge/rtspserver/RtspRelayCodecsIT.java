@@ -86,6 +86,34 @@ class RtspRelayCodecsIT {
         return "rtsp://127.0.0.1:" + port + "/relay" + mount;
     }
 
+    /**
+     * The relay describes every track of the stream it can send: G.711 and Opus as the camera sent them and the AAC
+     * the bridge transcodes from them, so a player picks the audio it decodes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "/h264aac, h264 aac",
+        "/h265, hevc",
+        "/h264pcmu, h264 pcm_mulaw aac",
+        "/h264opus, h264 opus aac",
+        "/mpeg4, mpeg4",
+    })
+    void theDescriptionOffersEveryTrack(String mount, String codecs) {
+        FFmpegTools.Result r = FFmpegTools.ffprobe(
+                Duration.ofSeconds(30),
+                "-v",
+                "error",
+                "-rtsp_transport",
+                "tcp",
+                "-show_entries",
+                "stream=codec_name",
+                "-of",
+                "csv=p=0",
+                url(mount));
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        assertThat(r.stdout().strip().lines().toList()).as(r.describe()).containsExactly(codecs.split(" "));
+    }
+
     @ParameterizedTest(name = "{0} over {1}")
     @CsvSource({
         "/h264aac, tcp", "/h264aac, udp",
@@ -125,6 +153,8 @@ class RtspRelayCodecsIT {
         "/h265, tcp, rtph265depay, h265parse",
         "/h265, udp, rtph265depay, h265parse",
         "/h264pcmu, tcp, rtph264depay, h264parse",
+        "/h264pcmu, udp, rtph264depay, h264parse",
+        "/h264opus, tcp, rtph264depay, h264parse",
         "/h264opus, udp, rtph264depay, h264parse",
         "/mpeg4, tcp, rtpmp4vdepay, mpeg4videoparse",
         "/mpeg4, udp, rtpmp4vdepay, mpeg4videoparse",
