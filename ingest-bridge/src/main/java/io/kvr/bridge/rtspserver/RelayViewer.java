@@ -149,7 +149,9 @@ final class RelayViewer implements LiveFeed.Viewer {
                         t.anchor(u);
                     }
                     long before = Math.floorDiv((u.getCaptureTimeMs() - startMs) * t.relay.clockRate(), 1000);
-                    entry += ";rtptime=" + ((t.offset + t.relay.rtpTicks(u.getPts()) - before) & MASK);
+                    long ticks = t.relay.rtpTicks(u.getPts()) - before;
+                    t.clockAt(ticks, startMs);
+                    entry += ";rtptime=" + ((t.offset + ticks) & MASK);
                     break;
                 }
             }
@@ -272,7 +274,10 @@ final class RelayViewer implements LiveFeed.Viewer {
         }
     }
 
-    /** RTCP sender reports with the capture wall clock of each track's last unit (RFC 3550 6.4.1, 6.1). */
+    /**
+     * RTCP sender reports (RFC 3550 6.4.1, 6.1): each track's last RTP timestamp and the wall clock of that instant
+     * on the track's timeline, the one RTP-Info announced (see {@link Track#clockAt}).
+     */
     void senderReports() {
         if (closed) {
             return;
@@ -284,7 +289,7 @@ final class RelayViewer implements LiveFeed.Viewer {
             byte[] compound = RtcpCompound.write(List.of(
                     new SenderReport(
                             t.ssrc,
-                            NtpTimestamp.ofUnixMillis(t.lastCaptureMs),
+                            NtpTimestamp.ofUnixMillis(t.reportedClockMs()),
                             t.lastRtp,
                             t.packets & MASK,
                             t.octets & MASK,
@@ -313,7 +318,7 @@ final class RelayViewer implements LiveFeed.Viewer {
                     ? new ReceiverReport(t.ssrc, List.of())
                     : new SenderReport(
                             t.ssrc,
-                            NtpTimestamp.ofUnixMillis(t.lastCaptureMs),
+                            NtpTimestamp.ofUnixMillis(t.reportedClockMs()),
                             t.lastRtp,
                             t.packets & MASK,
                             t.octets & MASK,
@@ -354,6 +359,11 @@ final class RelayViewer implements LiveFeed.Viewer {
         String anchoredSession;
         long lastRtp;
         long lastCaptureMs;
+        /** The track's timeline: its RTP ticks (before the offset) at {@link #anchorMs} of wall clock. */
+        long anchorTicks;
+
+        long anchorMs;
+        long lastTicks;
         long packets;
         long octets;
         private final byte[] header = new byte[RtpPacket.HEADER_LENGTH];
@@ -375,12 +385,32 @@ final class RelayViewer implements LiveFeed.Viewer {
                 // RFC 3550 5.1: the first timestamp is random
                 offset = RANDOM.nextLong() & MASK;
                 anchoredSession = u.getIngestSessionId();
+                clockAt(relay.rtpTicks(u.getPts()), u.getCaptureTimeMs());
                 return;
             }
             long gapMs = Math.max(1, u.getCaptureTimeMs() - lastCaptureMs);
             long next = lastRtp + Math.max(1, gapMs * relay.clockRate() / 1000);
             offset = (next - relay.rtpTicks(u.getPts())) & MASK;
             anchoredSession = u.getIngestSessionId();
+            clockAt(relay.rtpTicks(u.getPts()), u.getCaptureTimeMs());
+        }
+
+        /**
+         * Pins the track's timeline: {@code ticks} (its RTP clock before the offset) are at {@code wallMs}. Sender
+         * reports follow the media clock from there rather than each unit's capture time: capture times are whole
+         * milliseconds and a pulled camera's may be re-anchored or slewed apart from its pts, and a report off the
+         * line RTP-Info set shifts the player's timestamps (FFmpeg re-bases every track on the first report it
+         * gets, so audio would step back by the difference and its timestamps stop increasing).
+         */
+        void clockAt(long ticks, long wallMs) {
+            anchorTicks = ticks;
+            anchorMs = wallMs;
+            lastTicks = ticks;
+        }
+
+        /** The wall clock of the last RTP timestamp sent, on the track's timeline (RFC 3550 6.4.1). */
+        long reportedClockMs() {
+            return anchorMs + Math.floorDiv((lastTicks - anchorTicks) * 1000, relay.clockRate());
         }
 
         void send(AccessUnit u) {
@@ -412,6 +442,7 @@ final class RelayViewer implements LiveFeed.Viewer {
                 return;
             }
             lastRtp = rtp;
+            lastTicks = relay.rtpTicks(u.getPts());
             lastCaptureMs = u.getCaptureTimeMs();
             feed.sent(bytes[0]);
         }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvr.media.rtp.RtpFormatException;
 import io.kvr.media.rtp.RtpPacket;
+import io.kvr.media.rtp.rtcp.RtcpCompound;
+import io.kvr.media.rtp.rtcp.SenderReport;
 import io.kvr.mediatopic.IngestSessionId;
 import io.kvr.runtime.stream.StreamName;
 import io.kvr.schemas.AccessUnit;
@@ -36,6 +38,7 @@ class RelayViewerTest {
     private static final class FakeOutput implements TrackOutput {
         final List<RtpPacket> rtp = new ArrayList<>();
         int rtcp;
+        final List<byte[]> rtcpCompounds = new ArrayList<>();
         boolean writable = true;
 
         @Override
@@ -43,6 +46,7 @@ class RelayViewerTest {
             try {
                 if (isRtcp) {
                     rtcp++;
+                    rtcpCompounds.add(ByteBufUtil.getBytes(packet));
                 } else {
                     byte[] b = ByteBufUtil.getBytes(packet);
                     rtp.add(RtpPacket.parse(b, 0, b.length));
@@ -176,6 +180,22 @@ class RelayViewerTest {
                 .extracting(RtpPacket::ssrc)
                 .containsOnly(out.rtp.get(0).ssrc());
         assertThat(closed).isEmpty();
+    }
+
+    @Test
+    void senderReportsFollowTheRtpClockNotEachUnitsCaptureTime() throws RtpFormatException {
+        String s = IngestSessionId.create(1_000_000);
+        RelayViewer v = viewer(info(s, Codec.H264));
+        v.send(info(s, Codec.H264), unit(s, true, 0, 10_000), true);
+        // captured 70 ms after the keyframe by the camera's clock, 40 ms by its pts: a pulled camera's capture
+        // time can be re-anchored or slewed apart from the media clock
+        v.send(info(s, Codec.H264), unit(s, false, 40, 10_070), true);
+        v.senderReports();
+        SenderReport sr =
+                (SenderReport) RtcpCompound.parse(out.rtcpCompounds.get(0), 0, out.rtcpCompounds.get(0).length)
+                        .get(0);
+        assertThat(sr.rtpTimestamp()).isEqualTo(out.rtp.get(1).timestamp());
+        assertThat(sr.ntpTime().toUnixMillis()).isEqualTo(10_040);
     }
 
     @Test
