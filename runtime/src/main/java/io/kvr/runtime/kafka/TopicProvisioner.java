@@ -69,11 +69,27 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            awaitListed(admin, missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot list topics on the Kafka cluster: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until the broker lists the created topics: the controller acknowledges a creation before every broker's
+     * metadata has it, and whoever checks or uses the topics next asks a broker.
+     */
+    private static void awaitListed(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(names)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("created topics not listed by the cluster after 30 s: " + names);
+            }
+            Thread.sleep(100);
         }
     }
 }
