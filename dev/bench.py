@@ -75,7 +75,12 @@ def peak_rss_mib(pid):
 
 def start_camera(script="dev/test-camera.py"):
     """Starts a GStreamer RTSP camera script on a free port; returns (process, port)."""
-    p = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, script), "--port", "0"],
+    return start_camera_args(script, [])
+
+
+def start_camera_args(script, args):
+    """Starts a GStreamer RTSP server script (READY protocol of dev/test-camera.py) with args on a free port."""
+    p = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, script), "--port", "0", *args],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = p.stdout.readline()
     m = re.match(r"READY (\d+)", line or "")
@@ -460,10 +465,12 @@ def ingest(a):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--scenario", choices=["record", "ingest", "segmenter", "edge", "export"], default="record")
+    ap.add_argument("--scenario", choices=["record", "ingest", "segmenter", "edge", "export", "relay", "push"], default="record")
     ap.add_argument("--copies", type=int, default=25, help="segmenter: copies of the recorded media topic to replay")
     ap.add_argument("--counts", default="1,16,64", help="ingest: camera counts to run, comma-separated")
     ap.add_argument("--cameras", type=int, default=4)
+    ap.add_argument("--streams", default=None, help="relay, push: stream counts, comma-separated")
+    ap.add_argument("--viewers", default="1,64", help="relay: player counts, comma-separated")
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--connections", type=int, default=32, help="edge: wrk connections")
     ap.add_argument("--compare-ref", help="edge: also build this git revision's kvr and measure it first, the same way")
@@ -485,6 +492,14 @@ def main():
     if a.scenario == "export":
         import bench_export  # dev/bench_export.py
         return bench_export.run(a)
+    if a.scenario == "relay":
+        import bench_relay  # dev/bench_relay.py
+        a.streams = a.streams or "1,16"
+        return bench_relay.run(a)
+    if a.scenario == "push":
+        import bench_push  # dev/bench_push.py
+        a.streams = a.streams or "1,8"
+        return bench_push.run(a)
     if a.scenario == "segmenter":
         import bench_segmenter  # dev/bench_segmenter.py
         return bench_segmenter.run(a)
