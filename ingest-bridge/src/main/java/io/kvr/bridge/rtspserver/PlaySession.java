@@ -71,7 +71,6 @@ final class PlaySession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(PlaySession.class);
     static final String PUBLIC_METHODS =
             "OPTIONS, DESCRIBE, SETUP, PLAY, PAUSE, TEARDOWN, GET_PARAMETER, SET_PARAMETER";
-    private static final String SERVER = "kvr";
     private static final Pattern INTERLEAVED = Pattern.compile("(?i)interleaved=(\\d{1,3})(?:-(\\d{1,3}))?");
     private static final Pattern CLIENT_PORT = Pattern.compile("(?i)client_port=(\\d{1,5})(?:-(\\d{1,5}))?");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -212,7 +211,7 @@ final class PlaySession extends ChannelInboundHandlerAdapter {
             FullHttpResponse r = new DefaultFullHttpResponse(
                     RtspVersions.RTSP_1_0, RtspResponseStatuses.OK, Unpooled.wrappedBuffer(sdp));
             r.headers().set(RtspHeaderNames.CSEQ, cseq);
-            r.headers().set(RtspHeaderNames.SERVER, SERVER);
+            r.headers().set(RtspHeaderNames.SERVER, RtspResponses.SERVER);
             r.headers().set(RtspHeaderNames.CONTENT_TYPE, "application/sdp");
             r.headers().set(RtspHeaderNames.CONTENT_BASE, baseUrl);
             r.headers().set(RtspHeaderNames.CONTENT_LENGTH, sdp.length);
@@ -587,55 +586,27 @@ final class PlaySession extends ChannelInboundHandlerAdapter {
     }
 
     private FullHttpResponse response(String cseq, HttpResponseStatus status) {
-        FullHttpResponse r = new DefaultFullHttpResponse(RtspVersions.RTSP_1_0, status);
-        if (cseq != null) {
-            r.headers().set(RtspHeaderNames.CSEQ, cseq);
-        }
-        r.headers().set(RtspHeaderNames.SERVER, SERVER);
-        r.headers().set(RtspHeaderNames.CONTENT_LENGTH, 0);
-        return r;
+        return RtspResponses.of(cseq, status);
     }
 
     private static HttpResponseStatus status(int code, String reason) {
-        return new HttpResponseStatus(
-                code, printable(HttpResponseStatus.valueOf(code).reasonPhrase() + ": " + reason));
+        return RtspResponses.withReason(HttpResponseStatus.valueOf(code), reason);
     }
 
     private void answer(String cseq, HttpResponseStatus status, String reason) {
-        HttpResponseStatus s = reason == null
-                ? status
-                : new HttpResponseStatus(status.code(), printable(status.reasonPhrase() + ": " + reason));
-        send(response(cseq, s), false);
+        send(response(cseq, RtspResponses.withReason(status, reason)), false);
     }
 
     private void answerAndClose(String cseq, HttpResponseStatus status, String reason) {
-        send(
-                response(cseq, new HttpResponseStatus(status.code(), printable(status.reasonPhrase() + ": " + reason))),
-                true);
-    }
-
-    /** A reason phrase is one line of text (RFC 2326 7.1.1): no control characters, bounded. */
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder(Math.min(s.length(), 200));
-        for (int i = 0; i < s.length() && b.length() < 200; i++) {
-            char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? ' ' : c);
-        }
-        return b.toString();
+        send(response(cseq, RtspResponses.withReason(status, reason)), true);
     }
 
     private void send(FullHttpResponse r, boolean close) {
-        var f = ctx.writeAndFlush(r);
-        if (close) {
-            f.addListener(ChannelFutureListener.CLOSE);
-        }
+        RtspResponses.send(ctx, r, close);
     }
 
     private String remote() {
-        SocketAddress a = ctx.channel().remoteAddress();
-        return a instanceof InetSocketAddress i
-                ? i.getAddress().getHostAddress() + ":" + i.getPort()
-                : String.valueOf(a);
+        return RtspResponses.address(ctx.channel().remoteAddress());
     }
 
     @Override

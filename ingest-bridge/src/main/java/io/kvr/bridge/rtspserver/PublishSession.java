@@ -7,11 +7,9 @@ import io.kvr.runtime.config.Secrets;
 import io.kvr.runtime.stream.StreamName;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -28,7 +26,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
@@ -65,7 +62,6 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(PublishSession.class);
     static final HttpResponseStatus ALREADY_PUBLISHED = new HttpResponseStatus(503, "Stream Already Published");
     static final String PUBLIC_METHODS = "OPTIONS, ANNOUNCE, SETUP, RECORD, TEARDOWN, GET_PARAMETER, SET_PARAMETER";
-    private static final String SERVER = "kvr";
     private static final Pattern INTERLEAVED = Pattern.compile("(?i)interleaved=(\\d{1,3})(?:-(\\d{1,3}))?(?![0-9-])");
     private static final Pattern CSEQ = Pattern.compile("\\s*\\d{1,9}\\s*");
     private static final Pattern CLIENT_PORT = Pattern.compile("(?i)client_port=(\\d{1,5})(?:-(\\d{1,5}))?");
@@ -229,11 +225,7 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
                 method.name(), request.uri(), request.headers().get(HttpHeaderNames.AUTHORIZATION), name);
         if (decision instanceof PublishAuthentication.Refused refused) {
             FullHttpResponse r = response(
-                    cseq,
-                    new HttpResponseStatus(
-                            refused.status(),
-                            printable(HttpResponseStatus.valueOf(refused.status())
-                                            .reasonPhrase() + ": " + refused.reason())));
+                    cseq, RtspResponses.withReason(HttpResponseStatus.valueOf(refused.status()), refused.reason()));
             refused.challenges().forEach(c -> r.headers().add(HttpHeaderNames.WWW_AUTHENTICATE, c));
             send(r, false);
             return;
@@ -569,44 +561,20 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
     }
 
     private FullHttpResponse response(String cseq, HttpResponseStatus status) {
-        FullHttpResponse r = new DefaultFullHttpResponse(RtspVersions.RTSP_1_0, status);
-        if (cseq != null) {
-            r.headers().set(RtspHeaderNames.CSEQ, cseq);
-        }
-        r.headers().set(RtspHeaderNames.SERVER, SERVER);
-        r.headers().set(RtspHeaderNames.CONTENT_LENGTH, 0);
-        return r;
+        return RtspResponses.of(cseq, status);
     }
 
     /** An error answer; {@code reason}, when given, replaces the standard reason phrase so the publisher logs it. */
     private void answer(String cseq, HttpResponseStatus status, String reason) {
-        HttpResponseStatus s = reason == null
-                ? status
-                : new HttpResponseStatus(status.code(), printable(status.reasonPhrase() + ": " + reason));
-        send(response(cseq, s), false);
+        send(response(cseq, RtspResponses.withReason(status, reason)), false);
     }
 
     private void answerAndClose(String cseq, HttpResponseStatus status, String reason) {
-        send(
-                response(cseq, new HttpResponseStatus(status.code(), printable(status.reasonPhrase() + ": " + reason))),
-                true);
-    }
-
-    /** A reason phrase is one line of text (RFC 2326 7.1.1): no control characters, bounded. */
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder(Math.min(s.length(), 200));
-        for (int i = 0; i < s.length() && b.length() < 200; i++) {
-            char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? ' ' : c);
-        }
-        return b.toString();
+        send(response(cseq, RtspResponses.withReason(status, reason)), true);
     }
 
     private void send(FullHttpResponse r, boolean close) {
-        var f = ctx.writeAndFlush(r);
-        if (close) {
-            f.addListener(ChannelFutureListener.CLOSE);
-        }
+        RtspResponses.send(ctx, r, close);
     }
 
     private InetAddress remoteAddress() {
@@ -614,10 +582,7 @@ final class PublishSession extends ChannelInboundHandlerAdapter {
     }
 
     private String remote() {
-        SocketAddress a = ctx.channel().remoteAddress();
-        return a instanceof InetSocketAddress i
-                ? i.getAddress().getHostAddress() + ":" + i.getPort()
-                : String.valueOf(a);
+        return RtspResponses.address(ctx.channel().remoteAddress());
     }
 
     @Override

@@ -1,11 +1,8 @@
 package io.kvr.bridge.rtspserver;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
@@ -52,13 +49,9 @@ final class RequestSyntax extends ChannelInboundHandlerAdapter {
             return;
         }
         ReferenceCountUtil.release(msg);
-        FullHttpResponse r = new DefaultFullHttpResponse(
-                RtspVersions.RTSP_1_0, new HttpResponseStatus(status.code(), status.reasonPhrase() + ": " + refusal));
-        if (cseq != null) {
-            r.headers().set(RtspHeaderNames.CSEQ, cseq.strip());
-        }
-        r.headers().set(RtspHeaderNames.SERVER, "kvr");
-        r.headers().set(RtspHeaderNames.CONTENT_LENGTH, 0);
-        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        RtspResponses.send(
+                ctx,
+                RtspResponses.of(cseq == null ? null : cseq.strip(), RtspResponses.withReason(status, refusal)),
+                true);
     }
 }

@@ -51,7 +51,7 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
                     RtspVersions.RTSP_1_0,
                     unknownSession ? RtspResponseStatuses.SESSION_NOT_FOUND : RtspResponseStatuses.OK);
             r.headers().set(RtspHeaderNames.CSEQ, cseq);
-            r.headers().set(RtspHeaderNames.SERVER, "kvr");
+            r.headers().set(RtspHeaderNames.SERVER, RtspResponses.SERVER);
             r.headers().set(RtspHeaderNames.CONTENT_LENGTH, 0);
             r.headers().set(RtspHeaderNames.PUBLIC, PUBLIC_METHODS);
             ctx.writeAndFlush(r);
